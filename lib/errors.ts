@@ -1,0 +1,72 @@
+/**
+ * Typed errors of the FlexPay core. Every error names the offending field (when
+ * there is one) and carries a `hint` that tells the caller how to fix it, so the
+ * n8n nodes can show "what happened" and "how to fix it" without parsing text.
+ *
+ * No error message ever contains the signature key: callers pass field names and
+ * values of public parameters only.
+ */
+export type FlexPayErrorCode =
+	| 'VALIDATION'
+	| 'MALFORMED_QUERY'
+	| 'SIGNATURE_MISSING'
+	| 'SIGNATURE_INVALID'
+	| 'SHOP_MISMATCH'
+	| 'STATUS_ERROR'
+	| 'STATUS_UNREADABLE';
+
+export class FlexPayError extends Error {
+	readonly code: FlexPayErrorCode;
+	readonly field?: string;
+	readonly hint?: string;
+
+	constructor(code: FlexPayErrorCode, message: string, options: { field?: string; hint?: string } = {}) {
+		super(message);
+		this.name = new.target.name;
+		this.code = code;
+		this.field = options.field;
+		this.hint = options.hint;
+	}
+}
+
+/** A parameter or configuration value the caller supplied is not acceptable. */
+export class FlexPayValidationError extends FlexPayError {
+	constructor(field: string, message: string, hint?: string) {
+		super('VALIDATION', message, { field, hint });
+	}
+}
+
+/**
+ * A received query string (postback or success redirect) cannot be read safely:
+ * duplicate keys, bad percent-encoding, invalid UTF-8, control characters, arrays.
+ * Such input is rejected before any hashing happens.
+ */
+export class FlexPayMalformedQueryError extends FlexPayError {
+	constructor(message: string, field?: string, hint?: string) {
+		super('MALFORMED_QUERY', message, { field, hint });
+	}
+}
+
+/** The received parameters are not signed with the configured signature key. */
+export class FlexPaySignatureError extends FlexPayError {
+	constructor(code: 'SIGNATURE_MISSING' | 'SIGNATURE_INVALID', message: string, hint?: string) {
+		super(code, message, { field: 'signature', hint });
+	}
+}
+
+/** The postback is for a different website (shopID) than the configured one. */
+export class FlexPayShopMismatchError extends FlexPayError {
+	readonly receivedShopID: string;
+
+	constructor(receivedShopID: string, message: string, hint?: string) {
+		super('SHOP_MISMATCH', message, { field: 'shopID', hint });
+		this.receivedShopID = receivedShopID;
+	}
+}
+
+/** The sale status service answered `response: ERROR` or something unreadable. */
+export class FlexPayStatusError extends FlexPayError {
+	constructor(code: 'STATUS_ERROR' | 'STATUS_UNREADABLE', message: string, hint?: string) {
+		super(code, message, { hint });
+	}
+}

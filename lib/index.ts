@@ -1,0 +1,69 @@
+/**
+ * FlexPay protocol core: pure functions over Verotel's FlexPay protocol 4, with
+ * no n8n dependency. The n8n nodes are thin adapters over this module, and
+ * `require('n8n-nodes-verotel-flexpay')` exposes it for programmatic use.
+ */
+export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName } from './brands';
+export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
+export { buildQueryString, formEncode } from './encoding';
+export {
+	FlexPayError,
+	FlexPayMalformedQueryError,
+	FlexPayShopMismatchError,
+	FlexPaySignatureError,
+	FlexPayStatusError,
+	FlexPayValidationError,
+	type FlexPayErrorCode,
+} from './errors';
+export {
+	parsePostback,
+	parseSuccessRedirect,
+	POSTBACK_EVENTS,
+	type FlexPayPostback,
+	type KnownPostbackEvent,
+	type ParsePostbackOptions,
+	type PostbackEvent,
+} from './postback';
+export { paramsFromMap, parseRawQuery, QUERY_LIMITS } from './query';
+export {
+	buildStatusRequest,
+	buildStatusUrl,
+	parseStatusResponse,
+	type BillingAddress,
+	type SaleStatus,
+	type StatusQuery,
+	type StatusResponse,
+} from './salestatus';
+export {
+	canonicalString,
+	compareKeys,
+	computeSignature,
+	matchSignature,
+	pickSignedRequestParams,
+	signRequest,
+	SIGNED_REQUEST_PARAMS,
+	verifySignature,
+	type FlexPayParams,
+	type SignatureAlgorithm,
+} from './signature';
+export {
+	buildCancelSubscriptionRequest,
+	buildCancelSubscriptionUrl,
+	buildPurchaseRequest,
+	buildPurchaseUrl,
+	buildSignedRequest,
+	buildSubscriptionRequest,
+	buildSubscriptionUrl,
+	buildUpgradeSubscriptionRequest,
+	buildUpgradeSubscriptionUrl,
+	PATHS,
+	PROTOCOL_VERSION,
+	type CancelSubscriptionParams,
+	type PurchaseParams,
+	type SignedRequest,
+	type SignedUrlOptions,
+	type StartorderType,
+	type SubscriptionParams,
+	type UpgradeSubscriptionParams,
+} from './startorder';
+export { CURRENCIES, PAYMENT_METHODS, SUBSCRIPTION_TYPES, UPGRADE_OPTIONS, formatAmount, type Currency, type PaymentMethod } from './validation';

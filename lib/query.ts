@@ -1,0 +1,110 @@
+import { FlexPayMalformedQueryError } from './errors';
+import type { FlexPayParams } from './signature';
+import { hasControlCharacters } from './validation';
+
+/** Bounds that keep a hostile query from costing more than a real postback. */
+export const QUERY_LIMITS = { maxLength: 16384, maxParameters: 100, maxKeyLength: 64 } as const;
+
+/**
+ * Parameter names as Verotel sends them (`saleID`, `billingAddr_city`) plus the
+ * `-` and `.` merchants use in static parameters of their postback URL
+ * (e.g. `wc-api`). Anything else (`a[]`, `a[b]`, spaces) would be mangled by
+ * some framework before hashing, so it is refused instead of guessed at.
+ */
+const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
+const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
+/**
+ * Parses a raw query string (`a=1&b=2`, optional leading `?`) the strict way:
+ * form decoding (`+` is a space), percent-escapes must be complete, bytes must
+ * be valid UTF-8, no control characters, no duplicate keys, no array syntax.
+ * Verification must run over exactly what Verotel sent, so a query that cannot
+ * be read unambiguously is rejected before any hashing happens.
+ */
+export function parseRawQuery(raw: string): FlexPayParams {
+	if (typeof raw !== 'string') throw new FlexPayMalformedQueryError('The query string is not text');
+	const query = raw.startsWith('?') ? raw.slice(1) : raw;
+	if (query.length > QUERY_LIMITS.maxLength) {
+		throw new FlexPayMalformedQueryError(`The query string is longer than ${QUERY_LIMITS.maxLength} characters`);
+	}
+	const params: FlexPayParams = Object.create(null);
+	let count = 0;
+	for (const segment of query.split('&')) {
+		if (segment === '') continue;
+		if (++count > QUERY_LIMITS.maxParameters) {
+			throw new FlexPayMalformedQueryError(`The query string has more than ${QUERY_LIMITS.maxParameters} parameters`);
+		}
+		const eq = segment.indexOf('=');
+		const key = decodeComponent(eq === -1 ? segment : segment.slice(0, eq), undefined);
+		const value = eq === -1 ? '' : decodeComponent(segment.slice(eq + 1), key);
+		addParameter(params, key, value);
+	}
+	return { ...params };
+}
+
+/**
+ * The same checks over a map that a framework already parsed (e.g. n8n's
+ * `getQueryData()` or a form body). Arrays mean the key was repeated.
+ */
+export function paramsFromMap(map: Record<string, unknown>): FlexPayParams {
+	if (!map || typeof map !== 'object' || Array.isArray(map)) {
+		throw new FlexPayMalformedQueryError('The parameters are not a key/value map');
+	}
+	const params: FlexPayParams = Object.create(null);
+	const keys = Object.keys(map);
+	if (keys.length > QUERY_LIMITS.maxParameters) {
+		throw new FlexPayMalformedQueryError(`There are more than ${QUERY_LIMITS.maxParameters} parameters`);
+	}
+	for (const key of keys) {
+		const value = map[key];
+		if (Array.isArray(value)) {
+			throw new FlexPayMalformedQueryError(`Parameter "${safeKey(key)}" appears more than once`, key);
+		}
+		if (typeof value !== 'string') {
+			throw new FlexPayMalformedQueryError(`Parameter "${safeKey(key)}" is not a plain text value`, key);
+		}
+		addParameter(params, key, value);
+	}
+	return { ...params };
+}
+
+function addParameter(params: FlexPayParams, key: string, value: string): void {
+	if (key.length > QUERY_LIMITS.maxKeyLength || !KEY_PATTERN.test(key)) {
+		const arrayLike = key.includes('[');
+		throw new FlexPayMalformedQueryError(
+			arrayLike
+				? `Parameter "${safeKey(key)}" uses array syntax, which FlexPay never sends`
+				: `Parameter name "${safeKey(key)}" is not a valid FlexPay parameter name`,
+			key,
+		);
+	}
+	if (hasControlCharacters(value)) {
+		throw new FlexPayMalformedQueryError(`Parameter "${key}" contains control characters`, key);
+	}
+	if (Object.prototype.hasOwnProperty.call(params, key)) {
+		throw new FlexPayMalformedQueryError(`Parameter "${key}" appears more than once`, key);
+	}
+	params[key] = value;
+}
+
+function decodeComponent(encoded: string, key: string | undefined): string {
+	const plus = encoded.indexOf('+') === -1 ? encoded : encoded.replace(/\+/g, ' ');
+	if (plus.indexOf('%') === -1) return plus;
+	const where = key === undefined ? 'A parameter name' : `Parameter "${key}"`;
+	if (BAD_PERCENT.test(plus)) {
+		throw new FlexPayMalformedQueryError(`${where} has an incomplete percent-escape`, key);
+	}
+	try {
+		// decodeURIComponent is strict UTF-8: it throws on truncated sequences,
+		// overlong forms and encoded surrogates, which is exactly what to refuse.
+		return decodeURIComponent(plus);
+	} catch {
+		throw new FlexPayMalformedQueryError(`${where} is not valid UTF-8`, key);
+	}
+}
+
+/** Keys go into error messages; keep them short and printable. */
+function safeKey(key: string): string {
+	const printable = key.replace(/[^\x20-\x7e]/g, '?');
+	return printable.length > 40 ? printable.slice(0, 40) + '…' : printable;
+}

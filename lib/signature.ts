@@ -1,0 +1,140 @@
+import { createHash, timingSafeEqual } from 'crypto';
+
+export type SignatureAlgorithm = 'sha256' | 'sha1';
+
+/** Decoded parameter values (never URL-encoded) keyed by their FlexPay names. */
+export type FlexPayParams = Record<string, string>;
+
+/**
+ * Request parameters that protocol 4 signs (PHP client 5.1.x `_filter_params`,
+ * flexpay4j 2.2.0 `FlexPayRequestParameters.isSigned`). Everything else that a
+ * request carries (`email`, `oneClickToken`, merchant extras) is sent unsigned.
+ */
+export const SIGNED_REQUEST_PARAMS: ReadonlySet<string> = new Set([
+	'version',
+	'shopID',
+	'priceAmount',
+	'priceCurrency',
+	'paymentMethod',
+	'description',
+	'referenceID',
+	'saleID',
+	'custom1',
+	'custom2',
+	'custom3',
+	'subscriptionType',
+	'period',
+	'name',
+	'trialAmount',
+	'trialPeriod',
+	'cancelDiscountPercentage',
+	'type',
+	'successURL',
+	'declineURL',
+	'precedingSaleID',
+	'upgradeOption',
+	'mcc',
+	'subCreditorName',
+	'subCreditorId',
+	'subCreditorCountry',
+]);
+
+const HEX_LENGTH: Record<SignatureAlgorithm, number> = { sha256: 64, sha1: 40 };
+
+/**
+ * Byte order of the UTF-8 keys, as PHP's `ksort` on byte strings. JavaScript's
+ * default sort compares UTF-16 code units, which equals byte order for ASCII
+ * keys (all real FlexPay keys) but not for every non-ASCII key, so only those
+ * pay for a byte comparison. Never `localeCompare`: a case-insensitive order
+ * puts `amount` before `CCBrand` and breaks rebill signatures.
+ */
+export function compareKeys(a: string, b: string): number {
+	if (isAscii(a) && isAscii(b)) return a < b ? -1 : a > b ? 1 : 0;
+	return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function isAscii(value: string): boolean {
+	for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+	return true;
+}
+
+/**
+ * `signatureKey:k1=v1:k2=v2…` with keys in byte order and values verbatim (no
+ * escaping of `:` or `=`, as in every official client).
+ */
+export function canonicalString(signatureKey: string, params: FlexPayParams): string {
+	const keys = Object.keys(params).sort(compareKeys);
+	let out = signatureKey;
+	for (const key of keys) out += ':' + key + '=' + params[key];
+	return out;
+}
+
+function digest(signatureKey: string, params: FlexPayParams, algorithm: SignatureAlgorithm): Buffer {
+	return createHash(algorithm).update(canonicalString(signatureKey, params), 'utf8').digest();
+}
+
+/** Lowercase hex signature over exactly the given parameters (no whitelist). */
+export function computeSignature(
+	signatureKey: string,
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm = 'sha256',
+): string {
+	return digest(signatureKey, params, algorithm).toString('hex');
+}
+
+/** The subset of request parameters that a startorder/salestatus signature covers. */
+export function pickSignedRequestParams(params: FlexPayParams): FlexPayParams {
+	const signed: FlexPayParams = {};
+	for (const key of Object.keys(params)) if (SIGNED_REQUEST_PARAMS.has(key)) signed[key] = params[key];
+	return signed;
+}
+
+/** Signature of an outgoing request: the whitelist applied, then `computeSignature`. */
+export function signRequest(
+	signatureKey: string,
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm = 'sha256',
+): string {
+	return computeSignature(signatureKey, pickSignedRequestParams(params), algorithm);
+}
+
+/**
+ * Which algorithm's digest of `params` equals the received hex signature, or
+ * null. Case-insensitive hex (Verotel's PHP tests pass upper case); the
+ * comparison is constant-time over the raw digest bytes. SHA-256 is tried
+ * first; legacy SHA-1 only when allowed.
+ */
+export function matchSignature(
+	signatureKey: string,
+	params: FlexPayParams,
+	receivedSignature: string,
+	options: { allowSha1?: boolean } = {},
+): SignatureAlgorithm | null {
+	const allowSha1 = options.allowSha1 ?? true;
+	const received = typeof receivedSignature === 'string' ? receivedSignature.trim() : '';
+	if (!/^[0-9a-fA-F]*$/.test(received)) return null;
+	const algorithms: SignatureAlgorithm[] = allowSha1 ? ['sha256', 'sha1'] : ['sha256'];
+	for (const algorithm of algorithms) {
+		if (received.length !== HEX_LENGTH[algorithm]) continue;
+		const expected = digest(signatureKey, params, algorithm);
+		if (timingSafeEqual(expected, Buffer.from(received, 'hex'))) return algorithm;
+	}
+	return null;
+}
+
+/**
+ * Verifies a signed parameter map such as a postback or success redirect:
+ * every parameter except `signature` is signed (no whitelist). As in the
+ * official clients, the configured `shopId` is added when the map lacks
+ * `shopID`.
+ */
+export function verifySignature(
+	signatureKey: string,
+	params: FlexPayParams,
+	options: { allowSha1?: boolean; shopId?: string | number } = {},
+): boolean {
+	const { signature, ...rest } = params;
+	if (typeof signature !== 'string' || signature === '') return false;
+	if (rest.shopID === undefined && options.shopId !== undefined) rest.shopID = String(options.shopId);
+	return matchSignature(signatureKey, rest, signature, options) !== null;
+}

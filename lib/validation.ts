@@ -1,0 +1,223 @@
+import { FlexPayValidationError } from './errors';
+
+/** Currencies FlexPay accepts (purchase doc v4, flexpay4j `SaleCurrency`). */
+export const CURRENCIES = ['USD', 'EUR', 'GBP', 'AUD', 'CAD', 'CHF', 'DKK', 'NOK', 'SEK'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+/**
+ * Payment methods: the v4 doc names CC, YOURSAFE_DIRECT and DDEU; flexpay4j adds
+ * IDEAL (required when processing without the Order Page).
+ */
+export const PAYMENT_METHODS = ['CC', 'DDEU', 'IDEAL', 'YOURSAFE_DIRECT'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const SUBSCRIPTION_TYPES = ['one-time', 'recurring'] as const;
+export const UPGRADE_OPTIONS = ['extend', 'lost'] as const;
+
+/** Any value a caller may hand in for a parameter; empty ones are dropped. */
+export type ParamValue = string | number | boolean | null | undefined;
+
+export function isEmpty(value: ParamValue): boolean {
+	return value === undefined || value === null || value === '';
+}
+
+/** Control characters (C0, DEL, C1) are never legitimate in FlexPay values. */
+export function hasControlCharacters(value: string): boolean {
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+	}
+	return false;
+}
+
+export function asText(field: string, value: ParamValue): string {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'boolean') return value ? '1' : '0';
+	throw new FlexPayValidationError(field, `${field} must be text, got ${describe(value)}`, `Pass ${field} as a string`);
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (typeof value === 'number') return String(value);
+	return typeof value;
+}
+
+/**
+ * `nnn.nn` as the protocol asks. Numbers are accepted when they carry at most
+ * two decimals (so 0.1 + 0.2 still means 0.30, but 9.999 is refused rather than
+ * silently rounded: charging a different amount than the caller meant is worse
+ * than an error). Strings must use a dot; `1.234,50` is refused with a hint.
+ */
+export function formatAmount(field: string, value: ParamValue): string {
+	if (isEmpty(value)) {
+		throw new FlexPayValidationError(field, `${field} is required`, 'Give the amount as a decimal such as 9.99');
+	}
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) {
+			throw new FlexPayValidationError(field, `${field} must be a finite number, got ${value}`, 'Give the amount as a decimal such as 9.99');
+		}
+		if (value < 0) {
+			throw new FlexPayValidationError(field, `${field} must not be negative, got ${value}`, 'Give a positive amount such as 9.99');
+		}
+		const cents = Math.round(value * 100);
+		if (Math.abs(value * 100 - cents) > 1e-6 * Math.max(1, Math.abs(value))) {
+			throw new FlexPayValidationError(
+				field,
+				`${field} ${value} has more than two decimals`,
+				'Round the amount to cents first, e.g. 9.99',
+			);
+		}
+		return centsToString(cents, field);
+	}
+	const text = asText(field, value).trim();
+	if (text.startsWith('-')) {
+		throw new FlexPayValidationError(field, `${field} must not be negative, got "${text}"`, 'Give a positive amount such as 9.99');
+	}
+	if (/^\d{1,3}([.,]\d{3})*,\d{1,2}$/.test(text) || /^\d+,\d{1,2}$/.test(text)) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${text}" uses a comma as decimal separator`,
+			'Use a dot and no thousands separator, e.g. 1234.50',
+		);
+	}
+	const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+	if (!match) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${text}" is not an amount in nnn.nn format`,
+			'Use digits with an optional dot and up to two decimals, e.g. 9.99',
+		);
+	}
+	const whole = match[1].replace(/^0+(?=\d)/, '');
+	if (whole.length > 9) {
+		throw new FlexPayValidationError(field, `${field} "${text}" is too large`, 'Check the amount');
+	}
+	return `${whole}.${(match[2] ?? '').padEnd(2, '0')}`;
+}
+
+function centsToString(cents: number, field: string): string {
+	if (cents > 999999999_99) {
+		throw new FlexPayValidationError(field, `${field} is too large`, 'Check the amount');
+	}
+	const whole = Math.floor(cents / 100);
+	const rest = cents % 100;
+	return `${whole}.${rest < 10 ? '0' : ''}${rest}`;
+}
+
+export function formatCurrency(field: string, value: ParamValue): Currency {
+	if (isEmpty(value)) {
+		throw new FlexPayValidationError(field, `${field} is required`, `Use one of ${CURRENCIES.join(', ')}`);
+	}
+	const text = asText(field, value).trim().toUpperCase();
+	if (!(CURRENCIES as readonly string[]).includes(text)) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${asText(field, value)}" is not a FlexPay currency`,
+			`Use one of ${CURRENCIES.join(', ')}`,
+		);
+	}
+	return text as Currency;
+}
+
+export function formatPaymentMethod(value: ParamValue): PaymentMethod | undefined {
+	if (isEmpty(value)) return undefined;
+	const text = asText('paymentMethod', value).trim().toUpperCase();
+	if (!(PAYMENT_METHODS as readonly string[]).includes(text)) {
+		throw new FlexPayValidationError(
+			'paymentMethod',
+			`paymentMethod "${asText('paymentMethod', value)}" is not supported`,
+			`Use one of ${PAYMENT_METHODS.join(', ')}, or leave it empty to let the buyer choose`,
+		);
+	}
+	return text as PaymentMethod;
+}
+
+/** Free text shown to the buyer or echoed back: printable, bounded in length. */
+export function checkText(field: string, value: ParamValue, maxLength: number, required = false): string | undefined {
+	if (isEmpty(value)) {
+		if (required) {
+			throw new FlexPayValidationError(field, `${field} is required`, `Give a ${field} of at most ${maxLength} characters`);
+		}
+		return undefined;
+	}
+	const text = asText(field, value);
+	if (hasControlCharacters(text)) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} contains control characters (such as a line break or tab)`,
+			'Remove line breaks, tabs and other invisible characters',
+		);
+	}
+	const length = Array.from(text).length;
+	if (length > maxLength) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} is ${length} characters long; FlexPay allows at most ${maxLength}`,
+			`Shorten ${field} to ${maxLength} characters`,
+		);
+	}
+	return text;
+}
+
+export function checkUrl(field: string, value: ParamValue): string | undefined {
+	const text = checkText(field, value, 255);
+	if (text === undefined) return undefined;
+	let parsed: URL;
+	try {
+		parsed = new URL(text);
+	} catch {
+		throw new FlexPayValidationError(field, `${field} "${text}" is not an absolute URL`, 'Use a full URL such as https://shop.example.com/thank-you');
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new FlexPayValidationError(field, `${field} must be an http or https URL`, 'Use a full URL such as https://shop.example.com/thank-you');
+	}
+	return text;
+}
+
+export function checkEmail(value: ParamValue): string | undefined {
+	const text = checkText('email', value, 100);
+	if (text === undefined) return undefined;
+	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
+		throw new FlexPayValidationError('email', `email "${text}" is not an e-mail address`, 'Use an address such as buyer@example.com, or leave it empty');
+	}
+	return text;
+}
+
+/** ISO-8601 duration as FlexPay uses it: P30D, P1M, P1Y, P2W. */
+export function checkPeriod(field: string, value: ParamValue, minDays: number, required: boolean): string | undefined {
+	const text = checkText(field, value, 20, required);
+	if (text === undefined) return undefined;
+	const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(text);
+	if (!match || text === 'P') {
+		throw new FlexPayValidationError(field, `${field} "${text}" is not an ISO-8601 period`, 'Use e.g. P30D (30 days), P1M (one month) or P1Y (one year)');
+	}
+	// Months counted as 28 days: a lower bound, so a valid period is never refused.
+	const days =
+		Number(match[1] ?? 0) * 365 + Number(match[2] ?? 0) * 28 + Number(match[3] ?? 0) * 7 + Number(match[4] ?? 0);
+	if (days < minDays) {
+		throw new FlexPayValidationError(field, `${field} ${text} is shorter than the minimum of ${minDays} days`, `Use at least P${minDays}D`);
+	}
+	return text;
+}
+
+export function checkOption<T extends string>(field: string, value: ParamValue, options: readonly T[], required: boolean): string | undefined {
+	if (isEmpty(value)) {
+		if (required) throw new FlexPayValidationError(field, `${field} is required`, `Use one of ${options.join(', ')}`);
+		return undefined;
+	}
+	const text = asText(field, value).trim();
+	if (!(options as readonly string[]).includes(text.toLowerCase())) {
+		throw new FlexPayValidationError(field, `${field} "${text}" is not valid`, `Use one of ${options.join(', ')}`);
+	}
+	return text;
+}
+
+export function checkId(field: string, value: ParamValue, required: boolean): string | undefined {
+	const text = checkText(field, value, 64, required);
+	if (text === undefined) return undefined;
+	if (!/^\d+$/.test(text.trim())) {
+		throw new FlexPayValidationError(field, `${field} "${text}" is not a numeric Verotel ID`, `Use the ${field} from the postback or Control Center, e.g. 433456`);
+	}
+	return text.trim();
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm run lint`: the gate n8n's verification scanner applies, run locally.
+// It imports the scanner itself (@n8n/scan-community-package) rather than a copy
+// of its config, so a scanner upgrade changes our gate too. Two legs, as the
+// scanner does: the source (package.json, nodes/, credentials/ — plus lib/,
+// which ships inside dist/) and the packed tarball's compiled .js.
+// The scanner lints with allowInlineConfig: false, so disable comments are inert.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function report(label, result) {
+	if (result.passed) {
+		console.log(`lint: ${label}: passed${result.message ? ` (${result.message})` : ''}`);
+		return true;
+	}
+	console.error(`lint: ${label}: FAILED: ${result.message}`);
+	if (result.details) console.error(result.details);
+	return false;
+}
+
+const sourceOk = report(
+	'source (package.json, nodes/, credentials/, lib/)',
+	await analyzePackage(root, [...SOURCE_FILE_PATTERNS, 'lib/**/*.ts']),
+);
+
+// The tarball leg lints exactly what `npm pack` would publish, so build first.
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+const work = mkdtempSync(join(tmpdir(), 'flexpay-pack-'));
+let tarballOk = false;
+try {
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+	execFileSync('tar', ['xzf', join(work, tarball), '-C', work]);
+	tarballOk = report(`tarball ${tarball}`, await analyzePackage(join(work, 'package'), ['**/*.js', 'package.json']));
+} finally {
+	rmSync(work, { recursive: true, force: true });
+}
+
+process.exit(sourceOk && tarballOk ? 0 : 1);
