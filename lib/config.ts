@@ -83,7 +83,7 @@ function normaliseBaseUrl(value: string): string {
 		);
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		throw new FlexPayValidationError('baseUrl', `Base URL must use http or https, not ${parsed.protocol}`, undefined);
+		throw new FlexPayValidationError('baseUrl', `Base URL must use http or https, not ${parsed.protocol}`, 'Use an absolute http(s) URL, or leave it empty to use the brand');
 	}
 	if (parsed.search || parsed.hash) {
 		throw new FlexPayValidationError('baseUrl', 'Base URL must not contain a query or fragment', 'Remove everything after the path');

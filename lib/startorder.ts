@@ -126,8 +126,9 @@ export function buildSignedRequest(
 function checkExtras(input: Extras, known: ReadonlySet<string>): Extras {
 	const out: Extras = {};
 	for (const key of Object.keys(input)) {
-		if (known.has(key) || isEmpty(input[key])) continue;
-		if (key === 'signature' || key === 'version' || key === 'type') {
+		// `version` is always this library's protocol version, as in the official clients.
+		if (known.has(key) || isEmpty(input[key]) || key === 'version') continue;
+		if (key === 'signature' || key === 'type') {
 			throw new FlexPayValidationError(key, `${key} is set by the library and cannot be passed`, `Remove ${key} from the parameters`);
 		}
 		if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) {

@@ -1,0 +1,55 @@
+import { FlexPayStatusError, parseStatusResponse } from '../../lib';
+
+describe('parseStatusResponse', () => {
+	test('FOUND with billing address: values stay strings, unknown keys kept', () => {
+		const status = parseStatusResponse(
+			[
+				'response: FOUND',
+				'saleID: 987654',
+				'shopID: 123456',
+				'referenceID: order-42',
+				'saleResult: APPROVED',
+				'priceAmount: 9.90',
+				'priceCurrency: EUR',
+				'email: buyer@example.com',
+				'createdOn: 2026-11-26 10:00:00',
+				'cancelled: no',
+				"billingAddr_fullName: 'Jana Nováková'",
+				'billingAddr_city: "Praha"',
+				'billingAddr_country: CZ',
+				'futureField: a: b',
+				'',
+			].join('\n'),
+		);
+		expect(status).toMatchObject({
+			response: 'FOUND',
+			found: true,
+			saleID: '987654',
+			saleResult: 'APPROVED',
+			priceAmount: '9.90',
+			email: 'buyer@example.com',
+			billingAddress: { fullName: 'Jana Nováková', city: 'Praha', country: 'CZ' },
+		});
+		expect(status.fields).toMatchObject({ createdOn: '2026-11-26 10:00:00', cancelled: 'no', futureField: 'a: b' });
+		expect(status.error).toBeUndefined();
+	});
+
+	test('NOTFOUND is a normal result', () => {
+		expect(parseStatusResponse('response: NOTFOUND\n')).toMatchObject({ response: 'NOTFOUND', found: false });
+	});
+
+	test('ERROR carries the error line, or the third line as one community parser reads it', () => {
+		expect(parseStatusResponse('response: ERROR\nerror: Invalid signature\n')).toMatchObject({ response: 'ERROR', found: false, error: 'Invalid signature' });
+		expect(parseStatusResponse('response: ERROR\n\nWrong signature given\n').error).toBe('Wrong signature given');
+	});
+
+	test('CRLF, BOM, YAML document marker and lower-case response are tolerated', () => {
+		expect(parseStatusResponse('\uFEFF---\r\nresponse: found\r\nsaleID: 1\r\n').found).toBe(true);
+	});
+
+	test('an unreadable body is a typed status error', () => {
+		for (const body of ['', '<html><body>Bad gateway</body></html>', 'response: MAYBE', '{"a":1}']) {
+			expect(() => parseStatusResponse(body)).toThrow(FlexPayStatusError);
+		}
+	});
+});

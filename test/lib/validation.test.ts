@@ -1,0 +1,173 @@
+import {
+	BRANDS,
+	FlexPayValidationError,
+	brandFromMerchantId,
+	buildCancelSubscriptionUrl,
+	buildPurchaseRequest,
+	buildPurchaseUrl,
+	buildStatusUrl,
+	buildSubscriptionUrl,
+	buildUpgradeSubscriptionUrl,
+	formatAmount,
+	type PurchaseParams,
+} from '../../lib';
+import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
+
+const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const base: PurchaseParams = { priceAmount: '9.99', priceCurrency: 'EUR', description: 'Video download' };
+
+function validationError(fn: () => unknown): FlexPayValidationError {
+	try {
+		fn();
+	} catch (error) {
+		expect(error).toBeInstanceOf(FlexPayValidationError);
+		expect((error as Error).message).not.toContain(TEST_KEY);
+		expect((error as FlexPayValidationError).hint).toBeTruthy();
+		return error as FlexPayValidationError;
+	}
+	throw new Error('expected a FlexPayValidationError');
+}
+
+describe('amount', () => {
+	test.each([
+		['9.99', '9.99'],
+		['14', '14.00'],
+		['9.9', '9.90'],
+		['00.00', '0.00'],
+		[' 45.20 ', '45.20'],
+		[14, '14.00'],
+		[0.1 + 0.2, '0.30'],
+		[1234.5, '1234.50'],
+		[0, '0.00'],
+	])('%p -> %s', (input, expected) => {
+		expect(formatAmount('priceAmount', input)).toBe(expected);
+	});
+
+	test.each([['-1'], [-0.5], [Number.NaN], [Number.POSITIVE_INFINITY], ['1,50'], ['1.234,50'], ['9.999'], [9.999], ['abc'], ['1e3'], [''], [null]])(
+		'%p is refused naming priceAmount',
+		(input) => {
+			expect(validationError(() => formatAmount('priceAmount', input as never)).field).toBe('priceAmount');
+		},
+	);
+
+	test('a locale comma gets a hint about the dot', () => {
+		expect(validationError(() => formatAmount('priceAmount', '1.234,50')).hint).toMatch(/dot/);
+	});
+});
+
+describe('purchase parameters', () => {
+	test('the nine currencies are accepted (case-insensitive), others refused', () => {
+		for (const currency of ['USD', 'EUR', 'GBP', 'AUD', 'CAD', 'CHF', 'DKK', 'NOK', 'SEK', 'eur']) {
+			expect(buildPurchaseUrl(config, { ...base, priceCurrency: currency })).toContain(`priceCurrency=${currency.toUpperCase()}`);
+		}
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, priceCurrency: 'GBR' })).field).toBe('priceCurrency');
+	});
+
+	test('DDEU only with EUR', () => {
+		expect(buildPurchaseUrl(config, { ...base, paymentMethod: 'DDEU' })).toContain('paymentMethod=DDEU');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, priceCurrency: 'USD', paymentMethod: 'DDEU' })).field).toBe('priceCurrency');
+	});
+
+	test('oneClickToken only with CC, and sent unsigned', () => {
+		const request = buildPurchaseRequest(config, { ...base, paymentMethod: 'CC', oneClickToken: 'tok123' });
+		const withoutToken = buildPurchaseRequest(config, { ...base, paymentMethod: 'CC' });
+		expect(request.params.oneClickToken).toBe('tok123');
+		expect(request.params.signature).toBe(withoutToken.params.signature);
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, oneClickToken: 'tok123' })).field).toBe('oneClickToken');
+	});
+
+	test('lengths: description 100, custom fields and URLs 255, e-mail 100 (code points, not bytes)', () => {
+		expect(buildPurchaseUrl(config, { ...base, description: 'š'.repeat(100) })).toContain('description=');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, description: 'x'.repeat(101) })).field).toBe('description');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, custom2: 'x'.repeat(256) })).field).toBe('custom2');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, successURL: 'https://a.example/' + 'x'.repeat(240) })).field).toBe('successURL');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, email: 'a@b.cd' + 'x'.repeat(100) })).field).toBe('email');
+	});
+
+	test('URLs must be absolute http(s); e-mail must look like one', () => {
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, declineURL: 'javascript:alert(1)' })).field).toBe('declineURL');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, successURL: '/thanks' })).field).toBe('successURL');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, email: 'not-an-address' })).field).toBe('email');
+	});
+
+	test('description is required and may not contain control characters', () => {
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, description: '' })).field).toBe('description');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, description: 'a\nb' })).field).toBe('description');
+	});
+
+	test('iDEAL-only fields need paymentMethod IDEAL; subCreditorCountry is two letters', () => {
+		expect(buildPurchaseUrl(config, { ...base, paymentMethod: 'IDEAL', mcc: '5815', subCreditorCountry: 'NL' })).toContain('mcc=5815');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, mcc: '5815' })).field).toBe('mcc');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, paymentMethod: 'IDEAL', subCreditorCountry: 'NLD' })).field).toBe('subCreditorCountry');
+	});
+
+	test('empty values are dropped from URL and signature, 0 is kept', () => {
+		const url = buildPurchaseUrl(config, { ...base, custom1: '', custom2: null as never, custom3: '0' });
+		expect(url).not.toContain('custom1');
+		expect(url).not.toContain('custom2');
+		expect(url).toContain('custom3=0');
+	});
+
+	test('signature, version and type cannot be smuggled in; a foreign shopID is refused', () => {
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, signature: 'x' })).field).toBe('signature');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, type: 'subscription' })).field).toBe('type');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, shopID: '1' })).field).toBe('shopID');
+		expect(buildPurchaseUrl(config, { ...base, version: '3.2' })).toContain('version=4');
+	});
+});
+
+describe('subscriptions, upgrade, cancel and status', () => {
+	const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring', name: 'Monthly' };
+
+	test('subscription: type, period and subscriptionType checked', () => {
+		expect(buildSubscriptionUrl(config, sub)).toContain('type=subscription');
+		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, period: '30 days' })).field).toBe('period');
+		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, period: 'P5D' })).field).toBe('period');
+		expect(buildSubscriptionUrl(config, { ...sub, subscriptionType: 'one-time', period: 'P2D' })).toContain('subscriptionType=one-time');
+		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, subscriptionType: 'weekly' })).field).toBe('subscriptionType');
+		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, priceCurrency: 'EUR', paymentMethod: 'DDEU' })).field).toBe('subscriptionType');
+	});
+
+	test('upgrade needs precedingSaleID and refuses referenceID', () => {
+		expect(buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: 433456, upgradeOption: 'extend' })).toContain('upgradeOption=extend');
+		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '' })).field).toBe('precedingSaleID');
+		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', referenceID: 'r' })).field).toBe('referenceID');
+		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', upgradeOption: 'keep' })).field).toBe('upgradeOption');
+	});
+
+	test('cancel subscription and status URLs', () => {
+		expect(buildCancelSubscriptionUrl(config, { saleID: '42' })).toMatch(/^https:\/\/secure\.verotel\.com\/cancel-subscription\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/);
+		expect(buildStatusUrl(config, { saleID: 42 })).toMatch(/^https:\/\/secure\.verotel\.com\/salestatus\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/);
+		expect(buildStatusUrl(config, { referenceID: 'order 1' })).toContain('referenceID=order+1');
+		expect(validationError(() => buildStatusUrl(config, {} as never)).field).toBe('saleID');
+		expect(validationError(() => buildStatusUrl(config, { saleID: 1, referenceID: 'x' } as never)).field).toBe('referenceID');
+	});
+});
+
+describe('configuration and brands', () => {
+	test('each brand has its host; a custom base URL wins and loses its trailing slash', () => {
+		for (const brand of Object.keys(BRANDS) as Array<keyof typeof BRANDS>) {
+			expect(buildStatusUrl({ ...config, brand }, { saleID: 1 })).toMatch(new RegExp(`^${BRANDS[brand].baseUrl.replace(/\./g, '\\.')}/salestatus\\?`));
+		}
+		expect(buildStatusUrl({ ...config, baseUrl: 'http://127.0.0.1:9000/' }, { saleID: 1 })).toMatch(/^http:\/\/127\.0\.0\.1:9000\/salestatus\?/);
+	});
+
+	test('bad configuration names the field', () => {
+		expect(validationError(() => buildStatusUrl({ ...config, shopId: '' }, { saleID: 1 })).field).toBe('shopId');
+		expect(validationError(() => buildStatusUrl({ ...config, signatureKey: '' }, { saleID: 1 })).field).toBe('signatureKey');
+		expect(validationError(() => buildStatusUrl({ ...config, brand: 'youngcharge' as never }, { saleID: 1 })).field).toBe('brand');
+		expect(validationError(() => buildStatusUrl({ ...config, baseUrl: 'ftp://x' }, { saleID: 1 })).field).toBe('baseUrl');
+	});
+
+	test('brand from merchant ID prefix', () => {
+		expect(brandFromMerchantId('9804000000000000')).toBe('verotel');
+		expect(brandFromMerchantId(9762000000000000)).toBe('cardbilling');
+		expect(brandFromMerchantId('9653123412341234')).toBe('bitsafepay');
+		expect(brandFromMerchantId('9511000000000001')).toBe('bill');
+		expect(brandFromMerchantId('9444000000000000')).toBe('paintfest');
+		expect(brandFromMerchantId('9388000000000000')).toBe('gaycharge');
+		expect(brandFromMerchantId('9001000000000000')).toBe('yoursafedirect');
+		expect(validationError(() => brandFromMerchantId('1234000000000000')).field).toBe('merchantId');
+		expect(validationError(() => brandFromMerchantId('9804')).field).toBe('merchantId');
+	});
+});
