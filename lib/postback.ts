@@ -1,6 +1,6 @@
 import { resolveShopAndKey, type VerificationConfig } from './config';
 import { FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
-import { paramsFromMap, parseRawQuery } from './query';
+import { splitMap, splitRawQuery } from './query';
 import { matchSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 
 /** Postback events: purchase events first, then subscription events. */
@@ -93,8 +93,8 @@ export function parsePostback(
 	options: ParsePostbackOptions = {},
 ): FlexPayPostback {
 	const { shopID, signatureKey } = resolveShopAndKey(config);
-	const received = typeof query === 'string' ? parseRawQuery(query) : paramsFromMap(query);
-	const { signature, ...params } = received;
+	const { params, held: signature } =
+		typeof query === 'string' ? splitRawQuery(query, 'signature') : splitMap(query, 'signature');
 	if (signature === undefined || signature === '') {
 		throw new FlexPaySignatureError(
 			'SIGNATURE_MISSING',

@@ -1,6 +1,5 @@
 import { FlexPayMalformedQueryError } from './errors';
 import type { FlexPayParams } from './signature';
-import { hasControlCharacters } from './validation';
 
 /** Bounds that keep a hostile query from costing more than a real postback. */
 export const QUERY_LIMITS = { maxLength: 16384, maxParameters: 100, maxKeyLength: 64 } as const;
@@ -13,6 +12,20 @@ export const QUERY_LIMITS = { maxLength: 16384, maxParameters: 100, maxKeyLength
  */
 const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+/** C0 controls, DEL and C1 controls: never part of a legitimate FlexPay value. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * The encoded forms of those characters: %00-%1F, %7F and the UTF-8 of
+ * U+0080-U+009F (%C2%80-%C2%9F). One scan of the raw query replaces a check of
+ * every decoded value; `+` decodes to a space and is harmless.
+ */
+const ENCODED_CONTROL_CHARACTERS = /%(?:[01][0-9A-Fa-f]|7[Ff]|[Cc]2%[89][0-9A-Fa-f])/;
+
+/** A parsed query with one parameter (usually `signature`) held apart. */
+export interface SplitQuery {
+	params: FlexPayParams;
+	held?: string;
+}
 
 /**
  * Parses a raw query string (`a=1&b=2`, optional leading `?`) the strict way:
@@ -22,12 +35,20 @@ const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
  * be read unambiguously is rejected before any hashing happens.
  */
 export function parseRawQuery(raw: string): FlexPayParams {
+	return splitRawQuery(raw, '').params;
+}
+
+/** As `parseRawQuery`, holding the parameter named `holdKey` apart from the rest. */
+export function splitRawQuery(raw: string, holdKey: string): SplitQuery {
 	if (typeof raw !== 'string') throw new FlexPayMalformedQueryError('The query string is not text');
-	const query = raw.startsWith('?') ? raw.slice(1) : raw;
+	const query = raw.charCodeAt(0) === 0x3f /* ? */ ? raw.slice(1) : raw;
 	if (query.length > QUERY_LIMITS.maxLength) {
 		throw new FlexPayMalformedQueryError(`The query string is longer than ${QUERY_LIMITS.maxLength} characters`);
 	}
-	const params: FlexPayParams = Object.create(null);
+	if (CONTROL_CHARACTERS.test(query) || ENCODED_CONTROL_CHARACTERS.test(query)) {
+		throw new FlexPayMalformedQueryError('The query string contains control characters');
+	}
+	const out: SplitQuery = { params: {} };
 	let count = 0;
 	for (const segment of query.split('&')) {
 		if (segment === '') continue;
@@ -37,9 +58,9 @@ export function parseRawQuery(raw: string): FlexPayParams {
 		const eq = segment.indexOf('=');
 		const key = decodeComponent(eq === -1 ? segment : segment.slice(0, eq), undefined);
 		const value = eq === -1 ? '' : decodeComponent(segment.slice(eq + 1), key);
-		addParameter(params, key, value);
+		addParameter(out, holdKey, key, value, false);
 	}
-	return { ...params };
+	return out;
 }
 
 /**
@@ -47,14 +68,18 @@ export function parseRawQuery(raw: string): FlexPayParams {
  * `getQueryData()` or a form body). Arrays mean the key was repeated.
  */
 export function paramsFromMap(map: Record<string, unknown>): FlexPayParams {
+	return splitMap(map, '').params;
+}
+
+export function splitMap(map: Record<string, unknown>, holdKey: string): SplitQuery {
 	if (!map || typeof map !== 'object' || Array.isArray(map)) {
 		throw new FlexPayMalformedQueryError('The parameters are not a key/value map');
 	}
-	const params: FlexPayParams = Object.create(null);
 	const keys = Object.keys(map);
 	if (keys.length > QUERY_LIMITS.maxParameters) {
 		throw new FlexPayMalformedQueryError(`There are more than ${QUERY_LIMITS.maxParameters} parameters`);
 	}
+	const out: SplitQuery = { params: {} };
 	for (const key of keys) {
 		const value = map[key];
 		if (Array.isArray(value)) {
@@ -63,28 +88,33 @@ export function paramsFromMap(map: Record<string, unknown>): FlexPayParams {
 		if (typeof value !== 'string') {
 			throw new FlexPayMalformedQueryError(`Parameter "${safeKey(key)}" is not a plain text value`, key);
 		}
-		addParameter(params, key, value);
+		addParameter(out, holdKey, key, value, true);
 	}
-	return { ...params };
+	return out;
 }
 
-function addParameter(params: FlexPayParams, key: string, value: string): void {
-	if (key.length > QUERY_LIMITS.maxKeyLength || !KEY_PATTERN.test(key)) {
-		const arrayLike = key.includes('[');
+function addParameter(out: SplitQuery, holdKey: string, key: string, value: string, checkControls: boolean): void {
+	// `__proto__` passes the pattern but would re-parent a plain object; no FlexPay key looks like it.
+	if (key.length > QUERY_LIMITS.maxKeyLength || !KEY_PATTERN.test(key) || key === '__proto__') {
 		throw new FlexPayMalformedQueryError(
-			arrayLike
+			key.includes('[')
 				? `Parameter "${safeKey(key)}" uses array syntax, which FlexPay never sends`
 				: `Parameter name "${safeKey(key)}" is not a valid FlexPay parameter name`,
 			key,
 		);
 	}
-	if (hasControlCharacters(value)) {
+	if (checkControls && CONTROL_CHARACTERS.test(value)) {
 		throw new FlexPayMalformedQueryError(`Parameter "${key}" contains control characters`, key);
 	}
-	if (Object.prototype.hasOwnProperty.call(params, key)) {
+	if (key === holdKey) {
+		if (out.held !== undefined) throw new FlexPayMalformedQueryError(`Parameter "${key}" appears more than once`, key);
+		out.held = value;
+		return;
+	}
+	if (Object.prototype.hasOwnProperty.call(out.params, key)) {
 		throw new FlexPayMalformedQueryError(`Parameter "${key}" appears more than once`, key);
 	}
-	params[key] = value;
+	out.params[key] = value;
 }
 
 function decodeComponent(encoded: string, key: string | undefined): string {

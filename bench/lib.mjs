@@ -1,0 +1,76 @@
+// Protocol-core benchmark: operations per second on one core, each next to the
+// bare cost of one SHA-256 over the same bytes, measured in the same run (the
+// physical floor). Figures are ratios so they compare across machines.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const flexpay = require('../index.js');
+
+const KEY = ['bench', 'SignatureKey', 'NotSecret'].join('-');
+const config = { shopId: '123456', signatureKey: KEY };
+const POSTBACK = {
+	shopID: '123456', saleID: '987654', transactionID: '55501', referenceID: 'order-42', priceAmount: '9.99',
+	priceCurrency: 'EUR', paymentMethod: 'CC', custom1: 'user-7', type: 'purchase', CCBrand: 'VISA', truncatedPAN: 'XXXXXXXXXXXX1111',
+};
+const PURCHASE = {
+	priceAmount: '9.99', priceCurrency: 'EUR', description: 'HD video download: The Long Take',
+	referenceID: 'order-42', custom1: 'user-7', successURL: 'https://shop.example/thanks', email: 'buyer@example.com',
+};
+
+/** Runs fn for `ms` milliseconds `rounds` times; returns the median ops/s. */
+function measure(fn, { ms = 400, rounds = 5 } = {}) {
+	for (let i = 0; i < 2000; i++) fn(); // warm-up: let the JIT settle
+	const rates = [];
+	for (let r = 0; r < rounds; r++) {
+		let ops = 0;
+		const start = process.hrtime.bigint();
+		const until = start + BigInt(ms) * 1_000_000n;
+		let now = start;
+		while (now < until) {
+			for (let i = 0; i < 200; i++) fn();
+			ops += 200;
+			now = process.hrtime.bigint();
+		}
+		rates.push(ops / (Number(now - start) / 1e9));
+	}
+	return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)];
+}
+
+export function runLibBench(options = {}) {
+	const postbackQuery = flexpay.buildQueryString(
+		Object.entries({ ...POSTBACK, signature: flexpay.computeSignature(KEY, POSTBACK) }),
+	);
+	const postbackBytes = Buffer.from(flexpay.canonicalString(KEY, POSTBACK), 'utf8');
+	const purchase = flexpay.buildPurchaseRequest(config, PURCHASE);
+	const { signature, ...sent } = purchase.params;
+	const purchaseBytes = Buffer.from(flexpay.canonicalString(KEY, flexpay.pickSignedRequestParams(sent)), 'utf8');
+	if (flexpay.parsePostback(postbackQuery, config).saleID !== '987654' || signature.length !== 64) {
+		throw new Error('benchmark inputs do not verify');
+	}
+
+	const rows = [];
+	const verifyFloor = measure(() => createHash('sha256').update(postbackBytes).digest(), options);
+	const verify = measure(() => flexpay.parsePostback(postbackQuery, config), options);
+	rows.push({ name: 'postback verify + parse', opsPerSec: verify, floorOpsPerSec: verifyFloor, bytes: postbackBytes.length, target: 1 / 3 });
+	const buildFloor = measure(() => createHash('sha256').update(purchaseBytes).digest(), options);
+	const build = measure(() => flexpay.buildPurchaseUrl(config, PURCHASE), options);
+	rows.push({ name: 'purchase URL build', opsPerSec: build, floorOpsPerSec: buildFloor, bytes: purchaseBytes.length, target: null });
+	return rows.map((row) => ({ ...row, ratio: row.opsPerSec / row.floorOpsPerSec }));
+}
+
+export function formatLibTable(rows) {
+	const lines = [
+		'| operation | ops/s (one core) | bare SHA-256 over the same bytes, ops/s | ratio to floor | target |',
+		'|---|---:|---:|---:|---|',
+	];
+	for (const r of rows) {
+		const target = r.target === null ? '–' : `≥ ${r.target.toFixed(2)} ${r.ratio >= r.target ? '(met)' : '(MISSED)'}`;
+		lines.push(`| ${r.name} (${r.bytes} B signed) | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${Math.round(r.floorOpsPerSec).toLocaleString('en-US')} | ${r.ratio.toFixed(2)} | ${target} |`);
+	}
+	return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	console.log(formatLibTable(runLibBench()));
+}
