@@ -1,0 +1,591 @@
+// Start a real, throwaway n8n with a community package installed, fixtures imported and
+// workflows activated; read back what it executed.
+//
+//   import { ensureN8n } from './install.mjs';
+//   import { startN8n } from './instance.mjs';
+//   const n8n = await startN8n({
+//     install: await ensureN8n('2'),          // or just '2' / '1' / '2.41.1'
+//     packageDir: '/path/to/built/package',   // or tarball: '/path/to/pkg-0.1.0.tgz'
+//     credentials: [{ id, name, type, data }],
+//     workflows: [{ id, name, nodes, connections }],
+//     waitForWebhooks: ['<webhookId>/<path>'],
+//   });
+//   await fetch(n8n.webhookUrl('<webhookId>/<path>'));
+//   const [execution] = await n8n.waitForExecutions({ workflowId, count: 1 });
+//   await n8n.stop();
+//
+// Everything n8n writes lives in a fresh temp folder (N8N_USER_FOLDER) that stop() removes
+// (set N8N_E2E_KEEP_TMP=1 to keep it for debugging). n8n runs detached in its own process group
+// so that stop() can take its task runner down with it; exit/signal handlers make sure no n8n
+// outlives the process that started it.
+
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { ensureN8n } from './install.mjs';
+
+/** Fixed so that credentials imported with plain `data` can be decrypted by the server. */
+export const ENCRYPTION_KEY = 'n8n-nodes-verotel-flexpay-e2e-encryption-key';
+
+const defaultLog = (line) => console.log(`[n8n] ${line}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or 'timeout' after `ms`; the timer is cleared so it does not hold the event loop. */
+async function withTimeout(promise, ms) {
+	let timer;
+	try {
+		return await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms, 'timeout')))]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Process bookkeeping: never leave an n8n behind.
+
+/** Instances that are running, for the exit/signal handlers. */
+const running = new Set();
+let handlersInstalled = false;
+
+function killGroup(pid, signal) {
+	try {
+		// A negative pid addresses the whole process group (n8n + its task runners).
+		process.kill(-pid, signal);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function installExitHandlers() {
+	if (handlersInstalled) return;
+	handlersInstalled = true;
+	// 'exit' handlers must be synchronous: SIGKILL the groups and delete the folders.
+	process.on('exit', () => {
+		for (const instance of running) instance.killNow();
+	});
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		const handler = async () => {
+			await Promise.allSettled([...running].map((instance) => instance.stop()));
+			// Re-raise so the process ends the way it would have without us.
+			process.removeListener(signal, handler);
+			process.kill(process.pid, signal);
+		};
+		process.on(signal, handler);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers.
+
+/** Two (or n) distinct free loopback ports, all held open while choosing so they differ. */
+async function freePorts(count) {
+	const servers = [];
+	try {
+		for (let i = 0; i < count; i++) {
+			const server = net.createServer();
+			await new Promise((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(0, '127.0.0.1', resolve);
+			});
+			servers.push(server);
+		}
+		return servers.map((server) => server.address().port);
+	} finally {
+		await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+	}
+}
+
+/**
+ * Minimal HTTP request with node:http (no keep-alive agent, so nothing stays open for jest;
+ * and unlike fetch it lets us send any header, e.g. Origin).
+ */
+export function httpRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 10_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const request = http.request(url, { method, headers, agent: false, timeout: timeoutMs }, (response) => {
+			const chunks = [];
+			response.on('data', (chunk) => chunks.push(chunk));
+			response.on('end', () =>
+				resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+			);
+			response.on('error', reject);
+		});
+		request.on('timeout', () => request.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)));
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+/** The last `lines` lines of a file, ANSI colours removed. */
+function tailOf(file, lines = 40) {
+	try {
+		const text = fs.readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+		return text.split('\n').slice(-lines - 1).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+/** n8n-style id: 16 alphanumeric characters. */
+function newId() {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+	return Array.from(crypto.randomBytes(16), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+/** Accept an array/object of fixtures or the path of a JSON file; always return an array. */
+function loadFixtures(value) {
+	if (value === undefined || value === null) return [];
+	const data = typeof value === 'string' ? JSON.parse(fs.readFileSync(value, 'utf8')) : value;
+	return structuredClone(Array.isArray(data) ? data : [data]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The community package, installed the way n8n's community-package installer leaves it.
+
+/**
+ * `npm pack` (scripts skipped: build the package first) or take the given tarball, and extract it
+ * to <userFolder>/.n8n/nodes/node_modules/<name>, with <userFolder>/.n8n/nodes/package.json
+ * listing it as a dependency, as n8n's installer does.
+ * @returns {{ name: string, version: string, dir: string }}
+ */
+function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log }) {
+	if (packageDir) {
+		const out = execFileSync(
+			'npm',
+			['pack', '--json', '--ignore-scripts', '--pack-destination', workDir],
+			{ cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		// npm may print lifecycle noise before the JSON; the JSON array starts at the first '['
+		// at the beginning of a line.
+		const json = JSON.parse(out.slice(out.search(/^\[/m)));
+		tarball = path.join(workDir, json[0].filename);
+	}
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const staging = path.join(workDir, 'package-staging');
+	fs.mkdirSync(staging, { recursive: true });
+	// npm tarballs hold everything under "package/".
+	execFileSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1']);
+	const manifest = JSON.parse(fs.readFileSync(path.join(staging, 'package.json'), 'utf8'));
+	const { name, version } = manifest;
+	// n8n only scans folders named n8n-nodes-* or @scope/n8n-nodes-*.
+	if (!/^(@[^/]+\/)?n8n-nodes-/.test(name)) {
+		throw new Error(`Package name "${name}" does not start with n8n-nodes-: n8n would not load it`);
+	}
+	const files = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
+	const missing = files.filter((file) => !fs.existsSync(path.join(staging, file)));
+	if (missing.length) {
+		throw new Error(`The packed ${name} lacks ${missing.join(', ')}: build the package before packing it`);
+	}
+	const dir = path.join(nodesDir, 'node_modules', name);
+	fs.mkdirSync(path.dirname(dir), { recursive: true });
+	fs.renameSync(staging, dir);
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2),
+	);
+	if (Object.keys(manifest.dependencies ?? {}).length) {
+		// n8n's installer runs npm install, which brings runtime dependencies; peers (n8n-workflow)
+		// resolve to n8n's own copy.
+		log(`installing runtime dependencies of ${name}`);
+		execFileSync('npm', ['install', '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], {
+			cwd: dir,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+	}
+	log(`installed community package ${name}@${version}`);
+	return { name, version, dir };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading executions from SQLite with n8n's own sqlite3 + flatted (no extra dependency; works
+// on Node 20 where node:sqlite does not exist). Runs in a child process with n8n's Node because
+// sqlite3 is compiled there and to keep the caller's process free of native modules.
+
+const READ_EXECUTIONS_SCRIPT = String.raw`
+const { createRequire } = require('node:module');
+const [n8nPackageJson, dbPath, workflowId, raw] = process.argv.slice(2);
+const requireFromN8n = createRequire(n8nPackageJson);
+const sqlite3 = requireFromN8n('sqlite3');
+const { parse } = requireFromN8n('flatted');
+
+const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READWRITE, (error) => {
+	if (error) fail(error);
+});
+db.configure('busyTimeout', 10000);
+const sql =
+	'SELECT e.id, e.status, e.mode, e.workflowId, e.finished, e.startedAt, e.stoppedAt, d.data ' +
+	'FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ' +
+	(workflowId ? 'WHERE e.workflowId = ? ' : '') +
+	'ORDER BY e.id';
+db.all(sql, workflowId ? [workflowId] : [], (error, rows) => {
+	if (error) fail(error);
+	const result = rows.map((row) => {
+		const data = row.data ? parse(row.data) : undefined;
+		const runData = data?.resultData?.runData ?? {};
+		const nodes = {};
+		const outputs = {};
+		for (const [nodeName, runs] of Object.entries(runData)) {
+			// outputs[node][run][output] = item json[]; nodes[node] = first output of every run.
+			outputs[nodeName] = runs.map((run) => (run?.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)));
+			nodes[nodeName] = outputs[nodeName].flatMap((run) => run[0] ?? []);
+		}
+		const error = data?.resultData?.error;
+		return {
+			id: String(row.id),
+			status: row.status,
+			mode: row.mode,
+			workflowId: row.workflowId,
+			finished: Boolean(row.finished),
+			startedAt: row.startedAt,
+			stoppedAt: row.stoppedAt,
+			lastNodeExecuted: data?.resultData?.lastNodeExecuted,
+			error: error ? { message: error.message, description: error.description, node: error.node?.name } : undefined,
+			nodes,
+			outputs,
+			...(raw === 'raw' ? { data } : {}),
+		};
+	});
+	process.stdout.write(JSON.stringify(result));
+	db.close();
+});
+function fail(error) {
+	process.stderr.write(String(error && error.stack || error));
+	process.exit(1);
+}
+`;
+
+const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Start a fresh n8n.
+ *
+ * @param {object} options
+ * @param {string | object} [options.install='2'] result of ensureN8n(), or a line / version for it
+ * @param {string} [options.packageDir] folder of the built community package to `npm pack`
+ * @param {string} [options.tarball] or an `npm pack` tarball of it
+ * @param {object[] | string} [options.credentials] credential objects ({ id?, name, type, data }) or a JSON file
+ * @param {object[] | string} [options.workflows] workflow objects ({ id?, name, nodes, connections }) or a JSON file
+ * @param {boolean | string[]} [options.activate=true] activate all imported workflows, or these ids
+ * @param {Array<string | { path: string, method?: string }>} [options.waitForWebhooks] production
+ *   webhook paths (after /webhook/) to wait for, method defaults to GET
+ * @param {Record<string, string>} [options.env] extra environment for n8n (wins over the defaults)
+ * @param {string} [options.logLevel] N8N_LOG_LEVEL, default env N8N_E2E_LOG_LEVEL or 'info'
+ * @param {number} [options.startTimeoutMs=120000] for /healthz
+ * @param {number} [options.webhookTimeoutMs=60000] for each webhook to be registered
+ * @param {(line: string) => void} [options.log]
+ */
+export async function startN8n({
+	install = '2',
+	packageDir,
+	tarball,
+	credentials,
+	workflows,
+	activate = true,
+	waitForWebhooks = [],
+	env: extraEnv = {},
+	logLevel = process.env.N8N_E2E_LOG_LEVEL || 'info',
+	startTimeoutMs = 120_000,
+	webhookTimeoutMs = 60_000,
+	log = defaultLog,
+} = {}) {
+	const n8n = typeof install === 'object' && install.n8nBin ? install : await ensureN8n(install, { log });
+	const t0 = Date.now();
+	const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+	const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${n8n.version}-`));
+	// n8n keeps everything in <N8N_USER_FOLDER>/.n8n (database, config, nodes) and
+	// <N8N_USER_FOLDER>/.cache/n8n/public (generated editor files and types/nodes.json).
+	const userFolder = tmpRoot;
+	const workDir = path.join(tmpRoot, 'e2e');
+	fs.mkdirSync(workDir);
+	const logFile = path.join(tmpRoot, 'n8n.log');
+	const dbFile = path.join(userFolder, '.n8n', 'database.sqlite');
+
+	let child;
+	let exited = false;
+	let stopping;
+	const instance = {
+		killNow() {
+			if (child && !exited) killGroup(child.pid, 'SIGKILL');
+			if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
+			running.delete(instance);
+		},
+		stop: () => stop(),
+	};
+	// Replaced by the graceful version once n8n has been spawned.
+	let stop = async () => instance.killNow();
+	running.add(instance);
+	installExitHandlers();
+
+	try {
+		const [port, brokerPort] = await freePorts(2);
+		const baseUrl = `http://127.0.0.1:${port}`;
+
+		// Do not inherit n8n settings from the caller's environment: a test must not depend on them.
+		// Nor the test runner's: jest sets NODE_ENV=test, which silences n8n's logger and changes its
+		// behaviour, and NODE_OPTIONS (e.g. --experimental-vm-modules, --inspect) is not for n8n.
+		const inherited = Object.fromEntries(
+			Object.entries(process.env).filter(
+				([key]) =>
+					!/^(N8N_|DB_|WEBHOOK_URL$|EXECUTIONS_|QUEUE_|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$)/.test(key),
+			),
+		);
+		const env = {
+			...inherited,
+			PATH: `${path.dirname(n8n.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `${baseUrl}/`,
+			// n8n's task broker defaults to 5679, which clashes between instances.
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			DB_TYPE: 'sqlite',
+			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			// The settings file lives in a temp folder we own; skip n8n's permission warning.
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_OUTPUT: 'console',
+			N8N_LOG_LEVEL: logLevel,
+			NO_COLOR: '1',
+			...n8n.env,
+			...extraEnv,
+		};
+
+		let communityPackage;
+		if (packageDir || tarball) {
+			communityPackage = installCommunityPackage({ packageDir, tarball, userFolder, workDir, log });
+		}
+
+		/** Run an n8n CLI command to completion (n8n must not be running). */
+		const cli = (args) =>
+			new Promise((resolve, reject) => {
+				execFile(
+					n8n.nodeBin,
+					[n8n.n8nBin, ...args],
+					// The CLI reports through the logger: at level "warn" or below it says nothing useful.
+					{ cwd: workDir, env: { ...env, N8N_LOG_LEVEL: 'info' }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
+					(error, stdout, stderr) => {
+						const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+						fs.appendFileSync(logFile, `\n$ n8n ${args.join(' ')}\n${output}`);
+						if (error) reject(new Error(`n8n ${args.join(' ')} failed: ${error.message}\n${output.slice(-4000)}`));
+						else resolve(output);
+					},
+				);
+			});
+
+		const creds = loadFixtures(credentials);
+		for (const credential of creds) credential.id ??= newId();
+		if (creds.length) {
+			const file = path.join(workDir, 'credentials.json');
+			fs.writeFileSync(file, JSON.stringify(creds, null, 2));
+			await cli(['import:credentials', `--input=${file}`]);
+			log(`imported ${creds.length} credential(s) (${elapsed()})`);
+		}
+
+		const wfs = loadFixtures(workflows);
+		for (const workflow of wfs) {
+			workflow.id ??= newId();
+			workflow.active = false; // activation is done below, the supported way
+			workflow.settings ??= {};
+			workflow.connections ??= {};
+		}
+		if (wfs.length) {
+			const file = path.join(workDir, 'workflows.json');
+			fs.writeFileSync(file, JSON.stringify(wfs, null, 2));
+			const output = await cli(['import:workflow', `--input=${file}`]);
+			// 2.x skips workflows that violate its content-import policy, and only warns about it.
+			const skipped = output.split('\n').filter((line) => line.includes('Skipped workflow'));
+			if (skipped.length) throw new Error(`n8n import:workflow skipped workflows:\n${skipped.join('\n')}`);
+			log(`imported ${wfs.length} workflow(s) (${elapsed()})`);
+		}
+
+		const toActivate = activate === true ? wfs.map((w) => w.id) : Array.isArray(activate) ? activate : [];
+		for (const id of toActivate) {
+			// 2.x publishes a workflow version; 1.x flips the active flag. Both only take effect
+			// for an n8n that starts afterwards.
+			await cli(n8n.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+		}
+		if (toActivate.length) log(`activated ${toActivate.length} workflow(s) (${elapsed()})`);
+
+		// Start detached = own process group, so stop() can signal n8n and its task runners together.
+		const logFd = fs.openSync(logFile, 'a');
+		fs.writeSync(logFd, `\n$ n8n start\n`);
+		child = spawn(n8n.nodeBin, [n8n.n8nBin, 'start'], {
+			cwd: workDir,
+			env,
+			detached: true,
+			stdio: ['ignore', logFd, logFd],
+		});
+		fs.closeSync(logFd);
+		// Do not keep the caller's event loop alive just because n8n runs (jest open handles).
+		child.unref();
+		const exitPromise = new Promise((resolve) => {
+			child.once('exit', (code, signal) => {
+				exited = true;
+				resolve({ code, signal });
+			});
+		});
+		child.once('error', () => {
+			exited = true;
+		});
+
+		// The temp folder (and the log) is removed on failure unless N8N_E2E_KEEP_TMP is set, so
+		// the message carries the tail of the log.
+		const fail = (message) =>
+			new Error(`${message} (n8n ${n8n.version}, log ${logFile}); last lines of n8n's log:\n${tailOf(logFile)}`);
+
+		async function waitFor(what, timeoutMs, probe) {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				if (exited) throw fail(`n8n exited while waiting for ${what}`);
+				try {
+					if (await probe()) return;
+				} catch {
+					// not up yet
+				}
+				if (Date.now() > deadline) throw fail(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+				await sleep(250);
+			}
+		}
+
+		stop = async () => {
+			stopping ??= (async () => {
+				if (child && !exited) {
+					killGroup(child.pid, 'SIGTERM');
+					if ((await withTimeout(exitPromise, 10_000)) === 'timeout') {
+						log(`n8n did not exit within 10 s of SIGTERM: SIGKILL`);
+						killGroup(child.pid, 'SIGKILL');
+						await withTimeout(exitPromise, 5_000);
+					}
+				}
+				// Anything left in the group (a task runner that outlived the main process) goes too.
+				if (child) killGroup(child.pid, 'SIGKILL');
+				running.delete(instance);
+				if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
+				else log(`kept ${tmpRoot}`);
+			})();
+			return stopping;
+		};
+
+		await waitFor('/healthz', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz`)).status === 200);
+		log(`n8n ${n8n.version} is up on ${baseUrl}, pid ${child.pid} (${elapsed()})`);
+
+		const webhookUrl = (webhookPath) => `${baseUrl}/webhook/${String(webhookPath).replace(/^\/+/, '')}`;
+		for (const entry of waitForWebhooks) {
+			const { path: webhookPath, method = 'GET' } = typeof entry === 'string' ? { path: entry } : entry;
+			// A CORS preflight answers 204 only once a webhook is registered for that path and method,
+			// and never starts an execution. (Without Access-Control-Request-Method it would answer
+			// 204 for any path.) 2.x activates workflows in the background after /healthz is up.
+			await waitFor(`webhook ${method} ${webhookPath} to be registered`, webhookTimeoutMs, async () => {
+				const response = await httpRequest(webhookUrl(webhookPath), {
+					method: 'OPTIONS',
+					headers: { Origin: baseUrl, 'Access-Control-Request-Method': method },
+				});
+				return response.status === 204;
+			});
+		}
+		if (waitForWebhooks.length) log(`${waitForWebhooks.length} webhook(s) registered (${elapsed()})`);
+
+		const readerScript = path.join(workDir, 'read-executions.cjs');
+		fs.writeFileSync(readerScript, READ_EXECUTIONS_SCRIPT);
+
+		/** All executions (optionally of one workflow), oldest first. */
+		async function executions({ workflowId, raw = false } = {}) {
+			if (!fs.existsSync(dbFile)) return [];
+			return new Promise((resolve, reject) => {
+				execFile(
+					n8n.nodeBin,
+					[readerScript, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId ?? '', raw ? 'raw' : ''],
+					{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
+					(error, stdout, stderr) => {
+						if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
+						else resolve(JSON.parse(stdout));
+					},
+				);
+			});
+		}
+
+		/**
+		 * Wait until at least `count` executions (of `workflowId`, if given) have finished
+		 * (success/error/crashed/canceled) and return all of them. n8n answers a webhook before the
+		 * workflow has run (or before it saved the execution), so tests must poll.
+		 */
+		async function waitForExecutions({ workflowId, count = 1, timeoutMs = 30_000, raw = false } = {}) {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const list = await executions({ workflowId, raw });
+				if (list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count) return list;
+				if (Date.now() > deadline) {
+					throw fail(
+						`Timed out after ${timeoutMs / 1000} s waiting for ${count} finished execution(s)` +
+							`${workflowId ? ` of workflow ${workflowId}` : ''}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`,
+					);
+				}
+				await sleep(250);
+			}
+		}
+
+		/**
+		 * The node types n8n loaded, as listed to the editor: n8n writes them at start-up to
+		 * <N8N_USER_FOLDER>/.cache/n8n/public/types/nodes.json (the file behind /types/nodes.json,
+		 * which on 2.x needs a login). Returns [{ name, displayName, version, ... }] with one entry
+		 * per node (versioned nodes may appear once per version).
+		 */
+		const listNodeTypes = () => readTypesFile('nodes');
+		/** The credential types n8n loaded, [{ name, displayName, properties, ... }] (same source). */
+		const listCredentialTypes = () => readTypesFile('credentials');
+
+		async function readTypesFile(kind) {
+			const file = path.join(userFolder, '.cache', 'n8n', 'public', 'types', `${kind}.json`);
+			let types;
+			// Retry until the file exists and parses: n8n may still be streaming it out.
+			await waitFor(`${file} to be written`, 30_000, async () => {
+				types = JSON.parse(fs.readFileSync(file, 'utf8'));
+				return Array.isArray(types);
+			});
+			return types;
+		}
+
+		return Object.assign(instance, {
+			version: n8n.version,
+			line: n8n.line,
+			nodeVersion: n8n.nodeVersion,
+			baseUrl,
+			port,
+			webhookUrl,
+			webhookTestUrl: (webhookPath) => `${baseUrl}/webhook-test/${String(webhookPath).replace(/^\/+/, '')}`,
+			pid: child.pid,
+			logFile,
+			userFolder,
+			dbFile,
+			communityPackage,
+			credentialIds: creds.map((c) => c.id),
+			workflowIds: wfs.map((w) => w.id),
+			stop,
+			executions,
+			waitForExecutions,
+			listNodeTypes,
+			listCredentialTypes,
+			logTail: (lines = 40) => tailOf(logFile, lines),
+		});
+	} catch (error) {
+		// Whatever failed, leave nothing running and nothing on disk (stop() is the graceful
+		// version once n8n has been spawned, else it just removes the folder).
+		await stop();
+		throw error;
+	}
+}
