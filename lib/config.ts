@@ -1,5 +1,6 @@
 import { BRANDS, BRAND_NAMES, isBrandName, type BrandName } from './brands';
 import { FlexPayValidationError } from './errors';
+import { parseAbsoluteUrl } from './url';
 
 /** What a merchant configures once per website (Control Center -> Setup Websites). */
 export interface FlexPayConfig {
@@ -72,10 +73,8 @@ export function resolveConfig(config: FlexPayConfig): ResolvedConfig {
 
 function normaliseBaseUrl(value: string): string {
 	const trimmed = value.trim();
-	let parsed: URL;
-	try {
-		parsed = new URL(trimmed);
-	} catch {
+	const parsed = parseAbsoluteUrl(trimmed);
+	if (!parsed) {
 		throw new FlexPayValidationError(
 			'baseUrl',
 			`Base URL "${trimmed}" is not a valid URL`,

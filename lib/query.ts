@@ -56,7 +56,7 @@ export function splitRawQuery(raw: string, holdKey: string): SplitQuery {
 			throw new FlexPayMalformedQueryError(`The query string has more than ${QUERY_LIMITS.maxParameters} parameters`);
 		}
 		const eq = segment.indexOf('=');
-		const key = decodeComponent(eq === -1 ? segment : segment.slice(0, eq), undefined);
+		const key = checkKey(decodeComponent(eq === -1 ? segment : segment.slice(0, eq), undefined));
 		const value = eq === -1 ? '' : decodeComponent(segment.slice(eq + 1), key);
 		addParameter(out, holdKey, key, value, false);
 	}
@@ -88,21 +88,26 @@ export function splitMap(map: Record<string, unknown>, holdKey: string): SplitQu
 		if (typeof value !== 'string') {
 			throw new FlexPayMalformedQueryError(`Parameter "${safeKey(key)}" is not a plain text value`, key);
 		}
-		addParameter(out, holdKey, key, value, true);
+		addParameter(out, holdKey, checkKey(key), value, true);
 	}
 	return out;
 }
 
-function addParameter(out: SplitQuery, holdKey: string, key: string, value: string, checkControls: boolean): void {
+/** Names are checked before anything else, so later messages may quote them safely. */
+function checkKey(key: string): string {
 	// `__proto__` passes the pattern but would re-parent a plain object; no FlexPay key looks like it.
 	if (key.length > QUERY_LIMITS.maxKeyLength || !KEY_PATTERN.test(key) || key === '__proto__') {
 		throw new FlexPayMalformedQueryError(
 			key.includes('[')
 				? `Parameter "${safeKey(key)}" uses array syntax, which FlexPay never sends`
 				: `Parameter name "${safeKey(key)}" is not a valid FlexPay parameter name`,
-			key,
+			safeKey(key),
 		);
 	}
+	return key;
+}
+
+function addParameter(out: SplitQuery, holdKey: string, key: string, value: string, checkControls: boolean): void {
 	if (checkControls && CONTROL_CHARACTERS.test(value)) {
 		throw new FlexPayMalformedQueryError(`Parameter "${key}" contains control characters`, key);
 	}
@@ -124,12 +129,20 @@ function decodeComponent(encoded: string, key: string | undefined): string {
 	if (BAD_PERCENT.test(plus)) {
 		throw new FlexPayMalformedQueryError(`${where} has an incomplete percent-escape`, key);
 	}
+	const decoded = strictDecode(plus);
+	if (decoded === undefined) throw new FlexPayMalformedQueryError(`${where} is not valid UTF-8`, key);
+	return decoded;
+}
+
+/**
+ * decodeURIComponent is strict UTF-8: it throws on truncated sequences,
+ * overlong forms and encoded surrogates, which is exactly what to refuse.
+ */
+function strictDecode(encoded: string): string | undefined {
 	try {
-		// decodeURIComponent is strict UTF-8: it throws on truncated sequences,
-		// overlong forms and encoded surrogates, which is exactly what to refuse.
-		return decodeURIComponent(plus);
+		return decodeURIComponent(encoded);
 	} catch {
-		throw new FlexPayMalformedQueryError(`${where} is not valid UTF-8`, key);
+		return undefined;
 	}
 }
 

@@ -1,4 +1,5 @@
 import { FlexPayValidationError } from './errors';
+import { parseAbsoluteUrl } from './url';
 
 /** Currencies FlexPay accepts (purchase doc v4, flexpay4j `SaleCurrency`). */
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'AUD', 'CAD', 'CHF', 'DKK', 'NOK', 'SEK'] as const;
@@ -163,10 +164,8 @@ export function checkText(field: string, value: ParamValue, maxLength: number, r
 export function checkUrl(field: string, value: ParamValue): string | undefined {
 	const text = checkText(field, value, 255);
 	if (text === undefined) return undefined;
-	let parsed: URL;
-	try {
-		parsed = new URL(text);
-	} catch {
+	const parsed = parseAbsoluteUrl(text);
+	if (!parsed) {
 		throw new FlexPayValidationError(field, `${field} "${text}" is not an absolute URL`, 'Use a full URL such as https://shop.example.com/thank-you');
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
