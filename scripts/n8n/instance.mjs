@@ -166,7 +166,7 @@ function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log
 		tarball = path.join(workDir, json[0].filename);
 	}
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	const staging = path.join(workDir, 'package-staging');
+	const staging = fs.mkdtempSync(path.join(workDir, 'package-staging-'));
 	fs.mkdirSync(staging, { recursive: true });
 	// npm tarballs hold everything under "package/".
 	execFileSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1']);
@@ -184,10 +184,11 @@ function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log
 	const dir = path.join(nodesDir, 'node_modules', name);
 	fs.mkdirSync(path.dirname(dir), { recursive: true });
 	fs.renameSync(staging, dir);
-	fs.writeFileSync(
-		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2),
-	);
+	// Several packages may be installed side by side (e.g. a benchmark's floor trigger).
+	const nodesManifest = path.join(nodesDir, 'package.json');
+	const installed = fs.existsSync(nodesManifest) ? JSON.parse(fs.readFileSync(nodesManifest, 'utf8')) : { name: 'installed-nodes', private: true, dependencies: {} };
+	installed.dependencies[name] = version;
+	fs.writeFileSync(nodesManifest, JSON.stringify(installed, null, 2));
 	if (Object.keys(manifest.dependencies ?? {}).length) {
 		// n8n's installer runs npm install, which brings runtime dependencies; peers (n8n-workflow)
 		// resolve to n8n's own copy.
@@ -217,6 +218,15 @@ const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READWRITE, (error) => {
 	if (error) fail(error);
 });
 db.configure('busyTimeout', 10000);
+if (raw === 'count') {
+	// Counts only: cheap enough to poll during a load run of thousands of executions.
+	db.all('SELECT workflowId, status, COUNT(*) AS count FROM execution_entity GROUP BY workflowId, status', [], (error, rows) => {
+		if (error) fail(error);
+		process.stdout.write(JSON.stringify(rows));
+		db.close();
+	});
+	return;
+}
 const sql =
 	'SELECT e.id, e.status, e.mode, e.workflowId, e.finished, e.startedAt, e.stoppedAt, d.data ' +
 	'FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ' +
@@ -270,6 +280,8 @@ const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
  * @param {string | object} [options.install='2'] result of ensureN8n(), or a line / version for it
  * @param {string} [options.packageDir] folder of the built community package to `npm pack`
  * @param {string} [options.tarball] or an `npm pack` tarball of it
+ * @param {Array<{ packageDir?: string, tarball?: string }>} [options.extraPackages] more community
+ *   packages installed beside it
  * @param {object[] | string} [options.credentials] credential objects ({ id?, name, type, data }) or a JSON file
  * @param {object[] | string} [options.workflows] workflow objects ({ id?, name, nodes, connections }) or a JSON file
  * @param {boolean | string[]} [options.activate=true] activate all imported workflows, or these ids
@@ -285,6 +297,7 @@ export async function startN8n({
 	install = '2',
 	packageDir,
 	tarball,
+	extraPackages = [],
 	credentials,
 	workflows,
 	activate = true,
@@ -369,6 +382,7 @@ export async function startN8n({
 		if (packageDir || tarball) {
 			communityPackage = installCommunityPackage({ packageDir, tarball, userFolder, workDir, log });
 		}
+		for (const extra of extraPackages) installCommunityPackage({ ...extra, userFolder, workDir, log });
 
 		/** Run an n8n CLI command to completion (n8n must not be running). */
 		const cli = (args) =>
@@ -505,11 +519,20 @@ export async function startN8n({
 
 		/** All executions (optionally of one workflow), oldest first. */
 		async function executions({ workflowId, raw = false } = {}) {
-			if (!fs.existsSync(dbFile)) return [];
+			return readExecutions(workflowId ?? '', raw ? 'raw' : '');
+		}
+
+		/** [{ workflowId, status, count }] without reading execution data. */
+		async function executionCounts() {
+			return readExecutions('', 'count');
+		}
+
+		function readExecutions(workflowId, mode) {
+			if (!fs.existsSync(dbFile)) return Promise.resolve([]);
 			return new Promise((resolve, reject) => {
 				execFile(
 					n8n.nodeBin,
-					[readerScript, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId ?? '', raw ? 'raw' : ''],
+					[readerScript, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId, mode],
 					{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
 					(error, stdout, stderr) => {
 						if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
@@ -578,6 +601,7 @@ export async function startN8n({
 			stop,
 			executions,
 			waitForExecutions,
+			executionCounts,
 			listNodeTypes,
 			listCredentialTypes,
 			logTail: (lines = 40) => tailOf(logFile, lines),

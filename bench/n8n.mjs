@@ -1,0 +1,212 @@
+// Real-n8n benchmark: N signed postbacks at fixed concurrency against three
+// triggers in ONE n8n and one run, so the figures are comparable ratios:
+//   - the Verotel FlexPay Trigger (verify, parse, dedupe, answer OK, emit),
+//   - a minimal trigger that only answers OK (the floor for any community trigger),
+//   - n8n's built-in Webhook node answering immediately (which n8n lets skip one
+//     expression isolate per request, so it sits above every community trigger
+//     under the default engine).
+// Also: loss (answered OK vs executions), n8n's RSS before and after, and the
+// time to OK when the downstream workflow takes 5 s.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { ensureN8n } from '../scripts/n8n/install.mjs';
+import { startN8n } from '../scripts/n8n/instance.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const PKG = 'n8n-nodes-verotel-flexpay';
+const SHOP = '123456';
+const KEY = ['bench', 'signature', 'key', 'not', 'secret'].join('-');
+
+const IDS = {
+	flexpay: { workflow: 'bench0flexpay001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000001' },
+	floor: { workflow: 'bench0floor00001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000002' },
+	builtin: { workflow: 'bench0webhook001', path: 'bench-builtin' },
+	slow: { workflow: 'bench0slow000001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000004' },
+};
+
+function noOp(name, position) {
+	return { id: `${name}-noop`, name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+}
+
+function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
+	return {
+		id,
+		name,
+		active: false,
+		nodes: [trigger, downstream],
+		connections: { [trigger.name]: { main: [[{ node: downstream.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function workflows() {
+	const credentials = { verotelFlexPayApi: { id: 'benchCredential01', name: 'Bench shop' } };
+	const flexpayTrigger = (webhookId) => ({
+		id: `${webhookId}-t`, name: 'Verotel FlexPay Trigger', type: `${PKG}.verotelFlexPayTrigger`, typeVersion: 1,
+		position: [0, 0], webhookId, parameters: {}, credentials,
+	});
+	return [
+		workflow(IDS.flexpay.workflow, 'Bench: FlexPay Trigger', flexpayTrigger(IDS.flexpay.webhook)),
+		workflow(IDS.floor.workflow, 'Bench: floor trigger', {
+			id: 'floor-t', name: 'Floor Trigger', type: 'n8n-nodes-flexpay-bench-floor.floorTrigger', typeVersion: 1,
+			position: [0, 0], webhookId: IDS.floor.webhook, parameters: {},
+		}),
+		workflow(IDS.builtin.workflow, 'Bench: built-in Webhook', {
+			id: 'builtin-t', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0],
+			webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000003',
+			parameters: { httpMethod: 'GET', path: IDS.builtin.path, responseMode: 'onReceived', options: {} },
+		}),
+		workflow(IDS.slow.workflow, 'Bench: FlexPay Trigger, 5 s downstream', flexpayTrigger(IDS.slow.webhook), {
+			id: 'slow-wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [250, 0],
+			webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000005', parameters: { amount: 5, unit: 'seconds' },
+		}),
+	];
+}
+
+let saleCounter = 1_000_000;
+function signedPostbackPath(webhookId) {
+	const flexpay = require(join(root, 'index.js'));
+	const saleID = String(++saleCounter);
+	const params = {
+		shopID: SHOP, saleID, transactionID: String(50_000_000 + saleCounter), referenceID: `order-${saleID}`,
+		priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase', CCBrand: 'VISA', truncatedPAN: 'XXXXXXXXXXXX1111',
+	};
+	const query = flexpay.buildQueryString(Object.entries({ ...params, signature: flexpay.computeSignature(KEY, params) }));
+	return `/webhook/${webhookId}/webhook?${query}`;
+}
+
+function pathsFor(target, n) {
+	const paths = [];
+	for (let i = 0; i < n; i++) {
+		if (target === 'flexpay') paths.push(signedPostbackPath(IDS.flexpay.webhook));
+		else if (target === 'floor') paths.push(`/webhook/${IDS.floor.webhook}/webhook?i=${i}`);
+		else paths.push(`/webhook/${IDS.builtin.path}?i=${i}`);
+	}
+	return paths;
+}
+
+/** Sends every path with `concurrency` requests in flight; returns throughput and latency percentiles. */
+async function load(baseUrl, paths, concurrency, expectOk) {
+	const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1 });
+	const latencies = [];
+	let next = 0;
+	let answered = 0;
+	let answeredOk = 0;
+	let failures = 0;
+	const started = performance.now();
+	async function worker() {
+		while (next < paths.length) {
+			const path = paths[next++];
+			const t = performance.now();
+			try {
+				const res = await pool.request({ path, method: 'GET', headersTimeout: 60_000, bodyTimeout: 60_000 });
+				const body = await res.body.text();
+				latencies.push(performance.now() - t);
+				answered++;
+				if (res.statusCode === 200 && (!expectOk || body === 'OK')) answeredOk++;
+			} catch {
+				failures++;
+			}
+		}
+	}
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	const seconds = (performance.now() - started) / 1000;
+	await pool.close();
+	latencies.sort((a, b) => a - b);
+	const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+	return { sent: paths.length, answered, answeredOk, failures, seconds, rps: answered / seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
+}
+
+function rssMiB(pid) {
+	try {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+	} catch {
+		return NaN;
+	}
+}
+
+async function settledCount(n8n, workflowId, expected, log) {
+	// Executions are saved after the answer; wait until the count stops moving.
+	let last = -1;
+	let stableSince = Date.now();
+	const deadline = Date.now() + 300_000;
+	for (;;) {
+		const rows = await n8n.executionCounts();
+		const success = rows.filter((r) => r.workflowId === workflowId && r.status === 'success').reduce((s, r) => s + r.count, 0);
+		const other = rows.filter((r) => r.workflowId === workflowId && r.status !== 'success').reduce((s, r) => s + r.count, 0);
+		if (success + other >= expected || (success === last && Date.now() - stableSince > 15_000) || Date.now() > deadline) {
+			return { success, other };
+		}
+		if (success !== last) {
+			last = success;
+			stableSince = Date.now();
+		}
+		log?.(`  waiting for executions of ${workflowId}: ${success}/${expected}`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
+/**
+ * One n8n, one engine setting: every target at every concurrency.
+ * @returns {Promise<object>} figures per target and concurrency, loss, memory, slow-downstream timing
+ */
+export async function runN8nBench({ line = '2', lazy = false, n = 2000, concurrencies = [1, 10], warmup = 50, log = console.log } = {}) {
+	const install = await ensureN8n(line, { log });
+	const n8n = await startN8n({
+		install,
+		packageDir: root,
+		extraPackages: [{ packageDir: join(root, 'bench', 'floor-package') }],
+		credentials: [{ id: 'benchCredential01', name: 'Bench shop', type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' } }],
+		workflows: workflows(),
+		waitForWebhooks: [`${IDS.flexpay.webhook}/webhook`, `${IDS.floor.webhook}/webhook`, IDS.builtin.path, `${IDS.slow.webhook}/webhook`],
+		env: lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {},
+		logLevel: 'warn',
+		log,
+	});
+	const targets = [
+		['flexpay', IDS.flexpay.workflow, true],
+		['floor', IDS.floor.workflow, true],
+		['builtin', IDS.builtin.workflow, false],
+	];
+	const result = { n8n: n8n.version, node: n8n.nodeVersion, engine: lazy ? 'default + LAZY_ACQUIRE' : 'default', rows: [], loss: [], memory: {} };
+	try {
+		const expected = Object.fromEntries(targets.map(([name]) => [name, 0]));
+		for (const [target, , ok] of targets) {
+			const w = await load(n8n.baseUrl, pathsFor(target, warmup), 2, ok);
+			expected[target] += w.answeredOk;
+		}
+		result.memory.beforeMiB = rssMiB(n8n.pid);
+		for (const concurrency of concurrencies) {
+			// Interleave targets at each concurrency so drift over the run hits all three alike.
+			for (const [target, , ok] of targets) {
+				const paths = pathsFor(target, n);
+				log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
+				const r = await load(n8n.baseUrl, paths, concurrency, ok);
+				expected[target] += r.answeredOk;
+				result.rows.push({ target, concurrency, ...r });
+				log(`  ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK`);
+			}
+		}
+		for (const [target, workflowId] of targets) {
+			const { success, other } = await settledCount(n8n, workflowId, expected[target], log);
+			result.loss.push({ target, answeredOk: expected[target], executed: success, failedExecutions: other, lost: expected[target] - success });
+		}
+		result.memory.afterMiB = rssMiB(n8n.pid);
+		// Time to OK while the workflow behind it waits 5 s.
+		const slow = [];
+		for (let i = 0; i < 20; i++) {
+			const r = await load(n8n.baseUrl, [signedPostbackPath(IDS.slow.webhook)], 1, true);
+			if (r.answeredOk === 1) slow.push(r.p50);
+		}
+		slow.sort((a, b) => a - b);
+		result.slowDownstream = { samples: slow.length, p50: slow[Math.floor(slow.length / 2)], p99: slow[slow.length - 1] };
+	} finally {
+		await n8n.stop();
+	}
+	return result;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm run bench`: the protocol core on one core, then a real n8n under load,
+// under n8n's default expression engine and with lazy isolate acquisition.
+// Prints the tables and writes bench/results.md. Settings (environment):
+//   BENCH_N=2000          requests per target and concurrency
+//   BENCH_N8N=2           n8n line or version (see scripts/n8n/versions.mjs)
+//   BENCH_SKIP_N8N=1      only the protocol-core figures
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatLibTable, runLibBench } from './lib.mjs';
+import { runN8nBench } from './n8n.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const n = Number(process.env.BENCH_N || 2000);
+
+function machine() {
+	const cpus = os.cpus();
+	return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, bench runner Node ${process.version}, load average before the run ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
+
+function dedupeStore() {
+	// The trigger's persisted repeat store after 10,000 distinct postbacks.
+	const { rememberKey, MAX_REMEMBERED_KEYS, REMEMBERED_KEYS_FIELD } = require('../dist/nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers.js');
+	const staticData = {};
+	for (let i = 0; i < 10_000; i++) rememberKey(staticData, `123456:${1_000_000 + i}:purchase:${50_000_000 + i}`);
+	const stored = staticData[REMEMBERED_KEYS_FIELD];
+	return { postbacks: 10_000, entries: Array.isArray(stored) ? stored.length : Object.keys(stored ?? {}).length, bytes: Buffer.byteLength(JSON.stringify(staticData)), bound: MAX_REMEMBERED_KEYS };
+}
+
+const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+
+function n8nTables(runs) {
+	const lines = [
+		'| engine | concurrency | trigger | req/s | p50 ms | p95 ms | p99 ms | vs minimal trigger | vs built-in Webhook |',
+		'|---|---:|---|---:|---:|---:|---:|---:|---:|',
+	];
+	const names = { flexpay: 'Verotel FlexPay Trigger', floor: 'minimal OK-only trigger', builtin: 'n8n Webhook node' };
+	for (const run of runs) {
+		for (const c of [...new Set(run.rows.map((r) => r.concurrency))]) {
+			const at = Object.fromEntries(run.rows.filter((r) => r.concurrency === c).map((r) => [r.target, r]));
+			for (const target of ['flexpay', 'floor', 'builtin']) {
+				const r = at[target];
+				const vsFloor = target === 'flexpay' ? `${fmt(r.rps / at.floor.rps, 2)}` : '';
+				const vsBuiltin = target !== 'builtin' ? `${fmt(r.rps / at.builtin.rps, 2)}` : '';
+				lines.push(`| ${run.engine} | ${c} | ${names[target]} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${vsFloor} | ${vsBuiltin} |`);
+			}
+		}
+	}
+	lines.push('', '| engine | trigger | answered OK | executed | lost | n8n RSS before → after (MiB) | time to OK with a 5 s downstream, p50 / p99 ms |', '|---|---|---:|---:|---:|---|---|');
+	for (const run of runs) {
+		for (const l of run.loss) {
+			const extra = l.target === 'flexpay' ? ` | ${fmt(run.memory.beforeMiB, 0)} → ${fmt(run.memory.afterMiB, 0)} | ${fmt(run.slowDownstream.p50)} / ${fmt(run.slowDownstream.p99)} (${run.slowDownstream.samples} samples)` : ' | | ';
+			lines.push(`| ${run.engine} | ${names[l.target]} | ${l.answeredOk} | ${l.executed} | ${l.lost}${extra} |`);
+		}
+	}
+	return lines.join('\n');
+}
+
+const startedAt = new Date();
+const header = `Machine: ${machine()}`;
+console.log(header);
+console.log('\n## Protocol core (one core)\n');
+const libRows = runLibBench();
+const libTable = formatLibTable(libRows);
+console.log(libTable);
+const store = dedupeStore();
+const storeLine = `Repeat store after ${store.postbacks.toLocaleString('en-US')} distinct postbacks: ${store.entries} keys, ${store.bytes.toLocaleString('en-US')} bytes of workflow static data (bound: ${store.bound} keys).`;
+console.log(`\n${storeLine}`);
+
+let n8nSection = '';
+if (!process.env.BENCH_SKIP_N8N) {
+	const line = process.env.BENCH_N8N || '2';
+	const runs = [];
+	for (const lazy of [false, true]) {
+		console.log(`\n## Real n8n (${line}), ${lazy ? 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true' : 'default expression engine'}, ${n} requests per target and concurrency\n`);
+		runs.push(await runN8nBench({ line, lazy, n }));
+	}
+	n8nSection = `## Real n8n ${runs[0].n8n} on Node ${runs[0].node}, SQLite, ${n} requests per trigger and concurrency\n\n${n8nTables(runs)}\n`;
+	console.log(`\n${n8nSection}`);
+}
+
+const md = `# Benchmark results
+
+Measured ${startedAt.toISOString()} with \`npm run bench\`${process.env.BENCH_N ? ` (BENCH_N=${n})` : ''}.
+
+${header}
+
+## Protocol core (one core)
+
+Each operation next to one bare SHA-256 over the same bytes, measured in the same run (the physical floor).
+
+${libTable}
+
+${storeLine}
+
+${n8nSection}`;
+writeFileSync(join(here, 'results.md'), md);
+console.log('wrote bench/results.md');
