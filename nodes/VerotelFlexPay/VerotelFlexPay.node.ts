@@ -1,0 +1,90 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { operations as paymentLinkOperations, paymentLinkDescription } from './resources/paymentLink';
+import { operations as saleOperations, saleDescription } from './resources/sale';
+import { operations as signatureOperations, signatureDescription } from './resources/signature';
+import { CREDENTIAL_TYPE } from './shared/credentials';
+import { toNodeError } from './shared/errors';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
+
+const ROUTES: Record<string, Record<string, { execute: Operation }>> = {
+	paymentLink: paymentLinkOperations,
+	sale: saleOperations,
+	signature: signatureOperations,
+};
+
+export class VerotelFlexPay implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Verotel FlexPay',
+		name: 'verotelFlexPay',
+		icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Create signed FlexPay payment links, look up sale status and verify success redirects (Verotel, CardBilling, BitsafePay, Bill, PaintFest, GayCharge, YoursafeDirect)',
+		defaults: { name: 'Verotel FlexPay' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Payment Link', value: 'paymentLink' },
+					{ name: 'Sale', value: 'sale' },
+					{ name: 'Signature', value: 'signature' },
+				],
+				default: 'paymentLink',
+			},
+			...paymentLinkDescription,
+			...saleDescription,
+			...signatureDescription,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const returnData: INodeExecutionData[] = [];
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const resource = this.getNodeParameter('resource', itemIndex) as string;
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const route = ROUTES[resource]?.[operation];
+				if (!route) {
+					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`, {
+						itemIndex,
+						description: 'Choose an operation from the list in the node.',
+					});
+				}
+				const json = await route.execute.call(this, itemIndex);
+				returnData.push({ json, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				const nodeError = toNodeError(this.getNode(), error, itemIndex);
+				if (this.continueOnFail()) {
+					// As n8n's RoutingNode does: the error object on the item routes it to the error
+					// output ("Continue (using error output)") and keeps the description (how to fix);
+					// n8n's engine sets the item's json to { error: message } itself.
+					returnData.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+
+		return [returnData];
+	}
+}

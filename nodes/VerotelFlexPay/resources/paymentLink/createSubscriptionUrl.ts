@@ -1,0 +1,54 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildSubscriptionRequest, type SubscriptionParams } from '../../../../lib';
+import { getFlexPayConfig } from '../../shared/credentials';
+import {
+	additionalFields,
+	amountField,
+	currencyField,
+	orderFields,
+	periodField,
+	showFor,
+	subscriptionTypeField,
+} from '../../shared/descriptions';
+import { pickFields, signedRequestToJson } from '../../shared/utils';
+
+const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
+
+const ADDITIONAL = [
+	'custom1',
+	'custom2',
+	'custom3',
+	'declineURL',
+	'email',
+	'name',
+	'paymentMethod',
+	'referenceID',
+	'successURL',
+	'trialAmount',
+	'trialPeriod',
+] as const;
+
+export const description: INodeProperties[] = [
+	amountField(displayOptions, 'Price of one period with a dot and up to two decimals, e.g. 29.99'),
+	currencyField(displayOptions),
+	subscriptionTypeField(displayOptions),
+	periodField(displayOptions),
+	additionalFields(
+		displayOptions,
+		ADDITIONAL.map((name) => orderFields[name]),
+	),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const config = await getFlexPayConfig.call(this, itemIndex);
+	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const params: SubscriptionParams = {
+		...pickFields(extra, ADDITIONAL),
+		priceAmount: this.getNodeParameter('amount', itemIndex) as string,
+		priceCurrency: this.getNodeParameter('currency', itemIndex) as string,
+		subscriptionType: this.getNodeParameter('subscriptionType', itemIndex) as string,
+		period: this.getNodeParameter('period', itemIndex) as string,
+	};
+	return signedRequestToJson(buildSubscriptionRequest(config, params));
+}

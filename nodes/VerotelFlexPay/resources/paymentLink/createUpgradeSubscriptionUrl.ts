@@ -1,0 +1,75 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildUpgradeSubscriptionRequest, type UpgradeSubscriptionParams } from '../../../../lib';
+import { getFlexPayConfig } from '../../shared/credentials';
+import {
+	additionalFields,
+	amountField,
+	currencyField,
+	orderFields,
+	periodField,
+	showFor,
+	subscriptionTypeField,
+} from '../../shared/descriptions';
+import { pickFields, signedRequestToJson } from '../../shared/utils';
+
+const displayOptions = showFor('paymentLink', 'createUpgradeSubscriptionUrl');
+
+const ADDITIONAL = [
+	'custom1',
+	'custom2',
+	'custom3',
+	'declineURL',
+	'email',
+	'name',
+	'paymentMethod',
+	'successURL',
+	'trialAmount',
+	'trialPeriod',
+	'upgradeOption',
+] as const;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Preceding Sale ID',
+		name: 'precedingSaleID',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 433456',
+		description: 'Sale ID of the subscription being upgraded',
+		displayOptions,
+	},
+	amountField(displayOptions, 'Price of one period of the new subscription, e.g. 49.99'),
+	currencyField(displayOptions),
+	subscriptionTypeField(displayOptions),
+	periodField(displayOptions),
+	additionalFields(displayOptions, [
+		...ADDITIONAL.filter((name) => name !== 'upgradeOption').map((name) => orderFields[name]),
+		{
+			displayName: 'Upgrade Option',
+			name: 'upgradeOption',
+			type: 'options',
+			options: [
+				{ name: 'Extend', value: 'extend', description: 'The rest of the current period is added to the new one' },
+				{ name: 'Lost', value: 'lost', description: 'The rest of the current period is dropped' },
+			],
+			default: 'extend',
+			description: 'What happens to the time left in the current period',
+		},
+	]),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const config = await getFlexPayConfig.call(this, itemIndex);
+	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const params: UpgradeSubscriptionParams = {
+		...pickFields(extra, ADDITIONAL),
+		precedingSaleID: this.getNodeParameter('precedingSaleID', itemIndex) as string,
+		priceAmount: this.getNodeParameter('amount', itemIndex) as string,
+		priceCurrency: this.getNodeParameter('currency', itemIndex) as string,
+		subscriptionType: this.getNodeParameter('subscriptionType', itemIndex) as string,
+		period: this.getNodeParameter('period', itemIndex) as string,
+	};
+	return signedRequestToJson(buildUpgradeSubscriptionRequest(config, params));
+}

@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { buildStatusRequest, type SaleStatus } from '../../../../lib';
+import { getFlexPayConfig } from '../../shared/credentials';
+import { showFor } from '../../shared/descriptions';
+import { DEFAULT_TIMEOUT_MS, requestSaleStatus, type StatusLookup } from '../../shared/transport';
+
+const displayOptions = showFor('sale', 'getStatus');
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Look Up By',
+		name: 'lookUpBy',
+		type: 'options',
+		options: [
+			{ name: 'Sale ID', value: 'saleId', description: "Verotel's sale ID from the postback or success redirect" },
+			{ name: 'Reference ID', value: 'referenceId', description: 'Your own reference ID sent with the purchase URL' },
+		],
+		default: 'saleId',
+		description: 'Which identifier to look the sale up by',
+		displayOptions,
+	},
+	{
+		displayName: 'Sale ID',
+		name: 'saleId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 433456',
+		description: "Verotel's sale ID",
+		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['saleId'] } },
+	},
+	{
+		displayName: 'Reference ID',
+		name: 'referenceId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. order-1001',
+		description: 'The reference ID you sent with the purchase URL',
+		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['referenceId'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_MS,
+				description: 'Time in milliseconds to wait for the status service before giving up',
+			},
+		],
+	},
+];
+
+const BILLING_PREFIX = 'billingAddr_';
+const TYPED_KEYS = new Set(['found', 'response', 'amount', 'billingAddress']);
+
+function amountOf(value: string | undefined): number | null {
+	if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
+	return Number(value);
+}
+
+/** found, response, every returned field (strings as sent), amount as a number, billingAddress grouped. */
+export function saleStatusToJson(status: SaleStatus, lookup: StatusLookup): IDataObject {
+	const json: IDataObject = { found: status.found, response: status.response };
+	if (!status.found) Object.assign(json, lookup);
+	for (const [key, value] of Object.entries(status.fields)) {
+		if (TYPED_KEYS.has(key) || key.startsWith(BILLING_PREFIX)) continue;
+		json[key] = value;
+	}
+	if (status.found) json.amount = amountOf(status.priceAmount);
+	if (status.billingAddress) json.billingAddress = { ...status.billingAddress };
+	return json;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const config = await getFlexPayConfig.call(this, itemIndex);
+	const lookUpBy = this.getNodeParameter('lookUpBy', itemIndex) as string;
+	const value = this.getNodeParameter(lookUpBy === 'referenceId' ? 'referenceId' : 'saleId', itemIndex) as string;
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (text === '') {
+		const label = lookUpBy === 'referenceId' ? 'Reference ID' : 'Sale ID';
+		throw new NodeOperationError(this.getNode(), `${label} is empty`, {
+			itemIndex,
+			description: `Enter the ${label}, or map it from the input, e.g. {{ $json.${lookUpBy === 'referenceId' ? 'referenceID' : 'saleID'} }}.`,
+		});
+	}
+	const lookup: StatusLookup = lookUpBy === 'referenceId' ? { referenceID: text } : { saleID: text };
+	// Validates the identifier (and the credential) with the lib's own rules
+	// before any request; the credential signs the real request.
+	buildStatusRequest(config, lookup);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const timeout = Number(options.timeout) > 0 ? Number(options.timeout) : DEFAULT_TIMEOUT_MS;
+	const status = await requestSaleStatus.call(this, lookup, timeout, itemIndex);
+	return saleStatusToJson(status, lookup);
+}

@@ -1,0 +1,90 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	FlexPayMalformedQueryError,
+	FlexPayShopMismatchError,
+	FlexPaySignatureError,
+	parseSuccessRedirect,
+} from '../../../../lib';
+import { getFlexPayConfig } from '../../shared/credentials';
+import { showFor } from '../../shared/descriptions';
+import { toNodeError } from '../../shared/errors';
+
+const displayOptions = showFor('signature', 'verifyRedirect');
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Redirect Query',
+		name: 'redirect',
+		type: 'string',
+		required: true,
+		default: '={{ $json.query }}',
+		placeholder: 'e.g. saleID=433456&shopID=123456&signature=...',
+		description:
+			'The success redirect to check: its query string, the full success URL, or an object of its parameters such as the query of a Webhook node',
+		displayOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Accept SHA-1 Signatures',
+				name: 'allowSha1',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
+			},
+		],
+	},
+];
+
+/** The query part of a URL or query string, without `?` and fragment. */
+export function queryPart(text: string): string {
+	const trimmed = text.trim();
+	const withoutFragment = trimmed.split('#')[0];
+	const start = withoutFragment.indexOf('?');
+	if (start !== -1) return withoutFragment.slice(start + 1);
+	return /^[a-z][a-z0-9+.-]*:\/\//i.test(withoutFragment) ? '' : withoutFragment;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const config = await getFlexPayConfig.call(this, itemIndex);
+	const redirect = this.getNodeParameter('redirect', itemIndex) as unknown;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+	let input: string | Record<string, unknown>;
+	if (typeof redirect === 'string' && redirect.trim() !== '') {
+		input = queryPart(redirect);
+	} else if (redirect && typeof redirect === 'object' && !Array.isArray(redirect)) {
+		input = redirect as Record<string, unknown>;
+	} else {
+		throw new NodeOperationError(this.getNode(), 'Redirect Query is empty or not a query', {
+			itemIndex,
+			description:
+				'Map the query of the success redirect, e.g. {{ $json.query }} from a Webhook node, or paste the success URL or its query string.',
+		});
+	}
+
+	try {
+		const sale = parseSuccessRedirect(input, config, { allowSha1: options.allowSha1 !== false });
+		return { valid: true, sale: { ...sale, params: { ...sale.params } } };
+	} catch (error) {
+		if (
+			error instanceof FlexPaySignatureError ||
+			error instanceof FlexPayShopMismatchError ||
+			error instanceof FlexPayMalformedQueryError
+		) {
+			const json: IDataObject = { valid: false, reason: error.message, reasonCode: error.code };
+			if (error.hint) json.hint = error.hint;
+			if (error instanceof FlexPayShopMismatchError) json.receivedShopID = error.receivedShopID;
+			return json;
+		}
+		throw toNodeError(this.getNode(), error, itemIndex);
+	}
+}

@@ -1,0 +1,181 @@
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { CURRENCIES } from '../../../lib';
+
+export function showFor(resource: string, operation: string): IDisplayOptions {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
+export const currencyOptions: INodePropertyOptions[] = [...CURRENCIES]
+	.sort()
+	.map((currency) => ({ name: currency, value: currency }));
+
+const PAYMENT_METHOD_LABELS: Record<string, { name: string; description: string }> = {
+	CC: { name: 'Credit Card', description: 'Card payment (needed for a one-click token)' },
+	DDEU: { name: 'Direct Debit EU', description: 'SEPA direct debit, EUR only' },
+	IDEAL: { name: 'IDEAL', description: 'IDEAL bank transfer (needed for MCC and sub-creditor fields)' },
+	YOURSAFE_DIRECT: { name: 'Yoursafe Direct', description: 'Yoursafe Direct payment' },
+};
+
+export const paymentMethodOptions: INodePropertyOptions[] = Object.keys(PAYMENT_METHOD_LABELS).map((value) => ({
+	name: PAYMENT_METHOD_LABELS[value].name,
+	value,
+	description: PAYMENT_METHOD_LABELS[value].description,
+}));
+
+/** Required price amount, as a decimal text so that 45.20 stays 45.20. */
+export function amountField(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return {
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 9.99',
+		description,
+		displayOptions,
+	};
+}
+
+export function currencyField(displayOptions: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		options: currencyOptions,
+		required: true,
+		default: 'EUR',
+		description: 'Currency of the amount. Direct debit (DDEU) needs EUR.',
+		displayOptions,
+	};
+}
+
+export function subscriptionTypeField(displayOptions: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Subscription Type',
+		name: 'subscriptionType',
+		type: 'options',
+		options: [
+			{ name: 'One-Time', value: 'one-time', description: 'Access for one period, no rebill' },
+			{ name: 'Recurring', value: 'recurring', description: 'Rebilled every period until cancelled' },
+		],
+		required: true,
+		default: 'recurring',
+		displayOptions,
+	};
+}
+
+export function periodField(displayOptions: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Period',
+		name: 'period',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. P1M',
+		description:
+			'Length of one billing period as an ISO-8601 duration such as P30D, P1M or P1Y (at least 7 days for recurring, 2 for one-time)',
+		displayOptions,
+	};
+}
+
+/** Options shared by the "Additional Fields" collections, keyed by parameter name. */
+export const orderFields: Record<string, INodeProperties> = {
+	custom1: {
+		displayName: 'Custom 1',
+		name: 'custom1',
+		type: 'string',
+		default: '',
+		description: 'Pass-through value echoed back in the postback, at most 255 characters',
+	},
+	custom2: {
+		displayName: 'Custom 2',
+		name: 'custom2',
+		type: 'string',
+		default: '',
+		description: 'Pass-through value echoed back in the postback, at most 255 characters',
+	},
+	custom3: {
+		displayName: 'Custom 3',
+		name: 'custom3',
+		type: 'string',
+		default: '',
+		description: 'Pass-through value echoed back in the postback, at most 255 characters',
+	},
+	declineURL: {
+		displayName: 'Decline URL',
+		name: 'declineURL',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://shop.example.com/payment-declined',
+		description: 'Where the buyer is sent after a declined payment',
+	},
+	email: {
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		default: '',
+		placeholder: 'name@email.com',
+		description: "Buyer's email address; the order page asks for it when empty (sent unsigned)",
+	},
+	name: {
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		description: 'Name of the subscription shown on the order page, at most 100 characters',
+	},
+	paymentMethod: {
+		displayName: 'Payment Method',
+		name: 'paymentMethod',
+		type: 'options',
+		options: paymentMethodOptions,
+		default: 'CC',
+		description: 'Payment method to use; without it the buyer chooses on the order page',
+	},
+	referenceID: {
+		displayName: 'Reference ID',
+		name: 'referenceID',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. order-1001',
+		description: 'Your own unique reference for this order; the sale status can be looked up by it',
+	},
+	successURL: {
+		displayName: 'Success URL',
+		name: 'successURL',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://shop.example.com/thank-you',
+		description: 'Where the buyer is sent after a successful payment, with the signed sale data in the query',
+	},
+	trialAmount: {
+		displayName: 'Trial Amount',
+		name: 'trialAmount',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 0.99',
+		description: 'Price of the trial period',
+	},
+	trialPeriod: {
+		displayName: 'Trial Period',
+		name: 'trialPeriod',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. P3D',
+		description: 'Length of the trial as an ISO-8601 duration, at least 2 days',
+	},
+};
+
+/** An "Additional Fields" collection with the given options, sorted by display name. */
+export function additionalFields(displayOptions: IDisplayOptions, fields: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions,
+		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}

@@ -1,0 +1,22 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { SignedRequest } from '../../../lib';
+
+/** A parameter value as the lib takes it; anything else is refused by the lib with a clear message. */
+export type ParamInput = string | number | boolean | undefined;
+
+/** The output of a Payment Link operation: the URL, then every parameter it carries. */
+export function signedRequestToJson(request: SignedRequest): IDataObject {
+	return { url: request.url, ...request.params };
+}
+
+/** The values a user actually set, under their protocol names. */
+export function pickFields(source: IDataObject, names: readonly string[]): Record<string, ParamInput> {
+	const picked: Record<string, ParamInput> = {};
+	for (const name of names) {
+		const value = source[name];
+		if (value === undefined || value === null || value === '') continue;
+		picked[name] = value as ParamInput;
+	}
+	return picked;
+}

@@ -1,0 +1,415 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	INodePropertyOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import {
+	FlexPayMalformedQueryError,
+	FlexPayShopMismatchError,
+	FlexPaySignatureError,
+	FlexPayValidationError,
+	parseStatusResponse,
+	type FlexPayPostback,
+	type SaleStatus,
+} from '../../lib';
+
+/** Name of the credential type that holds shop ID and signature key. */
+export const CREDENTIAL_TYPE = 'verotelFlexPayApi';
+
+/** How many idempotency keys "Ignore Repeated Postbacks" remembers (oldest dropped first). */
+export const MAX_REMEMBERED_KEYS = 1000;
+
+/** Field of the node's static data that holds the remembered keys. */
+export const REMEMBERED_KEYS_FIELD = 'processedPostbackKeys';
+
+/** Upper bound for the optional status lookup; Verotel already got its `OK`. */
+export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
+
+/** Events the "Events" option offers; `other` stands for events this version does not know. */
+export const EVENT_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Cancel', value: 'cancel', description: 'A subscription was cancelled' },
+	{ name: 'Chargeback', value: 'chargeback', description: 'The buyer’s bank reversed a payment' },
+	{ name: 'Credit (Refund)', value: 'credit', description: 'A payment was refunded' },
+	{ name: 'Downgrade', value: 'downgrade', description: 'A subscription was downgraded' },
+	{ name: 'Expiry', value: 'expiry', description: 'A subscription expired' },
+	{ name: 'Extend', value: 'extend', description: 'A subscription was extended' },
+	{ name: 'Initial (Subscription Start)', value: 'initial', description: 'A new subscription was paid' },
+	{ name: 'Other', value: 'other', description: 'Any event this node does not know yet' },
+	{ name: 'Purchase', value: 'purchase', description: 'A one-off purchase was paid' },
+	{ name: 'Rebill', value: 'rebill', description: 'A subscription was charged again' },
+	{ name: 'Uncancel', value: 'uncancel', description: 'A cancelled subscription was resumed' },
+	{ name: 'Upgrade', value: 'upgrade', description: 'A subscription was upgraded' },
+];
+
+export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.value));
+
+const KNOWN_EVENTS = new Set(ALL_EVENTS.filter((event) => event !== 'other'));
+
+/** The parts of the Express request this trigger reads. */
+export interface PostbackRequest {
+	method?: string;
+	originalUrl?: string;
+	url?: string;
+	headers?: Record<string, string | string[] | undefined>;
+	rawBody?: Buffer | string;
+	readRawBody?: () => Promise<void>;
+}
+
+/** The parts of the Express response this trigger writes. */
+export interface PostbackResponse {
+	headersSent?: boolean;
+	status(code: number): PostbackResponse;
+	type(contentType: string): PostbackResponse;
+	send(body: string): unknown;
+}
+
+export interface TriggerOptions {
+	events: string[];
+	fetchSaleDetails: boolean;
+	ignoreRepeats: boolean;
+	allowSha1: boolean;
+}
+
+/** Options collection with the documented defaults filled in. */
+export function resolveOptions(raw: IDataObject | undefined): TriggerOptions {
+	const options = raw ?? {};
+	return {
+		events: Array.isArray(options.events) ? options.events.map(String) : ALL_EVENTS,
+		fetchSaleDetails: options.fetchSaleDetails === true,
+		ignoreRepeats: options.ignoreRepeats !== false,
+		allowSha1: options.allowSha1 !== false,
+	};
+}
+
+/** Whether the (normalised) event is among the selected ones; unknown events count as `other`. */
+export function isEventSelected(event: string, selected: string[]): boolean {
+	return selected.includes(KNOWN_EVENTS.has(event) ? event : 'other');
+}
+
+/** Writes a plain-text answer unless something already answered. */
+export function sendText(res: PostbackResponse, statusCode: number, body: string): void {
+	if (res.headersSent === true) return;
+	res.status(statusCode).type('text/plain').send(body);
+}
+
+export interface SignedPayload {
+	/** The exact query or form string Verotel signed, without a leading `?`. */
+	raw: string;
+	source: 'query' | 'body';
+}
+
+/**
+ * The raw parameter string to verify. GET (Verotel's postbacks): the query
+ * part of the request URL exactly as received, never n8n's parsed query
+ * object (Express merges repeated keys and decodes before we could check).
+ * POST: the raw form body, or the query string when the body is empty.
+ */
+export async function readSignedPayload(req: PostbackRequest): Promise<SignedPayload> {
+	const url = typeof req.originalUrl === 'string' ? req.originalUrl : typeof req.url === 'string' ? req.url : '';
+	const mark = url.indexOf('?');
+	const query = mark === -1 ? '' : bytesAsUtf8(url.slice(mark + 1), 'The query string');
+	const method = (req.method ?? 'GET').toUpperCase();
+	if (method !== 'POST') return { raw: query, source: 'query' };
+
+	let unreadable = false;
+	if (req.rawBody === undefined && typeof req.readRawBody === 'function') {
+		// n8n reads the body of parsable content types itself; others are read on demand.
+		unreadable = await req.readRawBody().then(
+			() => false,
+			() => true,
+		);
+	}
+	if (unreadable) throw new FlexPayMalformedQueryError('The request body could not be read');
+	const body = bodyText(req.rawBody).replace(/[\r\n]+$/, '');
+	if (body === '') return { raw: query, source: 'query' };
+
+	const contentType = headerValue(req.headers, 'content-type').split(';')[0].trim().toLowerCase();
+	if (contentType !== '' && contentType !== 'application/x-www-form-urlencoded' && contentType !== 'text/plain') {
+		throw new FlexPayMalformedQueryError('A POST body must be application/x-www-form-urlencoded');
+	}
+	if (query !== '') {
+		throw new FlexPayMalformedQueryError('Send the parameters either in the query string or in the body, not both');
+	}
+	return { raw: body, source: 'body' };
+}
+
+function headerValue(headers: PostbackRequest['headers'], name: string): string {
+	const value = headers?.[name];
+	if (Array.isArray(value)) return value.join(',');
+	return typeof value === 'string' ? value : '';
+}
+
+function bodyText(rawBody: Buffer | string | undefined): string {
+	if (rawBody === undefined || rawBody === null) return '';
+	if (typeof rawBody === 'string') return rawBody;
+	if (!Buffer.isBuffer(rawBody)) throw new FlexPayMalformedQueryError('The request body is not text');
+	return strictUtf8(rawBody, 'The request body');
+}
+
+/**
+ * Node's HTTP parser hands over a request target that contains raw bytes
+ * above 0x7f as latin1 characters; such bytes must form valid UTF-8.
+ */
+function bytesAsUtf8(text: string, what: string): string {
+	if (!/[^\x00-\x7f]/.test(text)) return text;
+	if (/[^\x00-\xff]/.test(text)) return text;
+	return strictUtf8(Buffer.from(text, 'latin1'), what);
+}
+
+function strictUtf8(bytes: Buffer, what: string): string {
+	const text = bytes.toString('utf8');
+	if (!Buffer.from(text, 'utf8').equals(bytes)) {
+		throw new FlexPayMalformedQueryError(`${what} is not valid UTF-8`);
+	}
+	return text;
+}
+
+/** What the trigger answers and logs for a request it refuses. */
+export interface Rejection {
+	statusCode: 400 | 401 | 403 | 503;
+	body: string;
+	level: 'warn' | 'error';
+	message: string;
+	code: string;
+}
+
+/**
+ * Maps anything thrown while reading or verifying a postback to an answer.
+ * Nothing becomes a 500: n8n would answer "Workflow could not be started" and
+ * record a failed execution. Problems on our side (credential incomplete,
+ * unexpected errors) answer 503: the postback is not acknowledged, so Verotel
+ * may deliver it again once the problem is fixed.
+ */
+export function classifyError(error: unknown, signatureKey?: string): Rejection {
+	if (error instanceof FlexPayMalformedQueryError) {
+		const reason = safeReason(error.message, signatureKey);
+		return {
+			statusCode: 400,
+			body: `Bad Request: ${reason}`,
+			level: 'warn',
+			message: `Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`,
+			code: error.code,
+		};
+	}
+	if (error instanceof FlexPaySignatureError) {
+		return {
+			statusCode: 401,
+			body: 'Unauthorized',
+			level: 'warn',
+			message:
+				error.code === 'SIGNATURE_MISSING'
+					? 'Verotel FlexPay Trigger rejected a postback without signature (401)'
+					: 'Verotel FlexPay Trigger rejected a postback whose signature does not match (401): check that the credential holds this website’s signature key',
+			code: error.code,
+		};
+	}
+	if (error instanceof FlexPayShopMismatchError) {
+		return {
+			statusCode: 403,
+			body: 'Forbidden',
+			level: 'warn',
+			message: `Verotel FlexPay Trigger rejected a postback for shop ${safeReason(error.receivedShopID, signatureKey)} (403): the credential is for another shop`,
+			code: error.code,
+		};
+	}
+	if (error instanceof FlexPayValidationError) {
+		return {
+			statusCode: 503,
+			body: 'Service Unavailable',
+			level: 'error',
+			message: `Verotel FlexPay Trigger cannot verify postbacks, fix the credential: ${safeReason(error.message, signatureKey)}${
+				error.hint ? `. ${safeReason(error.hint, signatureKey)}` : ''
+			}. Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK`,
+			code: error.code,
+		};
+	}
+	return {
+		statusCode: 503,
+		body: 'Service Unavailable',
+		level: 'error',
+		message: `Verotel FlexPay Trigger could not process a postback: ${safeReason(messageOf(error), signatureKey)}. Answered 503, not OK: Verotel may send the postback again`,
+		code: 'UNEXPECTED',
+	};
+}
+
+function messageOf(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return typeof error === 'string' ? error : 'unknown error';
+}
+
+/**
+ * Text from errors or remote services made safe for logs, items and response
+ * bodies: no signature key, no signature values, printable, short.
+ */
+export function safeReason(text: string, signatureKey?: string, maxLength = 200): string {
+	let out = String(text);
+	const key = (signatureKey ?? '').trim();
+	if (key.length >= 4) out = out.split(key).join('[redacted]');
+	out = out
+		.replace(/(signature=)[^&\s"']*/gi, '$1[redacted]')
+		.replace(/[0-9a-f]{32,}/gi, '[redacted]')
+		.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
+	return out.length > maxLength ? `${out.slice(0, maxLength - 1)}…` : out;
+}
+
+/** The emitted item: absent postback fields stay absent (never null). */
+export function buildItem(postback: FlexPayPostback, httpMethod: string, receivedAt: Date): IDataObject {
+	const item: IDataObject = { event: postback.event };
+	const copy = (field: keyof FlexPayPostback): void => {
+		const value = postback[field];
+		if (value !== undefined && value !== null) item[field] = value as string | number;
+	};
+	copy('type');
+	copy('saleID');
+	copy('transactionID');
+	copy('referenceID');
+	copy('parentID');
+	copy('shopID');
+	copy('amount');
+	copy('amountString');
+	copy('currency');
+	copy('paymentMethod');
+	copy('custom1');
+	copy('custom2');
+	copy('custom3');
+	copy('CCBrand');
+	copy('truncatedPAN');
+	copy('oneClickToken');
+	copy('subscriptionPhase');
+	copy('subscriptionType');
+	copy('nextChargeOn');
+	copy('period');
+	copy('precededBySaleID');
+	item.idempotencyKey = postback.idempotencyKey;
+	item.receivedAt = receivedAt.toISOString();
+	item.signatureAlgorithm = postback.signatureAlgorithm;
+	item.httpMethod = httpMethod;
+	item.params = { ...postback.params };
+	return item;
+}
+
+/**
+ * Remembers an idempotency key in the node's static data. Returns false when
+ * the key was already there (a repeat). The list is replaced, never mutated,
+ * so n8n notices the change and saves it; it keeps the newest
+ * MAX_REMEMBERED_KEYS keys.
+ */
+export function rememberKey(staticData: IDataObject, key: string, maxKeys = MAX_REMEMBERED_KEYS): boolean {
+	const stored = staticData[REMEMBERED_KEYS_FIELD];
+	const keys = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === 'string') : [];
+	if (keys.includes(key)) return false;
+	keys.push(key);
+	staticData[REMEMBERED_KEYS_FIELD] = keys.length > maxKeys ? keys.slice(keys.length - maxKeys) : keys;
+	return true;
+}
+
+export function isRememberedKey(staticData: IDataObject, key: string): boolean {
+	const stored: unknown = staticData[REMEMBERED_KEYS_FIELD];
+	return Array.isArray(stored) && stored.some((k) => k === key);
+}
+
+/**
+ * Keys this process accepted recently, per trigger. n8n saves the static data
+ * only after webhook() has returned, and the OK goes out before that (and
+ * before a status lookup), so a repeat arriving in between would not see the
+ * key yet. Entries expire after RECENT_KEY_TTL_MS; the map is bounded.
+ */
+const recentKeys = new Map<string, number>();
+export const RECENT_KEY_TTL_MS = 5 * 60 * 1000;
+const RECENT_KEYS_MAX = 10000;
+
+/** Claims a key for this trigger; false when another delivery claimed it recently. */
+export function claimRecentKey(scope: string, key: string, now: number = Date.now()): boolean {
+	// Insertion order is expiry order: drop expired entries from the front, and the oldest when full.
+	for (const [id, expiry] of recentKeys) {
+		if (expiry > now && recentKeys.size < RECENT_KEYS_MAX) break;
+		recentKeys.delete(id);
+	}
+	const id = `${scope}\n${key}`;
+	const expiry = recentKeys.get(id);
+	if (expiry !== undefined && expiry > now) return false;
+	recentKeys.set(id, now + RECENT_KEY_TTL_MS);
+	return true;
+}
+
+/** For tests: forget every claimed key. */
+export function forgetRecentKeys(): void {
+	recentKeys.clear();
+}
+
+interface FullResponse {
+	body?: unknown;
+	statusCode?: number;
+}
+
+/**
+ * Asks the FlexPay status service about the sale (the "cross check" Verotel
+ * recommends) through the credential, which adds shopID, version and the
+ * signature. Never throws: failures come back as `saleLookup.ok = false`.
+ */
+export async function lookupSale(
+	this: IWebhookFunctions,
+	postback: FlexPayPostback,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<IDataObject> {
+	const signatureKey = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
+	const qs: IDataObject = {};
+	if (postback.saleID !== undefined) qs.saleID = postback.saleID;
+	else if (postback.referenceID !== undefined) qs.referenceID = postback.referenceID;
+	else return { saleLookup: { ok: false, reason: 'The postback carries neither saleID nor referenceID' } };
+
+	const request: IHttpRequestOptions = {
+		method: 'GET',
+		url: '/salestatus',
+		qs,
+		json: false,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: STATUS_LOOKUP_TIMEOUT_MS,
+	};
+	let response: FullResponse;
+	try {
+		response = ((await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request)) ?? {}) as FullResponse;
+	} catch (error) {
+		return { saleLookup: { ok: false, reason: `The status request failed: ${safeReason(messageOf(error), signatureKey)}` } };
+	}
+
+	const httpStatus = typeof response.statusCode === 'number' ? response.statusCode : undefined;
+	const text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
+	let status: SaleStatus;
+	try {
+		if (text === undefined) throw new Error('The status service sent no text');
+		status = parseStatusResponse(text);
+	} catch (error) {
+		const reason = httpStatus !== undefined && httpStatus >= 400 ? `The status service answered HTTP ${httpStatus}` : safeReason(messageOf(error), signatureKey);
+		return { saleLookup: withStatus({ ok: false, reason }, httpStatus) };
+	}
+
+	if (status.response === 'FOUND') {
+		return { sale: saleFromStatus(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus) };
+	}
+	const reason =
+		status.response === 'NOTFOUND'
+			? 'The status service does not know this sale'
+			: `The status service answered ERROR: ${safeReason(status.error ?? 'no error text', signatureKey)}`;
+	return { saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus) };
+}
+
+function withStatus(lookup: IDataObject, httpStatus: number | undefined): IDataObject {
+	if (httpStatus !== undefined) lookup.httpStatus = httpStatus;
+	return lookup;
+}
+
+function saleFromStatus(status: SaleStatus): IDataObject {
+	const sale: IDataObject = {};
+	for (const key of ['saleResult', 'email', 'saleID', 'referenceID', 'shopID', 'priceAmount', 'priceCurrency', 'paymentMethod', 'country'] as const) {
+		if (status[key] !== undefined) sale[key] = status[key];
+	}
+	if (status.billingAddress !== undefined) sale.billingAddress = { ...status.billingAddress };
+	sale.fields = { ...status.fields };
+	return sale;
+}

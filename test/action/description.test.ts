@@ -1,0 +1,121 @@
+import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+
+const description = new VerotelFlexPay().description;
+const nodeDir = path.resolve(__dirname, '../../nodes/VerotelFlexPay');
+
+function operationsOf(resource: string): INodePropertyOptions[] {
+	const property = description.properties.find(
+		(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+	);
+	return (property?.options ?? []) as INodePropertyOptions[];
+}
+
+function allProperties(properties: INodeProperties[]): INodeProperties[] {
+	return properties.flatMap((p) => [
+		p,
+		...((p.type === 'collection' ? (p.options as INodeProperties[]) : []) ?? []),
+		...(p.type === 'fixedCollection' ? (p.options as INodePropertyCollection[]).flatMap((o) => o.values) : []),
+	]);
+}
+
+describe('Verotel FlexPay node description', () => {
+	it('has the agreed identity and n8n conventions', () => {
+		expect(description).toMatchObject({
+			displayName: 'Verotel FlexPay',
+			name: 'verotelFlexPay',
+			group: ['transform'],
+			version: 1,
+			usableAsTool: true,
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: 'verotelFlexPayApi', required: true }],
+			icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
+		});
+		expect(description.subtitle).toContain('$parameter["operation"]');
+		for (const file of ['flexpay.svg', 'flexpay.dark.svg']) {
+			expect(fs.existsSync(path.resolve(nodeDir, '../../icons', file))).toBe(true);
+		}
+	});
+
+	it('offers the resources and operations with Title Case names and sentence-case actions', () => {
+		const resources = (description.properties.find((p) => p.name === 'resource')?.options ?? []) as INodePropertyOptions[];
+		expect(resources.map((r) => [r.name, r.value])).toEqual([
+			['Payment Link', 'paymentLink'],
+			['Sale', 'sale'],
+			['Signature', 'signature'],
+		]);
+		const ops = {
+			paymentLink: operationsOf('paymentLink'),
+			sale: operationsOf('sale'),
+			signature: operationsOf('signature'),
+		};
+		expect(ops.paymentLink.map((o) => o.name).sort()).toEqual([
+			'Create Cancel Subscription URL',
+			'Create Purchase URL',
+			'Create Subscription URL',
+			'Create Upgrade Subscription URL',
+		]);
+		expect(ops.sale.map((o) => [o.name, o.action])).toEqual([['Get Status', 'Get the status of a sale']]);
+		expect(ops.signature.map((o) => o.name)).toEqual(['Verify Redirect']);
+		for (const op of [...ops.paymentLink, ...ops.sale, ...ops.signature]) {
+			expect(op.name).toMatch(/^([A-Z][A-Za-z-]*|URL)( ([A-Z][A-Za-z-]*|URL))*$/);
+			expect(op.action).toMatch(/^[A-Z][a-z]+( ([a-z]+|URL))+$/);
+			expect(op.description).toBeTruthy();
+		}
+	});
+
+	it('lets every parameter except resource and operation take expressions', () => {
+		const withoutExpressions = allProperties(description.properties)
+			.filter((p) => p.noDataExpression)
+			.map((p) => p.name);
+		expect([...new Set(withoutExpressions)].sort()).toEqual(['operation', 'resource']);
+	});
+
+	it('puts every optional purchase parameter of protocol 4 under Additional Fields', () => {
+		const additional = description.properties.find(
+			(p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.includes('createPurchaseUrl'),
+		);
+		const names = (additional?.options as INodeProperties[]).map((o) => o.name).sort();
+		expect(names).toEqual(
+			[
+				'paymentMethod',
+				'referenceID',
+				'custom1',
+				'custom2',
+				'custom3',
+				'successURL',
+				'declineURL',
+				'email',
+				'oneClickToken',
+				'mcc',
+				'subCreditorName',
+				'subCreditorId',
+				'subCreditorCountry',
+			].sort(),
+		);
+		const required = description.properties
+			.filter((p) => p.required && p.displayOptions?.show?.operation?.includes('createPurchaseUrl'))
+			.map((p) => p.name);
+		expect(required).toEqual(['amount', 'currency', 'description']);
+	});
+
+	it('ships a codex with category, aliases and documentation links', () => {
+		const codex = JSON.parse(fs.readFileSync(path.join(nodeDir, 'VerotelFlexPay.node.json'), 'utf8'));
+		expect(codex).toMatchObject({
+			node: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
+			nodeVersion: '1.0',
+			codexVersion: '1.0',
+			categories: ['Finance & Accounting'],
+		});
+		expect(codex.alias).toEqual(['payment', 'checkout', 'verotel', 'flexpay', 'cardbilling', 'postback']);
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(
+			/^https:\/\/github\.com\/verotel-flexpay-n8n\/n8n-nodes-verotel-flexpay#/,
+		);
+		expect(codex.resources.credentialDocumentation[0].url).toMatch(/#credentials$/);
+	});
+});

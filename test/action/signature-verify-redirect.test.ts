@@ -1,0 +1,178 @@
+import { NodeOperationError } from 'n8n-workflow';
+
+import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+import { queryPart } from '../../nodes/VerotelFlexPay/resources/signature/verifyRedirect';
+import { createExecuteContext, jsonOf, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { referenceSignature } from '../helpers/flexpay-status-server';
+import { findSecret } from '../helpers/secret-scan';
+
+const node = new VerotelFlexPay();
+
+// Official vectors (flexpay-protocol.md §3.8): the key of Verotel's own test suites.
+const OFFICIAL_KEY = 'zpXwe2D77g4P7ysGJcr3rY87TBYs6J';
+const CZECH = 'My Dščřčřřěřě&?=blah123';
+/** V4 (flexpay4j "validates signature as correct"): all parameters signed, SHA-256. */
+const V4_PARAMS: Record<string, string> = {
+	shopID: '68849',
+	priceAmount: '0.00',
+	referenceID: 'reference1234',
+	priceCurrency: 'USD',
+	custom1: 'My',
+	description: CZECH,
+	subscriptionType: 'RECURRING',
+	period: 'P1M',
+	name: 'My name',
+	trialAmount: '0.01',
+	trialPeriod: 'P3D',
+	successURL: 'http://successURL.test',
+	declineURL: 'http://declineURL.test',
+	cancelDiscountPercentage: '30',
+};
+const V4_SIGNATURE = '0df722dd32b8a9f68e3ae4e3f226651eba1397d7928862635ba32674dc7bed6a';
+/** V6 (PHP client 5.1.1 FlexPayTest / VerotelFlexPayClientTest): SHA-256 given upper-case, and legacy SHA-1. */
+const V6_PARAMS: Record<string, string> = {
+	shopID: '68849',
+	saleID: '433456',
+	priceAmount: '0.00',
+	referenceID: 'reference1234',
+	priceCurrency: 'USD',
+	custom1: 'My',
+	description: CZECH,
+	subscriptionType: 'RECURRING',
+	period: 'P1M',
+	name: 'My name',
+	trialAmount: '0.01',
+	trialPeriod: 'P3D',
+	successURL: 'http://backURL.test',
+	declineURL: 'http://declineURL.test',
+	cancelDiscountPercentage: '30',
+	blah: 'something',
+};
+const V6_SHA256_UPPER = 'E50B4E92FCD0A21114D3BF3A64F888EDFBC784DF170E70EE165C4350FE9FFC3C';
+const V6_SHA1 = 'fc63f38e2722d2e5bc4f2044ad3ffb2051e89643';
+
+const OFFICIAL_CREDENTIALS = { shopId: '68849', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
+
+const encode = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+function verify(redirect: unknown, options: Record<string, unknown> = {}, credentials = OFFICIAL_CREDENTIALS) {
+	const { context } = createExecuteContext({
+		credentials,
+		parameters: { resource: 'signature', operation: 'verifyRedirect', redirect, options },
+	});
+	return node.execute.call(context);
+}
+
+describe('Signature -> Verify Redirect', () => {
+	it('accepts the official V4 redirect given as an object (e.g. {{ $json.query }} of a Webhook node)', async () => {
+		const output = await verify({ ...V4_PARAMS, signature: V4_SIGNATURE });
+		expect(output[0][0].pairedItem).toEqual({ item: 0 });
+		const [json] = jsonOf(output);
+		expect(json.valid).toBe(true);
+		expect(json.sale).toMatchObject({
+			event: 'purchase',
+			shopID: '68849',
+			amount: 0,
+			amountString: '0.00',
+			currency: 'USD',
+			referenceID: 'reference1234',
+			signatureAlgorithm: 'sha256',
+			params: V4_PARAMS,
+		});
+		expect(json.reason).toBeUndefined();
+	});
+
+	it.each([
+		['a query string', `${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}`],
+		['a query string with ?', `?${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}`],
+		['a full success URL with fragment', `https://shop.example/thanks?${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}#top`],
+		['surrounding whitespace', `  ${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}\n`],
+	])('accepts the same redirect as %s', async (_label, redirect) => {
+		const [json] = jsonOf(await verify(redirect));
+		expect(json.valid).toBe(true);
+		expect((json.sale as { params: unknown }).params).toEqual(V4_PARAMS);
+	});
+
+	it('accepts the official V6 upper-case SHA-256 signature and, by default, its legacy SHA-1', async () => {
+		const [sha256] = jsonOf(await verify({ ...V6_PARAMS, signature: V6_SHA256_UPPER }));
+		expect(sha256).toMatchObject({ valid: true, sale: { signatureAlgorithm: 'sha256', saleID: '433456' } });
+		const [sha1] = jsonOf(await verify({ ...V6_PARAMS, signature: V6_SHA1 }));
+		expect(sha1).toMatchObject({ valid: true, sale: { signatureAlgorithm: 'sha1' } });
+		const [refused] = jsonOf(await verify({ ...V6_PARAMS, signature: V6_SHA1 }, { allowSha1: false }));
+		expect(refused).toMatchObject({ valid: false, reasonCode: 'SIGNATURE_INVALID' });
+	});
+
+	it.each([
+		['a changed amount', { ...V4_PARAMS, priceAmount: '100.00', signature: V4_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
+		['an added parameter', { ...V4_PARAMS, extra: '1', signature: V4_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
+		['no signature', { ...V4_PARAMS }, 'SIGNATURE_MISSING', /carries no signature/],
+		['an empty object', {}, 'SIGNATURE_MISSING', /carries no signature/],
+		['a repeated key (array)', { ...V4_PARAMS, custom1: ['a', 'b'], signature: V4_SIGNATURE }, 'MALFORMED_QUERY', /more than once/],
+	])('outputs valid: false (not an error) for %s', async (_label, redirect, reasonCode, reason) => {
+		const output = await verify(redirect);
+		expect(output[0]).toHaveLength(1);
+		const [json] = jsonOf(output);
+		expect(json).toMatchObject({ valid: false, reasonCode });
+		expect(json.reason).toMatch(reason);
+		expect(typeof json.hint === 'string' || json.hint === undefined).toBe(true);
+		expect(json.sale).toBeUndefined();
+	});
+
+	it('outputs valid: false for a duplicate key in a raw query string', async () => {
+		const [json] = jsonOf(await verify(`${encode(V4_PARAMS)}&shopID=68849&signature=${V4_SIGNATURE}`));
+		expect(json).toMatchObject({ valid: false, reasonCode: 'MALFORMED_QUERY' });
+	});
+
+	it('outputs valid: false with the received shop for another website’s redirect', async () => {
+		const params = { saleID: '5', shopID: '11111', priceAmount: '1.00' };
+		const redirect = { ...params, signature: referenceSignature(OFFICIAL_KEY, params) };
+		const [json] = jsonOf(await verify(redirect));
+		expect(json).toMatchObject({ valid: false, reasonCode: 'SHOP_MISMATCH', receivedShopID: '11111' });
+	});
+
+	it('verifies a redirect signed with the credential’s own key (independent SHA-256) and rejects another key', async () => {
+		const params = { saleID: '77', shopID: '60678', priceAmount: '9.99', priceCurrency: 'EUR', type: 'purchase', referenceID: 'o-1' };
+		const credentials = { shopId: '60678', signatureKey: TEST_SIGNATURE_KEY, brand: 'verotel', baseUrl: '' };
+		const good = { ...params, signature: referenceSignature(TEST_SIGNATURE_KEY, params) };
+		const [ok] = jsonOf(await verify(good, {}, credentials));
+		expect(ok).toMatchObject({ valid: true, sale: { saleID: '77', amount: 9.99, event: 'purchase', type: 'purchase' } });
+		const forged = { ...params, signature: referenceSignature('some-other-key', params) };
+		const [bad] = jsonOf(await verify(forged, {}, credentials));
+		expect(bad).toMatchObject({ valid: false, reasonCode: 'SIGNATURE_INVALID' });
+		expect(findSecret([ok, bad], TEST_SIGNATURE_KEY)).toEqual([]);
+	});
+
+	it.each([[''], ['   '], [undefined], [null], [42], [['saleID=1']]])(
+		'refuses an empty or unusable input %j with a NodeOperationError',
+		async (redirect) => {
+			const error = (await verify(redirect).catch((e: unknown) => e)) as NodeOperationError;
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe('Redirect Query is empty or not a query');
+			expect(error.description).toMatch(/\{\{ \$json\.query \}\}/);
+		},
+	);
+
+	it('processes each item on its own', async () => {
+		const inputs = [{ ...V4_PARAMS, signature: V4_SIGNATURE }, { ...V4_PARAMS, signature: '00' }];
+		const { context } = createExecuteContext({
+			credentials: OFFICIAL_CREDENTIALS,
+			items: inputs.map((query) => ({ json: { query } })),
+			parameters: { resource: 'signature', operation: 'verifyRedirect', redirect: (i: number) => inputs[i], options: {} },
+		});
+		const output = await node.execute.call(context);
+		expect(jsonOf(output).map((j) => j.valid)).toEqual([true, false]);
+		expect(output[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+});
+
+describe('queryPart', () => {
+	it.each([
+		['a=1&b=2', 'a=1&b=2'],
+		['?a=1', 'a=1'],
+		['https://x.example/p?a=1#f', 'a=1'],
+		['https://x.example/p', ''],
+		['  a=1  ', 'a=1'],
+	])('%j -> %j', (input, expected) => {
+		expect(queryPart(input)).toBe(expected);
+	});
+});

@@ -1,0 +1,283 @@
+/**
+ * Workflow JSON (Manual Trigger -> Verotel FlexPay) through n8n's own execution
+ * engine (n8n-core 2.8.1 WorkflowExecute): expressions resolved by n8n, the
+ * credential fetched and `authenticate` applied by the credentials helper, real
+ * HTTP to a nock status service. Runs against the TypeScript classes and, when
+ * built, against dist loaded by n8n's PackageDirectoryLoader.
+ */
+import nock from 'nock';
+import * as path from 'node:path';
+
+import { builtTypes, sourceTypes, runActionWorkflow, type PackageTypes } from '../helpers/action-engine';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
+import { readWorkflowJson, setUpN8nContainer, type TestCredentialStore } from '../helpers/n8n-engine';
+import { findSecret } from '../helpers/secret-scan';
+
+const workflow = (name: string) => readWorkflowJson(path.join(__dirname, 'workflows', name));
+const FLEXPAY = 'Verotel FlexPay';
+const STATUS_HOST = 'http://flexpay-status.test';
+const OFFICIAL_KEY = 'zpXwe2D77g4P7ysGJcr3rY87TBYs6J';
+
+const credentials: TestCredentialStore = {
+	official: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: OFFICIAL_KEY } },
+	'official-v4': { type: 'verotelFlexPayApi', data: { shopId: '68849', signatureKey: OFFICIAL_KEY } },
+	canary: {
+		type: 'verotelFlexPayApi',
+		data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, brand: 'bill', baseUrl: STATUS_HOST },
+	},
+};
+
+/** PHP urlencode, written independently of the lib for expected URLs. */
+const formEncode = (value: string) =>
+	encodeURIComponent(value)
+		.replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+		.replace(/%20/g, '+');
+
+const FOUND_BODY = [
+	'response: FOUND',
+	'saleID: 433456',
+	'shopID: 60678',
+	'saleResult: APPROVED',
+	'priceAmount: 45.20',
+	'priceCurrency: EUR',
+	'paymentMethod: CC',
+	'email: buyer@example.com',
+	'billingAddr_fullName: Jan Jansen',
+	'billingAddr_city: Amsterdam',
+	'billingAddr_country: NL',
+].join('\n');
+
+const packages: Array<[string, () => Promise<PackageTypes | undefined>]> = [
+	['TypeScript classes', async () => sourceTypes()],
+	['built package (dist)', builtTypes],
+];
+
+beforeAll(() => {
+	setUpN8nContainer();
+	nock.disableNetConnect();
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_label, load) => {
+	let types: PackageTypes | undefined;
+	beforeAll(async () => {
+		types = await load();
+	});
+	const run = async (file: string) => {
+		if (!types) throw new Error('package types not available');
+		return await runActionWorkflow(workflow(file), credentials, types);
+	};
+	const itIfLoaded = (name: string, fn: () => Promise<void>) =>
+		it(name, async () => {
+			if (!types) {
+				console.warn(`skipped "${name}": dist is not built (npm run build)`);
+				return;
+			}
+			await fn();
+		});
+
+	itIfLoaded('Create Purchase URL: item 1 is the official V2 vector, item 2 is signed as computed independently', async () => {
+		const result = await run('purchase-url.workflow.json');
+		expect(result.failure()).toBeUndefined();
+		expect(result.run.status).toBe('success');
+		const second = {
+			custom1: 'custom1',
+			custom2: 'custom2',
+			custom3: 'custom3',
+			declineURL: 'http://example.com/decline',
+			description: 'Second order',
+			paymentMethod: 'CC',
+			priceAmount: '12.00',
+			priceCurrency: 'USD',
+			referenceID: 'ref2',
+			shopID: '60678',
+			successURL: 'http://example.com/approve',
+			type: 'purchase',
+			version: '4',
+		};
+		const secondSignature = referenceSignature(OFFICIAL_KEY, second);
+		const secondUrl = `https://secure.verotel.com/startorder?${Object.entries(second)
+			.map(([k, v]) => `${k}=${formEncode(v)}`)
+			.join('&')}&signature=${secondSignature}`;
+		expect(result.outputItems(FLEXPAY)).toEqual([
+			{
+				json: {
+					url: 'https://secure.verotel.com/startorder?custom1=custom1&custom2=custom2&custom3=custom3&declineURL=http%3A%2F%2Fexample.com%2Fdecline&description=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&email=foo%40example.com&paymentMethod=CC&priceAmount=45.20&priceCurrency=EUR&referenceID=ref1&shopID=60678&successURL=http%3A%2F%2Fexample.com%2Fapprove&type=purchase&version=4&signature=08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b',
+					custom1: 'custom1',
+					custom2: 'custom2',
+					custom3: 'custom3',
+					declineURL: 'http://example.com/decline',
+					description: 'My Dščřčřřěřě&?=blah123',
+					email: 'foo@example.com',
+					paymentMethod: 'CC',
+					priceAmount: '45.20',
+					priceCurrency: 'EUR',
+					referenceID: 'ref1',
+					shopID: '60678',
+					successURL: 'http://example.com/approve',
+					type: 'purchase',
+					version: '4',
+					signature: '08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b',
+				},
+				pairedItem: { item: 0 },
+			},
+			{ json: { url: secondUrl, ...second, signature: secondSignature }, pairedItem: { item: 1 } },
+		]);
+		expect(findSecret(result.run, OFFICIAL_KEY)).toEqual([]);
+	});
+
+	itIfLoaded('Get Status: signed request on the wire, FOUND and NOTFOUND items exactly', async () => {
+		const server = statusServer({
+			baseUrl: STATUS_HOST,
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+			sales: { 'saleID:433456': FOUND_BODY },
+		});
+		const result = await run('sale-status.workflow.json');
+		expect(result.run.status).toBe('success');
+		expect(result.outputItems(FLEXPAY)).toEqual([
+			{
+				json: {
+					found: true,
+					response: 'FOUND',
+					saleID: '433456',
+					shopID: '60678',
+					saleResult: 'APPROVED',
+					priceAmount: '45.20',
+					priceCurrency: 'EUR',
+					paymentMethod: 'CC',
+					email: 'buyer@example.com',
+					amount: 45.2,
+					billingAddress: { fullName: 'Jan Jansen', city: 'Amsterdam', country: 'NL' },
+				},
+				pairedItem: { item: 0 },
+			},
+			{ json: { found: false, response: 'NOTFOUND', saleID: '999' }, pairedItem: { item: 1 } },
+		]);
+		expect(server.requests).toEqual([
+			{
+				saleID: '433456',
+				shopID: TEST_SHOP_ID,
+				version: '4',
+				signature: referenceSignature(TEST_SIGNATURE_KEY, { saleID: '433456', shopID: TEST_SHOP_ID, version: '4' }),
+			},
+			{
+				saleID: '999',
+				shopID: TEST_SHOP_ID,
+				version: '4',
+				signature: referenceSignature(TEST_SIGNATURE_KEY, { saleID: '999', shopID: TEST_SHOP_ID, version: '4' }),
+			},
+		]);
+		expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);
+		expect(findSecret(server.requests, TEST_SIGNATURE_KEY)).toEqual([]);
+	});
+
+	itIfLoaded('Verify Redirect: the official V4 parameters are valid, a changed amount is not', async () => {
+		const result = await run('verify-redirect.workflow.json');
+		expect(result.run.status).toBe('success');
+		const params = {
+			shopID: '68849',
+			priceAmount: '0.00',
+			referenceID: 'reference1234',
+			priceCurrency: 'USD',
+			custom1: 'My',
+			description: 'My Dščřčřřěřě&?=blah123',
+			subscriptionType: 'RECURRING',
+			period: 'P1M',
+			name: 'My name',
+			trialAmount: '0.01',
+			trialPeriod: 'P3D',
+			successURL: 'http://successURL.test',
+			declineURL: 'http://declineURL.test',
+			cancelDiscountPercentage: '30',
+		};
+		expect(result.outputItems(FLEXPAY)).toEqual([
+			{
+				json: {
+					valid: true,
+					sale: {
+						event: 'purchase',
+						shopID: '68849',
+						amount: 0,
+						amountString: '0.00',
+						currency: 'USD',
+						referenceID: 'reference1234',
+						custom1: 'My',
+						subscriptionType: 'RECURRING',
+						period: 'P1M',
+						idempotencyKey: '68849:-:purchase:-',
+						signatureAlgorithm: 'sha256',
+						params,
+					},
+				},
+				pairedItem: { item: 0 },
+			},
+			{
+				json: {
+					valid: false,
+					reason: 'The signature does not match the parameters',
+					reasonCode: 'SIGNATURE_INVALID',
+					hint: expect.stringContaining('signature key'),
+				},
+				pairedItem: { item: 1 },
+			},
+		]);
+	});
+
+	itIfLoaded('On Error "continue (using error output)": the bad item goes to the error output, the rest on', async () => {
+		const result = await run('error-output.workflow.json');
+		expect(result.run.status).toBe('success');
+		expect(result.outputJson('Links')?.map((json) => json.description)).toEqual(['Good order', 'Another good order']);
+		expect(result.outputJson('Links')?.map((json) => json.priceAmount)).toEqual(['10.00', '7.50']);
+		// n8n's engine replaces the json of an item that carries an error with { error: message };
+		// the description (how to fix) stays on the item's error object.
+		expect(result.outputJson('Rejected')).toEqual([
+			{ error: 'priceAmount "ten euros" is not an amount in nnn.nn format' },
+		]);
+		const rejected = result.task(FLEXPAY)?.data?.main?.[1]?.[0];
+		expect(rejected?.pairedItem).toEqual({ item: 1 });
+		expect(rejected?.error?.description).toBe(
+			'Parameter: Amount. Use digits with an optional dot and up to two decimals, e.g. 9.99.',
+		);
+		expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);
+	});
+
+	itIfLoaded('a failing status call fails the execution with the node error, key-free', async () => {
+		nock(STATUS_HOST).persist().get('/salestatus').query(true).reply(200, 'response: ERROR\nerror: Invalid signature\n');
+		const result = await run('sale-status.workflow.json');
+		expect(result.run.status).toBe('error');
+		const error = result.run.data.resultData.error;
+		expect(error?.message).toBe('The FlexPay status service refused the request: Invalid signature');
+		expect(error?.description).toMatch(/Check the Signature Key and the Shop ID/);
+		expect(result.task(FLEXPAY)?.error?.message).toBe(error?.message);
+		expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);
+	});
+
+	itIfLoaded('NOTFOUND for every item is a successful run', async () => {
+		nock(STATUS_HOST).persist().get('/salestatus').query(true).reply(200, NOTFOUND_BODY);
+		const result = await run('sale-status.workflow.json');
+		expect(result.run.status).toBe('success');
+		expect(result.outputJson(FLEXPAY)?.map((json) => json.found)).toEqual([false, false]);
+	});
+});
+
+describe('the built package as n8n loads it', () => {
+	it('has the codex, icons and credential n8n reads (when built)', async () => {
+		const built = await builtTypes();
+		if (!built) {
+			console.warn('skipped: dist is not built (npm run build)');
+			return;
+		}
+		const node = built.nodeTypes['n8n-nodes-verotel-flexpay.verotelFlexPay'] as unknown as {
+			description: Record<string, unknown>;
+		};
+		expect(node.description.codex).toMatchObject({
+			categories: ['Finance & Accounting'],
+			alias: expect.arrayContaining(['payment', 'checkout', 'verotel', 'flexpay', 'cardbilling', 'postback']),
+		});
+		expect(node.description.usableAsTool).toBe(true);
+		expect(built.credentialTypes.verotelFlexPayApi.name).toBe('verotelFlexPayApi');
+	});
+});
