@@ -1,7 +1,7 @@
 // Protocol-core benchmark: operations per second on one core, each next to the
 // bare cost of one SHA-256 over the same bytes, measured in the same run (the
 // physical floor). Figures are ratios so they compare across machines.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -49,24 +49,32 @@ export function runLibBench(options = {}) {
 		throw new Error('benchmark inputs do not verify');
 	}
 
+	// Two floors: the one-shot crypto.hash (what the library itself uses, Node 20.12+)
+	// and the classic createHash object. Both hash exactly the bytes that are signed.
+	const floors = (bytes) => ({
+		oneShot: measure(() => hash('sha256', bytes, 'hex'), options),
+		object: measure(() => createHash('sha256').update(bytes).digest('hex'), options),
+	});
 	const rows = [];
-	const verifyFloor = measure(() => createHash('sha256').update(postbackBytes).digest(), options);
+	const verifyFloor = floors(postbackBytes);
 	const verify = measure(() => flexpay.parsePostback(postbackQuery, config), options);
-	rows.push({ name: 'postback verify + parse', opsPerSec: verify, floorOpsPerSec: verifyFloor, bytes: postbackBytes.length, target: 1 / 3 });
-	const buildFloor = measure(() => createHash('sha256').update(purchaseBytes).digest(), options);
+	rows.push({ name: 'postback verify + parse', opsPerSec: verify, floor: verifyFloor, bytes: postbackBytes.length, target: 1 / 3 });
+	const buildFloor = floors(purchaseBytes);
 	const build = measure(() => flexpay.buildPurchaseUrl(config, PURCHASE), options);
-	rows.push({ name: 'purchase URL build', opsPerSec: build, floorOpsPerSec: buildFloor, bytes: purchaseBytes.length, target: null });
-	return rows.map((row) => ({ ...row, ratio: row.opsPerSec / row.floorOpsPerSec }));
+	rows.push({ name: 'purchase URL build', opsPerSec: build, floor: buildFloor, bytes: purchaseBytes.length, target: null });
+	return rows.map((row) => ({ ...row, ratioOneShot: row.opsPerSec / row.floor.oneShot, ratioObject: row.opsPerSec / row.floor.object }));
 }
 
 export function formatLibTable(rows) {
+	const n = (x) => Math.round(x).toLocaleString('en-US');
 	const lines = [
-		'| operation | ops/s (one core) | bare SHA-256 over the same bytes, ops/s | ratio to floor | target |',
-		'|---|---:|---:|---:|---|',
+		'| operation | ops/s (one core) | floor: one-shot `crypto.hash`, ops/s | ratio | floor: `createHash().update().digest()`, ops/s | ratio | target (ratio ≥ 1/3) |',
+		'|---|---:|---:|---:|---:|---:|---|',
 	];
 	for (const r of rows) {
-		const target = r.target === null ? '–' : `≥ ${r.target.toFixed(2)} ${r.ratio >= r.target ? '(met)' : '(MISSED)'}`;
-		lines.push(`| ${r.name} (${r.bytes} B signed) | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${Math.round(r.floorOpsPerSec).toLocaleString('en-US')} | ${r.ratio.toFixed(2)} | ${target} |`);
+		const verdict = (ratio) => (ratio >= r.target ? 'met' : 'missed');
+		const target = r.target === null ? '–' : `one-shot floor: ${verdict(r.ratioOneShot)}; createHash floor: ${verdict(r.ratioObject)}`;
+		lines.push(`| ${r.name} (${r.bytes} B signed) | ${n(r.opsPerSec)} | ${n(r.floor.oneShot)} | ${r.ratioOneShot.toFixed(2)} | ${n(r.floor.object)} | ${r.ratioObject.toFixed(2)} | ${target} |`);
 	}
 	return lines.join('\n');
 }
