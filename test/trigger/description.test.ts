@@ -86,7 +86,7 @@ describe('node description', () => {
 		expect(codex.node).toBe(`${pkg.name}.verotelFlexPayTrigger`);
 		expect(codex.categories).toEqual(['Finance & Accounting']);
 		expect(codex.alias).toEqual(expect.arrayContaining(['payment', 'postback', 'verotel', 'flexpay', 'sale', 'refund', 'chargeback']));
-		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/.*docs\/trigger\.md$/);
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/.*#verotel-flexpay-trigger$/);
 		expect(pkg.n8n.nodes).toContain('dist/nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node.js');
 	});
 });

@@ -61,6 +61,10 @@ export interface StartOptions {
 	waitForWebhooks?: Array<string | { path: string; method?: string }>;
 	/** Extra environment for n8n; wins over the harness defaults. */
 	env?: Record<string, string>;
+	/** Port to listen on (default: a free one); startN8n fails if it is taken. */
+	port?: number;
+	/** Use (and never delete) this N8N_USER_FOLDER instead of a fresh temp folder. */
+	userFolder?: string;
 	/** N8N_LOG_LEVEL of the server; default env N8N_E2E_LOG_LEVEL or 'info'. */
 	logLevel?: string;
 	/** For /healthz; default 120000. */
@@ -109,6 +113,8 @@ export interface N8nInstance {
 	/** `${baseUrl}/webhook-test/${path}` */
 	webhookTestUrl(path: string): string;
 	pid: number;
+	/** Resolves when the n8n process exits, for whatever reason. */
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 	logFile: string;
 	userFolder: string;
 	dbFile: string;

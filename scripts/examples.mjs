@@ -1,0 +1,118 @@
+// The example workflows (examples/*.json) and the credentials they reference, ready to import
+// into a local n8n. Used by `npm start` (scripts/start.mjs) and the e2e suite (test/e2e/).
+//
+//   import { loadExamples, exampleCredentials, EXAMPLES } from './examples.mjs';
+//   const workflows = loadExamples({ crmBaseUrl: 'http://127.0.0.1:5680' });
+//   const credentials = exampleCredentials({ flexpay: { shopId, signatureKey, brand, baseUrl }, smtp: { host, port } });
+//
+// The JSON files are exactly what a user imports into their own n8n (Workflows -> Import from
+// File). The only thing that differs between a merchant's n8n, `npm start` and the tests is
+// where the CRM lives: the examples call it at https://crm.example.com (CRM_PLACEHOLDER), and
+// loadExamples() replaces that origin with the one given. The SMTP server and the FlexPay shop
+// are not in the workflows at all: they are in the credentials the workflows reference by id and
+// name (FLEXPAY_CREDENTIAL, SMTP_CREDENTIAL), which exampleCredentials() builds.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const EXAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'examples');
+
+/** The CRM origin the example workflows call; replaced on import by loadExamples(). */
+export const CRM_PLACEHOLDER = 'https://crm.example.com';
+
+/** The credentials the examples reference (id + name, as n8n exports them). */
+export const FLEXPAY_CREDENTIAL = Object.freeze({ id: 'FlexPayShopCred1', name: 'Verotel FlexPay account', type: 'verotelFlexPayApi' });
+export const SMTP_CREDENTIAL = Object.freeze({ id: 'ShopSmtpMailer01', name: 'Shop mail server (SMTP)', type: 'smtp' });
+
+/** Facts about each example that the start script and the tests need. */
+export const EXAMPLES = Object.freeze({
+	postbacks: Object.freeze({
+		file: 'verotel-postbacks.json',
+		workflowId: 'FlexPayPostbacks',
+		triggerNode: 'Verotel FlexPay Trigger',
+		/** Production URL path after /webhook/: <webhookId>/<path of the trigger> */
+		webhookPath: '0f5c3f0e-8a51-4d7e-9b1a-5a3c2e7d9f01/webhook',
+	}),
+	order: Object.freeze({
+		file: 'verotel-order-purchase-link.json',
+		workflowId: 'FlexPayOrderLink',
+		actionNode: 'Create purchase URL',
+		/** The Webhook node's path (POST). */
+		webhookPath: 'flexpay-order',
+	}),
+});
+
+/** The origin (scheme://host[:port]) of a base URL, without a trailing slash. */
+function originOf(url) {
+	const parsed = new URL(url);
+	if (parsed.pathname !== '/' || parsed.search || parsed.hash) {
+		throw new Error(`crmBaseUrl must be an origin such as http://127.0.0.1:5680, got ${url}`);
+	}
+	return parsed.origin;
+}
+
+/** Replace every occurrence of `from` in the string values of a JSON value. */
+function replaceInStrings(value, from, to) {
+	if (typeof value === 'string') return value.split(from).join(to);
+	if (Array.isArray(value)) return value.map((v) => replaceInStrings(v, from, to));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceInStrings(v, from, to)]));
+	}
+	return value;
+}
+
+/** One example workflow as stored in examples/ (parsed, unchanged). */
+export function readExample(file) {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+}
+
+/**
+ * Every example workflow, with the CRM placeholder origin replaced by `crmBaseUrl` (leave it out
+ * to keep the placeholder). Order: EXAMPLES order, then any other examples/*.json by name.
+ */
+export function loadExamples({ crmBaseUrl } = {}) {
+	const known = Object.values(EXAMPLES).map((e) => e.file);
+	const others = fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((f) => f.endsWith('.json') && !known.includes(f))
+		.sort();
+	const to = crmBaseUrl ? originOf(crmBaseUrl) : CRM_PLACEHOLDER;
+	return [...known, ...others].map((file) => replaceInStrings(readExample(file), CRM_PLACEHOLDER, to));
+}
+
+/**
+ * The two credentials the examples use, in n8n's import format (plain `data`, encrypted by n8n
+ * on import).
+ * @param {{ flexpay: { shopId: string, signatureKey: string, brand?: string, baseUrl?: string },
+ *           smtp: { host: string, port: number, user?: string, password?: string, secure?: boolean } }} settings
+ */
+export function exampleCredentials({ flexpay, smtp }) {
+	return [
+		{
+			id: FLEXPAY_CREDENTIAL.id,
+			name: FLEXPAY_CREDENTIAL.name,
+			type: FLEXPAY_CREDENTIAL.type,
+			data: {
+				shopId: String(flexpay.shopId),
+				signatureKey: flexpay.signatureKey,
+				brand: flexpay.brand || 'verotel',
+				baseUrl: flexpay.baseUrl || '',
+			},
+		},
+		{
+			id: SMTP_CREDENTIAL.id,
+			name: SMTP_CREDENTIAL.name,
+			type: SMTP_CREDENTIAL.type,
+			data: {
+				user: smtp.user ?? '',
+				password: smtp.password ?? '',
+				host: smtp.host,
+				port: Number(smtp.port),
+				secure: Boolean(smtp.secure),
+				// The local SMTP sink offers no STARTTLS; a real server gets what the user sets.
+				disableStartTls: smtp.secure ? false : !smtp.startTls,
+				hostName: '',
+			},
+		},
+	];
+}

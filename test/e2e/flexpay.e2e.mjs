@@ -1,0 +1,430 @@
+// End-to-end suite: the packed n8n-nodes-verotel-flexpay inside a real n8n, on every n8n line of
+// the matrix (scripts/n8n/versions.mjs; N8N_E2E_VERSIONS narrows it, e.g. N8N_E2E_VERSIONS=2).
+//
+//   npm run test:e2e        (part of `npm test`)
+//
+// Per n8n version: one n8n (installed once into ~/.cache, then reused) is started with the
+// package installed the way n8n's community-package installer does, the example workflows of
+// examples/ plus a test-only workflow, and the local stand-ins of scripts/demo-services.mjs (SMTP
+// sink, CRM, Verotel's sale-status service). Then real HTTP requests go to n8n's production
+// webhooks and the suite checks the answers, the executions n8n saved, the mails the SMTP sink
+// received and the requests the CRM got.
+//
+// Runner: node's built-in test runner (node:test), run directly so progress lines appear as
+// they happen.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+
+import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
+import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
+import { startDemoServices } from '../../scripts/demo-services.mjs';
+import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
+import { buildPostback, sendPostback } from '../../scripts/postback.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+
+/** The shop the tests play: a signature key that appears nowhere else. */
+const SHOP = Object.freeze({ shopId: '654321', signatureKey: 'e2e-FlexPay-signature-key-7Qx9' });
+const PACKAGE = 'n8n-nodes-verotel-flexpay';
+const ACTION_TYPE = `${PACKAGE}.verotelFlexPay`;
+const TRIGGER_TYPE = `${PACKAGE}.verotelFlexPayTrigger`;
+const SLOW = Object.freeze({
+	file: path.join(root, 'test', 'e2e', 'fixtures', 'slow-downstream.json'),
+	workflowId: 'E2eSlowDownstrm1',
+	webhookPath: '6b8d0f2a-4c6e-4a1b-9d3f-5e7a9c1b3d01/webhook',
+});
+const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
+/** How long to wait before asserting that something did NOT happen (n8n saves asynchronously). */
+const SETTLE_MS = 1_500;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The package is packed from dist/: build it if `npm test` has not just done so. */
+function ensureBuilt() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter((file) => !fs.existsSync(path.join(root, file)));
+	if (missing.length) {
+		console.log(`[e2e] ${missing.join(', ')} missing: npm run build`);
+		execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+	}
+}
+
+let counter = 0;
+/** A fresh numeric saleID per postback, so every test's sale is its own. */
+function nextSaleId() {
+	counter += 1;
+	return String(7_000_000 + (Date.now() % 100_000) * 10 + counter);
+}
+
+/** n8n stores startedAt/stoppedAt as "YYYY-MM-DD HH:MM:SS.mmm" (UTC) in SQLite. */
+function parseDbTime(value) {
+	if (value === null || value === undefined) return NaN;
+	if (typeof value === 'number') return value;
+	const text = String(value);
+	return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+const flexpay = require(path.join(root, 'index.js'));
+
+/** Per n8n version: wall time of its suite (install, start, tests, stop). */
+const timings = [];
+after(() => {
+	if (timings.length) console.log(`[e2e] time per n8n: ${timings.map(({ version, ms }) => `${version} ${seconds(ms)}`).join(', ')}`);
+});
+
+const matrix = resolveMatrix();
+console.log(`[e2e] n8n matrix: ${matrix.map((s) => `${s.version} (line ${s.line}, Node ${s.node === 'system' ? process.version : s.node})`).join(', ')}`);
+ensureBuilt();
+
+for (const spec of matrix) {
+	describe(`n8n ${spec.version}`, () => {
+		const log = (line) => console.log(`[e2e ${spec.version}] ${line}`);
+		/** @type {Awaited<ReturnType<typeof startN8n>>} */
+		let n8n;
+		/** @type {Awaited<ReturnType<typeof startDemoServices>>} */
+		let demo;
+		let started = Date.now(); // reset when this version's suite begins
+		let purchase; // { saleId, query, execution, item }
+
+		/** A test; on failure it also prints the tail of n8n's log (the temp folder is removed afterwards). */
+		function check(name, fn) {
+			it(name, async () => {
+				try {
+					await fn();
+				} catch (error) {
+					log(`✖ ${name}: ${String(error.message).split('\n')[0]}`);
+					if (n8n) log(`last lines of n8n's log:\n${n8n.logTail(30)}`);
+					throw error;
+				}
+			});
+		}
+
+		const postbacksUrl = () => n8n.webhookUrl(EXAMPLES.postbacks.webhookPath);
+		const postback = (options) => buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, ...options });
+
+		/**
+		 * The finished execution of `workflowId` whose trigger item is for `saleId`. Polls: n8n answers
+		 * the webhook before it runs the workflow, and may mark an execution finished a moment before
+		 * its run data is readable.
+		 */
+		async function executionForSale(workflowId, saleId, timeoutMs = 30_000) {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const list = await n8n.executions({ workflowId });
+				const execution = list.find((e) => FINAL.has(e.status) && triggerItem(e)?.saleID === saleId);
+				if (execution) return execution;
+				if (Date.now() > deadline) {
+					throw new Error(
+						`no finished execution of ${workflowId} for sale ${saleId} after ${timeoutMs / 1000} s; have: ` +
+							JSON.stringify(list.map((e) => ({ id: e.id, status: e.status, sale: triggerItem(e)?.saleID }))),
+					);
+				}
+				await sleep(250);
+			}
+		}
+
+		/** The first item the trigger node emitted in an execution. */
+		const triggerItem = (execution, node = EXAMPLES.postbacks.triggerNode) => execution.nodes[node]?.[0];
+
+		before(async () => {
+			started = Date.now();
+			const t0 = Date.now();
+			const install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
+			log(`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - t0)})`);
+			demo = await startDemoServices({ flexpay: SHOP });
+			log(`demo services: SMTP 127.0.0.1:${demo.ports.smtp}, CRM + sale status ${demo.baseUrl}`);
+			const workflows = [...loadExamples({ crmBaseUrl: demo.baseUrl }), JSON.parse(fs.readFileSync(SLOW.file, 'utf8'))];
+			n8n = await startN8n({
+				install,
+				packageDir: root,
+				credentials: exampleCredentials({
+					flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },
+					smtp: { host: '127.0.0.1', port: demo.ports.smtp },
+				}),
+				workflows,
+				waitForWebhooks: [
+					EXAMPLES.postbacks.webhookPath,
+					{ path: EXAMPLES.postbacks.webhookPath, method: 'POST' },
+					{ path: EXAMPLES.order.webhookPath, method: 'POST' },
+					SLOW.webhookPath,
+				],
+				log: (line) => log(`n8n: ${line}`),
+			});
+			log(`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active workflows (${seconds(Date.now() - t0)} since start)`);
+		});
+
+		after(async () => {
+			await n8n?.stop();
+			await demo?.stop();
+			timings.push({ version: spec.version, ms: Date.now() - started });
+			log(`done in ${seconds(Date.now() - started)} (n8n stopped)`);
+		});
+
+		check('n8n lists the Verotel FlexPay nodes and credential', async () => {
+			const types = await n8n.listNodeTypes();
+			const names = new Set(types.map((type) => type.name));
+			assert.ok(names.has(ACTION_TYPE), `${ACTION_TYPE} is not among the ${types.length} node types n8n loaded`);
+			assert.ok(names.has(TRIGGER_TYPE), `${TRIGGER_TYPE} is not among the ${types.length} node types n8n loaded`);
+			const trigger = types.find((type) => type.name === TRIGGER_TYPE);
+			assert.equal(trigger.displayName, 'Verotel FlexPay Trigger');
+			const credentials = await n8n.listCredentialTypes();
+			assert.ok(credentials.some((type) => type.name === 'verotelFlexPayApi'), 'credential type verotelFlexPayApi not loaded');
+			assert.equal(n8n.communityPackage?.name, PACKAGE);
+		});
+
+		check('a signed purchase postback gets HTTP 200 "OK" and exactly one successful run with the expected item', async () => {
+			const saleId = nextSaleId();
+			const query = postback({ event: 'purchase', saleId, transactionId: `9${saleId}`, referenceId: `order-${saleId}`, amount: '19.90', custom1: 'user-42' });
+			const response = await sendPostback(postbacksUrl(), query);
+			assert.equal(response.status, 200, `body: ${response.body}`);
+			assert.equal(response.body, 'OK');
+
+			await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+			await sleep(SETTLE_MS); // a wrong second run would have shown up by now
+			const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
+			assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map(({ id, status }) => ({ id, status })))}`);
+			const [execution] = executions;
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			assert.equal(execution.mode, 'webhook');
+
+			const item = triggerItem(execution);
+			assert.ok(item, `no item from the trigger: ${JSON.stringify(execution.nodes)}`);
+			assert.equal(item.event, 'purchase');
+			assert.equal(item.type, 'purchase');
+			assert.equal(item.saleID, saleId);
+			assert.equal(item.transactionID, `9${saleId}`);
+			assert.equal(item.referenceID, `order-${saleId}`);
+			assert.equal(item.shopID, SHOP.shopId);
+			assert.equal(item.amount, 19.9);
+			assert.equal(item.amountString, '19.90');
+			assert.equal(item.currency, 'EUR');
+			assert.equal(item.paymentMethod, 'CC');
+			assert.equal(item.custom1, 'user-42');
+			assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase:9${saleId}`);
+			assert.equal(item.signatureAlgorithm, 'sha256');
+			assert.equal(item.httpMethod, 'GET');
+			assert.ok(!Number.isNaN(Date.parse(item.receivedAt)), `receivedAt: ${item.receivedAt}`);
+			assert.equal(item.params.saleID, saleId);
+			assert.equal(item.params.signature, undefined, 'the signature must not be in params');
+			assert.ok(!JSON.stringify(execution).includes(SHOP.signatureKey), 'the signature key leaked into the execution data');
+			purchase = { saleId, query, execution, item };
+		});
+
+		check("the status lookup enriches the item with the buyer's e-mail from the local status service", async () => {
+			assert.ok(purchase, 'needs the purchase test');
+			const { item, saleId } = purchase;
+			assert.deepEqual(item.saleLookup, { ok: true, response: 'FOUND', httpStatus: 200 });
+			assert.equal(item.sale.email, `buyer-${saleId}@example.com`);
+			assert.equal(item.sale.saleID, saleId);
+			assert.equal(item.sale.saleResult, 'APPROVED');
+			assert.equal(item.sale.billingAddress?.fullName, 'Demo Buyer');
+			const requests = demo.statusRequests.filter((r) => new URLSearchParams(r.query).get('saleID') === saleId);
+			assert.equal(requests.length, 1, `status requests: ${JSON.stringify(demo.statusRequests)}`);
+			const sent = Object.fromEntries(new URLSearchParams(requests[0].query));
+			assert.equal(sent.shopID, SHOP.shopId);
+			const { signature, ...signed } = sent;
+			assert.equal(signature, flexpay.signRequest(SHOP.signatureKey, signed), 'status request signature');
+		});
+
+		check('the Send Email node mails the download link to that buyer through SMTP', async () => {
+			assert.ok(purchase, 'needs the purchase test');
+			const { saleId, execution } = purchase;
+			const buyer = `buyer-${saleId}@example.com`;
+			const mails = demo.mails.filter((mail) => mail.to.includes(buyer));
+			assert.equal(mails.length, 1, `mails: ${JSON.stringify(demo.mails.map(({ to, subject }) => ({ to, subject })))}`);
+			const [mail] = mails;
+			assert.deepEqual(mail.to, [buyer]);
+			assert.equal(mail.from, 'shop@example.com');
+			assert.equal(mail.subject, `Your download for order order-${saleId}`);
+			assert.match(mail.raw, new RegExp(`https://shop\\.example\\.com/download\\?order=order-${saleId}&sale=${saleId}`));
+			assert.match(mail.raw, /Hello Demo Buyer,/);
+			assert.match(mail.raw, /19\.90 EUR/);
+			assert.deepEqual(execution.nodes['E-mail the download link']?.[0]?.accepted, [buyer]);
+		});
+
+		check('the HTTP Request node records the sale in the CRM', async () => {
+			assert.ok(purchase, 'needs the purchase test');
+			const { saleId, item } = purchase;
+			const records = demo.crmRequests.filter((r) => r.path === '/crm/sales' && r.body?.saleID === saleId);
+			assert.equal(records.length, 1, `CRM requests: ${JSON.stringify(demo.crmRequests)}`);
+			const [record] = records;
+			assert.equal(record.method, 'POST');
+			assert.deepEqual(record.body, {
+				saleID: saleId,
+				transactionID: `9${saleId}`,
+				referenceID: `order-${saleId}`,
+				email: `buyer-${saleId}@example.com`,
+				amount: '19.90',
+				currency: 'EUR',
+				custom1: 'user-42',
+				status: 'paid',
+				downloadLinkSent: true,
+				idempotencyKey: item.idempotencyKey,
+				receivedAt: item.receivedAt,
+			});
+		});
+
+		check('a repeated postback is answered "OK" and starts no second run (Ignore Repeated Postbacks on)', async () => {
+			assert.ok(purchase, 'needs the purchase test');
+			const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+			for (let i = 0; i < 2; i++) {
+				const response = await sendPostback(postbacksUrl(), purchase.query);
+				assert.equal(response.status, 200);
+				assert.equal(response.body, 'OK');
+			}
+			await sleep(SETTLE_MS);
+			const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
+			assert.equal(executions.length, before, 'a repeat started a run');
+			const buyer = `buyer-${purchase.saleId}@example.com`;
+			assert.equal(demo.mails.filter((mail) => mail.to.includes(buyer)).length, 1, 'the buyer got a second mail');
+		});
+
+		check('tampered signature, missing signature, wrong shop and malformed query get 401/401/403/400 and start nothing', async () => {
+			const before = await n8n.executions();
+			const statusBefore = demo.statusRequests.length;
+			const mailsBefore = demo.mails.length;
+
+			const tampered = await sendPostback(postbacksUrl(), postback({ saleId: nextSaleId(), tamper: true }));
+			assert.equal(tampered.status, 401, `tampered: ${tampered.body}`);
+			assert.equal(tampered.body, 'Unauthorized');
+
+			const unsigned = postback({ saleId: nextSaleId() }).replace(/&?signature=[0-9a-f]+/, '');
+			const missing = await sendPostback(postbacksUrl(), unsigned);
+			assert.equal(missing.status, 401, `unsigned: ${missing.body}`);
+
+			// Correctly signed, with the right key, but for another website.
+			const otherShop = await sendPostback(postbacksUrl(), postback({ saleId: nextSaleId(), shopId: '999999' }));
+			assert.equal(otherShop.status, 403, `wrong shop: ${otherShop.body}`);
+			assert.equal(otherShop.body, 'Forbidden');
+
+			// A parameter sent twice: the signature cannot say which value was meant.
+			const malformed = await sendPostback(postbacksUrl(), `${postback({ saleId: nextSaleId() })}&saleID=1`);
+			assert.equal(malformed.status, 400, `malformed: ${malformed.body}`);
+			assert.match(malformed.body, /^Bad Request/);
+			const brokenEscape = await sendPostback(postbacksUrl(), `${postback({ saleId: nextSaleId() })}&custom1=%zz`);
+			assert.equal(brokenEscape.status, 400, `broken escape: ${brokenEscape.body}`);
+
+			await sleep(SETTLE_MS);
+			const afterwards = await n8n.executions();
+			assert.deepEqual(
+				afterwards.map((e) => e.id),
+				before.map((e) => e.id),
+				'a refused postback started an execution',
+			);
+			assert.equal(demo.statusRequests.length, statusBefore, 'a refused postback caused a status lookup');
+			assert.equal(demo.mails.length, mailsBefore, 'a refused postback caused a mail');
+		});
+
+		check('a valid postback for an event the workflow does not select is answered "OK" without a run', async () => {
+			const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+			const response = await sendPostback(postbacksUrl(), postback({ event: 'rebill', saleId: nextSaleId() }));
+			assert.equal(response.status, 200);
+			assert.equal(response.body, 'OK');
+			await sleep(SETTLE_MS);
+			assert.equal((await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length, before);
+		});
+
+		for (const [event, status] of [
+			['credit', 'refunded'],
+			['chargeback', 'charged back'],
+		]) {
+			check(`a ${event} postback runs with event "${event}", revokes access and updates the sale in the CRM`, async () => {
+				const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+				const saleId = nextSaleId();
+				const response = await sendPostback(postbacksUrl(), postback({ event, saleId }));
+				assert.equal(response.status, 200, response.body);
+				assert.equal(response.body, 'OK');
+				const execution = await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+				assert.equal((await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length, before + 1);
+				assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+				const item = triggerItem(execution);
+				assert.equal(item.event, event);
+				assert.equal(item.type, 'purchase');
+				assert.ok(item.parentID, 'refunds and chargebacks carry parentID');
+				assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:${event}:${item.transactionID}`);
+				assert.equal(execution.nodes['E-mail the download link'], undefined, 'a refund must not mail a download link');
+				const revoke = demo.crmRequests.filter((r) => r.path === '/crm/access/revoke' && r.body?.saleID === saleId);
+				assert.equal(revoke.length, 1, `CRM requests: ${JSON.stringify(demo.crmRequests.slice(-4))}`);
+				assert.equal(revoke[0].method, 'POST');
+				assert.equal(revoke[0].body.reason, event);
+				const update = demo.crmRequests.filter((r) => r.path === `/crm/sales/${saleId}`);
+				assert.equal(update.length, 1);
+				assert.equal(update[0].method, 'PATCH');
+				assert.equal(update[0].body.status, status);
+				assert.equal(update[0].body.parentID, item.parentID);
+				assert.equal(update[0].body.email, `buyer-${saleId}@example.com`);
+			});
+		}
+
+		check('a workflow whose downstream takes 5 s still gets its "OK" in well under a second', async () => {
+			const before = (await n8n.executions({ workflowId: SLOW.workflowId })).length;
+			const saleId = nextSaleId();
+			const response = await sendPostback(n8n.webhookUrl(SLOW.webhookPath), postback({ saleId }));
+			assert.equal(response.status, 200, response.body);
+			assert.equal(response.body, 'OK');
+			log(`"OK" answered after ${response.ms.toFixed(0)} ms while the workflow waits 5 s`);
+			assert.ok(response.ms < 1000, `the OK took ${response.ms.toFixed(0)} ms`);
+			const execution = await executionForSale(SLOW.workflowId, saleId);
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			assert.equal((await n8n.executions({ workflowId: SLOW.workflowId })).length, before + 1);
+			const ran = parseDbTime(execution.stoppedAt) - parseDbTime(execution.startedAt);
+			assert.ok(ran >= 4_900, `the workflow ran ${ran} ms, expected the 5 s Wait`);
+			log(`the workflow itself ran ${seconds(ran)}`);
+		});
+
+		check("the action node's purchase URL (Webhook -> Create Purchase URL -> Respond) verifies", async () => {
+			const order = { orderId: `order-e2e-${nextSaleId()}`, amount: 9.9, currency: 'USD', description: 'HD video: "Sunset" (4K)', email: 'buyer@example.com' };
+			const response = await httpRequest(n8n.webhookUrl(EXAMPLES.order.webhookPath), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(order),
+			});
+			assert.equal(response.status, 200, response.body);
+			const body = JSON.parse(response.body);
+			const url = new URL(body.purchaseUrl);
+			assert.equal(`${url.origin}${url.pathname}`, `${demo.baseUrl}/startorder`);
+			const params = Object.fromEntries(url.searchParams);
+			assert.equal(params.shopID, SHOP.shopId);
+			assert.equal(params.type, 'purchase');
+			assert.equal(params.version, '4');
+			assert.equal(params.priceAmount, '9.90');
+			assert.equal(params.priceCurrency, 'USD');
+			assert.equal(params.description, order.description);
+			assert.equal(params.referenceID, order.orderId);
+			assert.equal(params.email, order.email);
+			assert.equal(params.successURL, 'https://shop.example.com/thank-you');
+			const { signature, ...rest } = params;
+			assert.match(signature, /^[0-9a-f]{64}$/);
+			assert.equal(signature, flexpay.signRequest(SHOP.signatureKey, rest), 'purchase URL signature');
+			assert.equal(body.referenceID, order.orderId);
+			assert.ok(!response.body.includes(SHOP.signatureKey));
+			// The demo order page (what `npm start` links to) accepts it as well.
+			const page = await httpRequest(body.purchaseUrl);
+			assert.equal(page.status, 200);
+			assert.match(page.body, /Signature valid/);
+			const executions = await n8n.waitForExecutions({ workflowId: EXAMPLES.order.workflowId, count: 1 });
+			assert.equal(executions[executions.length - 1].status, 'success');
+		});
+
+		check('an invalid order is answered 400 with the reason, through the action node\'s error output', async () => {
+			const response = await httpRequest(n8n.webhookUrl(EXAMPLES.order.webhookPath), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ orderId: 'order-bad', amount: '9.999', description: 'HD video' }),
+			});
+			assert.equal(response.status, 400, response.body);
+			const body = JSON.parse(response.body);
+			assert.match(body.error, /9\.999/);
+			assert.equal(body.purchaseUrl, undefined);
+		});
+	});
+}
