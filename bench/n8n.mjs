@@ -90,7 +90,7 @@ function pathsFor(target, n) {
 }
 
 /** Sends every path with `concurrency` requests in flight; returns throughput and latency percentiles. */
-async function load(baseUrl, paths, concurrency, expectOk) {
+async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}) {
 	const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1 });
 	const latencies = [];
 	let next = 0;
@@ -100,6 +100,7 @@ async function load(baseUrl, paths, concurrency, expectOk) {
 	const started = performance.now();
 	async function worker() {
 		while (next < paths.length) {
+			guard();
 			const path = paths[next++];
 			const t = performance.now();
 			try {
@@ -155,7 +156,15 @@ async function settledCount(n8n, workflowId, expected, log) {
  * One n8n, one engine setting: every target at every concurrency.
  * @returns {Promise<object>} figures per target and concurrency, loss, memory, slow-downstream timing
  */
-export async function runN8nBench({ line = '2', lazy = false, n = 2000, concurrencies = [1, 10], warmup = 50, log = console.log } = {}) {
+export async function runN8nBench({
+	line = '2',
+	lazy = false,
+	n = 2000,
+	concurrencies = [1, 10],
+	warmup = 50,
+	maxRssMiB = Number(process.env.BENCH_MAX_RSS_MIB || 6000),
+	log = console.log,
+} = {}) {
 	const install = await ensureN8n(line, { log });
 	const n8n = await startN8n({
 		install,
@@ -181,16 +190,33 @@ export async function runN8nBench({ line = '2', lazy = false, n = 2000, concurre
 			expected[target] += w.answeredOk;
 		}
 		result.memory.beforeMiB = rssMiB(n8n.pid);
+		// n8n's memory is watched during the load: on this 24 GiB machine an n8n
+		// 2.41.1 once grew past 20 GiB under sustained load, so a run stops
+		// itself (and says so) instead of pushing the machine into swap.
+		const guard = () => {
+			const rss = rssMiB(n8n.pid);
+			if (rss > maxRssMiB) throw new Error(`n8n RSS ${rss.toFixed(0)} MiB exceeds BENCH_MAX_RSS_MIB=${maxRssMiB}`);
+		};
+		try {
+			await loadAll();
+		} catch (error) {
+			result.aborted = error.message;
+			log(`load stopped: ${error.message}`);
+		}
+		async function loadAll() {
 		for (const concurrency of concurrencies) {
 			// Interleave targets at each concurrency so drift over the run hits all three alike.
 			for (const [target, , ok] of targets) {
 				const paths = pathsFor(target, n);
 				log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
-				const r = await load(n8n.baseUrl, paths, concurrency, ok);
+				const rssBefore = rssMiB(n8n.pid);
+				const r = await load(n8n.baseUrl, paths, concurrency, ok, guard);
 				expected[target] += r.answeredOk;
-				result.rows.push({ target, concurrency, ...r });
-				log(`  ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK`);
+				const rssAfter = rssMiB(n8n.pid);
+				result.rows.push({ target, concurrency, ...r, rssBefore, rssAfter });
+				log(`  ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`);
 			}
+		}
 		}
 		for (const [target, workflowId] of targets) {
 			const { success, other } = await settledCount(n8n, workflowId, expected[target], log);

@@ -35,8 +35,8 @@ const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 
 function n8nTables(runs) {
 	const lines = [
-		'| engine | concurrency | trigger | req/s | p50 ms | p95 ms | p99 ms | vs minimal trigger | vs built-in Webhook |',
-		'|---|---:|---|---:|---:|---:|---:|---:|---:|',
+		'| engine | concurrency | trigger | req/s | p50 ms | p95 ms | p99 ms | vs minimal trigger | vs built-in Webhook | n8n RSS during the phase (MiB) |',
+		'|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
 	];
 	const names = { flexpay: 'Verotel FlexPay Trigger', floor: 'minimal OK-only trigger', builtin: 'n8n Webhook node' };
 	for (const run of runs) {
@@ -44,12 +44,14 @@ function n8nTables(runs) {
 			const at = Object.fromEntries(run.rows.filter((r) => r.concurrency === c).map((r) => [r.target, r]));
 			for (const target of ['flexpay', 'floor', 'builtin']) {
 				const r = at[target];
-				const vsFloor = target === 'flexpay' ? `${fmt(r.rps / at.floor.rps, 2)}` : '';
-				const vsBuiltin = target !== 'builtin' ? `${fmt(r.rps / at.builtin.rps, 2)}` : '';
-				lines.push(`| ${run.engine} | ${c} | ${names[target]} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${vsFloor} | ${vsBuiltin} |`);
+				if (!r) continue;
+				const vsFloor = target === 'flexpay' && at.floor ? `${fmt(r.rps / at.floor.rps, 2)}` : '';
+				const vsBuiltin = target !== 'builtin' && at.builtin ? `${fmt(r.rps / at.builtin.rps, 2)}` : '';
+				lines.push(`| ${run.engine} | ${c} | ${names[target]} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${vsFloor} | ${vsBuiltin} | ${fmt(r.rssBefore, 0)} → ${fmt(r.rssAfter, 0)} |`);
 			}
 		}
 	}
+	for (const run of runs) if (run.aborted) lines.push('', `**${run.engine}: load stopped early: ${run.aborted}.**`);
 	lines.push('', '| engine | trigger | answered OK | executed | lost | n8n RSS before → after (MiB) | time to OK with a 5 s downstream, p50 / p99 ms |', '|---|---|---:|---:|---:|---|---|');
 	for (const run of runs) {
 		for (const l of run.loss) {
