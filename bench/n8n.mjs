@@ -220,7 +220,13 @@ export async function runN8nBench({
 		}
 		for (const [target, workflowId] of targets) {
 			const { success, other } = await settledCount(n8n, workflowId, expected[target], log);
-			result.loss.push({ target, answeredOk: expected[target], executed: success, failedExecutions: other, lost: expected[target] - success });
+			let firstFailure;
+			if (other > 0) {
+				// Say why n8n failed runs, so the table is not just a count.
+				const failed = (await n8n.executions({ workflowId })).find((e) => e.status !== 'success');
+				firstFailure = failed && `${failed.status}: ${failed.error?.message ?? 'no error recorded'}`;
+			}
+			result.loss.push({ target, answeredOk: expected[target], executed: success, failedExecutions: other, lost: expected[target] - success, firstFailure });
 		}
 		result.memory.afterMiB = rssMiB(n8n.pid);
 		// Time to OK while the workflow behind it waits 5 s.

@@ -51,6 +51,9 @@ function n8nTables(runs) {
 			}
 		}
 	}
+	for (const run of runs) {
+		for (const l of run.loss) if (l.firstFailure) lines.push('', `${run.engine}, ${names[l.target]}: ${l.failedExecutions} runs did not succeed, e.g. "${l.firstFailure}".`);
+	}
 	for (const run of runs) if (run.aborted) lines.push('', `**${run.engine}: load stopped early: ${run.aborted}.**`);
 	lines.push('', '| engine | trigger | answered OK | executed | lost | n8n RSS before → after (MiB) | time to OK with a 5 s downstream, p50 / p99 ms |', '|---|---|---:|---:|---:|---|---|');
 	for (const run of runs) {
