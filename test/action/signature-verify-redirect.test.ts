@@ -5,49 +5,16 @@ import { queryPart } from '../../nodes/VerotelFlexPay/resources/signature/verify
 import { createExecuteContext, jsonOf, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
+import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, PHP_PARAMS } from '../fixtures/vectors';
 
 const node = new VerotelFlexPay();
 
-// Official vectors (flexpay-protocol.md §3.8): the key of Verotel's own test suites.
-const OFFICIAL_KEY = 'zpXwe2D77g4P7ysGJcr3rY87TBYs6J';
-const CZECH = 'My Dščřčřřěřě&?=blah123';
+// Official vectors (flexpay-protocol.md §3.8), shared with the protocol-core tests.
 /** V4 (flexpay4j "validates signature as correct"): all parameters signed, SHA-256. */
-const V4_PARAMS: Record<string, string> = {
-	shopID: '68849',
-	priceAmount: '0.00',
-	referenceID: 'reference1234',
-	priceCurrency: 'USD',
-	custom1: 'My',
-	description: CZECH,
-	subscriptionType: 'RECURRING',
-	period: 'P1M',
-	name: 'My name',
-	trialAmount: '0.01',
-	trialPeriod: 'P3D',
-	successURL: 'http://successURL.test',
-	declineURL: 'http://declineURL.test',
-	cancelDiscountPercentage: '30',
-};
+const V4_PARAMS = KOTLIN_VALIDATE_PARAMS;
 const V4_SIGNATURE = '0df722dd32b8a9f68e3ae4e3f226651eba1397d7928862635ba32674dc7bed6a';
 /** V6 (PHP client 5.1.1 FlexPayTest / VerotelFlexPayClientTest): SHA-256 given upper-case, and legacy SHA-1. */
-const V6_PARAMS: Record<string, string> = {
-	shopID: '68849',
-	saleID: '433456',
-	priceAmount: '0.00',
-	referenceID: 'reference1234',
-	priceCurrency: 'USD',
-	custom1: 'My',
-	description: CZECH,
-	subscriptionType: 'RECURRING',
-	period: 'P1M',
-	name: 'My name',
-	trialAmount: '0.01',
-	trialPeriod: 'P3D',
-	successURL: 'http://backURL.test',
-	declineURL: 'http://declineURL.test',
-	cancelDiscountPercentage: '30',
-	blah: 'something',
-};
+const V6_PARAMS = PHP_PARAMS;
 const V6_SHA256_UPPER = 'E50B4E92FCD0A21114D3BF3A64F888EDFBC784DF170E70EE165C4350FE9FFC3C';
 const V6_SHA1 = 'fc63f38e2722d2e5bc4f2044ad3ffb2051e89643';
 

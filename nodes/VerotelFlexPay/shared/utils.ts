@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { SignedRequest } from '../../../lib';
 
@@ -19,4 +19,20 @@ export function pickFields(source: IDataObject, names: readonly string[]): Recor
 		picked[name] = value as ParamInput;
 	}
 	return picked;
+}
+
+/** Amount and currency, the two required fields every order operation has. */
+export function readPrice(ctx: IExecuteFunctions, itemIndex: number): { priceAmount: string; priceCurrency: string } {
+	return {
+		priceAmount: ctx.getNodeParameter('amount', itemIndex) as string,
+		priceCurrency: ctx.getNodeParameter('currency', itemIndex) as string,
+	};
+}
+
+/** The required terms of a subscription and of its upgrade. */
+export function readSubscriptionTerms(ctx: IExecuteFunctions, itemIndex: number): { subscriptionType: string; period: string } {
+	return {
+		subscriptionType: ctx.getNodeParameter('subscriptionType', itemIndex) as string,
+		period: ctx.getNodeParameter('period', itemIndex) as string,
+	};
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { buildPurchaseRequest, type PurchaseParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { additionalFields, amountField, currencyField, orderFields, showFor } from '../../shared/descriptions';
-import { pickFields, signedRequestToJson } from '../../shared/utils';
+import { pickFields, readPrice, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createPurchaseUrl');
 
@@ -91,8 +91,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const params: PurchaseParams = {
 		...pickFields(extra, ADDITIONAL),
-		priceAmount: this.getNodeParameter('amount', itemIndex) as string,
-		priceCurrency: this.getNodeParameter('currency', itemIndex) as string,
+		...readPrice(this, itemIndex),
 		description: this.getNodeParameter('description', itemIndex) as string,
 	};
 	return signedRequestToJson(buildPurchaseRequest(config, params));

@@ -11,7 +11,7 @@ import {
 	showFor,
 	subscriptionTypeField,
 } from '../../shared/descriptions';
-import { pickFields, signedRequestToJson } from '../../shared/utils';
+import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
 
@@ -45,10 +45,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const params: SubscriptionParams = {
 		...pickFields(extra, ADDITIONAL),
-		priceAmount: this.getNodeParameter('amount', itemIndex) as string,
-		priceCurrency: this.getNodeParameter('currency', itemIndex) as string,
-		subscriptionType: this.getNodeParameter('subscriptionType', itemIndex) as string,
-		period: this.getNodeParameter('period', itemIndex) as string,
+		...readPrice(this, itemIndex),
+		...readSubscriptionTerms(this, itemIndex),
 	};
 	return signedRequestToJson(buildSubscriptionRequest(config, params));
 }

@@ -11,7 +11,7 @@ import {
 	showFor,
 	subscriptionTypeField,
 } from '../../shared/descriptions';
-import { pickFields, signedRequestToJson } from '../../shared/utils';
+import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createUpgradeSubscriptionUrl');
 
@@ -66,10 +66,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const params: UpgradeSubscriptionParams = {
 		...pickFields(extra, ADDITIONAL),
 		precedingSaleID: this.getNodeParameter('precedingSaleID', itemIndex) as string,
-		priceAmount: this.getNodeParameter('amount', itemIndex) as string,
-		priceCurrency: this.getNodeParameter('currency', itemIndex) as string,
-		subscriptionType: this.getNodeParameter('subscriptionType', itemIndex) as string,
-		period: this.getNodeParameter('period', itemIndex) as string,
+		...readPrice(this, itemIndex),
+		...readSubscriptionTerms(this, itemIndex),
 	};
 	return signedRequestToJson(buildUpgradeSubscriptionRequest(config, params));
 }
