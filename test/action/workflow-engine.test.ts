@@ -128,6 +128,24 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 		expect(findSecret(result.run, OFFICIAL_KEY)).toEqual([]);
 	});
 
+	itIfLoaded('Get Status with Retry On Fail: a 503 is retried by n8n and the second answer is the result', async () => {
+		// Registered first, so the first request meets the 503 and the retry meets the status service.
+		const unavailable = nock(STATUS_HOST).get('/salestatus').query(true).reply(503, 'Service Unavailable');
+		const server = statusServer({
+			baseUrl: STATUS_HOST,
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+			sales: { 'saleID:433456': FOUND_BODY },
+		});
+		const result = await run('sale-status-retry.workflow.json');
+		expect(unavailable.isDone()).toBe(true);
+		expect(server.requests).toHaveLength(1);
+		expect(result.run.status).toBe('success');
+		const items = result.outputItems(FLEXPAY) ?? [];
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ found: true, saleID: '433456', email: 'buyer@example.com' });
+	});
+
 	itIfLoaded('Get Status: signed request on the wire, FOUND and NOTFOUND items exactly', async () => {
 		const server = statusServer({
 			baseUrl: STATUS_HOST,
