@@ -15,6 +15,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -94,6 +95,9 @@ for (const spec of matrix) {
 		let demo;
 		let started = Date.now(); // reset when this version's suite begins
 		let purchase; // { saleId, query, execution, item }
+		let install; // the n8n installation, kept for the restart test
+		// A folder of our own (not a temp one that stop() removes), so n8n can be restarted on the same data.
+		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `flexpay-e2e-${spec.version}-`));
 
 		/** A test; on failure it also prints the tail of n8n's log (the temp folder is removed afterwards). */
 		function check(name, fn) {
@@ -138,13 +142,14 @@ for (const spec of matrix) {
 		before(async () => {
 			started = Date.now();
 			const t0 = Date.now();
-			const install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
+			install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
 			log(`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - t0)})`);
 			demo = await startDemoServices({ flexpay: SHOP });
 			log(`demo services: SMTP 127.0.0.1:${demo.ports.smtp}, CRM + sale status ${demo.baseUrl}`);
 			const workflows = [...loadExamples({ crmBaseUrl: demo.baseUrl }), JSON.parse(fs.readFileSync(SLOW.file, 'utf8'))];
 			n8n = await startN8n({
 				install,
+				userFolder,
 				packageDir: root,
 				credentials: exampleCredentials({
 					flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },
@@ -165,6 +170,7 @@ for (const spec of matrix) {
 		after(async () => {
 			await n8n?.stop();
 			await demo?.stop();
+			if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(userFolder, { recursive: true, force: true });
 			timings.push({ version: spec.version, ms: Date.now() - started });
 			log(`done in ${seconds(Date.now() - started)} (n8n stopped)`);
 		});
@@ -425,6 +431,39 @@ for (const spec of matrix) {
 			const body = JSON.parse(response.body);
 			assert.match(body.error, /9\.999/);
 			assert.equal(body.purchaseUrl, undefined);
+		});
+
+		check('n8n restarted between two postbacks loses nothing that was answered "OK"', async () => {
+			assert.ok(purchase, 'needs the purchase test');
+			const workflowId = EXAMPLES.postbacks.workflowId;
+			const before = await n8n.executions({ workflowId });
+			await n8n.stop();
+			// The same data, no re-import: what a production n8n does when it restarts.
+			n8n = await startN8n({
+				install,
+				userFolder,
+				waitForWebhooks: [EXAMPLES.postbacks.webhookPath],
+				log: (line) => log(`n8n after restart: ${line}`),
+			});
+			const kept = await n8n.executions({ workflowId });
+			assert.deepEqual(
+				kept.map(({ id, status }) => ({ id, status })),
+				before.map(({ id, status }) => ({ id, status })),
+				'the executions of postbacks answered before the restart are all still there',
+			);
+			// The repeat store survived the restart: a redelivery of the first purchase starts nothing.
+			const again = await sendPostback(postbacksUrl(), purchase.query);
+			assert.equal(again.status, 200, again.body);
+			assert.equal(again.body, 'OK');
+			// A new postback after the restart runs exactly once.
+			const saleId = nextSaleId();
+			const fresh = await sendPostback(postbacksUrl(), postback({ event: 'purchase', saleId, transactionId: `9${saleId}` }));
+			assert.equal(fresh.status, 200, fresh.body);
+			assert.equal(fresh.body, 'OK');
+			await executionForSale(workflowId, saleId);
+			await sleep(SETTLE_MS);
+			const now = await n8n.executions({ workflowId });
+			assert.equal(now.length, before.length + 1, `executions: ${JSON.stringify(now.map(({ id, status }) => ({ id, status })))}`);
 		});
 	});
 }
