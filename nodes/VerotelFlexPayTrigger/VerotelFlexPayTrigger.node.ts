@@ -12,11 +12,13 @@ import {
 import { parsePostback, type FlexPayPostback } from '../../lib';
 import {
 	buildItem,
+	cacheCredentials,
 	claimRecentKey,
 	classifyError,
 	CREDENTIAL_TYPE,
 	EVENT_OPTIONS,
 	isEventSelected,
+	getCachedCredentials,
 	isRememberedKey,
 	lookupSale,
 	readSignedPayload,
@@ -172,17 +174,29 @@ export class VerotelFlexPayTrigger implements INodeType {
 		const httpMethod = (req.method ?? (this.getWebhookName() === 'setup' ? 'POST' : 'GET')).toUpperCase();
 
 		let credentials: ICredentialDataDecryptedObject = {};
-		let postback: FlexPayPostback;
+		let postback: FlexPayPostback | undefined;
 		let options: ReturnType<typeof resolveOptions>;
+		const node = this.getNode();
+		const credentialScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}:${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
 		try {
-			credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 			options = resolveOptions(this.getNodeParameter('options', {}) as IDataObject);
 			const payload = await readSignedPayload(req);
-			postback = parsePostback(
-				payload.raw,
-				{ shopId: credentials.shopId as string, signatureKey: credentials.signatureKey as string },
-				{ allowSha1: options.allowSha1 },
-			);
+			const verify = (c: ICredentialDataDecryptedObject) =>
+				parsePostback(
+					payload.raw,
+					{ shopId: c.shopId as string, signatureKey: c.signatureKey as string },
+					{ allowSha1: options.allowSha1 },
+				);
+			const cached = getCachedCredentials(credentialScope);
+			if (cached) {
+				credentials = cached;
+				postback = verifyOrUndefined(() => verify(cached));
+			}
+			if (!postback) {
+				credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+				cacheCredentials(credentialScope, credentials);
+				postback = verify(credentials);
+			}
 		} catch (error) {
 			const key = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
 			const rejection = classifyError(error, key);
@@ -239,5 +253,14 @@ export class VerotelFlexPayTrigger implements INodeType {
 			}
 		}
 		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+	}
+}
+
+/** The postback, or undefined when these credentials do not accept it (the caller then reads them afresh). */
+function verifyOrUndefined(verify: () => FlexPayPostback): FlexPayPostback | undefined {
+	try {
+		return verify();
+	} catch {
+		return undefined;
 	}
 }

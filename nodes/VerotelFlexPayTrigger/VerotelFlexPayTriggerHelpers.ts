@@ -340,6 +340,35 @@ export function forgetRecentKeys(): void {
 	recentKeys.clear();
 }
 
+/**
+ * Decrypted credentials per trigger node, in this process. Under n8n 2.x's
+ * default expression engine every getCredentials() resolves the credential in
+ * a fresh expression isolate, which made reading it the largest cost of a
+ * postback (README, Performance). A cached credential is only trusted to
+ * accept: a postback it rejects is verified again with a freshly read
+ * credential, so a changed key or shop ID takes effect with the next postback.
+ */
+const cachedCredentials = new Map<string, ICredentialDataDecryptedObject>();
+const CACHED_CREDENTIALS_MAX = 1000;
+
+export function getCachedCredentials(scope: string): ICredentialDataDecryptedObject | undefined {
+	return cachedCredentials.get(scope);
+}
+
+export function cacheCredentials(scope: string, credentials: ICredentialDataDecryptedObject): void {
+	cachedCredentials.delete(scope);
+	if (cachedCredentials.size >= CACHED_CREDENTIALS_MAX) {
+		const oldest = cachedCredentials.keys().next().value;
+		if (oldest !== undefined) cachedCredentials.delete(oldest);
+	}
+	cachedCredentials.set(scope, credentials);
+}
+
+/** For tests: forget every cached credential. */
+export function forgetCachedCredentials(): void {
+	cachedCredentials.clear();
+}
+
 interface FullResponse {
 	body?: unknown;
 	statusCode?: number;

@@ -26,7 +26,7 @@ import {
 
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { forgetRecentKeys, REMEMBERED_KEYS_FIELD } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
+import { forgetCachedCredentials, forgetRecentKeys, REMEMBERED_KEYS_FIELD } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
 import { CREDENTIALS, CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './harness';
 
 const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
@@ -50,6 +50,7 @@ afterEach(() => {
 	logs.length = 0;
 	nock.cleanAll();
 	forgetRecentKeys();
+	forgetCachedCredentials();
 });
 afterAll(() => nock.enableNetConnect());
 

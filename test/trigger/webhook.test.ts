@@ -424,3 +424,42 @@ describe('repeated postbacks', () => {
 		expect(staticData[REMEMBERED_KEYS_FIELD]).toEqual([`${SHOP}:700001:purchase:900001`]);
 	});
 });
+
+describe('credential cache: read once per trigger, re-read whenever it would reject', () => {
+	const ROTATED_KEY = 'rotatedKeyFromControlCenter42';
+
+	test('a second postback to the same trigger does not read the credential again', async () => {
+		const first = harness({ query: signedQuery(PURCHASE), workflowId: 'wf-cache-1' });
+		itemOf(await first.run());
+		const second = harness({ query: signedQuery({ ...PURCHASE, saleID: '700002', transactionID: '900002' }), workflowId: 'wf-cache-1' });
+		itemOf(await second.run());
+		expect(first.ctx.getCredentials).toHaveBeenCalledTimes(1);
+		expect(second.ctx.getCredentials).not.toHaveBeenCalled();
+	});
+
+	test('a rotated key takes effect with the very next postback, and the old key is then refused', async () => {
+		itemOf(await harness({ query: signedQuery(PURCHASE), workflowId: 'wf-cache-2' }).run());
+		const rotated = { shopId: SHOP, signatureKey: ROTATED_KEY, brand: 'verotel', baseUrl: '' };
+		const withNewKey = harness({
+			query: signedQuery({ ...PURCHASE, saleID: '700003', transactionID: '900003' }, 'sha256', ROTATED_KEY),
+			workflowId: 'wf-cache-2',
+			credentials: rotated,
+		});
+		expect(itemOf(await withNewKey.run()).saleID).toBe('700003');
+		expect(withNewKey.ctx.getCredentials).toHaveBeenCalledTimes(1);
+		const withOldKey = harness({ query: signedQuery({ ...PURCHASE, saleID: '700004', transactionID: '900004' }), workflowId: 'wf-cache-2', credentials: rotated });
+		const result = await withOldKey.run();
+		expect(result.workflowData).toBeUndefined();
+		expect(withOldKey.res.statusCode).toBe(401);
+		expect(withOldKey.ctx.getCredentials).toHaveBeenCalledTimes(1);
+	});
+
+	test('another credential on the same trigger is a different cache entry', async () => {
+		const h = harness({ query: signedQuery(PURCHASE), workflowId: 'wf-cache-3' });
+		itemOf(await h.run());
+		h.ctx.getNode.mockReturnValue({ ...h.ctx.getNode(), credentials: { verotelFlexPayApi: { id: 'other', name: 'Other shop' } } });
+		h.res.statusCode = undefined;
+		await h.run();
+		expect(h.ctx.getCredentials).toHaveBeenCalledTimes(2);
+	});
+});
