@@ -346,22 +346,31 @@ export function forgetRecentKeys(): void {
  * a fresh expression isolate, which made reading it the largest cost of a
  * postback (README, Performance). A cached credential is only trusted to
  * accept: a postback it rejects is verified again with a freshly read
- * credential, so a changed key or shop ID takes effect with the next postback.
+ * credential, so a corrected key or shop ID takes effect with the next
+ * postback. Entries also expire after CACHED_CREDENTIALS_TTL_MS, so a key
+ * replaced after a leak stops being accepted within that time.
  */
-const cachedCredentials = new Map<string, ICredentialDataDecryptedObject>();
+const cachedCredentials = new Map<string, { credentials: ICredentialDataDecryptedObject; expiresAt: number }>();
 const CACHED_CREDENTIALS_MAX = 1000;
+export const CACHED_CREDENTIALS_TTL_MS = 60 * 1000;
 
-export function getCachedCredentials(scope: string): ICredentialDataDecryptedObject | undefined {
-	return cachedCredentials.get(scope);
+export function getCachedCredentials(scope: string, now: number = Date.now()): ICredentialDataDecryptedObject | undefined {
+	const entry = cachedCredentials.get(scope);
+	if (entry === undefined) return undefined;
+	if (entry.expiresAt <= now) {
+		cachedCredentials.delete(scope);
+		return undefined;
+	}
+	return entry.credentials;
 }
 
-export function cacheCredentials(scope: string, credentials: ICredentialDataDecryptedObject): void {
+export function cacheCredentials(scope: string, credentials: ICredentialDataDecryptedObject, now: number = Date.now()): void {
 	cachedCredentials.delete(scope);
 	if (cachedCredentials.size >= CACHED_CREDENTIALS_MAX) {
 		const oldest = cachedCredentials.keys().next().value;
 		if (oldest !== undefined) cachedCredentials.delete(oldest);
 	}
-	cachedCredentials.set(scope, credentials);
+	cachedCredentials.set(scope, { credentials, expiresAt: now + CACHED_CREDENTIALS_TTL_MS });
 }
 
 /** For tests: forget every cached credential. */

@@ -11,6 +11,10 @@ import {
 	claimRecentKey,
 	classifyError,
 	forgetRecentKeys,
+	CACHED_CREDENTIALS_TTL_MS,
+	cacheCredentials,
+	forgetCachedCredentials,
+	getCachedCredentials,
 	isEventSelected,
 	RECENT_KEY_TTL_MS,
 	REMEMBERED_KEYS_FIELD,
@@ -93,5 +97,22 @@ describe('classifyError', () => {
 		expect(message).toBe(
 			'Verotel FlexPay Trigger cannot verify postbacks, fix the credential: Signature key is empty. Copy the key from Control Center. Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK',
 		);
+	});
+});
+
+describe('credential cache', () => {
+	afterEach(() => forgetCachedCredentials());
+	const credentials = { shopId: '1', signatureKey: 'k' };
+
+	test('an entry is served until it expires, then read afresh', () => {
+		cacheCredentials('wf:node:cred', credentials, 1_000);
+		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS - 1)).toBe(credentials);
+		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS)).toBeUndefined();
+		expect(getCachedCredentials('wf:node:cred', 1_000)).toBeUndefined();
+	});
+
+	test('entries are per scope', () => {
+		cacheCredentials('a', credentials, 0);
+		expect(getCachedCredentials('b', 0)).toBeUndefined();
 	});
 });
