@@ -4,12 +4,13 @@ import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { createExecuteContext, jsonOf, TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
+import { OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 
 const node = new VerotelFlexPay();
 
 // Official vectors (flexpay-protocol.md §3.8): flexpay4j 2.2.0 test suite, key and shop of its client.
-const OFFICIAL = { shopId: '60678', signatureKey: 'zpXwe2D77g4P7ysGJcr3rY87TBYs6J', brand: 'verotel', baseUrl: '' };
-const CZECH = 'My Dščřčřřěřě&?=blah123';
+const OFFICIAL = { shopId: '60678', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
+const CZECH = TEST_DESCRIPTION;
 const V2_URL =
 	'https://secure.verotel.com/startorder?custom1=custom1&custom2=custom2&custom3=custom3&declineURL=http%3A%2F%2Fexample.com%2Fdecline&description=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&email=foo%40example.com&paymentMethod=CC&priceAmount=45.20&priceCurrency=EUR&referenceID=ref1&shopID=60678&successURL=http%3A%2F%2Fexample.com%2Fapprove&type=purchase&version=4&signature=08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b';
 const V3_URL =

@@ -13,11 +13,11 @@ import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
 import { readWorkflowJson, setUpN8nContainer, type TestCredentialStore } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
+import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 
 const workflow = (name: string) => readWorkflowJson(path.join(__dirname, 'workflows', name));
 const FLEXPAY = 'Verotel FlexPay';
 const STATUS_HOST = 'http://flexpay-status.test';
-const OFFICIAL_KEY = 'zpXwe2D77g4P7ysGJcr3rY87TBYs6J';
 
 const credentials: TestCredentialStore = {
 	official: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: OFFICIAL_KEY } },
@@ -109,7 +109,7 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 					custom2: 'custom2',
 					custom3: 'custom3',
 					declineURL: 'http://example.com/decline',
-					description: 'My Dščřčřřěřě&?=blah123',
+					description: TEST_DESCRIPTION,
 					email: 'foo@example.com',
 					paymentMethod: 'CC',
 					priceAmount: '45.20',
@@ -195,22 +195,7 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 	itIfLoaded('Verify Redirect: the official V4 parameters are valid, a changed amount is not', async () => {
 		const result = await run('verify-redirect.workflow.json');
 		expect(result.run.status).toBe('success');
-		const params = {
-			shopID: '68849',
-			priceAmount: '0.00',
-			referenceID: 'reference1234',
-			priceCurrency: 'USD',
-			custom1: 'My',
-			description: 'My Dščřčřřěřě&?=blah123',
-			subscriptionType: 'RECURRING',
-			period: 'P1M',
-			name: 'My name',
-			trialAmount: '0.01',
-			trialPeriod: 'P3D',
-			successURL: 'http://successURL.test',
-			declineURL: 'http://declineURL.test',
-			cancelDiscountPercentage: '30',
-		};
+		const params = KOTLIN_VALIDATE_PARAMS;
 		expect(result.outputItems(FLEXPAY)).toEqual([
 			{
 				json: {
