@@ -1,7 +1,7 @@
 import { resolveShopAndKey, type VerificationConfig } from './config';
 import { FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
 import { splitMap, splitRawQuery } from './query';
-import { matchSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
+import { matchCheckedSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 
 /** Postback events: purchase events first, then subscription events. */
 export const POSTBACK_EVENTS = [
@@ -111,7 +111,8 @@ export function parsePostback(
 			'Use the credential of that website, or point that website’s postback URL at its own workflow',
 		);
 	}
-	const algorithm = matchSignature(signatureKey, params, signature, options);
+	// Both parsers admit only ASCII names (KEY_PATTERN), so the sort needs no byte comparison.
+	const algorithm = matchCheckedSignature(signatureKey, params, signature, options, true);
 	if (algorithm === null) {
 		throw new FlexPaySignatureError(
 			'SIGNATURE_INVALID',

@@ -63,14 +63,39 @@ function isAscii(value: string): boolean {
  * escaping of `:` or `=`, as in every official client).
  */
 export function canonicalString(signatureKey: string, params: FlexPayParams): string {
-	const keys = Object.keys(params);
-	// The default sort is code-unit order, equal to byte order for ASCII keys
-	// (all real ones); only a set with a non-ASCII key pays for byte comparison.
-	if (keys.every(isAscii)) keys.sort();
-	else keys.sort(compareKeys);
+	return joinSorted(signatureKey, params, Object.keys(params).every(isAscii));
+}
+
+/**
+ * The default sort is code-unit order, equal to byte order for ASCII keys (all
+ * real ones); only a set with a non-ASCII key pays for byte comparison. Parsed
+ * queries only ever hold ASCII names, so their callers skip the check.
+ */
+function joinSorted(signatureKey: string, params: FlexPayParams, asciiKeys: boolean): string {
+	const keys = asciiKeys ? sortedAsciiKeys(params) : Object.keys(params).sort(compareKeys);
 	let out = signatureKey;
-	for (const key of keys) out += ':' + key + '=' + params[key];
+	for (let i = 0; i < keys.length; i++) out += ':' + keys[i] + '=' + params[keys[i]];
 	return out;
+}
+
+/**
+ * A shop's postbacks carry the same names in the same order, so the order found
+ * for the previous set is kept and reused when the next set has the same names
+ * in the same order (a comparison of n names instead of a sort of them).
+ */
+let lastKeys: readonly string[] = [];
+let lastSorted: readonly string[] = [];
+
+function sortedAsciiKeys(params: FlexPayParams): readonly string[] {
+	const keys = Object.keys(params);
+	if (keys.length === lastKeys.length) {
+		let same = true;
+		for (let i = 0; i < keys.length && same; i++) same = keys[i] === lastKeys[i];
+		if (same) return lastSorted;
+	}
+	lastKeys = keys;
+	lastSorted = keys.slice().sort();
+	return lastSorted;
 }
 
 type OneShotHash = (algorithm: string, data: string, outputEncoding: 'hex') => string;
@@ -80,8 +105,13 @@ type OneShotHash = (algorithm: string, data: string, outputEncoding: 'hex') => s
  */
 const oneShot: OneShotHash | undefined = (crypto as unknown as { hash?: OneShotHash }).hash;
 
-function hexDigest(signatureKey: string, params: FlexPayParams, algorithm: SignatureAlgorithm): string {
-	const input = canonicalString(signatureKey, params);
+function hexDigest(
+	signatureKey: string,
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm,
+	asciiKeys = Object.keys(params).every(isAscii),
+): string {
+	const input = joinSorted(signatureKey, params, asciiKeys);
 	return oneShot ? oneShot(algorithm, input, 'hex') : crypto.createHash(algorithm).update(input, 'utf8').digest('hex');
 }
 
@@ -122,18 +152,52 @@ export function matchSignature(
 	receivedSignature: string,
 	options: { allowSha1?: boolean } = {},
 ): SignatureAlgorithm | null {
-	const allowSha1 = options.allowSha1 ?? true;
-	const received = typeof receivedSignature === 'string' ? receivedSignature.trim().toLowerCase() : '';
-	if (!/^[0-9a-f]+$/.test(received)) return null;
-	const algorithms: SignatureAlgorithm[] = allowSha1 ? ['sha256', 'sha1'] : ['sha256'];
-	for (const algorithm of algorithms) {
-		if (received.length !== HEX_LENGTH[algorithm]) continue;
-		// Equal-length lowercase hex compared in constant time: the position of
-		// the first differing digit is never observable.
-		const expected = Buffer.from(hexDigest(signatureKey, params, algorithm), 'latin1');
-		if (crypto.timingSafeEqual(expected, Buffer.from(received, 'latin1'))) return algorithm;
+	return matchCheckedSignature(signatureKey, params, receivedSignature, options, Object.keys(params).every(isAscii));
+}
+
+/** As `matchSignature`, for callers that already know whether every key is ASCII (the query parser does). */
+export function matchCheckedSignature(
+	signatureKey: string,
+	params: FlexPayParams,
+	receivedSignature: string,
+	options: { allowSha1?: boolean },
+	asciiKeys: boolean,
+): SignatureAlgorithm | null {
+	if (typeof receivedSignature !== 'string') return null;
+	let received = receivedSignature;
+	if (!LOWER_HEX.test(received)) {
+		received = received.trim().toLowerCase();
+		if (!LOWER_HEX.test(received)) return null;
+	}
+	if (received.length === HEX_LENGTH.sha256) {
+		return digestEquals(hexDigest(signatureKey, params, 'sha256', asciiKeys), received, 'sha256') ? 'sha256' : null;
+	}
+	if (received.length === HEX_LENGTH.sha1 && (options.allowSha1 ?? true)) {
+		return digestEquals(hexDigest(signatureKey, params, 'sha1', asciiKeys), received, 'sha1') ? 'sha1' : null;
 	}
 	return null;
+}
+
+const LOWER_HEX = /^[0-9a-f]+$/;
+/**
+ * Scratch space for the constant-time comparison: verification is synchronous,
+ * so two module-level buffers serve every call without allocating.
+ */
+const scratch = {
+	sha256: [Buffer.alloc(HEX_LENGTH.sha256), Buffer.alloc(HEX_LENGTH.sha256)],
+	sha1: [Buffer.alloc(HEX_LENGTH.sha1), Buffer.alloc(HEX_LENGTH.sha1)],
+} as const;
+
+/**
+ * Equal-length lowercase hex compared in constant time: the position of the
+ * first differing digit is never observable.
+ */
+function digestEquals(expectedHex: string, receivedHex: string, algorithm: SignatureAlgorithm): boolean {
+	const [expected, received] = scratch[algorithm];
+	if (expectedHex.length !== expected.length || receivedHex.length !== received.length) return false;
+	expected.write(expectedHex, 0, 'latin1');
+	received.write(receivedHex, 0, 'latin1');
+	return crypto.timingSafeEqual(expected, received);
 }
 
 /**

@@ -112,3 +112,80 @@ describe('property: build -> parse -> verify', () => {
 		);
 	});
 });
+
+describe('property: plain queries read the same on the fast path and the decoding path', () => {
+	// A query without `%`, `+` or control characters takes the fast path; the same
+	// query with one character percent-encoded must take the general path and give
+	// exactly the same parameters or exactly the same error.
+	const nameChar = fc.constantFrom(...'abcXYZ019_.-'.split(''));
+	const name = fc.oneof(
+		{ weight: 8, arbitrary: fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }) },
+		{ weight: 1, arbitrary: fc.constantFrom('signature', 'shopID', '__proto__', 'constructor', 'toString', 'a'.repeat(64), 'b'.repeat(65)) },
+	);
+	const valueChar = fc.constantFrom(...Array.from('aZ9-._~=:/?@!*é€😀'));
+	const plainValue = fc.string({ unit: valueChar, maxLength: 16 });
+	const segment = fc.tuple(name, fc.option(plainValue, { nil: undefined })).map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
+	const plainQuery = fc
+		.tuple(fc.array(segment, { maxLength: 14 }), fc.constantFrom('&', '&&'), fc.boolean())
+		.map(([segments, separator, leading]) => (leading ? '&' : '') + segments.join(separator));
+
+	/** Percent-encodes the UTF-8 bytes of one character that is not a separator. */
+	function encodeOne(query: string, pick: number): string | undefined {
+		const chars = Array.from(query);
+		const candidates = chars.map((c, i) => (c === '&' || c === '=' ? -1 : i)).filter((i) => i >= 0);
+		if (candidates.length === 0) return undefined;
+		const at = candidates[pick % candidates.length];
+		chars[at] = Array.from(Buffer.from(chars[at], 'utf8'), (b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join('');
+		return chars.join('');
+	}
+
+	function outcome(read: () => unknown): { value?: unknown; error?: string } {
+		try {
+			return { value: read() };
+		} catch (error) {
+			expect(error).toBeInstanceOf(FlexPayError);
+			return { error: (error as Error).message };
+		}
+	}
+
+	test('parseRawQuery: same parameters or the same error', () => {
+		fc.assert(
+			fc.property(plainQuery, fc.nat(), (query, pick) => {
+				const encoded = encodeOne(query, pick);
+				fc.pre(encoded !== undefined);
+				expect(outcome(() => parseRawQuery(query))).toEqual(outcome(() => parseRawQuery(encoded!)));
+			}),
+			settings,
+		);
+	});
+
+	test('parsePostback: unsigned plain queries fail with the same error on both paths', () => {
+		fc.assert(
+			fc.property(plainQuery, fc.nat(), (query, pick) => {
+				const encoded = encodeOne(query, pick);
+				fc.pre(encoded !== undefined);
+				const plain = outcome(() => parsePostback(query, config));
+				expect(plain.error).toBeDefined();
+				expect(outcome(() => parsePostback(encoded!, config))).toEqual(plain);
+			}),
+			settings,
+		);
+	});
+
+	test('parsePostback: a signed plain postback verifies on both paths', () => {
+		const plainParams = fc
+			.dictionary(fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }), plainValue, { minKeys: 1, maxKeys: 12 })
+			.map((p) => ({ ...p, shopID: TEST_SHOP }));
+		fc.assert(
+			fc.property(plainParams, fc.nat(), (params, pick) => {
+				const signed = signPostback(TEST_KEY, params);
+				const query = Object.entries(signed).map(([k, v]) => `${k}=${v}`).join('&');
+				const encoded = encodeOne(query, pick)!;
+				const plain = outcome(() => parsePostback(query, config).params);
+				expect(plain).toEqual({ value: params });
+				expect(outcome(() => parsePostback(encoded, config).params)).toEqual(plain);
+			}),
+			settings,
+		);
+	});
+});
