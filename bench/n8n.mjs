@@ -8,6 +8,7 @@
 // Also: loss (answered OK vs executions), n8n's RSS before and after, and the
 // time to OK when the downstream workflow takes 5 s.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +120,7 @@ async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}) {
 	await pool.close();
 	latencies.sort((a, b) => a - b);
 	const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-	return { sent: paths.length, answered, answeredOk, failures, seconds, rps: answered / seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
+	return { sent: paths.length, answered, answeredOk, failures, startedAt: started, seconds, rps: answered / seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
 }
 
 function rssMiB(pid) {
@@ -131,7 +132,7 @@ function rssMiB(pid) {
 	}
 }
 
-async function settledCount(n8n, workflowId, expected, log) {
+async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, quietMs = 15_000 } = {}) {
 	// Executions are saved after the answer; wait until the count stops moving.
 	let last = -1;
 	let stableSince = Date.now();
@@ -140,15 +141,15 @@ async function settledCount(n8n, workflowId, expected, log) {
 		const rows = await n8n.executionCounts();
 		const success = rows.filter((r) => r.workflowId === workflowId && r.status === 'success').reduce((s, r) => s + r.count, 0);
 		const other = rows.filter((r) => r.workflowId === workflowId && r.status !== 'success').reduce((s, r) => s + r.count, 0);
-		if (success + other >= expected || (success === last && Date.now() - stableSince > 15_000) || Date.now() > deadline) {
+		if (success + other >= expected || (success === last && Date.now() - stableSince > quietMs) || Date.now() > deadline) {
 			return { success, other };
 		}
 		if (success !== last) {
 			last = success;
 			stableSince = Date.now();
 		}
-		log?.(`  waiting for executions of ${workflowId}: ${success}/${expected}`);
-		await new Promise((r) => setTimeout(r, 1000));
+		if (pollMs >= 1000) log?.(`  waiting for executions of ${workflowId}: ${success}/${expected}`);
+		await new Promise((r) => setTimeout(r, pollMs));
 	}
 }
 
@@ -162,7 +163,8 @@ export async function runN8nBench({
 	n = 2000,
 	concurrencies = [1, 10],
 	warmup = 50,
-	maxRssMiB = Number(process.env.BENCH_MAX_RSS_MIB || 6000),
+	// Default: two thirds of the machine's memory, so a runaway n8n never pushes it into swap.
+	maxRssMiB = Number(process.env.BENCH_MAX_RSS_MIB || Math.round((os.totalmem() / 2 ** 20) * (2 / 3))),
 	log = console.log,
 } = {}) {
 	const install = await ensureN8n(line, { log });
@@ -191,8 +193,8 @@ export async function runN8nBench({
 		}
 		result.memory.beforeMiB = rssMiB(n8n.pid);
 		// n8n's memory is watched during the load: on this 24 GiB machine an n8n
-		// 2.41.1 once grew past 20 GiB under sustained load, so a run stops
-		// itself (and says so) instead of pushing the machine into swap.
+		// 2.41.1 once grew past 20 GiB when executions piled up behind immediate
+		// answers, so a run stops itself (and says so) instead of swapping.
 		const guard = () => {
 			const rss = rssMiB(n8n.pid);
 			if (rss > maxRssMiB) throw new Error(`n8n RSS ${rss.toFixed(0)} MiB exceeds BENCH_MAX_RSS_MIB=${maxRssMiB}`);
@@ -204,19 +206,32 @@ export async function runN8nBench({
 			log(`load stopped: ${error.message}`);
 		}
 		async function loadAll() {
-		for (const concurrency of concurrencies) {
-			// Interleave targets at each concurrency so drift over the run hits all three alike.
-			for (const [target, , ok] of targets) {
-				const paths = pathsFor(target, n);
-				log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
-				const rssBefore = rssMiB(n8n.pid);
-				const r = await load(n8n.baseUrl, paths, concurrency, ok, guard);
-				expected[target] += r.answeredOk;
-				const rssAfter = rssMiB(n8n.pid);
-				result.rows.push({ target, concurrency, ...r, rssBefore, rssAfter });
-				log(`  ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`);
+			for (const concurrency of concurrencies) {
+				// Warm up at this concurrency first (n8n grows its pools on the first burst),
+				// so the first target measured does not pay for it.
+				for (const [target, workflowId, ok] of targets) {
+					const w = await load(n8n.baseUrl, pathsFor(target, warmup), concurrency, ok, guard);
+					expected[target] += w.answeredOk;
+					await settledCount(n8n, workflowId, expected[target], undefined, { pollMs: 250, quietMs: 30_000 });
+				}
+				for (const [target, workflowId, ok] of targets) {
+					const paths = pathsFor(target, n);
+					log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
+					const rssBefore = rssMiB(n8n.pid);
+					const r = await load(n8n.baseUrl, paths, concurrency, ok, guard);
+					expected[target] += r.answeredOk;
+					const rssAfter = rssMiB(n8n.pid);
+					// Answering is not finishing: every trigger here answers before its
+					// workflow runs, so the phase ends when the last execution is saved.
+					// Draining before the next phase keeps one phase's backlog (and its
+					// memory) from slowing the next target down.
+					const { success } = await settledCount(n8n, workflowId, expected[target], undefined, { pollMs: 250, quietMs: 30_000 });
+					const drainSeconds = (performance.now() - r.startedAt) / 1000 - r.seconds;
+					const executedPerSec = r.answeredOk / (r.seconds + drainSeconds);
+					result.rows.push({ target, concurrency, ...r, rssBefore, rssAfter, rssDrained: rssMiB(n8n.pid), drainSeconds, executedPerSec, executedSoFar: success });
+					log(`  ${r.rps.toFixed(1)} answers/s, ${executedPerSec.toFixed(1)} executions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`);
+				}
 			}
-		}
 		}
 		for (const [target, workflowId] of targets) {
 			const { success, other } = await settledCount(n8n, workflowId, expected[target], log);
