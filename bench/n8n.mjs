@@ -91,7 +91,7 @@ function pathsFor(target, n) {
 }
 
 /** Sends every path with `concurrency` requests in flight; returns throughput and latency percentiles. */
-async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}) {
+async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}, throttle = async () => {}, onOk = () => {}) {
 	const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1 });
 	const latencies = [];
 	let next = 0;
@@ -102,6 +102,8 @@ async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}) {
 	async function worker() {
 		while (next < paths.length) {
 			guard();
+			await throttle();
+			if (next >= paths.length) break;
 			const path = paths[next++];
 			const t = performance.now();
 			try {
@@ -109,7 +111,10 @@ async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}) {
 				const body = await res.body.text();
 				latencies.push(performance.now() - t);
 				answered++;
-				if (res.statusCode === 200 && (!expectOk || body === 'OK')) answeredOk++;
+				if (res.statusCode === 200 && (!expectOk || body === 'OK')) {
+					answeredOk++;
+					onOk();
+				}
 			} catch {
 				failures++;
 			}
@@ -154,6 +159,35 @@ async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, qui
 }
 
 /**
+ * Back-pressure: every trigger here answers before its workflow runs, so a load
+ * generator that only waits for answers can run ahead of n8n's executions. The
+ * backlog then grows without bound and each waiting execution holds memory (an
+ * expression isolate, about 7 MB, for a node that reads its parameters under
+ * n8n's vm engine). Sending pauses while more than `maxBacklog` answered
+ * postbacks have no finished execution, so the figures are sustainable rates.
+ */
+function backlogThrottle(n8n, workflowId, answeredSoFar, maxBacklog) {
+	let finished = 0;
+	let polling;
+	let pausedMs = 0;
+	async function poll() {
+		const rows = await n8n.executionCounts();
+		finished = rows.filter((r) => r.workflowId === workflowId && !['new', 'running', 'waiting'].includes(r.status)).reduce((s, r) => s + r.count, 0);
+	}
+	async function throttle() {
+		while (answeredSoFar() - finished > maxBacklog) {
+			const t = performance.now();
+			polling ??= poll().finally(() => (polling = undefined));
+			await polling;
+			if (answeredSoFar() - finished > maxBacklog) await new Promise((r) => setTimeout(r, 250));
+			pausedMs += performance.now() - t;
+		}
+	}
+	throttle.pausedMs = () => pausedMs;
+	return throttle;
+}
+
+/**
  * One n8n, one engine setting: every target at every concurrency.
  * @returns {Promise<object>} figures per target and concurrency, loss, memory, slow-downstream timing
  */
@@ -163,6 +197,7 @@ export async function runN8nBench({
 	n = 2000,
 	concurrencies = [1, 10],
 	warmup = 50,
+	maxBacklog = Number(process.env.BENCH_MAX_BACKLOG || 100),
 	// Default: two thirds of the machine's memory, so a runaway n8n never pushes it into swap.
 	maxRssMiB = Number(process.env.BENCH_MAX_RSS_MIB || Math.round((os.totalmem() / 2 ** 20) * (2 / 3))),
 	log = console.log,
@@ -218,7 +253,10 @@ export async function runN8nBench({
 					const paths = pathsFor(target, n);
 					log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
 					const rssBefore = rssMiB(n8n.pid);
-					const r = await load(n8n.baseUrl, paths, concurrency, ok, guard);
+					const base = expected[target];
+					let answeredInPhase = 0;
+					const throttle = backlogThrottle(n8n, workflowId, () => base + answeredInPhase, maxBacklog);
+					const r = await load(n8n.baseUrl, paths, concurrency, ok, guard, throttle, () => answeredInPhase++);
 					expected[target] += r.answeredOk;
 					const rssAfter = rssMiB(n8n.pid);
 					// Answering is not finishing: every trigger here answers before its

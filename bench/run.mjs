@@ -5,6 +5,8 @@
 //   BENCH_N=2000          requests per target and concurrency
 //   BENCH_N8N=2           n8n line or version (see scripts/n8n/versions.mjs)
 //   BENCH_SKIP_N8N=1      only the protocol-core figures
+//   BENCH_MAX_BACKLOG=100 answered postbacks allowed to wait for their execution
+//   BENCH_MAX_RSS_MIB     stop a run whose n8n grows past it (default: 2/3 of RAM)
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,6 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const n = Number(process.env.BENCH_N || 2000);
 const WARMUP = 50;
+const MAX_BACKLOG = Number(process.env.BENCH_MAX_BACKLOG || 100);
 
 function machine() {
 	const cpus = os.cpus();
@@ -84,13 +87,15 @@ if (!process.env.BENCH_SKIP_N8N) {
 	const runs = [];
 	for (const lazy of [false, true]) {
 		console.log(`\n## Real n8n (${line}), ${lazy ? 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true' : 'default expression engine'}, ${n} requests per target and concurrency\n`);
-		runs.push(await runN8nBench({ line, lazy, n, warmup: WARMUP }));
+		runs.push(await runN8nBench({ line, lazy, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG }));
 	}
 	n8nSection = `## Real n8n ${runs[0].n8n} on Node ${runs[0].node}, SQLite, ${n} requests per trigger and concurrency
 
 All three triggers answer before their workflow runs. *Answered req/s* is what the load generator
 saw; *executed runs/s* counts until the phase's last execution was saved, and each phase is drained
-before the next starts. Every concurrency begins with ${WARMUP} warm-up requests per trigger (not counted).
+before the next starts. Sending pauses while more than ${MAX_BACKLOG} answered postbacks have no finished
+execution (n8n answers faster than it runs workflows; an unbounded backlog only measures memory).
+Every concurrency begins with ${WARMUP} warm-up requests per trigger (not counted).
 
 ${n8nTables(runs)}
 `;
