@@ -161,9 +161,9 @@ async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, qui
 /**
  * Back-pressure: every trigger here answers before its workflow runs, so a load
  * generator that only waits for answers can run ahead of n8n's executions. The
- * backlog then grows without bound and each waiting execution holds memory (an
- * expression isolate, about 7 MB, for a node that reads its parameters under
- * n8n's vm engine). Sending pauses while more than `maxBacklog` answered
+ * backlog then grows without bound and each waiting postback holds memory: under
+ * n8n's vm engine about 7 MB for a trigger that writes static data (the FlexPay
+ * repeat store), because n8n keeps the webhook's isolate until that write is saved. Sending pauses while more than `maxBacklog` answered
  * postbacks have no finished execution, so the figures are sustainable rates.
  */
 function backlogThrottle(n8n, workflowId, answeredSoFar, maxBacklog) {
