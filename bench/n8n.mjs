@@ -187,13 +187,20 @@ function backlogThrottle(n8n, workflowId, answeredSoFar, maxBacklog) {
 	return throttle;
 }
 
+/** The n8n expression-engine settings the bench compares. */
+export const ENGINES = {
+	default: { label: 'default', env: {} },
+	lazy: { label: 'default + LAZY_ACQUIRE', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	legacy: { label: 'legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+};
+
 /**
  * One n8n, one engine setting: every target at every concurrency.
  * @returns {Promise<object>} figures per target and concurrency, loss, memory, slow-downstream timing
  */
 export async function runN8nBench({
 	line = '2',
-	lazy = false,
+	engine = 'default',
 	n = 2000,
 	concurrencies = [1, 10],
 	warmup = 50,
@@ -210,7 +217,7 @@ export async function runN8nBench({
 		credentials: [{ id: 'benchCredential01', name: 'Bench shop', type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' } }],
 		workflows: workflows(),
 		waitForWebhooks: [`${IDS.flexpay.webhook}/webhook`, `${IDS.floor.webhook}/webhook`, IDS.builtin.path, `${IDS.slow.webhook}/webhook`],
-		env: lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {},
+		env: ENGINES[engine].env,
 		logLevel: 'warn',
 		log,
 	});
@@ -219,7 +226,7 @@ export async function runN8nBench({
 		['floor', IDS.floor.workflow, true],
 		['builtin', IDS.builtin.workflow, false],
 	];
-	const result = { n8n: n8n.version, node: n8n.nodeVersion, engine: lazy ? 'default + LAZY_ACQUIRE' : 'default', rows: [], loss: [], memory: {} };
+	const result = { n8n: n8n.version, node: n8n.nodeVersion, engine: ENGINES[engine].label, rows: [], loss: [], memory: {} };
 	try {
 		const expected = Object.fromEntries(targets.map(([name]) => [name, 0]));
 		for (const [target, , ok] of targets) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the protocol core on one core, then a real n8n under load,
-// under n8n's default expression engine and with lazy isolate acquisition.
+// under n8n's default expression engine, with lazy isolate acquisition and with
+// the legacy engine.
 // Prints the tables and writes bench/results.md. Settings (environment):
 //   BENCH_N=2000          requests per target and concurrency
 //   BENCH_N8N=2           n8n line or version (see scripts/n8n/versions.mjs)
@@ -13,7 +14,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatLibTable, runLibBench } from './lib.mjs';
-import { runN8nBench } from './n8n.mjs';
+import { ENGINES, runN8nBench } from './n8n.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -85,9 +86,9 @@ let n8nSection = '';
 if (!process.env.BENCH_SKIP_N8N) {
 	const line = process.env.BENCH_N8N || '2';
 	const runs = [];
-	for (const lazy of [false, true]) {
-		console.log(`\n## Real n8n (${line}), ${lazy ? 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true' : 'default expression engine'}, ${n} requests per target and concurrency\n`);
-		runs.push(await runN8nBench({ line, lazy, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG }));
+	for (const engine of Object.keys(ENGINES)) {
+		console.log(`\n## Real n8n (${line}), ${ENGINES[engine].label} expression engine, ${n} requests per target and concurrency\n`);
+		runs.push(await runN8nBench({ line, engine, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG }));
 	}
 	n8nSection = `## Real n8n ${runs[0].n8n} on Node ${runs[0].node}, SQLite, ${n} requests per trigger and concurrency
 
