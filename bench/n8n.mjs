@@ -44,11 +44,11 @@ function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
 	};
 }
 
-function workflows() {
+function workflows(flexpayOptions) {
 	const credentials = { verotelFlexPayApi: { id: 'benchCredential01', name: 'Bench shop' } };
 	const flexpayTrigger = (webhookId) => ({
 		id: `${webhookId}-t`, name: 'Verotel FlexPay Trigger', type: `${PKG}.verotelFlexPayTrigger`, typeVersion: 1,
-		position: [0, 0], webhookId, parameters: {}, credentials,
+		position: [0, 0], webhookId, parameters: flexpayOptions ? { options: flexpayOptions } : {}, credentials,
 	});
 	return [
 		workflow(IDS.flexpay.workflow, 'Bench: FlexPay Trigger', flexpayTrigger(IDS.flexpay.webhook)),
@@ -201,6 +201,8 @@ export const ENGINES = {
 export async function runN8nBench({
 	line = '2',
 	engine = 'default',
+	// The FlexPay Trigger's Options collection, e.g. { ignoreRepeats: false } (default: none set).
+	flexpayOptions = process.env.BENCH_FLEXPAY_OPTIONS ? JSON.parse(process.env.BENCH_FLEXPAY_OPTIONS) : undefined,
 	n = 2000,
 	concurrencies = [1, 10],
 	warmup = 50,
@@ -215,7 +217,7 @@ export async function runN8nBench({
 		packageDir: root,
 		extraPackages: [{ packageDir: join(root, 'bench', 'floor-package') }],
 		credentials: [{ id: 'benchCredential01', name: 'Bench shop', type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' } }],
-		workflows: workflows(),
+		workflows: workflows(flexpayOptions),
 		waitForWebhooks: [`${IDS.flexpay.webhook}/webhook`, `${IDS.floor.webhook}/webhook`, IDS.builtin.path, `${IDS.slow.webhook}/webhook`],
 		env: ENGINES[engine].env,
 		logLevel: 'warn',

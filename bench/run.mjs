@@ -6,6 +6,8 @@
 //   BENCH_N=2000          requests per target and concurrency
 //   BENCH_N8N=2           n8n line or version (see scripts/n8n/versions.mjs)
 //   BENCH_SKIP_N8N=1      only the protocol-core figures
+//   BENCH_ENGINES=default,lazy,legacy  which n8n expression-engine settings to run
+//   BENCH_FLEXPAY_OPTIONS='{"ignoreRepeats":false}'  the FlexPay Trigger's Options
 //   BENCH_MAX_BACKLOG=100 answered postbacks allowed to wait for their execution
 //   BENCH_MAX_RSS_MIB     stop a run whose n8n grows past it (default: 2/3 of RAM)
 import { writeFileSync } from 'node:fs';
@@ -86,7 +88,8 @@ let n8nSection = '';
 if (!process.env.BENCH_SKIP_N8N) {
 	const line = process.env.BENCH_N8N || '2';
 	const runs = [];
-	for (const engine of Object.keys(ENGINES)) {
+	const engines = process.env.BENCH_ENGINES ? process.env.BENCH_ENGINES.split(',') : Object.keys(ENGINES);
+	for (const engine of engines) {
 		console.log(`\n## Real n8n (${line}), ${ENGINES[engine].label} expression engine, ${n} requests per target and concurrency\n`);
 		runs.push(await runN8nBench({ line, engine, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG }));
 	}
