@@ -153,7 +153,7 @@ async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, qui
 			last = success;
 			stableSince = Date.now();
 		}
-		if (pollMs >= 1000) log?.(`  waiting for executions of ${workflowId}: ${success}/${expected}`);
+		log?.(`  waiting for executions of ${workflowId}: ${success}/${expected}`);
 		await new Promise((r) => setTimeout(r, pollMs));
 	}
 }
@@ -163,29 +163,29 @@ async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, qui
  * generator that only waits for answers can run ahead of n8n's executions. The
  * backlog then grows without bound and each waiting postback holds memory: under
  * n8n's vm engine about 7 MB for a trigger that writes static data (the FlexPay
- * repeat store), because n8n keeps the webhook's isolate until that write is saved. Sending pauses while more than `maxBacklog` answered
- * postbacks have no finished execution, so the figures are sustainable rates.
+ * repeat store), because n8n keeps the webhook's isolate until that write is
+ * saved. Sending pauses while more than `maxBacklog` answered postbacks have
+ * no finished execution, so the figures are sustainable rates.
  */
 function backlogThrottle(n8n, workflowId, answeredSoFar, maxBacklog) {
 	let finished = 0;
 	let polling;
-	let pausedMs = 0;
 	async function poll() {
 		const rows = await n8n.executionCounts();
 		finished = rows.filter((r) => r.workflowId === workflowId && !['new', 'running', 'waiting'].includes(r.status)).reduce((s, r) => s + r.count, 0);
 	}
 	async function throttle() {
 		while (answeredSoFar() - finished > maxBacklog) {
-			const t = performance.now();
 			polling ??= poll().finally(() => (polling = undefined));
 			await polling;
 			if (answeredSoFar() - finished > maxBacklog) await new Promise((r) => setTimeout(r, 250));
-			pausedMs += performance.now() - t;
 		}
 	}
-	throttle.pausedMs = () => pausedMs;
 	return throttle;
 }
+
+/** Polling while a phase drains: often enough to time it, patient enough for a slow n8n. */
+const DRAIN_POLL = { pollMs: 250, quietMs: 30_000 };
 
 /** The n8n expression-engine settings the bench compares. */
 export const ENGINES = {
@@ -202,11 +202,11 @@ export async function runN8nBench({
 	line = '2',
 	engine = 'default',
 	// The FlexPay Trigger's Options collection, e.g. { ignoreRepeats: false } (default: none set).
-	flexpayOptions = process.env.BENCH_FLEXPAY_OPTIONS ? JSON.parse(process.env.BENCH_FLEXPAY_OPTIONS) : undefined,
+	flexpayOptions,
 	n = 2000,
 	concurrencies = [1, 10],
 	warmup = 50,
-	maxBacklog = Number(process.env.BENCH_MAX_BACKLOG || 100),
+	maxBacklog = 100,
 	// Default: two thirds of the machine's memory, so a runaway n8n never pushes it into swap.
 	maxRssMiB = Number(process.env.BENCH_MAX_RSS_MIB || Math.round((os.totalmem() / 2 ** 20) * (2 / 3))),
 	log = console.log,
@@ -256,7 +256,7 @@ export async function runN8nBench({
 				for (const [target, workflowId, ok] of targets) {
 					const w = await load(n8n.baseUrl, pathsFor(target, warmup), concurrency, ok, guard);
 					expected[target] += w.answeredOk;
-					await settledCount(n8n, workflowId, expected[target], undefined, { pollMs: 250, quietMs: 30_000 });
+					await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
 				}
 				for (const [target, workflowId, ok] of targets) {
 					const paths = pathsFor(target, n);
@@ -272,10 +272,10 @@ export async function runN8nBench({
 					// workflow runs, so the phase ends when the last execution is saved.
 					// Draining before the next phase keeps one phase's backlog (and its
 					// memory) from slowing the next target down.
-					const { success } = await settledCount(n8n, workflowId, expected[target], undefined, { pollMs: 250, quietMs: 30_000 });
+					await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
 					const drainSeconds = (performance.now() - r.startedAt) / 1000 - r.seconds;
 					const executedPerSec = r.answeredOk / (r.seconds + drainSeconds);
-					result.rows.push({ target, concurrency, ...r, rssBefore, rssAfter, rssDrained: rssMiB(n8n.pid), drainSeconds, executedPerSec, executedSoFar: success });
+					result.rows.push({ target, concurrency, ...r, rssBefore, rssAfter, rssDrained: rssMiB(n8n.pid), drainSeconds, executedPerSec });
 					log(`  ${r.rps.toFixed(1)} answers/s, ${executedPerSec.toFixed(1)} executions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`);
 				}
 			}

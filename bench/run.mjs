@@ -23,6 +23,7 @@ const require = createRequire(import.meta.url);
 const n = Number(process.env.BENCH_N || 2000);
 const WARMUP = 50;
 const MAX_BACKLOG = Number(process.env.BENCH_MAX_BACKLOG || 100);
+const FLEXPAY_OPTIONS = process.env.BENCH_FLEXPAY_OPTIONS ? JSON.parse(process.env.BENCH_FLEXPAY_OPTIONS) : undefined;
 
 function machine() {
 	const cpus = os.cpus();
@@ -91,7 +92,7 @@ if (!process.env.BENCH_SKIP_N8N) {
 	const engines = process.env.BENCH_ENGINES ? process.env.BENCH_ENGINES.split(',') : Object.keys(ENGINES);
 	for (const engine of engines) {
 		console.log(`\n## Real n8n (${line}), ${ENGINES[engine].label} expression engine, ${n} requests per target and concurrency\n`);
-		runs.push(await runN8nBench({ line, engine, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG }));
+		runs.push(await runN8nBench({ line, engine, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG, flexpayOptions: FLEXPAY_OPTIONS }));
 	}
 	n8nSection = `## Real n8n ${runs[0].n8n} on Node ${runs[0].node}, SQLite, ${n} requests per trigger and concurrency
 
@@ -99,7 +100,7 @@ All three triggers answer before their workflow runs. *Answered req/s* is what t
 saw; *executed runs/s* counts until the phase's last execution was saved, and each phase is drained
 before the next starts. Sending pauses while more than ${MAX_BACKLOG} answered postbacks have no finished
 execution (n8n answers faster than it runs workflows; an unbounded backlog only measures memory).
-Every concurrency begins with ${WARMUP} warm-up requests per trigger (not counted).
+Every concurrency begins with ${WARMUP} warm-up requests per trigger (not counted).${FLEXPAY_OPTIONS ? `\nFlexPay Trigger options: \`${JSON.stringify(FLEXPAY_OPTIONS)}\`.` : ''}
 
 ${n8nTables(runs)}
 `;

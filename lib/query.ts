@@ -25,10 +25,10 @@ const ENCODED_CONTROL_CHARACTERS = /%(?:[01][0-9A-Fa-f]|7[Ff]|[Cc]2%[89][0-9A-Fa
  * valid names with optional values free of `%`, `+` and control characters.
  * Real postbacks (IDs, amounts, codes) nearly always look like this; one native
  * scan then stands in for the per-segment checks. Anything else takes the
- * general path, which decodes and says exactly what is wrong.
+ * general path, which decodes and says exactly what is wrong. Every segment
+ * must end at `&` or the end of the string, so no part of the string can be
+ * read two ways and a failing match backtracks linearly.
  */
-// Every segment must end at `&` or the end of the string, so no part of the
-// string can be read two ways and a failing match backtracks linearly.
 const PLAIN_QUERY = /^&*(?:[A-Za-z0-9_.\-]+(?:=[^&%+\u0000-\u001f\u007f-\u009f]*)?(?:&+|$))*$/;
 
 /** A parsed query with one parameter (usually `signature`) held apart. */

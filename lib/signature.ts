@@ -105,13 +105,7 @@ type OneShotHash = (algorithm: string, data: string, outputEncoding: 'hex') => s
  */
 const oneShot: OneShotHash | undefined = (crypto as unknown as { hash?: OneShotHash }).hash;
 
-function hexDigest(
-	signatureKey: string,
-	params: FlexPayParams,
-	algorithm: SignatureAlgorithm,
-	asciiKeys = Object.keys(params).every(isAscii),
-): string {
-	const input = joinSorted(signatureKey, params, asciiKeys);
+function hexDigest(input: string, algorithm: SignatureAlgorithm): string {
 	return oneShot ? oneShot(algorithm, input, 'hex') : crypto.createHash(algorithm).update(input, 'utf8').digest('hex');
 }
 
@@ -121,7 +115,7 @@ export function computeSignature(
 	params: FlexPayParams,
 	algorithm: SignatureAlgorithm = 'sha256',
 ): string {
-	return hexDigest(signatureKey, params, algorithm);
+	return hexDigest(canonicalString(signatureKey, params), algorithm);
 }
 
 /** The subset of request parameters that a startorder/salestatus signature covers. */
@@ -169,13 +163,15 @@ export function matchCheckedSignature(
 		received = received.trim().toLowerCase();
 		if (!LOWER_HEX.test(received)) return null;
 	}
-	if (received.length === HEX_LENGTH.sha256) {
-		return digestEquals(hexDigest(signatureKey, params, 'sha256', asciiKeys), received, 'sha256') ? 'sha256' : null;
-	}
-	if (received.length === HEX_LENGTH.sha1 && (options.allowSha1 ?? true)) {
-		return digestEquals(hexDigest(signatureKey, params, 'sha1', asciiKeys), received, 'sha1') ? 'sha1' : null;
-	}
-	return null;
+	const algorithm =
+		received.length === HEX_LENGTH.sha256
+			? 'sha256'
+			: received.length === HEX_LENGTH.sha1 && (options.allowSha1 ?? true)
+				? 'sha1'
+				: null;
+	if (algorithm === null) return null;
+	const expected = hexDigest(joinSorted(signatureKey, params, asciiKeys), algorithm);
+	return digestEquals(expected, received, algorithm) ? algorithm : null;
 }
 
 const LOWER_HEX = /^[0-9a-f]+$/;
