@@ -31,12 +31,15 @@ function machine() {
 }
 
 function dedupeStore() {
-	// The trigger's persisted repeat store after 10,000 distinct postbacks.
-	const { rememberKey, MAX_REMEMBERED_KEYS, REMEMBERED_KEYS_FIELD } = require('../dist/nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers.js');
+	// The trigger's persisted repeat store after 10,000 distinct sales.
+	const { rememberPostback, MAX_REMEMBERED_SCOPES, REPEAT_STORE_FIELD } = require('../dist/nodes/VerotelFlexPayTrigger/repeatStore.js');
 	const staticData = {};
-	for (let i = 0; i < 10_000; i++) rememberKey(staticData, `123456:${1_000_000 + i}:purchase:${50_000_000 + i}`);
-	const stored = staticData[REMEMBERED_KEYS_FIELD];
-	return { postbacks: 10_000, entries: Array.isArray(stored) ? stored.length : Object.keys(stored ?? {}).length, bytes: Buffer.byteLength(JSON.stringify(staticData)), bound: MAX_REMEMBERED_KEYS };
+	for (let i = 0; i < 10_000; i++) {
+		const key = `123456:${1_000_000 + i}:purchase`;
+		rememberPostback(staticData, { idempotencyKey: key, idempotencyScope: key });
+	}
+	const stored = staticData[REPEAT_STORE_FIELD];
+	return { postbacks: 10_000, entries: Object.keys(stored ?? {}).length, bytes: Buffer.byteLength(JSON.stringify(staticData)), bound: MAX_REMEMBERED_SCOPES };
 }
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');

@@ -25,7 +25,8 @@ export interface ResolvedConfig {
 export type VerificationConfig = Pick<FlexPayConfig, 'shopId' | 'signatureKey'>;
 
 /**
- * Normalises and checks shop ID and key. The key is trimmed because keys pasted
+ * Normalises and checks shop ID and key. Messages name the field and never
+ * quote a configured value. The key is trimmed because keys pasted
  * from Control Center often carry a trailing space or newline, which silently
  * breaks every signature (pitfall 1 of the protocol notes); real keys are
  * alphanumeric, so trimming never changes a valid key.
@@ -38,8 +39,9 @@ export function resolveShopAndKey(config: VerificationConfig): { shopID: string;
 	if (!/^\d{1,12}$/.test(shopID)) {
 		throw new FlexPayValidationError(
 			'shopId',
-			shopID === '' ? 'Shop ID is empty' : `Shop ID "${shopID}" is not a numeric website ID`,
-			'Use the numeric website ID from Control Center -> Setup Websites (e.g. 123456)',
+			// Never quote it: a signature key pasted into the wrong field would end up in logs.
+			shopID === '' ? 'Shop ID is empty' : 'Shop ID is not a numeric website ID',
+			'Use the website ID from Control Center -> Setup Websites: 1 to 12 digits such as 123456, not the signature key',
 		);
 	}
 	const signatureKey = typeof config.signatureKey === 'string' ? config.signatureKey.trim() : '';
@@ -53,14 +55,14 @@ export function resolveShopAndKey(config: VerificationConfig): { shopID: string;
 	return { shopID, signatureKey };
 }
 
-/** Normalises and checks a full configuration: shop, key, brand or custom base URL. */
+/** Normalises and checks a full configuration: shop, key, brand or custom base URL (values never quoted). */
 export function resolveConfig(config: FlexPayConfig): ResolvedConfig {
 	const { shopID, signatureKey } = resolveShopAndKey(config);
 	const brand = config.brand ?? 'verotel';
 	if (!isBrandName(brand)) {
 		throw new FlexPayValidationError(
 			'brand',
-			`Invalid brand name "${String(brand)}"`,
+			'Invalid brand name: not one of the FlexPay brands',
 			`Use one of: ${BRAND_NAMES.join(', ')}`,
 		);
 	}
@@ -77,12 +79,12 @@ function normaliseBaseUrl(value: string): string {
 	if (!parsed) {
 		throw new FlexPayValidationError(
 			'baseUrl',
-			`Base URL "${trimmed}" is not a valid URL`,
+			'Base URL is not a valid URL',
 			'Use an absolute http(s) URL such as https://secure.verotel.com, or leave it empty to use the brand',
 		);
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		throw new FlexPayValidationError('baseUrl', `Base URL must use http or https, not ${parsed.protocol}`, 'Use an absolute http(s) URL, or leave it empty to use the brand');
+		throw new FlexPayValidationError('baseUrl', 'Base URL must use http or https', 'Use an absolute http(s) URL, or leave it empty to use the brand');
 	}
 	if (parsed.search || parsed.hash) {
 		throw new FlexPayValidationError('baseUrl', 'Base URL must not contain a query or fragment', 'Remove everything after the path');

@@ -70,3 +70,18 @@ export class FlexPayStatusError extends FlexPayError {
 		super(code, message, { hint });
 	}
 }
+
+/**
+ * Text that a remote service sent, as an error message may quote it: control
+ * characters replaced and cut to `maxLength` characters, so a broken or hostile
+ * answer cannot flood a log line or forge new ones.
+ */
+export function excerpt(text: string, maxLength = 200): string {
+	const printable = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+	if (printable.length <= maxLength) return printable;
+	let end = maxLength - 1;
+	// Never end on the first half of a surrogate pair.
+	const last = printable.charCodeAt(end - 1);
+	if (last >= 0xd800 && last <= 0xdbff) end--;
+	return `${printable.slice(0, end)}…`;
+}

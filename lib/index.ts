@@ -7,6 +7,7 @@ export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName }
 export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
 export { buildQueryString, formEncode } from './encoding';
 export {
+	excerpt,
 	FlexPayError,
 	FlexPayMalformedQueryError,
 	FlexPayShopMismatchError,
@@ -66,4 +67,13 @@ export {
 	type SubscriptionParams,
 	type UpgradeSubscriptionParams,
 } from './startorder';
-export { CURRENCIES, PAYMENT_METHODS, SUBSCRIPTION_TYPES, UPGRADE_OPTIONS, formatAmount, type Currency, type PaymentMethod } from './validation';
+export {
+	CURRENCIES,
+	PAYMENT_METHODS,
+	SUBSCRIPTION_TYPES,
+	UPGRADE_OPTIONS,
+	formatAmount,
+	formatPositiveAmount,
+	type Currency,
+	type PaymentMethod,
+} from './validation';

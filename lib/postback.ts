@@ -1,7 +1,14 @@
+import * as crypto from 'crypto';
+
 import { resolveShopAndKey, type VerificationConfig } from './config';
-import { FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
-import { splitMap, splitRawQuery } from './query';
-import { matchCheckedSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
+import { FlexPayMalformedQueryError, FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
+import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
+import {
+	canonicalParameterString,
+	matchCheckedSignature,
+	type FlexPayParams,
+	type SignatureAlgorithm,
+} from './signature';
 
 /** Postback events: purchase events first, then subscription events. */
 export const POSTBACK_EVENTS = [
@@ -48,8 +55,25 @@ export interface FlexPayPostback {
 	nextChargeOn?: string;
 	period?: string;
 	precededBySaleID?: string;
-	/** Stable per delivery of the same event: equal for redeliveries, different per rebill or refund. */
+	/**
+	 * Names this delivery for repeat detection. Sale-opening events (`purchase`,
+	 * `initial`, `upgrade`) with a saleID: `shopID:saleID:event`, so a sale opens
+	 * at most once, and its redelivered postback and replayed success redirect
+	 * share the key whatever else they carry. Every other postback:
+	 * `shopID:saleID:event:fingerprint` (`-` without saleID), the fingerprint being
+	 * the first 20 hex digits of the SHA-256 of the received parameters in
+	 * canonical form without key and signature (`k1=v1:k2=v2…`): a byte-identical
+	 * redelivery has the same key, the same event with other data a new one.
+	 */
 	idempotencyKey: string;
+	/**
+	 * A repeat is a postback whose idempotencyKey equals the last key accepted
+	 * in its idempotencyScope. The non-opening events of a sale share the scope
+	 * `shopID:saleID:events`, so cancel -> uncancel -> cancel runs three times
+	 * while a redelivery of the latest event is a repeat. Otherwise the scope
+	 * equals the key.
+	 */
+	idempotencyScope: string;
 	signatureAlgorithm: SignatureAlgorithm;
 	/** Every received parameter except `signature`, as decoded strings. */
 	params: FlexPayParams;
@@ -84,7 +108,8 @@ const COPIED_FIELDS = [
  * Verifies and parses a postback or success redirect. `query` is the raw query
  * string (preferred: hashing must cover exactly what Verotel sent) or a map a
  * framework already parsed. Throws `FlexPayMalformedQueryError` for unreadable
- * input, `FlexPayShopMismatchError` for another website's postback and
+ * input (also: no shopID, an ID that is not digits, a value containing
+ * `:name=`), `FlexPayShopMismatchError` for another website's postback and
  * `FlexPaySignatureError` for a missing or wrong signature.
  */
 export function parsePostback(
@@ -102,8 +127,7 @@ export function parsePostback(
 			'Only requests sent by Verotel, with their signature parameter, are accepted',
 		);
 	}
-	// As the official clients do, a map without shopID is checked as if it had the configured one.
-	if (params.shopID === undefined) params.shopID = shopID;
+	checkReceivedParams(params);
 	if (params.shopID !== shopID) {
 		throw new FlexPayShopMismatchError(
 			params.shopID,
@@ -126,6 +150,46 @@ export function parsePostback(
 /** A success redirect carries the same signed data as a postback and is verified the same way. */
 export const parseSuccessRedirect = parsePostback;
 
+/** Verotel's numeric IDs; 20 digits hold any 64-bit number. */
+const VEROTEL_ID = /^\d{1,20}$/;
+const ID_FIELDS = ['saleID', 'transactionID', 'parentID', 'precededBySaleID'] as const;
+
+/**
+ * Checks what a signature cannot: the canonical string has no escaping, so a
+ * signed set can be regrouped into another one (`custom1=a` + `event=credit`
+ * into `custom1=a:event=credit`, hiding the event, or a shopID folded into the
+ * value before it). Values that would have to carry such a boundary are refused,
+ * shopID must be there rather than assumed, and IDs must be plain digits.
+ */
+function checkReceivedParams(params: FlexPayParams): void {
+	if (params.shopID === undefined || params.shopID === '') {
+		throw new FlexPayMalformedQueryError(
+			'The request carries no shopID',
+			'shopID',
+			'Verotel’s postbacks and success redirects always carry shopID; pass every parameter as received',
+		);
+	}
+	for (const field of ID_FIELDS) {
+		const value = params[field];
+		if (value !== undefined && value !== '' && !VEROTEL_ID.test(value)) {
+			throw new FlexPayMalformedQueryError(
+				`Parameter "${field}" is not a Verotel ID`,
+				field,
+				`${field} must be digits only (at most 20), as Verotel sends it`,
+			);
+		}
+	}
+	for (const key of Object.keys(params)) {
+		if (hasParameterBoundary(params[key])) {
+			throw new FlexPayMalformedQueryError(
+				`Parameter "${key}" contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
+				key,
+				'Such a value is refused because it could hide or forge a parameter; do not put ":name=" into custom1-3 or referenceID of your payment links',
+			);
+		}
+	}
+}
+
 function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexPayPostback {
 	const event = normaliseEvent(params.event, params.type);
 	const amountString = params.priceAmount ?? params.amount;
@@ -134,6 +198,7 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 		shopID: params.shopID,
 		amount: parseAmount(amountString),
 		idempotencyKey: '',
+		idempotencyScope: '',
 		signatureAlgorithm: algorithm,
 		params,
 	};
@@ -144,7 +209,7 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 		const value = params[field];
 		if (value !== undefined && value !== '') postback[field] = value;
 	}
-	postback.idempotencyKey = idempotencyKey(postback);
+	setIdempotency(postback);
 	return postback;
 }
 
@@ -165,10 +230,23 @@ function parseAmount(value: string | undefined): number | null {
 	return Number(value);
 }
 
+/** Events that open a sale: each runs once per saleID, whatever else its parameters carry. */
+const SALE_OPENING_EVENTS: ReadonlySet<string> = new Set(['purchase', 'initial', 'upgrade']);
+
+function setIdempotency(p: FlexPayPostback): void {
+	if (p.saleID !== undefined && SALE_OPENING_EVENTS.has(p.event)) {
+		p.idempotencyKey = `${p.shopID}:${p.saleID}:${p.event}`;
+		p.idempotencyScope = p.idempotencyKey;
+		return;
+	}
+	p.idempotencyKey = `${p.shopID}:${p.saleID ?? '-'}:${p.event}:${fingerprint(p.params)}`;
+	p.idempotencyScope = p.saleID !== undefined ? `${p.shopID}:${p.saleID}:events` : p.idempotencyKey;
+}
+
 /**
- * saleID + event + transactionID: a redelivery repeats all three, while a
- * rebill, refund or chargeback of the same sale is a new transaction.
+ * Events such as cancel or extend carry no transactionID, so no single field
+ * tells a redelivery from a new event; the received data as a whole does.
  */
-function idempotencyKey(p: FlexPayPostback): string {
-	return [p.shopID, p.saleID ?? '-', p.event, p.transactionID ?? p.parentID ?? '-'].join(':');
+function fingerprint(params: FlexPayParams): string {
+	return crypto.createHash('sha256').update(canonicalParameterString(params), 'utf8').digest('hex').slice(0, 20);
 }

@@ -11,6 +11,14 @@ export const QUERY_LIMITS = { maxLength: 16384, maxParameters: 100, maxKeyLength
  * some framework before hashing, so it is refused instead of guessed at.
  */
 const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
+/**
+ * `:` + a parameter name + `=` inside a value. The canonical string joins
+ * `name=value` pairs with `:` and escapes nothing, so such a value hashes
+ * exactly like two parameters (`custom1=a:event=credit`); whoever holds one
+ * signed set could regroup it into another. Linear: `:` is not in the name
+ * class, so each scan ends at the next `:` and no character is read twice.
+ */
+const PARAMETER_BOUNDARY = /:[A-Za-z0-9_.\-]+=/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 /** C0 controls, DEL and C1 controls: never part of a legitimate FlexPay value. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -194,8 +202,13 @@ function strictDecode(encoded: string): string | undefined {
 	}
 }
 
+/** Whether a value contains `:name=`, which the canonical string cannot tell from a parameter boundary. */
+export function hasParameterBoundary(value: string): boolean {
+	return PARAMETER_BOUNDARY.test(value);
+}
+
 /** Keys go into error messages; keep them short and printable. */
-function safeKey(key: string): string {
+export function safeKey(key: string): string {
 	const printable = key.replace(/[^\x20-\x7e]/g, '?');
 	return printable.length > 40 ? printable.slice(0, 40) + '…' : printable;
 }

@@ -1,5 +1,5 @@
 import type { FlexPayConfig } from './config';
-import { FlexPayStatusError, FlexPayValidationError } from './errors';
+import { excerpt, FlexPayStatusError, FlexPayValidationError } from './errors';
 import { buildSignedRequest, PATHS, type SignedRequest } from './startorder';
 import { checkId, checkText, isEmpty } from './validation';
 
@@ -83,6 +83,14 @@ export function parseStatusResponse(text: string): SaleStatus {
 			plainLines.push(line);
 			continue;
 		}
+		// Which of two answers would be the real one cannot be known; reading either could report a wrong status.
+		if (match[1] === 'response' && fields.response !== undefined) {
+			throw new FlexPayStatusError(
+				'STATUS_UNREADABLE',
+				'The sale status answer has more than one "response" line',
+				'Check that the base URL points at the FlexPay status service and that no proxy alters its answer',
+			);
+		}
 		fields[match[1]] = unquote((match[2] ?? '').trim());
 	}
 	const responseValue = (fields.response ?? '').toUpperCase();
@@ -96,7 +104,7 @@ export function parseStatusResponse(text: string): SaleStatus {
 			'STATUS_UNREADABLE',
 			responseValue === ''
 				? 'The sale status answer has no "response" line'
-				: `The sale status answer has an unknown response "${fields.response}"`,
+				: `The sale status answer has an unknown response "${excerpt(fields.response)}"`,
 			'Check that the base URL points at the FlexPay status service and not at another page',
 		);
 	}

@@ -1,5 +1,8 @@
 import * as crypto from 'crypto';
 
+import { FlexPayMalformedQueryError } from './errors';
+import { safeKey } from './query';
+
 export type SignatureAlgorithm = 'sha256' | 'sha1';
 
 /** Decoded parameter values (never URL-encoded) keyed by their FlexPay names. */
@@ -64,6 +67,17 @@ function isAscii(value: string): boolean {
  */
 export function canonicalString(signatureKey: string, params: FlexPayParams): string {
 	return joinSorted(signatureKey, params, Object.keys(params).every(isAscii));
+}
+
+/**
+ * `k1=v1:k2=v2…` in canonical order: the canonical string without the key, for
+ * fingerprints of received data that must not depend on, or hash, the secret.
+ */
+export function canonicalParameterString(params: FlexPayParams): string {
+	return Object.keys(params)
+		.sort(compareKeys)
+		.map((key) => `${key}=${params[key]}`)
+		.join(':');
 }
 
 /**
@@ -200,15 +214,28 @@ function digestEquals(expectedHex: string, receivedHex: string, algorithm: Signa
  * Verifies a signed parameter map such as a postback or success redirect:
  * every parameter except `signature` is signed (no whitelist). As in the
  * official clients, the configured `shopId` is added when the map lacks
- * `shopID`.
+ * `shopID`. Values must be strings: an array or object has no canonical text
+ * form, and stringifying it would let `['a', 'b']` verify as `a,b`.
  */
 export function verifySignature(
 	signatureKey: string,
 	params: FlexPayParams,
 	options: { allowSha1?: boolean; shopId?: string | number } = {},
 ): boolean {
+	if (!params || typeof params !== 'object' || Array.isArray(params)) {
+		throw new FlexPayMalformedQueryError('The parameters are not a key/value map', undefined, 'Pass an object of string values');
+	}
+	for (const key of Object.keys(params)) {
+		const value: unknown = params[key];
+		if (typeof value === 'string' || (key === 'signature' && value === undefined)) continue;
+		throw new FlexPayMalformedQueryError(
+			`Parameter "${safeKey(key)}" is not a text value`,
+			safeKey(key),
+			'Pass every parameter as a string; a repeated parameter (an array) is never a valid FlexPay request',
+		);
+	}
 	const { signature, ...rest } = params;
-	if (typeof signature !== 'string' || signature === '') return false;
+	if (signature === undefined || signature === '') return false;
 	if (rest.shopID === undefined && options.shopId !== undefined) rest.shopID = String(options.shopId);
 	return matchSignature(signatureKey, rest, signature, options) !== null;
 }

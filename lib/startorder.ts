@@ -1,6 +1,7 @@
 import { resolveConfig, type FlexPayConfig } from './config';
 import { buildQueryString } from './encoding';
 import { FlexPayValidationError } from './errors';
+import { hasParameterBoundary } from './query';
 import { compareKeys, signRequest, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import {
 	asText,
@@ -13,6 +14,7 @@ import {
 	formatAmount,
 	formatCurrency,
 	formatPaymentMethod,
+	formatPositiveAmount,
 	isEmpty,
 	SUBSCRIPTION_TYPES,
 	UPGRADE_OPTIONS,
@@ -111,6 +113,14 @@ export function buildSignedRequest(
 		const value = input[key];
 		if (isEmpty(value) || key === 'signature' || key === 'version') continue;
 		params[key] = asText(key, value);
+		// Verotel echoes values such as custom1 in its postbacks, which refuse them (see parsePostback).
+		if (hasParameterBoundary(params[key])) {
+			throw new FlexPayValidationError(
+				key,
+				`${key} contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
+				`Remove the ":" or the "=" from ${key}, e.g. write "user-42/plan-gold" instead of "user-42:plan=gold"`,
+			);
+		}
 	}
 	if (params.shopID === undefined) params.shopID = shopID;
 	params.version = options.version ?? PROTOCOL_VERSION;
@@ -144,7 +154,7 @@ function checkShop(config: FlexPayConfig, input: Extras): void {
 	if (String(input.shopID).trim() !== String(config.shopId).trim()) {
 		throw new FlexPayValidationError(
 			'shopID',
-			`shopID ${String(input.shopID)} differs from the configured shop ID`,
+			'shopID in the parameters differs from the configured shop ID',
 			'Leave shopID out of the parameters; it comes from the configuration',
 		);
 	}
@@ -229,7 +239,8 @@ function subscriptionFields(input: SubscriptionParams | UpgradeSubscriptionParam
 		subscriptionType,
 		period: checkPeriod('period', input.period, recurring ? 7 : 2, true),
 		name: checkText('name', input.name, 100),
-		trialAmount: isEmpty(input.trialAmount) ? undefined : formatAmount('trialAmount', input.trialAmount),
+		// A free trial (0.00) is not documented by Verotel: no trial means no trialAmount.
+		trialAmount: isEmpty(input.trialAmount) ? undefined : formatPositiveAmount('trialAmount', input.trialAmount),
 		trialPeriod: checkPeriod('trialPeriod', input.trialPeriod, 2, false),
 	};
 }

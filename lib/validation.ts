@@ -31,8 +31,33 @@ export function hasControlCharacters(value: string): boolean {
 	return false;
 }
 
+/**
+ * An unpaired UTF-16 surrogate (e.g. an emoji cut in half by `slice`) has no
+ * UTF-8 form: it cannot be signed as Verotel reads it, and URL encoding throws
+ * "URI malformed" without saying which field.
+ */
+export function hasLoneSurrogate(value: string): boolean {
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 0xd800 || c > 0xdfff) continue;
+		const next = value.charCodeAt(i + 1);
+		if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+		i++;
+	}
+	return false;
+}
+
 export function asText(field: string, value: ParamValue): string {
-	if (typeof value === 'string') return value;
+	if (typeof value === 'string') {
+		if (hasLoneSurrogate(value)) {
+			throw new FlexPayValidationError(
+				field,
+				`${field} contains a broken character (half of an emoji or other symbol)`,
+				`Remove the broken character from ${field}; when an expression shortens text, cut whole characters, e.g. Array.from(text).slice(0, 100).join('')`,
+			);
+		}
+		return value;
+	}
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	if (typeof value === 'boolean') return value ? '1' : '0';
 	throw new FlexPayValidationError(field, `${field} must be text, got ${describe(value)}`, `Pass ${field} as a string`);
@@ -54,6 +79,9 @@ export function formatAmount(field: string, value: ParamValue): string {
 	if (isEmpty(value)) {
 		throw new FlexPayValidationError(field, `${field} is required`, 'Give the amount as a decimal such as 9.99');
 	}
+	if (typeof value === 'boolean') {
+		throw new FlexPayValidationError(field, `${field} must be an amount, got ${value}`, 'Give the amount as a decimal such as 9.99');
+	}
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value)) {
 			throw new FlexPayValidationError(field, `${field} must be a finite number, got ${value}`, 'Give the amount as a decimal such as 9.99');
@@ -61,8 +89,11 @@ export function formatAmount(field: string, value: ParamValue): string {
 		if (value < 0) {
 			throw new FlexPayValidationError(field, `${field} must not be negative, got ${value}`, 'Give a positive amount such as 9.99');
 		}
-		const cents = Math.round(value * 100);
-		if (Math.abs(value * 100 - cents) > 1e-6 * Math.max(1, Math.abs(value))) {
+		// A few units in the last place of value * 100: enough for 0.1 + 0.2, far too
+		// little for 1e-9 or 9.999 to pass as a whole number of cents.
+		const exact = value * 100;
+		const cents = Math.round(exact);
+		if (Math.abs(exact - cents) > 16 * Number.EPSILON * Math.max(1, exact)) {
 			throw new FlexPayValidationError(
 				field,
 				`${field} ${value} has more than two decimals`,
@@ -95,6 +126,19 @@ export function formatAmount(field: string, value: ParamValue): string {
 		throw new FlexPayValidationError(field, `${field} "${text}" is too large`, 'Check the amount');
 	}
 	return `${whole}.${(match[2] ?? '').padEnd(2, '0')}`;
+}
+
+/** As `formatAmount`, for what a buyer pays: 0.00 is refused. */
+export function formatPositiveAmount(field: string, value: ParamValue): string {
+	const amount = formatAmount(field, value);
+	if (amount === '0.00') {
+		throw new FlexPayValidationError(
+			field,
+			`${field} must be more than 0.00`,
+			'Give a positive amount with at most two decimals, e.g. 9.99',
+		);
+	}
+	return amount;
 }
 
 function centsToString(cents: number, field: string): string {

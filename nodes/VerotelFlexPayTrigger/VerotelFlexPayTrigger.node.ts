@@ -2,33 +2,42 @@ import {
 	NodeConnectionTypes,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { parsePostback, type FlexPayPostback } from '../../lib';
+import { FlexPayShopMismatchError, FlexPaySignatureError, FlexPayValidationError, parsePostback, type FlexPayPostback } from '../../lib';
+import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
+import { earlierDeliveryAnswered, isStoredRepeat, rememberPostback, trackDelivery, type AnsweredResponse } from './repeatStore';
+import { readSignedPayload, type PostbackRequest } from './request';
 import {
 	buildItem,
-	cacheCredentials,
-	claimRecentKey,
 	classifyError,
 	CREDENTIAL_TYPE,
 	EVENT_OPTIONS,
 	isEventSelected,
-	getCachedCredentials,
-	isRememberedKey,
 	lookupSale,
-	readSignedPayload,
-	rememberKey,
 	resolveOptions,
 	safeReason,
 	sendText,
-	type PostbackRequest,
 	type PostbackResponse,
+	type TriggerOptions,
 } from './VerotelFlexPayTriggerHelpers';
+
+/** The answer Verotel needs; anything else counts as not delivered. */
+const OK = 'OK';
+
+/**
+ * "When the Execution Is Stored" leaves the answer to n8n (onReceived);
+ * "When the Workflow Starts" makes n8n wait for the answer the trigger's
+ * execute() sends (responseNode), the only durable answer on n8n 1.x.
+ */
+const RESPONSE_MODE = '={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
 
 export class VerotelFlexPayTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -58,14 +67,18 @@ export class VerotelFlexPayTrigger implements INodeType {
 				// Verotel sends postbacks as GET requests with the data in the query string.
 				name: 'default',
 				httpMethod: 'GET',
-				responseMode: 'onReceived',
+				responseMode: RESPONSE_MODE,
+				// The body n8n sends once it has stored the execution (n8n 2.x defers an
+				// onReceived answer until then; without this it would answer "firstEntryJson").
+				responseData: OK,
 				path: 'webhook',
 			},
 			{
 				// Same path for form-encoded POSTs (tools, proxies); same URL, so the URL is shown once.
 				name: 'setup',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
+				responseMode: RESPONSE_MODE,
+				responseData: OK,
 				path: 'webhook',
 				ndvHideUrl: true,
 			},
@@ -84,7 +97,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Paste the <b>production URL</b> shown above into Verotel Control Center: Setup Websites, your website, FlexPay options, "Flexpay postback script URL". Every valid postback is answered with <code>OK</code> before the workflow runs; a wrong signature key in the credential makes every postback fail (and Verotel refunds card sales that get no OK), so try the test URL first.',
+					'Paste the <b>production URL</b> shown above into Verotel Control Center: Setup Websites, your website, FlexPay options, "Flexpay postback script URL". Every valid postback is answered with <code>OK</code> as soon as n8n has stored its execution, before the workflow runs; a wrong signature key in the credential makes every postback fail (and Verotel refunds card sales that get no OK), so try the test URL first.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -103,6 +116,27 @@ export class VerotelFlexPayTrigger implements INodeType {
 						default: true,
 						description:
 							'Whether to accept postbacks signed with the legacy SHA-1 hash as well as SHA-256, as Verotel’s official clients do',
+					},
+					{
+						displayName: 'Answer OK',
+						name: 'answerOk',
+						type: 'options',
+						options: [
+							{
+								name: 'When the Execution Is Stored',
+								value: 'whenStored',
+								description:
+									'N8n answers OK once it has stored the execution with the postback (n8n 2.x; n8n 1.x answers before it stores it)',
+							},
+							{
+								name: 'When the Workflow Starts',
+								value: 'whenRunStarts',
+								description:
+									'The trigger answers OK from inside the execution, which n8n has stored by then on every version. Use it on n8n 1.x. The answer waits until the execution starts.',
+							},
+						],
+						default: 'whenStored',
+						description: 'When Verotel gets its OK. Verotel never sends a postback again once it got OK, so the OK must only leave once n8n has stored the postback.',
 					},
 					{
 						displayName: 'Events',
@@ -132,7 +166,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to ask the FlexPay status service for the sale (email, billing address, sale result) after answering OK, and add it to the item as "sale"',
+							'Whether to ask the FlexPay status service for the sale (email, billing address, sale result) once the execution runs, and add it to the item as "sale"',
 					},
 					{
 						displayName: 'Ignore Repeated Postbacks',
@@ -169,15 +203,16 @@ export class VerotelFlexPayTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject() as PostbackRequest;
-		const res = this.getResponseObject() as PostbackResponse;
+		const res = this.getResponseObject() as PostbackResponse & AnsweredResponse;
 		const receivedAt = new Date();
 		const httpMethod = (req.method ?? (this.getWebhookName() === 'setup' ? 'POST' : 'GET')).toUpperCase();
+		const node = this.getNode();
+		const triggerScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`;
+		const credentialScope = `${triggerScope}:${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
 
 		let credentials: ICredentialDataDecryptedObject = {};
 		let postback: FlexPayPostback | undefined;
-		let options: ReturnType<typeof resolveOptions>;
-		const node = this.getNode();
-		const credentialScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}:${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
+		let options: TriggerOptions;
 		try {
 			options = resolveOptions(this.getNodeParameter('options', {}) as IDataObject);
 			const payload = await readSignedPayload(req);
@@ -190,7 +225,12 @@ export class VerotelFlexPayTrigger implements INodeType {
 			const cached = getCachedCredentials(credentialScope);
 			if (cached) {
 				credentials = cached;
-				postback = verifyOrUndefined(() => verify(cached));
+				const outcome = attempt(() => verify(cached));
+				postback = outcome.postback;
+				// Only a refusal that a changed credential could turn into an accept reads it again.
+				if (outcome.error !== undefined && (!dependsOnCredential(outcome.error) || !mayRereadCredentials(credentialScope))) {
+					throw outcome.error;
+				}
 			}
 			if (!postback) {
 				credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
@@ -209,7 +249,8 @@ export class VerotelFlexPayTrigger implements INodeType {
 
 		const logMeta = { event: postback.event, saleID: postback.saleID ?? null, idempotencyKey: postback.idempotencyKey };
 		if (!isEventSelected(postback.event, options.events)) {
-			sendText(res, 200, 'OK');
+			// Nothing to record: the workflow would not run for this event anyway.
+			sendText(res, 200, OK);
 			this.logger.debug(`Verotel FlexPay Trigger answered OK to a "${postback.event}" postback without a run: the event is not selected`, logMeta);
 			return { noWebhookResponse: true };
 		}
@@ -218,10 +259,11 @@ export class VerotelFlexPayTrigger implements INodeType {
 			let repeat = false;
 			try {
 				const staticData = this.getWorkflowStaticData('node');
-				const node = this.getNode();
-				const scope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`;
-				repeat = isRememberedKey(staticData, postback.idempotencyKey) || !claimRecentKey(scope, postback.idempotencyKey);
-				if (!repeat) rememberKey(staticData, postback.idempotencyKey);
+				repeat = isStoredRepeat(staticData, postback) || (await earlierDeliveryAnswered(triggerScope, postback));
+				if (!repeat) {
+					rememberPostback(staticData, postback);
+					trackDelivery(triggerScope, postback, res);
+				}
 			} catch (error) {
 				// A valid postback must still get its OK and its run; only the repeat check is lost.
 				this.logger.error(
@@ -233,34 +275,81 @@ export class VerotelFlexPayTrigger implements INodeType {
 				);
 			}
 			if (repeat) {
-				sendText(res, 200, 'OK');
-				this.logger.info('Verotel FlexPay Trigger answered OK to a repeated postback without a run: it was already received', logMeta);
+				sendText(res, 200, OK);
+				this.logger.info('Verotel FlexPay Trigger answered OK to a repeated postback without a run: its execution is already stored', logMeta);
 				return { noWebhookResponse: true };
 			}
 		}
 
-		// Verotel refunds card sales that get no OK: answer before anything slow happens.
-		sendText(res, 200, 'OK');
+		// n8n sends the OK (responseData) once it has stored the execution, or execute()
+		// sends it when the run starts; Express keeps this type for either answer.
+		if (res.headersSent !== true) res.type('text/plain');
+		return { workflowData: [[{ json: buildItem(postback, httpMethod, receivedAt) }]] };
+	}
 
-		const item = buildItem(postback, httpMethod, receivedAt);
-		if (options.fetchSaleDetails) {
+	/**
+	 * Runs inside the execution n8n stored for the postback: everything that may
+	 * be slow or fail happens here, after the hand-over, never before the OK.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
+		if (options.answerOk === 'whenRunStarts') {
+			// A Buffer body is written at once on every n8n line; n8n 1.x ends a text body's
+			// response before it sends it whenever the run changed static data (the repeat store).
+			// n8n 2.x returns a promise (typed void): awaited, so a failure to answer fails this run.
+			const answered: unknown = this.sendResponse({
+				body: Buffer.from(OK),
+				statusCode: 200,
+				headers: { 'content-type': 'text/plain; charset=utf-8' },
+			});
+			await answered;
+		}
+		const items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
+		if (!options.fetchSaleDetails) return [items];
+
+		let credentials: ICredentialDataDecryptedObject;
+		try {
+			credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+		} catch (error) {
+			// The postback is stored and answered: its item goes on, with the lookup marked failed.
+			const reason = `The credential could not be read: ${safeReason(error instanceof Error ? error.message : String(error))}`;
+			for (const item of items) item.json.saleLookup = { ok: false, reason };
+			this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`);
+			return [items];
+		}
+		for (const item of items) {
+			const postback = item.json as Pick<FlexPayPostback, 'saleID' | 'referenceID'>;
 			try {
-				Object.assign(item, await lookupSale.call(this, postback, credentials));
+				Object.assign(item.json, await lookupSale.call(this, postback, credentials));
 			} catch (error) {
 				const reason = safeReason(error instanceof Error ? error.message : String(error), credentials.signatureKey as string);
-				item.saleLookup = { ok: false, reason };
-				this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, logMeta);
+				item.json.saleLookup = { ok: false, reason };
+				this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, { saleID: postback.saleID ?? null });
 			}
 		}
-		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+		return [items];
 	}
 }
 
-/** The postback, or undefined when these credentials do not accept it (the caller then reads them afresh). */
-function verifyOrUndefined(verify: () => FlexPayPostback): FlexPayPostback | undefined {
+/** The postback, or what refused it. */
+function attempt(verify: () => FlexPayPostback): { postback?: FlexPayPostback; error?: unknown } {
 	try {
-		return verify();
-	} catch {
-		return undefined;
+		return { postback: verify() };
+	} catch (error) {
+		return { error };
 	}
+}
+
+/**
+ * Refusals that a corrected signature key or shop ID could turn into an accept.
+ * FlexPayValidationError: the cached credential itself is unusable (empty key,
+ * shop ID not numeric); it is cached before it is checked, so without this a
+ * fixed credential would only be read again once the cache entry expires.
+ */
+function dependsOnCredential(error: unknown): boolean {
+	return (
+		error instanceof FlexPayShopMismatchError ||
+		error instanceof FlexPayValidationError ||
+		(error instanceof FlexPaySignatureError && error.code !== 'SIGNATURE_MISSING')
+	);
 }

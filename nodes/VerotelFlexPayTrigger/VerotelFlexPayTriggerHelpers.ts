@@ -1,9 +1,9 @@
 import type {
 	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
 	IDataObject,
 	IHttpRequestOptions,
 	INodePropertyOptions,
-	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -19,13 +19,7 @@ import {
 /** Name of the credential type that holds shop ID and signature key. */
 export const CREDENTIAL_TYPE = 'verotelFlexPayApi';
 
-/** How many idempotency keys "Ignore Repeated Postbacks" remembers (oldest dropped first). */
-export const MAX_REMEMBERED_KEYS = 1000;
-
-/** Field of the node's static data that holds the remembered keys. */
-export const REMEMBERED_KEYS_FIELD = 'processedPostbackKeys';
-
-/** Upper bound for the optional status lookup; Verotel already got its `OK`. */
+/** Upper bound for the optional status lookup, which runs inside the execution (Verotel already got its `OK`). */
 export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
 
 /** Events the "Events" option offers; `other` stands for events this version does not know. */
@@ -48,16 +42,6 @@ export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.
 
 const KNOWN_EVENTS = new Set(ALL_EVENTS.filter((event) => event !== 'other'));
 
-/** The parts of the Express request this trigger reads. */
-export interface PostbackRequest {
-	method?: string;
-	originalUrl?: string;
-	url?: string;
-	headers?: Record<string, string | string[] | undefined>;
-	rawBody?: Buffer | string;
-	readRawBody?: () => Promise<void>;
-}
-
 /** The parts of the Express response this trigger writes. */
 export interface PostbackResponse {
 	headersSent?: boolean;
@@ -66,7 +50,15 @@ export interface PostbackResponse {
 	send(body: string): unknown;
 }
 
+/**
+ * When the trigger's OK leaves. `whenStored`: n8n sends it, and n8n 2.x does so
+ * only after it has stored the execution (n8n 1.x before the run). `whenRunStarts`:
+ * the trigger sends it from inside the execution, which n8n 1.x has stored by then too.
+ */
+export type AnswerOk = 'whenStored' | 'whenRunStarts';
+
 export interface TriggerOptions {
+	answerOk: AnswerOk;
 	events: string[];
 	fetchSaleDetails: boolean;
 	ignoreRepeats: boolean;
@@ -77,6 +69,7 @@ export interface TriggerOptions {
 export function resolveOptions(raw: IDataObject | undefined): TriggerOptions {
 	const options = raw ?? {};
 	return {
+		answerOk: options.answerOk === 'whenRunStarts' ? 'whenRunStarts' : 'whenStored',
 		events: Array.isArray(options.events) ? options.events.map(String) : ALL_EVENTS,
 		fetchSaleDetails: options.fetchSaleDetails === true,
 		ignoreRepeats: options.ignoreRepeats !== false,
@@ -93,78 +86,6 @@ export function isEventSelected(event: string, selected: string[]): boolean {
 export function sendText(res: PostbackResponse, statusCode: number, body: string): void {
 	if (res.headersSent === true) return;
 	res.status(statusCode).type('text/plain').send(body);
-}
-
-export interface SignedPayload {
-	/** The exact query or form string Verotel signed, without a leading `?`. */
-	raw: string;
-	source: 'query' | 'body';
-}
-
-/**
- * The raw parameter string to verify. GET (Verotel's postbacks): the query
- * part of the request URL exactly as received, never n8n's parsed query
- * object (Express merges repeated keys and decodes before we could check).
- * POST: the raw form body, or the query string when the body is empty.
- */
-export async function readSignedPayload(req: PostbackRequest): Promise<SignedPayload> {
-	const url = typeof req.originalUrl === 'string' ? req.originalUrl : typeof req.url === 'string' ? req.url : '';
-	const mark = url.indexOf('?');
-	const query = mark === -1 ? '' : bytesAsUtf8(url.slice(mark + 1), 'The query string');
-	const method = (req.method ?? 'GET').toUpperCase();
-	if (method !== 'POST') return { raw: query, source: 'query' };
-
-	let unreadable = false;
-	if (req.rawBody === undefined && typeof req.readRawBody === 'function') {
-		// n8n reads the body of parsable content types itself; others are read on demand.
-		unreadable = await req.readRawBody().then(
-			() => false,
-			() => true,
-		);
-	}
-	if (unreadable) throw new FlexPayMalformedQueryError('The request body could not be read');
-	const body = bodyText(req.rawBody).replace(/[\r\n]+$/, '');
-	if (body === '') return { raw: query, source: 'query' };
-
-	const contentType = headerValue(req.headers, 'content-type').split(';')[0].trim().toLowerCase();
-	if (contentType !== '' && contentType !== 'application/x-www-form-urlencoded' && contentType !== 'text/plain') {
-		throw new FlexPayMalformedQueryError('A POST body must be application/x-www-form-urlencoded');
-	}
-	if (query !== '') {
-		throw new FlexPayMalformedQueryError('Send the parameters either in the query string or in the body, not both');
-	}
-	return { raw: body, source: 'body' };
-}
-
-function headerValue(headers: PostbackRequest['headers'], name: string): string {
-	const value = headers?.[name];
-	if (Array.isArray(value)) return value.join(',');
-	return typeof value === 'string' ? value : '';
-}
-
-function bodyText(rawBody: Buffer | string | undefined): string {
-	if (rawBody === undefined || rawBody === null) return '';
-	if (typeof rawBody === 'string') return rawBody;
-	if (!Buffer.isBuffer(rawBody)) throw new FlexPayMalformedQueryError('The request body is not text');
-	return strictUtf8(rawBody, 'The request body');
-}
-
-/**
- * Node's HTTP parser hands over a request target that contains raw bytes
- * above 0x7f as latin1 characters; such bytes must form valid UTF-8.
- */
-function bytesAsUtf8(text: string, what: string): string {
-	if (!/[^\x00-\x7f]/.test(text)) return text;
-	if (/[^\x00-\xff]/.test(text)) return text;
-	return strictUtf8(Buffer.from(text, 'latin1'), what);
-}
-
-function strictUtf8(bytes: Buffer, what: string): string {
-	const text = bytes.toString('utf8');
-	if (!Buffer.from(text, 'utf8').equals(bytes)) {
-		throw new FlexPayMalformedQueryError(`${what} is not valid UTF-8`);
-	}
-	return text;
 }
 
 /** What the trigger answers and logs for a request it refuses. */
@@ -291,93 +212,6 @@ export function buildItem(postback: FlexPayPostback, httpMethod: string, receive
 	return item;
 }
 
-/**
- * Remembers an idempotency key in the node's static data. Returns false when
- * the key was already there (a repeat). The list is replaced, never mutated,
- * so n8n notices the change and saves it; it keeps the newest
- * MAX_REMEMBERED_KEYS keys.
- */
-export function rememberKey(staticData: IDataObject, key: string, maxKeys = MAX_REMEMBERED_KEYS): boolean {
-	const stored = staticData[REMEMBERED_KEYS_FIELD];
-	const keys = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === 'string') : [];
-	if (keys.includes(key)) return false;
-	keys.push(key);
-	staticData[REMEMBERED_KEYS_FIELD] = keys.length > maxKeys ? keys.slice(keys.length - maxKeys) : keys;
-	return true;
-}
-
-export function isRememberedKey(staticData: IDataObject, key: string): boolean {
-	const stored: unknown = staticData[REMEMBERED_KEYS_FIELD];
-	return Array.isArray(stored) && stored.some((k) => k === key);
-}
-
-/**
- * Keys this process accepted recently, per trigger. n8n saves the static data
- * only after webhook() has returned, and the OK goes out before that (and
- * before a status lookup), so a repeat arriving in between would not see the
- * key yet. Entries expire after RECENT_KEY_TTL_MS; the map is bounded.
- */
-const recentKeys = new Map<string, number>();
-export const RECENT_KEY_TTL_MS = 5 * 60 * 1000;
-const RECENT_KEYS_MAX = 10000;
-
-/** Claims a key for this trigger; false when another delivery claimed it recently. */
-export function claimRecentKey(scope: string, key: string, now: number = Date.now()): boolean {
-	// Insertion order is expiry order: drop expired entries from the front, and the oldest when full.
-	for (const [id, expiry] of recentKeys) {
-		if (expiry > now && recentKeys.size < RECENT_KEYS_MAX) break;
-		recentKeys.delete(id);
-	}
-	const id = `${scope}\n${key}`;
-	const expiry = recentKeys.get(id);
-	if (expiry !== undefined && expiry > now) return false;
-	recentKeys.set(id, now + RECENT_KEY_TTL_MS);
-	return true;
-}
-
-/** For tests: forget every claimed key. */
-export function forgetRecentKeys(): void {
-	recentKeys.clear();
-}
-
-/**
- * Decrypted credentials per trigger node, in this process. Under n8n 2.x's
- * default expression engine every getCredentials() resolves the credential in
- * a fresh expression isolate, which made reading it the largest cost of a
- * postback (README, Performance). A cached credential is only trusted to
- * accept: a postback it rejects is verified again with a freshly read
- * credential, so a corrected key or shop ID takes effect with the next
- * postback. Entries also expire after CACHED_CREDENTIALS_TTL_MS, so a key
- * replaced after a leak stops being accepted within that time.
- */
-const cachedCredentials = new Map<string, { credentials: ICredentialDataDecryptedObject; expiresAt: number }>();
-const CACHED_CREDENTIALS_MAX = 1000;
-export const CACHED_CREDENTIALS_TTL_MS = 60 * 1000;
-
-export function getCachedCredentials(scope: string, now: number = Date.now()): ICredentialDataDecryptedObject | undefined {
-	const entry = cachedCredentials.get(scope);
-	if (entry === undefined) return undefined;
-	if (entry.expiresAt <= now) {
-		cachedCredentials.delete(scope);
-		return undefined;
-	}
-	return entry.credentials;
-}
-
-export function cacheCredentials(scope: string, credentials: ICredentialDataDecryptedObject, now: number = Date.now()): void {
-	cachedCredentials.delete(scope);
-	if (cachedCredentials.size >= CACHED_CREDENTIALS_MAX) {
-		const oldest = cachedCredentials.keys().next().value;
-		if (oldest !== undefined) cachedCredentials.delete(oldest);
-	}
-	cachedCredentials.set(scope, { credentials, expiresAt: now + CACHED_CREDENTIALS_TTL_MS });
-}
-
-/** For tests: forget every cached credential. */
-export function forgetCachedCredentials(): void {
-	cachedCredentials.clear();
-}
-
 interface FullResponse {
 	body?: unknown;
 	statusCode?: number;
@@ -389,8 +223,8 @@ interface FullResponse {
  * signature. Never throws: failures come back as `saleLookup.ok = false`.
  */
 export async function lookupSale(
-	this: IWebhookFunctions,
-	postback: FlexPayPostback,
+	this: IExecuteFunctions,
+	postback: Pick<FlexPayPostback, 'saleID' | 'referenceID'>,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<IDataObject> {
 	const signatureKey = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;

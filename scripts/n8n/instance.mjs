@@ -354,7 +354,7 @@ export async function startN8n({
 			removeFolder();
 			running.delete(instance);
 		},
-		stop: () => stop(),
+		stop: (options) => stop(options),
 	};
 	// Replaced by the graceful version once n8n has been spawned.
 	let stop = async () => instance.killNow();
@@ -504,12 +504,13 @@ export async function startN8n({
 			}
 		}
 
-		stop = async () => {
+		// graceMs: how long n8n may take to finish its running executions after SIGTERM.
+		stop = async ({ graceMs = 10_000 } = {}) => {
 			stopping ??= (async () => {
 				if (child && !exited) {
 					killGroup(child.pid, 'SIGTERM');
-					if ((await withTimeout(exitPromise, 10_000)) === 'timeout') {
-						log(`n8n did not exit within 10 s of SIGTERM: SIGKILL`);
+					if ((await withTimeout(exitPromise, graceMs)) === 'timeout') {
+						log(`n8n did not exit within ${graceMs / 1000} s of SIGTERM: SIGKILL`);
 						killGroup(child.pid, 'SIGKILL');
 						await withTimeout(exitPromise, 5_000);
 					}

@@ -210,7 +210,9 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 						custom1: 'My',
 						subscriptionType: 'RECURRING',
 						period: 'P1M',
-						idempotencyKey: '68849:-:purchase:-',
+						// No saleID: keyed by the first 20 hex digits of SHA-256("cancelDiscountPercentage=30:…:trialPeriod=P3D").
+						idempotencyKey: '68849:-:purchase:8526eb009a1ddabf0445',
+						idempotencyScope: '68849:-:purchase:8526eb009a1ddabf0445',
 						signatureAlgorithm: 'sha256',
 						params,
 					},

@@ -167,3 +167,17 @@ describe('VerotelFlexPayApi.authenticate', () => {
 		expect(findSecret(error, TEST_SIGNATURE_KEY)).toEqual([]);
 	});
 });
+
+describe('VerotelFlexPayApi: credential values are never quoted', () => {
+	it.each([
+		['the signature key pasted into Shop ID', { shopId: TEST_SIGNATURE_KEY }, /Shop ID is not a numeric website ID.*Setup Websites/],
+		['a Shop ID with the key appended', { shopId: `${TEST_SHOP_ID} ${TEST_SIGNATURE_KEY}` }, /Shop ID is not a numeric website ID/],
+		['the key pasted into Custom Base URL', { baseUrl: TEST_SIGNATURE_KEY }, /Base URL is not a valid URL/],
+		['the key pasted into Brand', { brand: TEST_SIGNATURE_KEY }, /Invalid brand name/],
+	])('%s is refused by field name, without the value', async (_label, override, message) => {
+		const error = await sign({ url: '/salestatus', qs: { saleID: '1' } }, { ...TEST_CREDENTIALS, ...override }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(message);
+		expect(findSecret(error, TEST_SIGNATURE_KEY)).toEqual([]);
+	});
+});

@@ -52,4 +52,33 @@ describe('parseStatusResponse', () => {
 			expect(() => parseStatusResponse(body)).toThrow(FlexPayStatusError);
 		}
 	});
+
+	test('two response lines are refused rather than read as the last one', () => {
+		for (const body of ['response: ERROR\nresponse: FOUND\nsaleID: 1\n', 'response: FOUND\nsaleID: 1\nresponse: FOUND\n']) {
+			let caught: unknown;
+			try {
+				parseStatusResponse(body);
+			} catch (error) {
+				caught = error;
+			}
+			expect(caught).toBeInstanceOf(FlexPayStatusError);
+			expect((caught as FlexPayStatusError).code).toBe('STATUS_UNREADABLE');
+			expect((caught as Error).message).toMatch(/more than one "response" line/);
+			expect((caught as FlexPayStatusError).hint).toBeTruthy();
+		}
+	});
+
+	test('Verotel text quoted in an error message is cut to 200 characters', () => {
+		let caught: unknown;
+		try {
+			parseStatusResponse(`response: ${'X'.repeat(5000)}\n`);
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught).toBeInstanceOf(FlexPayStatusError);
+		const message = (caught as Error).message;
+		expect(message).toContain(`"${'X'.repeat(199)}…"`);
+		expect(message).not.toContain('X'.repeat(200));
+	});
 });
+

@@ -9,6 +9,7 @@ import {
 	buildSubscriptionUrl,
 	buildUpgradeSubscriptionUrl,
 	formatAmount,
+	resolveConfig,
 	type PurchaseParams,
 } from '../../lib';
 import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
@@ -169,5 +170,76 @@ describe('configuration and brands', () => {
 		expect(brandFromMerchantId('9001000000000000')).toBe('yoursafedirect');
 		expect(validationError(() => brandFromMerchantId('1234000000000000')).field).toBe('merchantId');
 		expect(validationError(() => brandFromMerchantId('9804')).field).toBe('merchantId');
+	});
+});
+
+describe('amounts a buyer would be charged', () => {
+	test.each([[true], [false], [1e-9], [-1e-9 + 0.01]])('formatAmount(%p) is refused naming the field', (input) => {
+		expect(validationError(() => formatAmount('priceAmount', input)).field).toBe('priceAmount');
+	});
+
+	test('a trial costs something: trialAmount 0 is refused, no trialAmount means no trial', () => {
+		const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
+		for (const trialAmount of [0, '0', '0.00']) {
+			const error = validationError(() => buildSubscriptionUrl(config, { ...sub, trialAmount, trialPeriod: 'P3D' }));
+			expect(error.field).toBe('trialAmount');
+			expect(error.hint).toMatch(/positive amount.*9\.99/);
+		}
+		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', trialAmount: '0.00' })).field).toBe('trialAmount');
+		expect(buildSubscriptionUrl(config, sub)).not.toContain('trialAmount');
+	});
+});
+
+describe('text that is not well-formed Unicode', () => {
+	const cut = '😀'.slice(0, 1);
+
+	test.each([
+		['description', { description: `Premium ${cut}` }],
+		['custom1', { custom1: `user${cut}` }],
+		['referenceID', { referenceID: `${'😀'.slice(1)}order` }],
+		['successURL', { successURL: `https://shop.example/${cut}` }],
+		['email', { email: `a${cut}@b.example` }],
+		['blah', { blah: cut }],
+	])('a lone surrogate in %s is a field error, not "URI malformed"', (field, override) => {
+		const error = validationError(() => buildPurchaseUrl(config, { ...base, ...override }));
+		expect(error.field).toBe(field);
+		expect(error.message).toMatch(/broken character/);
+		expect(error.hint).toMatch(/Array\.from/);
+	});
+
+	test('subscription name and status referenceID too; whole emoji are fine', () => {
+		const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
+		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, name: `Gold ${cut}` })).field).toBe('name');
+		expect(validationError(() => buildStatusUrl(config, { referenceID: cut })).field).toBe('referenceID');
+		expect(buildPurchaseUrl(config, { ...base, description: 'Premium 😀' })).toContain('description=Premium+%F0%9F%98%80');
+	});
+});
+
+describe('configuration errors never quote a configured value', () => {
+	// Lower case: a URL scheme would be lower-cased before it could be quoted.
+	const pasted = 'kq9pastedkeyvalue7xyz';
+
+	test.each([
+		['shopId', { ...config, shopId: pasted }],
+		['shopId', { ...config, shopId: `${TEST_SHOP}${pasted}` }],
+		['brand', { ...config, brand: pasted as never }],
+		['baseUrl', { ...config, baseUrl: pasted }],
+		['baseUrl', { ...config, baseUrl: `${pasted}://x.example` }],
+	])('a bad %s is named, and its value is not in message or hint', (field, bad) => {
+		const error = validationError(() => resolveConfig(bad));
+		expect(error.field).toBe(field);
+		expect(`${error.message} ${error.hint}`).not.toContain(pasted);
+	});
+
+	test('the Shop ID message says what it should look like', () => {
+		const error = validationError(() => resolveConfig({ ...config, shopId: pasted }));
+		expect(error.message).toBe('Shop ID is not a numeric website ID');
+		expect(error.hint).toMatch(/digits/);
+	});
+
+	test('a foreign shopID among the parameters is not quoted either', () => {
+		const error = validationError(() => buildPurchaseUrl(config, { ...base, shopID: pasted }));
+		expect(error.field).toBe('shopID');
+		expect(error.message).not.toContain(pasted);
 	});
 });

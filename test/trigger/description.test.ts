@@ -38,15 +38,21 @@ describe('node description', () => {
 		for (const file of ['flexpay.svg', 'flexpay.dark.svg']) expect(existsSync(join(nodeDir, '..', '..', 'icons', file))).toBe(true);
 	});
 
-	it('GET (default) and POST (setup) on the same path, both onReceived, no responseData', () => {
+	it('GET (default) and POST (setup) on the same path; responseMode follows "Answer OK", responseData is OK', () => {
+		const responseMode = '={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
 		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
-			{ name: 'setup', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook', ndvHideUrl: true },
+			{ name: 'default', httpMethod: 'GET', responseMode, responseData: 'OK', path: 'webhook' },
+			{ name: 'setup', httpMethod: 'POST', responseMode, responseData: 'OK', path: 'webhook', ndvHideUrl: true },
 		]);
 		// n8n registers one route per entry; both map to the same URL.
 		const node = { webhookId: 'abc-123', name: 'Verotel FlexPay Trigger' } as INode;
 		const paths = description.webhooks!.map((w) => NodeHelpers.getNodeWebhookPath('wf1', node, w.path as string));
 		expect(paths).toEqual(['abc-123/webhook', 'abc-123/webhook']);
+	});
+
+	it('has an execute() (n8n runs it inside the stored execution) besides webhook()', () => {
+		expect(typeof trigger.webhook).toBe('function');
+		expect(typeof trigger.execute).toBe('function');
 	});
 
 	it('webhookMethods: a complete no-op lifecycle for the default webhook', async () => {
@@ -69,6 +75,9 @@ describe('node description', () => {
 		expect(option('allowSha1')).toMatchObject({ type: 'boolean', default: true, displayName: 'Accept Legacy SHA-1 Signatures' });
 		expect(option('fetchSaleDetails')).toMatchObject({ type: 'boolean', default: false });
 		expect(option('ignoreRepeats')).toMatchObject({ type: 'boolean', default: true });
+		const answerOk = option('answerOk');
+		expect(answerOk).toMatchObject({ type: 'options', default: 'whenStored', displayName: 'Answer OK' });
+		expect((answerOk.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['whenStored', 'whenRunStarts']);
 		const events = option('events');
 		expect(events.type).toBe('multiOptions');
 		// The literal default (the linter wants a literal) equals every offered value.
@@ -77,7 +86,10 @@ describe('node description', () => {
 		// Every event the protocol core knows is offered, plus "other".
 		expect([...ALL_EVENTS].sort()).toEqual([...POSTBACK_EVENTS, 'other'].sort());
 		// Not adding an option means its default.
-		expect(resolveOptions({})).toEqual({ events: ALL_EVENTS, fetchSaleDetails: false, ignoreRepeats: true, allowSha1: true });
+		expect(resolveOptions({})).toEqual({ answerOk: 'whenStored', events: ALL_EVENTS, fetchSaleDetails: false, ignoreRepeats: true, allowSha1: true });
+		expect(resolveOptions({ answerOk: 'whenRunStarts' }).answerOk).toBe('whenRunStarts');
+		// Anything else (a value from a newer version, a typo) keeps n8n's answer.
+		expect(resolveOptions({ answerOk: 'sometimes' }).answerOk).toBe('whenStored');
 	});
 
 	it('codex file and package registration', () => {

@@ -1,20 +1,32 @@
 /**
- * Test harness for the Verotel FlexPay Trigger: a jest-mock-extended
- * IWebhookFunctions with an Express-like request and a response that records
- * every call (and its position in a shared event log, so tests can prove the
- * OK was written before something else happened).
+ * Test harness for the Verotel FlexPay Trigger.
+ *
+ * - `harness()`: a jest-mock-extended IWebhookFunctions with an Express-like
+ *   request and a response that records every call (and its position in a
+ *   shared event log). The response also behaves like Node's ServerResponse
+ *   towards the in-flight guard: `statusCode`, `writableFinished` and
+ *   `once('close')`; `finish()` plays n8n answering and closing it, `abort()`
+ *   the connection closing without an answer.
+ * - `executeHarness()`: a jest-mock-extended IExecuteFunctions for the
+ *   trigger's execute(), which n8n runs inside the stored execution with the
+ *   webhook's workflowData as input.
+ * - `deliverAndExecute()`: both, the way n8n chains them.
  */
+import { EventEmitter } from 'events';
 import { mock } from 'jest-mock-extended';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IExecuteFunctions,
+	IExecuteResponsePromiseData,
 	IHttpRequestOptions,
+	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
 	Logger,
 } from 'n8n-workflow';
 
-import { buildQueryString, computeSignature, type FlexPayParams, type SignatureAlgorithm } from '../../lib';
+import { buildQueryString, computeSignature, parsePostback, type FlexPayParams, type SignatureAlgorithm } from '../../lib';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
 
 /** Distinctive, so any leak is found by a plain substring search. */
@@ -35,6 +47,19 @@ export const PURCHASE: FlexPayParams = {
 	type: 'purchase',
 	CCBrand: 'VISA',
 	truncatedPAN: 'XXXXXXXXXXXX4242',
+};
+
+/** The success redirect of PURCHASE: the same sale, fewer parameters (no transactionID, CCBrand, truncatedPAN). */
+export const PURCHASE_REDIRECT: FlexPayParams = {
+	shopID: SHOP,
+	saleID: '700001',
+	referenceID: 'order-1001',
+	priceAmount: '19.99',
+	priceCurrency: 'EUR',
+	paymentMethod: 'CC',
+	custom1: 'user-42',
+	custom2: 'plan gold',
+	type: 'purchase',
 };
 
 export const CREDIT: FlexPayParams = {
@@ -66,6 +91,25 @@ export const REBILL: FlexPayParams = {
 	CCBrand: 'MC',
 };
 
+/** Subscription events without transactionID: only the data as a whole tells one from another. */
+export const CANCEL: FlexPayParams = {
+	event: 'cancel',
+	shopID: SHOP,
+	saleID: '700002',
+	type: 'subscription',
+	cancelledBy: 'user',
+	subscriptionPhase: 'normal',
+};
+
+export const UNCANCEL: FlexPayParams = {
+	event: 'uncancel',
+	shopID: SHOP,
+	saleID: '700002',
+	type: 'subscription',
+	uncancelledBy: 'user',
+	subscriptionPhase: 'normal',
+};
+
 /** Signs like Verotel: every parameter except `signature`. */
 export function sign(params: FlexPayParams, algorithm: SignatureAlgorithm = 'sha256', key = KEY): FlexPayParams {
 	return { ...params, signature: computeSignature(key, params, algorithm) };
@@ -76,12 +120,23 @@ export function signedQuery(params: FlexPayParams, algorithm: SignatureAlgorithm
 	return buildQueryString(Object.entries(sign(params, algorithm, key)));
 }
 
+/** idempotencyKey and idempotencyScope as the protocol core computes them for these parameters. */
+export function idempotencyOf(params: FlexPayParams): { key: string; scope: string } {
+	const postback = parsePostback(signedQuery(params), { shopId: SHOP, signatureKey: KEY });
+	return { key: postback.idempotencyKey, scope: postback.idempotencyScope };
+}
+
 export interface RecordedResponse {
+	/** Set by status() (the node) or finish() (n8n); undefined while nobody set one. */
 	statusCode?: number;
 	contentType?: string;
 	body?: string;
 	headersSent: boolean;
+	/** How often the node itself called send(). */
 	sendCount: number;
+	/** True once the response was answered completely (by the node or by finish()). */
+	writableFinished: boolean;
+	closed: boolean;
 }
 
 export interface FakeRequest {
@@ -95,49 +150,72 @@ export interface FakeRequest {
 	readRawBody: jest.Mock<Promise<void>, []>;
 }
 
+export type StatusRequest = (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) => Promise<unknown>;
+
 export interface CallOptions {
 	method?: 'GET' | 'POST';
 	query?: string;
 	body?: string | Buffer;
 	contentType?: string;
+	/** Value of the Content-Length header (none by default, as for a chunked upload). */
+	contentLength?: number | string;
 	/** Leave rawBody unset so the node has to call readRawBody(). */
 	lazyBody?: boolean;
 	options?: IDataObject;
 	credentials?: ICredentialDataDecryptedObject | Error;
 	staticData?: IDataObject;
-	httpRequestWithAuthentication?: (this: IWebhookFunctions, type: string, options: IHttpRequestOptions) => Promise<unknown>;
+	/** The status service as execute() reaches it; webhook() must never make a request. */
+	httpRequestWithAuthentication?: StatusRequest;
 	path?: string;
 	/** 'webhook' (production, default) or 'manual' (test URL while listening). */
 	mode?: 'webhook' | 'manual';
-	/** Runs sharing a workflow ID share the in-process repeat guard; default: a fresh ID per harness. */
+	/** Runs sharing a workflow ID share the credential cache and the in-flight guard; default: a fresh ID per harness. */
 	workflowId?: string;
 }
 
 let workflowCounter = 0;
+
+export interface Logs extends Array<{ level: string; message: string; meta?: unknown }> {}
+
+function recordingLogger(logs: Logs): Logger {
+	return {
+		error: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'error', message, meta })),
+		warn: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta })),
+		info: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'info', message, meta })),
+		debug: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta })),
+	} as unknown as Logger;
+}
 
 export interface Harness {
 	ctx: ReturnType<typeof mock<IWebhookFunctions>>;
 	req: FakeRequest;
 	res: RecordedResponse;
 	events: string[];
-	logs: Array<{ level: string; message: string; meta?: unknown }>;
+	logs: Logs;
 	staticData: IDataObject;
 	run(): Promise<IWebhookResponseData>;
+	/** n8n answers the delivery (its `OK` once the execution is stored, or an error) and closes the response. */
+	finish(statusCode?: number, body?: string): void;
+	/** The connection closes without a complete answer (crash, timeout, client gone). */
+	abort(): void;
 }
 
 export function harness(call: CallOptions = {}): Harness {
 	const method = call.method ?? 'GET';
 	const events: string[] = [];
-	const logs: Harness['logs'] = [];
+	const logs: Logs = [];
 	const path = call.path ?? '/webhook/0f6c3d2e-1111-4222-8333-944445555666/webhook';
 	const target = call.query !== undefined && call.query !== '' ? `${path}?${call.query}` : path;
 	const bodyBuffer = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
 
+	const headers: Record<string, string> = {};
+	if (call.contentType) headers['content-type'] = call.contentType;
+	if (call.contentLength !== undefined) headers['content-length'] = String(call.contentLength);
 	const req: FakeRequest = {
 		method,
 		originalUrl: target,
 		url: target,
-		headers: call.contentType ? { 'content-type': call.contentType } : {},
+		headers,
 		// What Express would have parsed: the node must not use it.
 		query: { decoy: 'parsed-query-must-not-be-used' },
 		body: { decoy: 'parsed-body-must-not-be-used' },
@@ -148,10 +226,23 @@ export function harness(call: CallOptions = {}): Harness {
 		}),
 	};
 
-	const res: RecordedResponse = { headersSent: false, sendCount: 0 };
+	const res: RecordedResponse = { headersSent: false, sendCount: 0, writableFinished: false, closed: false };
+	const closing = new EventEmitter();
 	const response = {
 		get headersSent() {
 			return res.headersSent;
+		},
+		// Node's ServerResponse starts with 200 until someone sets another status.
+		get statusCode() {
+			return res.statusCode ?? 200;
+		},
+		get writableFinished() {
+			return res.writableFinished;
+		},
+		once(event: string, listener: () => void) {
+			events.push(`listen:${event}`);
+			closing.once(event, listener);
+			return response;
 		},
 		status(code: number) {
 			events.push(`status:${code}`);
@@ -167,9 +258,16 @@ export function harness(call: CallOptions = {}): Harness {
 			events.push(`send:${body}`);
 			res.body = body;
 			res.headersSent = true;
+			res.writableFinished = true;
 			res.sendCount++;
 			return response;
 		},
+	};
+
+	const close = () => {
+		if (res.closed) throw new Error('the response was already closed');
+		res.closed = true;
+		closing.emit('close');
 	};
 
 	const staticData = call.staticData ?? {};
@@ -193,22 +291,15 @@ export function harness(call: CallOptions = {}): Harness {
 		name === 'options' ? (call.options ?? {}) : fallback) as IWebhookFunctions['getNodeParameter']);
 	const credentials = call.credentials ?? CREDENTIALS;
 	ctx.getCredentials.mockImplementation(async () => {
+		events.push('getCredentials');
 		if (credentials instanceof Error) throw credentials;
 		return { ...credentials } as never;
 	});
-	const logger = {
-		error: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'error', message, meta })),
-		warn: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta })),
-		info: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'info', message, meta })),
-		debug: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta })),
-	};
-	ctx.logger = logger as unknown as Logger;
-	const httpRequestWithAuthentication = jest.fn(
-		call.httpRequestWithAuthentication ??
-			(async () => {
-				throw new Error('no HTTP expected in this test');
-			}),
-	);
+	ctx.logger = recordingLogger(logs);
+	// webhook() answers Verotel; it must never wait for the status service.
+	const httpRequestWithAuthentication = jest.fn(async () => {
+		throw new Error('webhook() must not make HTTP requests');
+	});
 	ctx.helpers = { httpRequestWithAuthentication } as unknown as IWebhookFunctions['helpers'];
 
 	const node = new VerotelFlexPayTrigger();
@@ -224,18 +315,157 @@ export function harness(call: CallOptions = {}): Harness {
 			events.push('resolved');
 			return result;
 		},
+		finish(statusCode = 200, body = 'OK') {
+			if (res.headersSent) throw new Error('finish(): the node already answered this delivery itself');
+			events.push(`n8n:${statusCode}`);
+			res.statusCode = statusCode;
+			res.body = body;
+			res.headersSent = true;
+			res.writableFinished = true;
+			close();
+		},
+		abort() {
+			events.push('aborted');
+			close();
+		},
 	};
 }
 
-/** The single emitted item of a run (fails the test when there is none). */
+/** What execute() answers with "When the Workflow Starts", as Verotel receives it. */
+export const OK_ANSWER = { body: 'OK', statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+
+/** A response handed to sendResponse(), its body as the text n8n writes (a string and a Buffer alike). */
+export function asSent(response: IExecuteResponsePromiseData): IExecuteResponsePromiseData {
+	const body: unknown = response.body;
+	return { ...response, body: Buffer.isBuffer(body) ? body.toString('utf8') : body } as IExecuteResponsePromiseData;
+}
+
+export interface ExecuteCall {
+	/** The input items: what webhook() returned as workflowData[0]. */
+	items: INodeExecutionData[];
+	options?: IDataObject;
+	credentials?: ICredentialDataDecryptedObject | Error;
+	httpRequestWithAuthentication?: StatusRequest;
+	/** Event log to append to (e.g. the webhook harness's, to see the order across both). */
+	events?: string[];
+}
+
+export interface ExecuteHarness {
+	ctx: ReturnType<typeof mock<IExecuteFunctions>>;
+	events: string[];
+	logs: Logs;
+	/** Every response execute() handed to n8n with sendResponse(), body as text (asSent). */
+	responses: IExecuteResponsePromiseData[];
+	run(): Promise<INodeExecutionData[][]>;
+}
+
+export function executeHarness(call: ExecuteCall): ExecuteHarness {
+	const events = call.events ?? [];
+	const logs: Logs = [];
+	const responses: IExecuteResponsePromiseData[] = [];
+	const ctx = mock<IExecuteFunctions>();
+	ctx.getNode.mockReturnValue({
+		id: 'node-1',
+		name: 'Verotel FlexPay Trigger',
+		type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	});
+	ctx.getMode.mockReturnValue('webhook');
+	ctx.getInputData.mockImplementation(() => call.items);
+	ctx.getNodeParameter.mockImplementation(((name: string, _itemIndex: number, fallback?: unknown) =>
+		name === 'options' ? (call.options ?? {}) : fallback) as IExecuteFunctions['getNodeParameter']);
+	const credentials = call.credentials ?? CREDENTIALS;
+	ctx.getCredentials.mockImplementation(async () => {
+		events.push('execute:getCredentials');
+		if (credentials instanceof Error) throw credentials;
+		return { ...credentials } as never;
+	});
+	ctx.sendResponse.mockImplementation((response: IExecuteResponsePromiseData) => {
+		const sent = asSent(response);
+		events.push(`sendResponse:${String(sent.statusCode)}:${String(sent.body)}`);
+		responses.push(sent);
+	});
+	ctx.logger = recordingLogger(logs);
+	const statusRequest: StatusRequest =
+		call.httpRequestWithAuthentication ??
+		(async () => {
+			throw new Error('no status request expected in this test');
+		});
+	const httpRequestWithAuthentication = jest.fn(async function (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) {
+		events.push('execute:statusRequest');
+		return await statusRequest.call(this, type, options);
+	});
+	ctx.helpers = { httpRequestWithAuthentication } as unknown as IExecuteFunctions['helpers'];
+
+	const node = new VerotelFlexPayTrigger();
+	return {
+		ctx,
+		events,
+		logs,
+		responses,
+		async run() {
+			const output = await node.execute.call(ctx);
+			events.push('execute:resolved');
+			return output;
+		},
+	};
+}
+
+export interface Delivery {
+	h: Harness;
+	result: IWebhookResponseData;
+	/** Undefined when webhook() started no run. */
+	e?: ExecuteHarness;
+	/** execute()'s output, undefined when webhook() started no run. */
+	output?: INodeExecutionData[][];
+}
+
+/** webhook(), then execute() with its workflowData as input when it started a run: what n8n does. */
+export async function deliverAndExecute(call: CallOptions = {}): Promise<Delivery> {
+	const h = harness(call);
+	const result = await h.run();
+	if (result.workflowData === undefined) return { h, result };
+	const e = executeHarness({
+		items: result.workflowData[0],
+		options: call.options,
+		credentials: call.credentials,
+		httpRequestWithAuthentication: call.httpRequestWithAuthentication,
+		events: h.events,
+	});
+	const output = await e.run();
+	return { h, result, e, output };
+}
+
+/** The single emitted item of a run, handed to n8n to answer (fails the test when there is none). */
 export function itemOf(result: IWebhookResponseData): IDataObject {
-	expect(result.noWebhookResponse).toBe(true);
+	// No noWebhookResponse: n8n sends the description's responseData ("OK") once it stored the execution.
+	expect(Object.keys(result)).toEqual(['workflowData']);
 	expect(result.workflowData).toHaveLength(1);
 	expect(result.workflowData?.[0]).toHaveLength(1);
+	expect(Object.keys(result.workflowData![0][0])).toEqual(['json']);
 	return result.workflowData![0][0].json;
 }
 
+/** The single item execute() passed on. */
+export function outputItemOf(output: INodeExecutionData[][] | undefined): IDataObject {
+	expect(output).toHaveLength(1);
+	expect(output?.[0]).toHaveLength(1);
+	expect(output![0][0].pairedItem).toEqual({ item: 0 });
+	return output![0][0].json;
+}
+
 /** Everything a run produced that a user or log reader could see. */
-export function visibleText(h: Harness, result?: IWebhookResponseData): string {
-	return JSON.stringify({ result: result ?? null, body: h.res.body ?? null, logs: h.logs, events: h.events, staticData: h.staticData });
+export function visibleText(h: Harness, result?: IWebhookResponseData, delivery?: Pick<Delivery, 'e' | 'output'>): string {
+	return JSON.stringify({
+		result: result ?? null,
+		body: h.res.body ?? null,
+		logs: h.logs,
+		events: h.events,
+		staticData: h.staticData,
+		output: delivery?.output ?? null,
+		executeLogs: delivery?.e?.logs ?? null,
+		responses: delivery?.e?.responses ?? null,
+	});
 }

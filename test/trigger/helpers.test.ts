@@ -1,3 +1,4 @@
+import { EventEmitter } from 'events';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -8,51 +9,97 @@ import {
 	FlexPayValidationError,
 } from '../../lib';
 import {
-	claimRecentKey,
-	classifyError,
-	forgetRecentKeys,
-	CACHED_CREDENTIALS_TTL_MS,
-	cacheCredentials,
-	forgetCachedCredentials,
-	getCachedCredentials,
-	isEventSelected,
-	RECENT_KEY_TTL_MS,
-	REMEMBERED_KEYS_FIELD,
-	rememberKey,
-	safeReason,
-} from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
+	earlierDeliveryAnswered,
+	forgetDeliveriesInFlight,
+	isStoredRepeat,
+	rememberPostback,
+	REPEAT_STORE_FIELD,
+	trackDelivery,
+} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { classifyError, isEventSelected, safeReason } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
 import { KEY } from './harness';
 
-afterEach(() => forgetRecentKeys());
+afterEach(() => forgetDeliveriesInFlight());
 
-describe('claimRecentKey (in-process guard)', () => {
-	it('refuses a second claim within the TTL, per scope, and allows it after expiry', () => {
-		const t = 1_000_000;
-		expect(claimRecentKey('wf1:n1', 'k', t)).toBe(true);
-		expect(claimRecentKey('wf1:n1', 'k', t + 1000)).toBe(false);
-		expect(claimRecentKey('wf2:n1', 'k', t + 1000)).toBe(true);
-		expect(claimRecentKey('wf1:n1', 'k', t + RECENT_KEY_TTL_MS + 1)).toBe(true);
+const postback = (idempotencyScope: string, idempotencyKey: string) => ({ idempotencyScope, idempotencyKey });
+
+describe('rememberPostback / isStoredRepeat', () => {
+	it('one key per scope, least recently accepted dropped first (custom bound), replacing the store instead of mutating it', () => {
+		const data: IDataObject = {};
+		rememberPostback(data, postback('a', 'a1'), 2);
+		const before = data[REPEAT_STORE_FIELD];
+		rememberPostback(data, postback('b', 'b1'), 2);
+		expect(data[REPEAT_STORE_FIELD]).not.toBe(before);
+		expect(before).toEqual({ a: 'a1' });
+		// Re-accepting scope a makes it the most recent: c pushes out b.
+		rememberPostback(data, postback('a', 'a2'), 2);
+		rememberPostback(data, postback('c', 'c1'), 2);
+		expect(data[REPEAT_STORE_FIELD]).toEqual({ a: 'a2', c: 'c1' });
+		expect(isStoredRepeat(data, postback('a', 'a2'))).toBe(true);
+		expect(isStoredRepeat(data, postback('a', 'a1'))).toBe(false);
+		expect(isStoredRepeat(data, postback('b', 'b1'))).toBe(false);
 	});
 
-	it('stays bounded: the oldest claims are dropped first', () => {
-		const t = 5_000_000;
-		expect(claimRecentKey('s', 'first', t)).toBe(true);
-		for (let i = 0; i < 10_000; i++) claimRecentKey('s', `k${i}`, t + 1);
-		expect(claimRecentKey('s', 'first', t + 2)).toBe(true);
-		expect(claimRecentKey('s', 'k9999', t + 2)).toBe(false);
+	it('inherited names are not stored scopes', () => {
+		expect(isStoredRepeat({ [REPEAT_STORE_FIELD]: {} }, postback('constructor', String(Object.prototype.constructor)))).toBe(false);
+		expect(isStoredRepeat({}, postback('toString', String(Object.prototype.toString)))).toBe(false);
 	});
 });
 
-describe('rememberKey', () => {
-	it('FIFO with a custom bound, replacing the list instead of mutating it', () => {
-		const data: IDataObject = {};
-		expect(rememberKey(data, 'a', 2)).toBe(true);
-		const before = data[REMEMBERED_KEYS_FIELD];
-		expect(rememberKey(data, 'b', 2)).toBe(true);
-		expect(data[REMEMBERED_KEYS_FIELD]).not.toBe(before);
-		expect(rememberKey(data, 'a', 2)).toBe(false);
-		expect(rememberKey(data, 'c', 2)).toBe(true);
-		expect(data[REMEMBERED_KEYS_FIELD]).toEqual(['b', 'c']);
+describe('trackDelivery / earlierDeliveryAnswered', () => {
+	// The waits below never reach their limit; fake timers keep their sleeps from outliving the test.
+	beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }));
+	afterEach(() => jest.useRealTimers());
+
+	/** A ServerResponse as far as the guard looks at it. */
+	function response() {
+		const emitter = new EventEmitter();
+		const res = { statusCode: 200, writableFinished: false, once: (event: 'close', fn: () => void) => emitter.once(event, fn) };
+		const close = (statusCode: number, finished: boolean) => {
+			res.statusCode = statusCode;
+			res.writableFinished = finished;
+			emitter.emit('close');
+		};
+		return { res, close };
+	}
+
+	it('nothing in flight, or another key of the scope in flight: false at once', async () => {
+		await expect(earlierDeliveryAnswered('t', postback('s', 'k'), 10_000)).resolves.toBe(false);
+		trackDelivery('t', postback('s', 'k1'), response().res);
+		await expect(earlierDeliveryAnswered('t', postback('s', 'k2'), 10_000)).resolves.toBe(false);
+		await expect(earlierDeliveryAnswered('other trigger', postback('s', 'k1'), 10_000)).resolves.toBe(false);
+	});
+
+	it('true only for a delivery that finished with 200', async () => {
+		for (const [statusCode, finished, expected] of [
+			[200, true, true],
+			[200, false, false],
+			[500, true, false],
+			[401, true, false],
+		] as const) {
+			forgetDeliveriesInFlight();
+			const { res, close } = response();
+			trackDelivery('t', postback('s', 'k'), res);
+			const answered = earlierDeliveryAnswered('t', postback('s', 'k'), 10_000);
+			close(statusCode, finished);
+			await expect(answered).resolves.toBe(expected);
+		}
+	});
+
+	it('a response without once() (not an Express response) is not tracked', async () => {
+		trackDelivery('t', postback('s', 'k'), { statusCode: 200 });
+		await expect(earlierDeliveryAnswered('t', postback('s', 'k'), 10_000)).resolves.toBe(false);
+	});
+
+	it('a later delivery of the scope replaces the earlier one; the earlier one closing does not remove it', async () => {
+		const first = response();
+		const second = response();
+		trackDelivery('t', postback('s', 'k1'), first.res);
+		trackDelivery('t', postback('s', 'k2'), second.res);
+		first.close(500, true);
+		const waiting = earlierDeliveryAnswered('t', postback('s', 'k2'), 10_000);
+		second.close(200, true);
+		await expect(waiting).resolves.toBe(true);
 	});
 });
 
@@ -97,22 +144,5 @@ describe('classifyError', () => {
 		expect(message).toBe(
 			'Verotel FlexPay Trigger cannot verify postbacks, fix the credential: Signature key is empty. Copy the key from Control Center. Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK',
 		);
-	});
-});
-
-describe('credential cache', () => {
-	afterEach(() => forgetCachedCredentials());
-	const credentials = { shopId: '1', signatureKey: 'k' };
-
-	test('an entry is served until it expires, then read afresh', () => {
-		cacheCredentials('wf:node:cred', credentials, 1_000);
-		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS - 1)).toBe(credentials);
-		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS)).toBeUndefined();
-		expect(getCachedCredentials('wf:node:cred', 1_000)).toBeUndefined();
-	});
-
-	test('entries are per scope', () => {
-		cacheCredentials('a', credentials, 0);
-		expect(getCachedCredentials('b', 0)).toBeUndefined();
 	});
 });

@@ -4,13 +4,17 @@
  * n8n), the package's real credential `authenticate`, axios, and nock at the
  * socket level. Only the credentials helper of n8n is reduced to what it does
  * for a credential with an authenticate function.
+ *
+ * The lookup runs in execute(), inside the execution n8n stored for the
+ * postback, with webhook()'s item as input; webhook() never makes a request.
  */
 import nock from 'nock';
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IHttpRequestOptions,
 	INode,
-	IWebhookFunctions,
+	IExecuteFunctions,
 	IWorkflowExecuteAdditionalData,
 	Workflow,
 } from 'n8n-workflow';
@@ -18,7 +22,25 @@ import { httpRequestWithAuthentication as coreHttpRequestWithAuthentication } fr
 
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { computeSignature } from '../../lib';
-import { CREDENTIALS, CREDIT, harness, itemOf, KEY, PURCHASE, SHOP, signedQuery, visibleText, type CallOptions } from './harness';
+import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import {
+	CREDENTIALS,
+	CREDIT,
+	deliverAndExecute,
+	executeHarness,
+	harness,
+	itemOf,
+	KEY,
+	OK_ANSWER,
+	outputItemOf,
+	PURCHASE,
+	SHOP,
+	signedQuery,
+	visibleText,
+	type CallOptions,
+	type Delivery,
+} from './harness';
 
 const HOST = 'https://secure.verotel.com';
 
@@ -50,7 +72,7 @@ function realHttp(credentialType = new VerotelFlexPayApi()): CallOptions['httpRe
 				await credentialType.authenticate(credentials, options),
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
-	return async function (this: IWebhookFunctions, type: string, options: IHttpRequestOptions) {
+	return async function (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) {
 		return await coreHttpRequestWithAuthentication.call(
 			this as never,
 			type,
@@ -68,11 +90,39 @@ function expectedStatusSignature(query: Record<string, string>): string {
 }
 
 beforeAll(() => nock.disableNetConnect());
+beforeEach(() => {
+	forgetCachedCredentials();
+	forgetDeliveriesInFlight();
+});
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
-describe('Fetch Sale Details', () => {
-	it('FOUND: answers OK, then adds the sale (email, billing address, sale result)', async () => {
+/**
+ * webhook() with "Fetch Sale Details" on, then execute() with its item: the
+ * webhook part must have made no request and emitted no sale.
+ */
+async function lookup(call: CallOptions): Promise<Delivery & { item: IDataObject }> {
+	const delivery = await deliverAndExecute({ options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp(), ...call });
+	const webhookItem = itemOf(delivery.result);
+	expect(delivery.h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+	expect(webhookItem).not.toHaveProperty('sale');
+	expect(webhookItem).not.toHaveProperty('saleLookup');
+	expect(delivery.h.res.sendCount).toBe(0);
+	return { ...delivery, item: outputItemOf(delivery.output) };
+}
+
+describe('Fetch Sale Details (in execute())', () => {
+	it('webhook() alone makes no request and hands over the item without sale', async () => {
+		const scope = nock(HOST).get('/salestatus').query(true).reply(200, FOUND_BODY);
+		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true } });
+		const item = itemOf(await h.run());
+		expect(h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+		expect(scope.isDone()).toBe(false);
+		expect(item).not.toHaveProperty('sale');
+		expect(item).not.toHaveProperty('saleLookup');
+	});
+
+	it('FOUND: adds the sale (email, billing address, sale result) to the item', async () => {
 		const requests: string[] = [];
 		const scope = nock(HOST)
 			.get('/salestatus')
@@ -82,11 +132,8 @@ describe('Fetch Sale Details', () => {
 			})
 			.reply(200, FOUND_BODY, { 'Content-Type': 'text/plain; charset=utf-8' });
 
-		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		const result = await h.run();
+		const { item, e } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(scope.isDone()).toBe(true);
-		expect(h.res.body).toBe('OK');
-		const item = itemOf(result);
 		expect(item.saleLookup).toEqual({ ok: true, response: 'FOUND', httpStatus: 200 });
 		expect(item.sale).toEqual({
 			saleResult: 'APPROVED',
@@ -104,9 +151,11 @@ describe('Fetch Sale Details', () => {
 		// The postback fields are untouched by the lookup.
 		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99 });
 		expect(requests.join('\n')).not.toContain(KEY);
+		// n8n answers OK ("When the Execution Is Stored"); execute() does not.
+		expect(e?.ctx.sendResponse).not.toHaveBeenCalled();
 	});
 
-	it('the OK is already sent while the status request is still pending', async () => {
+	it('"Answer OK" = when the workflow starts: the OK is sent before the status request, which is still pending', async () => {
 		let release!: () => void;
 		const gate = new Promise<void>((resolve) => (release = resolve));
 		let requestSeen!: () => void;
@@ -119,26 +168,30 @@ describe('Fetch Sale Details', () => {
 				void gate.then(() => callback(null, [200, FOUND_BODY]));
 			});
 
-		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
+		const options = { fetchSaleDetails: true, answerOk: 'whenRunStarts' };
+		const h = harness({ query: signedQuery(PURCHASE), options });
+		const input = (await h.run()).workflowData![0];
+		expect(h.res.sendCount).toBe(0);
+		const e = executeHarness({ items: input, options, httpRequestWithAuthentication: realHttp(), events: h.events });
 		let settled = false;
-		const running = h.run().finally(() => (settled = true));
+		const running = e.run().finally(() => (settled = true));
 		await seen;
-		// Verotel already has its answer; the workflow has not been handed anything yet.
+		// Verotel already has its OK; the run is still waiting for the status service.
 		expect(settled).toBe(false);
-		expect(h.res).toMatchObject({ statusCode: 200, contentType: 'text/plain', body: 'OK', sendCount: 1 });
-		expect(h.events).toEqual(['status:200', 'type:text/plain', 'send:OK']);
+		expect(e.responses).toEqual([OK_ANSWER]);
+		const after = h.events.slice(h.events.indexOf('resolved') + 1);
+		expect(after.slice(0, 2)).toEqual(['sendResponse:200:OK', 'execute:getCredentials']);
+		expect(after).toContain('execute:statusRequest');
 		release();
-		const item = itemOf(await running);
+		const item = outputItemOf(await running);
 		expect(item.saleLookup).toMatchObject({ ok: true });
-		expect(h.events[h.events.length - 1]).toBe('resolved');
-		expect(h.res.sendCount).toBe(1);
+		expect(e.ctx.sendResponse).toHaveBeenCalledTimes(1);
+		expect(h.res.sendCount).toBe(0);
 	});
 
 	it('NOTFOUND: the item still comes out, with saleLookup.ok = false', async () => {
 		nock(HOST).get('/salestatus').query(true).reply(200, 'response: NOTFOUND\n');
-		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		const item = itemOf(await h.run());
-		expect(h.res.body).toBe('OK');
+		const { item } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(item).not.toHaveProperty('sale');
 		expect(item.saleLookup).toEqual({ ok: false, response: 'NOTFOUND', reason: 'The status service does not know this sale', httpStatus: 200 });
 	});
@@ -146,53 +199,37 @@ describe('Fetch Sale Details', () => {
 	it('ERROR: the service text is passed on, redacted (never the key or a signature)', async () => {
 		const leakyBody = `response: ERROR\nerror: bad signature for key ${KEY}, expected ${'ab'.repeat(32)} (signature=${'cd'.repeat(32)})\n`;
 		nock(HOST).get('/salestatus').query(true).reply(200, leakyBody);
-		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		const result = await h.run();
-		const item = itemOf(result);
-		expect(item.saleLookup).toMatchObject({ ok: false, response: 'ERROR', reason: expect.stringMatching(/^The status service answered ERROR: bad signature for key \[redacted\]/) });
-		expect(visibleText(h, result)).not.toContain(KEY);
-		expect(visibleText(h, result)).not.toMatch(/[0-9a-f]{40}/);
+		const delivery = await lookup({ query: signedQuery(PURCHASE) });
+		expect(delivery.item.saleLookup).toMatchObject({
+			ok: false,
+			response: 'ERROR',
+			reason: expect.stringMatching(/^The status service answered ERROR: bad signature for key \[redacted\]/),
+		});
+		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
+		expect(visibleText(delivery.h, delivery.result, delivery)).not.toMatch(/[0-9a-f]{40}/);
 	});
 
 	it('HTTP 500 with an HTML page: failure with the status code, item still emitted', async () => {
 		nock(HOST).get('/salestatus').query(true).reply(500, '<html><body>Internal error</body></html>', { 'Content-Type': 'text/html' });
-		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		const item = itemOf(await h.run());
-		expect(h.res.body).toBe('OK');
+		const { item } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(item.saleLookup).toEqual({ ok: false, reason: 'The status service answered HTTP 500', httpStatus: 500 });
 	});
 
 	it('network failure: failure with a reason, item still emitted', async () => {
 		nock(HOST).get('/salestatus').query(true).replyWithError('socket hang up');
-		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		const result = await h.run();
-		const item = itemOf(result);
-		expect(h.res.body).toBe('OK');
-		expect(item.saleLookup).toEqual({ ok: false, reason: expect.stringMatching(/^The status request failed: /) });
-		expect(visibleText(h, result)).not.toContain(KEY);
+		const delivery = await lookup({ query: signedQuery(PURCHASE) });
+		expect(delivery.item.saleLookup).toEqual({ ok: false, reason: expect.stringMatching(/^The status request failed: /) });
+		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
 	});
 
 	it('a credential whose base URL is unusable: verification still works, the lookup fails softly', async () => {
-		const h = harness({
-			query: signedQuery(PURCHASE),
-			options: { fetchSaleDetails: true },
-			credentials: { ...CREDENTIALS, baseUrl: 'ftp://example.com' },
-			httpRequestWithAuthentication: realHttp(),
-		});
-		const item = itemOf(await h.run());
-		expect(h.res.body).toBe('OK');
+		const { item } = await lookup({ query: signedQuery(PURCHASE), credentials: { ...CREDENTIALS, baseUrl: 'ftp://example.com' } });
 		expect(item.saleLookup).toEqual({ ok: false, reason: expect.stringMatching(/^The status request failed: /) });
 	});
 
 	it('uses the custom base URL of the credential', async () => {
 		const scope = nock('http://flexpay-proxy.test:8080').get('/salestatus').query(true).reply(200, FOUND_BODY);
-		const h = harness({
-			query: signedQuery(CREDIT),
-			options: { fetchSaleDetails: true },
-			credentials: { ...CREDENTIALS, baseUrl: 'http://flexpay-proxy.test:8080' },
-			httpRequestWithAuthentication: realHttp(),
-		});
-		const item = itemOf(await h.run());
+		const { item } = await lookup({ query: signedQuery(CREDIT), credentials: { ...CREDENTIALS, baseUrl: 'http://flexpay-proxy.test:8080' } });
 		expect(scope.isDone()).toBe(true);
 		expect(item).toMatchObject({ event: 'credit', saleLookup: { ok: true } });
 	});
@@ -203,28 +240,33 @@ describe('Fetch Sale Details', () => {
 			.get('/salestatus')
 			.query((q) => q.referenceID === 'order-1001' && q.saleID === undefined && q.signature === expectedStatusSignature({ referenceID: 'order-1001' }))
 			.reply(200, FOUND_BODY);
-		const h = harness({ query: signedQuery(withoutSale), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		itemOf(await h.run());
+		const { item } = await lookup({ query: signedQuery(withoutSale) });
 		expect(scope.isDone()).toBe(true);
+		expect(item.saleLookup).toMatchObject({ ok: true });
 	});
 
 	it('no saleID and no referenceID: no request, saleLookup explains why', async () => {
 		const { saleID: _a, referenceID: _b, ...anonymous } = PURCHASE;
-		const h = harness({ query: signedQuery(anonymous), options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		const item = itemOf(await h.run());
+		const { item, e } = await lookup({ query: signedQuery(anonymous) });
 		expect(item.saleLookup).toEqual({ ok: false, reason: 'The postback carries neither saleID nor referenceID' });
-		expect(h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+		expect(e?.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
-	it('repeats and deselected events never cause a lookup', async () => {
+	it('repeats and deselected events start no run, so no lookup', async () => {
 		const staticData = {};
-		nock(HOST).get('/salestatus').query(true).once().reply(200, FOUND_BODY);
-		itemOf(await harness({ query: signedQuery(PURCHASE), staticData, options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() }).run());
-		const repeat = harness({ query: signedQuery(PURCHASE), staticData, options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
-		expect(await repeat.run()).toEqual({ noWebhookResponse: true });
-		const deselected = harness({ query: signedQuery(CREDIT), options: { fetchSaleDetails: true, events: ['purchase'] }, httpRequestWithAuthentication: realHttp() });
-		expect(await deselected.run()).toEqual({ noWebhookResponse: true });
-		expect(repeat.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
-		expect(deselected.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+		const scope = nock(HOST).get('/salestatus').query(true).once().reply(200, FOUND_BODY);
+		await lookup({ query: signedQuery(PURCHASE), staticData });
+		expect(scope.isDone()).toBe(true);
+		const repeat = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData, options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
+		const deselected = await deliverAndExecute({
+			query: signedQuery(CREDIT),
+			options: { fetchSaleDetails: true, events: ['purchase'] },
+			httpRequestWithAuthentication: realHttp(),
+		});
+		for (const delivery of [repeat, deselected]) {
+			expect(delivery.result).toEqual({ noWebhookResponse: true });
+			expect(delivery.e).toBeUndefined();
+			expect(delivery.h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+		}
 	});
 });

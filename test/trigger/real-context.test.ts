@@ -1,39 +1,58 @@
 /**
  * The trigger inside n8n-core's real execution contexts (WebhookContext,
- * HookContext) and n8n-workflow's real Workflow: parameter defaults and the
- * Options collection as n8n resolves them, observable static data as n8n saves
- * it, credentials through the credentials helper, the production URL as n8n
- * builds it, and this.helpers.httpRequestWithAuthentication as n8n wires it
- * (the package's real credential signs; nock answers at the socket level).
+ * ExecuteContext, HookContext), n8n-core's real engine (WorkflowExecute) and
+ * n8n-workflow's real Workflow: parameter defaults and the Options collection
+ * as n8n resolves them, the webhook description's expressions as n8n evaluates
+ * them, observable static data as n8n saves it, credentials through the
+ * credentials helper, the production URL as n8n builds it, and
+ * this.helpers.httpRequestWithAuthentication as n8n wires it (the package's
+ * real credential signs; nock answers at the socket level).
+ *
+ * As in n8n's webhook handling: webhook() runs in a WebhookContext; its
+ * workflowData becomes the input of the trigger node on the execution stack,
+ * and the engine calls the node type's execute() with it (n8n does so whenever
+ * the node type has an execute()). sendResponse() reaches the execution's
+ * lifecycle hooks, where n8n answers the waiting request ("responseNode").
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
+import { EventEmitter } from 'events';
+import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import nock from 'nock';
 import {
+	createRunExecutionData,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
+	type IExecuteResponsePromiseData,
 	type IHttpRequestOptions,
 	type INode,
+	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
 	type INodeTypes,
+	type IRun,
 	type IWebhookData,
 	type IWebhookResponseData,
+	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
+import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { forgetDeliveriesInFlight, IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { forgetCachedCredentials, forgetRecentKeys, REMEMBERED_KEYS_FIELD } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
-import { CREDENTIALS, CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './harness';
+import { setUpN8nContainer } from '../helpers/n8n-engine';
+import { asSent, CREDENTIALS, CREDIT, idempotencyOf, KEY, OK_ANSWER, PURCHASE, SHOP, signedQuery } from './harness';
 
 const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
 const NODE_NAME = 'Verotel FlexPay Trigger';
 const logs: Array<{ level: string; message: string }> = [];
 
 beforeAll(() => {
+	// Quiet DI singletons (no ~/.n8n, no background timers) for the engine; then a logger we can read.
+	setUpN8nContainer();
 	const logger = {
 		error: (message: string) => logs.push({ level: 'error', message }),
 		warn: (message: string) => logs.push({ level: 'warn', message }),
@@ -42,15 +61,15 @@ beforeAll(() => {
 		scoped: () => logger,
 	};
 	Container.set(Logger, logger as unknown as Logger);
-	// Keeps n8n-core from creating ~/.n8n; contexts only hold a reference to it.
-	Container.set(InstanceSettings, {} as InstanceSettings);
 	nock.disableNetConnect();
+});
+beforeEach(() => {
+	forgetCachedCredentials();
+	forgetDeliveriesInFlight();
 });
 afterEach(() => {
 	logs.length = 0;
 	nock.cleanAll();
-	forgetRecentKeys();
-	forgetCachedCredentials();
 });
 afterAll(() => nock.enableNetConnect());
 
@@ -78,7 +97,7 @@ function setup(parameters: INodeParameters, staticData: IDataObject = {}, creden
 		parameters,
 		credentials: { verotelFlexPayApi: { id: 'cred-1', name: 'FlexPay shop' } },
 	};
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData });
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData, settings: { executionOrder: 'v1' } });
 	const credentialType = new VerotelFlexPayApi();
 	const additionalData = {
 		webhookBaseUrl: 'https://n8n.example.com/webhook',
@@ -99,17 +118,34 @@ function setup(parameters: INodeParameters, staticData: IDataObject = {}, creden
 	return { node: workflow.getNode(NODE_NAME)!, workflow, additionalData };
 }
 
-async function deliver(
-	env: ReturnType<typeof setup>,
-	query: string,
-	mode: 'webhook' | 'manual' = 'webhook',
-): Promise<{ result: IWebhookResponseData; sent: Sent; order: string[] }> {
+type Env = ReturnType<typeof setup>;
+
+interface Delivery {
+	result: IWebhookResponseData;
+	sent: Sent;
+	order: string[];
+	/** n8n answering the request (its OK once the execution is stored) and closing it. */
+	finish(status?: number): void;
+}
+
+async function deliver(env: Env, query: string, mode: 'webhook' | 'manual' = 'webhook', order: string[] = []): Promise<Delivery> {
 	const sent: Sent = {};
-	const order: string[] = [];
 	let headersSent = false;
+	let writableFinished = false;
+	const closing = new EventEmitter();
 	const res = {
 		get headersSent() {
 			return headersSent;
+		},
+		get statusCode() {
+			return sent.status ?? 200;
+		},
+		get writableFinished() {
+			return writableFinished;
+		},
+		once(event: string, listener: () => void) {
+			closing.once(event, listener);
+			return res;
 		},
 		status(code: number) {
 			sent.status = code;
@@ -122,6 +158,7 @@ async function deliver(
 		send(body: string) {
 			sent.body = body;
 			headersSent = true;
+			writableFinished = true;
 			order.push('sent');
 			return res;
 		},
@@ -140,38 +177,118 @@ async function deliver(
 	};
 	const context = new WebhookContext(env.workflow, env.node, env.additionalData, mode, webhookData, [], null);
 	const result = await trigger.webhook.call(context);
-	order.push('resolved');
-	return { result, sent, order };
+	order.push('webhook resolved');
+	return {
+		result,
+		sent,
+		order,
+		finish(status = 200) {
+			sent.status = status;
+			sent.body = 'OK';
+			headersSent = true;
+			writableFinished = true;
+			closing.emit('close');
+		},
+	};
 }
 
-describe('inside n8n-core contexts', () => {
-	it('default options: verifies, answers OK first, emits one item and records the key in saveable static data', async () => {
-		const env = setup({});
-		const { result, sent, order } = await deliver(env, signedQuery(PURCHASE));
-		expect(sent).toEqual({ status: 200, type: 'text/plain', body: 'OK' });
-		expect(order).toEqual(['sent', 'resolved']);
-		expect(result.noWebhookResponse).toBe(true);
-		expect(result.workflowData?.[0][0].json).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99, httpMethod: 'GET' });
-		expect(result.workflowData?.[0][0].json).not.toHaveProperty('sale');
+interface Execution {
+	run: IRun;
+	/** What the trigger node passed on, as the engine recorded it. */
+	output: INodeExecutionData[] | undefined;
+	responses: IExecuteResponsePromiseData[];
+}
 
-		// What n8n's WorkflowStaticDataService.saveStaticData looks at after the webhook returns.
+/** What n8n does with webhook()'s workflowData: the trigger node on the execution stack, run by the engine. */
+async function execute(env: Env, webhookResult: IWebhookResponseData, order: string[] = [], mode: WorkflowExecuteMode = 'webhook'): Promise<Execution> {
+	const responses: IExecuteResponsePromiseData[] = [];
+	const workflowData = { id: 'wf-1', name: 'FlexPay', nodes: [env.node], connections: {}, active: true, settings: {} } as unknown as IWorkflowBase;
+	const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', workflowData);
+	hooks.addHandler('sendResponse', (response) => {
+		order.push('sendResponse');
+		responses.push(asSent(response));
+	});
+	const additionalData = { ...env.additionalData, hooks, executionId: 'exec-1', currentNodeExecutionIndex: 0 } as IWorkflowExecuteAdditionalData;
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: env.node, data: { main: webhookResult.workflowData! }, source: null }] },
+	});
+	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(env.workflow);
+	order.push('execution finished');
+	const error = run.data.resultData.error;
+	if (error) throw new Error(`execution failed: ${error.message}`);
+	return { run, output: run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? undefined, responses };
+}
+
+describe('inside n8n-core contexts and engine', () => {
+	it('n8n resolves responseMode from "Answer OK" (onReceived by default, responseNode for whenRunStarts) and responseData to OK', () => {
+		const resolve = (parameters: INodeParameters) => {
+			const env = setup(parameters);
+			return trigger.description.webhooks!.map((webhook) => [
+				env.workflow.expression.getSimpleParameterValue(env.node, webhook.responseMode as string, 'webhook', {}, undefined, 'onReceived'),
+				env.workflow.expression.getComplexParameterValue(env.node, webhook.responseData as string, 'webhook', {}, undefined, 'firstEntryJson'),
+			]);
+		};
+		expect(resolve({})).toEqual([
+			['onReceived', 'OK'],
+			['onReceived', 'OK'],
+		]);
+		expect(resolve({ options: { answerOk: 'whenStored' } })).toEqual([
+			['onReceived', 'OK'],
+			['onReceived', 'OK'],
+		]);
+		expect(resolve({ options: { answerOk: 'whenRunStarts', fetchSaleDetails: true } })).toEqual([
+			['responseNode', 'OK'],
+			['responseNode', 'OK'],
+		]);
+	});
+
+	it('default options: webhook() hands the item to n8n unanswered, records the key in saveable static data; the engine runs execute() on it', async () => {
+		const env = setup({});
+		const order: string[] = [];
+		const delivery = await deliver(env, signedQuery(PURCHASE), 'webhook', order);
+		// n8n answers (responseData "OK") once it has stored the execution; the node only set the type.
+		expect(delivery.sent).toEqual({ type: 'text/plain' });
+		expect(Object.keys(delivery.result)).toEqual(['workflowData']);
+		const item = delivery.result.workflowData![0][0].json;
+		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99, httpMethod: 'GET', idempotencyKey: `${SHOP}:700001:purchase` });
+		expect(item).not.toHaveProperty('sale');
+
+		// What n8n's WorkflowStaticDataService.saveStaticData looks at when it answers.
 		const staticData = env.workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		expect(staticData.__dataChanged).toBe(true);
 		const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		expect(saved).toEqual({ [`node:${NODE_NAME}`]: { [REMEMBERED_KEYS_FIELD]: [`${SHOP}:700001:purchase:900001`] } });
+		const purchase = idempotencyOf(PURCHASE);
+		expect(saved).toEqual({ [`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } });
+
+		const execution = await execute(env, delivery.result, order);
+		expect(execution.output).toEqual([{ json: item, pairedItem: { item: 0 } }]);
+		expect(execution.responses).toEqual([]);
+		expect(order).toEqual(['webhook resolved', 'execution finished']);
+		delivery.finish(200);
 
 		// Next request: n8n loads the workflow (and the saved static data) again.
 		const next = setup({}, saved);
 		const again = await deliver(next, signedQuery(PURCHASE));
-		expect(again.sent.body).toBe('OK');
+		expect(again.sent).toEqual({ status: 200, type: 'text/plain', body: 'OK' });
 		expect(again.result).toEqual({ noWebhookResponse: true });
 		expect((next.workflow.staticData as { __dataChanged?: boolean }).__dataChanged).toBe(false);
+	});
+
+	it('"Answer OK" = when the workflow starts: execute() in the engine answers OK through the sendResponse hook', async () => {
+		const env = setup({ options: { answerOk: 'whenRunStarts' } });
+		const order: string[] = [];
+		const delivery = await deliver(env, signedQuery(PURCHASE), 'webhook', order);
+		expect(delivery.sent).toEqual({ type: 'text/plain' });
+		const execution = await execute(env, delivery.result, order);
+		expect(execution.responses).toEqual([OK_ANSWER]);
+		expect(order).toEqual(['webhook resolved', 'sendResponse', 'execution finished']);
+		expect(execution.output?.[0].json).toMatchObject({ event: 'purchase', saleID: '700001' });
 	});
 
 	it('the Options collection as n8n resolves it (events filter)', async () => {
 		const env = setup({ options: { events: ['purchase'] } });
 		const credit = await deliver(env, signedQuery(CREDIT));
-		expect(credit.sent.body).toBe('OK');
+		expect(credit.sent).toEqual({ status: 200, type: 'text/plain', body: 'OK' });
 		expect(credit.result).toEqual({ noWebhookResponse: true });
 		const purchase = await deliver(env, signedQuery(PURCHASE));
 		expect(purchase.result.workflowData?.[0][0].json.event).toBe('purchase');
@@ -185,54 +302,78 @@ describe('inside n8n-core contexts', () => {
 		expect(logs).toEqual([expect.objectContaining({ level: 'warn' })]);
 	});
 
-	it('Fetch Sale Details through the real this.helpers.httpRequestWithAuthentication', async () => {
+	it('Fetch Sale Details: no request from webhook(), then through the ExecuteContext’s real this.helpers.httpRequestWithAuthentication', async () => {
+		const requests: string[] = [];
 		const scope = nock('https://secure.verotel.com')
 			.get('/salestatus')
 			.query((q) => q.saleID === '700001' && q.shopID === SHOP && q.version === '4' && /^[0-9a-f]{64}$/.test(String(q.signature)))
-			.reply(200, 'response: FOUND\nsaleID: 700001\nsaleResult: APPROVED\nemail: buyer@example.com\n');
+			.reply(() => {
+				requests.push('salestatus');
+				return [200, 'response: FOUND\nsaleID: 700001\nsaleResult: APPROVED\nemail: buyer@example.com\n'];
+			});
 		const env = setup({ options: { fetchSaleDetails: true } });
-		const { result, sent } = await deliver(env, signedQuery(PURCHASE));
+		const delivery = await deliver(env, signedQuery(PURCHASE));
+		expect(requests).toEqual([]);
+		expect(delivery.result.workflowData?.[0][0].json).not.toHaveProperty('sale');
+
+		const execution = await execute(env, delivery.result);
 		expect(scope.isDone()).toBe(true);
-		expect(sent.body).toBe('OK');
-		expect(result.workflowData?.[0][0].json).toMatchObject({
+		expect(execution.responses).toEqual([]);
+		expect(execution.output?.[0].json).toMatchObject({
+			event: 'purchase',
 			sale: { saleResult: 'APPROVED', email: 'buyer@example.com' },
 			saleLookup: { ok: true, response: 'FOUND', httpStatus: 200 },
 		});
-		expect(JSON.stringify({ result, logs })).not.toContain(KEY);
+		expect(JSON.stringify({ delivery, output: execution.output, logs })).not.toContain(KEY);
 	});
 
-	it('a repeat that arrives before n8n saved the first one’s static data is still suppressed', async () => {
-		// n8n loads the workflow (static data included) per request and saves it only after
-		// webhook() returned; with a slow status lookup both requests see empty static data.
-		let release!: () => void;
-		const gate = new Promise<void>((resolve) => (release = resolve));
-		let requestSeen!: () => void;
-		const seen = new Promise<void>((resolve) => (requestSeen = resolve));
+	it('"Answer OK" = when the workflow starts with Fetch Sale Details: the OK leaves before the status request', async () => {
+		const order: string[] = [];
 		nock('https://secure.verotel.com')
 			.get('/salestatus')
 			.query(true)
-			.once()
-			.reply((_uri, _body, callback) => {
-				requestSeen();
-				void gate.then(() => callback(null, [200, 'response: FOUND\nsaleID: 700001\n']));
+			.reply(() => {
+				order.push('status request');
+				return [200, 'response: NOTFOUND\n'];
 			});
-		const first = deliver(setup({ options: { fetchSaleDetails: true } }), signedQuery(PURCHASE));
-		await seen;
-		const second = await deliver(setup({ options: { fetchSaleDetails: true } }), signedQuery(PURCHASE, 'sha1'));
-		expect(second.sent.body).toBe('OK');
-		expect(second.result).toEqual({ noWebhookResponse: true });
-		release();
-		expect((await first).result.workflowData?.[0][0].json).toMatchObject({ saleLookup: { ok: true } });
+		const env = setup({ options: { answerOk: 'whenRunStarts', fetchSaleDetails: true } });
+		const delivery = await deliver(env, signedQuery(PURCHASE), 'webhook', order);
+		const execution = await execute(env, delivery.result, order);
+		expect(order).toEqual(['webhook resolved', 'sendResponse', 'status request', 'execution finished']);
+		expect(execution.responses).toEqual([OK_ANSWER]);
+		expect(execution.output?.[0].json).toMatchObject({ saleLookup: { ok: false, response: 'NOTFOUND' } });
+	});
+
+	it('a repeat that arrives before n8n answered the first delivery waits for that answer, then gets OK without a run', async () => {
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+		try {
+			// n8n loads the workflow (static data included) per request and saves it when it answers,
+			// so the repeat sees empty static data while the first delivery is still open.
+			const first = await deliver(setup({}), signedQuery(PURCHASE));
+			expect(first.result.workflowData).toBeDefined();
+			let settled = false;
+			const second = deliver(setup({}), signedQuery(PURCHASE, 'sha1')).finally(() => (settled = true));
+			await jest.advanceTimersByTimeAsync(IN_FLIGHT_WAIT_MS / 2);
+			expect(settled).toBe(false);
+			first.finish(200);
+			const repeat = await second;
+			expect(repeat.sent).toEqual({ status: 200, type: 'text/plain', body: 'OK' });
+			expect(repeat.result).toEqual({ noWebhookResponse: true });
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 
 	it('test mode (manual): every call runs, nothing is remembered', async () => {
-		const saved = { [`node:${NODE_NAME}`]: { [REMEMBERED_KEYS_FIELD]: [`${SHOP}:700001:purchase:900001`] } };
+		const purchase = idempotencyOf(PURCHASE);
+		const saved = { [`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } };
 		for (let i = 0; i < 2; i++) {
 			const env = setup({}, JSON.parse(JSON.stringify(saved)));
-			const { result, sent } = await deliver(env, signedQuery(PURCHASE), 'manual');
-			expect(sent.body).toBe('OK');
-			expect(result.workflowData?.[0][0].json.event).toBe('purchase');
+			const delivery = await deliver(env, signedQuery(PURCHASE), 'manual');
+			expect(delivery.sent).toEqual({ type: 'text/plain' });
 			expect((env.workflow.staticData as { __dataChanged?: boolean }).__dataChanged).toBe(false);
+			const execution = await execute(env, delivery.result, [], 'manual');
+			expect(execution.output?.[0].json.event).toBe('purchase');
 		}
 	});
 

@@ -6,36 +6,77 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryString, type FlexPayParams } from '../../lib';
-import { CHARGEBACK, CREDENTIALS, CREDIT, harness, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery, visibleText, type CallOptions } from './harness';
+import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { forgetDeliveriesInFlight, IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { MAX_BODY_BYTES } from '../../nodes/VerotelFlexPayTrigger/request';
+import {
+	CANCEL,
+	CHARGEBACK,
+	CREDENTIALS,
+	CREDIT,
+	deliverAndExecute,
+	harness,
+	idempotencyOf,
+	KEY,
+	PURCHASE,
+	REBILL,
+	SHOP,
+	sign,
+	signedQuery,
+	visibleText,
+	type CallOptions,
+	type Delivery,
+	type Harness,
+} from './harness';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** `:name=` inside a value: the canonical string could not tell it from two parameters (refused, 400). */
+const BOUNDARY = /:[A-Za-z0-9_.-]+=/;
 
-const paramName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,20}$/).filter((k) => k !== 'signature' && k !== 'shopID');
+beforeEach(() => {
+	forgetCachedCredentials();
+	forgetDeliveriesInFlight();
+});
+
+/** Exactly one answer: the node's own (no run), or none by the node and n8n's OK after storing the run. */
+function expectAnsweredOnce(h: Harness, result: { workflowData?: unknown }): void {
+	if (result.workflowData === undefined) expect(h.res.sendCount).toBe(1);
+	else expect([h.res.sendCount, h.res.statusCode, h.res.contentType]).toEqual([0, undefined, 'text/plain']);
+}
+
+function paramNameArbitrary() {
+	return fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,20}$/);
+}
+const paramName = paramNameArbitrary().filter((k) => k !== 'signature' && k !== 'shopID');
 const paramValue = fc.oneof(
 	fc.fullUnicodeString({ maxLength: 40 }),
 	fc.stringOf(fc.constantFrom('a', '7', ' ', '+', '&', '=', '%', ':', 'é', 'ř', '€', '😀', '\n', '\t', '\u0085', '\u007f'), { maxLength: 12 }),
+	// Values that look like more parameters to the canonical string: `a:event=credit`.
+	fc.tuple(fc.string({ maxLength: 4 }), paramNameArbitrary(), fc.string({ maxLength: 4 })).map(([before, name, after]) => `${before}:${name}=${after}`),
 );
 const paramMap = fc.dictionary(paramName, paramValue, { maxKeys: 8 });
 
 describe('property: a correctly signed postback is accepted exactly as sent', () => {
-	it('any parameter names and Unicode values round-trip into item.params (or 400 for control characters)', async () => {
-		const seen = { accepted: 0, refused: 0, nonAscii: 0 };
+	it('any parameter names and Unicode values round-trip into item.params (or 400 for control characters and `:name=` in a value)', async () => {
+		const seen = { accepted: 0, refused: 0, boundary: 0, nonAscii: 0 };
 		await fc.assert(
 			fc.asyncProperty(paramMap, fc.constantFrom<'sha256' | 'sha1'>('sha256', 'sha1'), fc.constantFrom<'GET' | 'POST'>('GET', 'POST'), async (extra, algorithm, method) => {
 				const params: FlexPayParams = { ...extra, shopID: SHOP };
 				const query = signedQuery(params, algorithm);
 				const h = harness(method === 'GET' ? { query } : { method, body: query, contentType: 'application/x-www-form-urlencoded' });
 				const result = await h.run();
-				expect(h.res.sendCount).toBe(1);
+				expectAnsweredOnce(h, result);
 				if (Object.values(params).some((v) => /[^\x00-\x7f]/.test(v))) seen.nonAscii++;
-				if (Object.values(params).some((v) => CONTROL.test(v))) {
+				const control = Object.values(params).some((v) => CONTROL.test(v));
+				const boundary = Object.values(params).some((v) => BOUNDARY.test(v));
+				if (control || boundary) {
 					seen.refused++;
+					if (boundary && !control) seen.boundary++;
 					expect(h.res.statusCode).toBe(400);
 					expect(result).toEqual({ noWebhookResponse: true });
 				} else {
 					seen.accepted++;
-					expect(h.res.statusCode).toBe(200);
-					expect(h.res.body).toBe('OK');
+					expect(Object.keys(result)).toEqual(['workflowData']);
 					const item = result.workflowData?.[0][0].json as IDataObject;
 					expect(item.params).toEqual(params);
 					expect(item.signatureAlgorithm).toBe(algorithm);
@@ -43,9 +84,10 @@ describe('property: a correctly signed postback is accepted exactly as sent', ()
 			}),
 			{ seed: 20240917, numRuns: 250 },
 		);
-		// Both branches were exercised, with non-ASCII data.
+		// Every branch was exercised, with non-ASCII data.
 		expect(seen.accepted).toBeGreaterThan(50);
 		expect(seen.refused).toBeGreaterThan(5);
+		expect(seen.boundary).toBeGreaterThan(0);
 		expect(seen.nonAscii).toBeGreaterThan(50);
 	});
 
@@ -100,25 +142,34 @@ describe('property: arbitrary input never throws, never 500, answers exactly onc
 	});
 });
 
-describe('the signature key never appears in items, logs, bodies or static data', () => {
+describe('the signature key never appears in items, logs, bodies, responses or static data (webhook() and execute())', () => {
 	const full = sign(PURCHASE).signature;
+	const purchase = idempotencyOf(PURCHASE);
 	const scenarios: Array<[string, CallOptions]> = [
 		['valid purchase', { query: signedQuery(PURCHASE) }],
+		['valid purchase answered by execute() (whenRunStarts)', { query: signedQuery(PURCHASE), options: { answerOk: 'whenRunStarts' } }],
 		['valid SHA-1 rebill', { query: signedQuery(REBILL, 'sha1') }],
 		['valid POST credit', { method: 'POST', body: signedQuery(CREDIT), contentType: 'application/x-www-form-urlencoded' }],
+		['valid cancel (fingerprinted key)', { query: signedQuery(CANCEL) }],
+		['test mode (manual)', { query: signedQuery(PURCHASE), mode: 'manual' }],
 		['tampered', { query: signedQuery(PURCHASE).replace('19.99', '9.99') }],
 		['missing signature', { query: buildQueryString(Object.entries(PURCHASE)) }],
 		['wrong shop', { query: signedQuery({ ...PURCHASE, shopID: '1' }) }],
 		['key used as a parameter name', { query: `${signedQuery(PURCHASE)}&${KEY}=1&${KEY}=2` }],
 		['key echoed in a malformed value', { query: `${signedQuery(PURCHASE)}&custom3=${KEY}%ZZ` }],
+		['key inside a `:name=` value', { query: signedQuery({ ...PURCHASE, custom3: `x:${KEY}=1` }) }],
+		['oversized POST body carrying the key', { method: 'POST', body: `${KEY}=`.repeat(Math.ceil(MAX_BODY_BYTES / KEY.length)), contentType: 'application/x-www-form-urlencoded' }],
+		['JSON POST body carrying the key', { method: 'POST', body: JSON.stringify({ key: KEY }), contentType: 'application/json' }],
 		['misconfigured shop ID', { query: signedQuery(PURCHASE), credentials: { ...CREDENTIALS, shopId: `shop ${KEY}` } }],
-		['repeat', { query: signedQuery(PURCHASE), staticData: { processedPostbackKeys: [`${SHOP}:700001:purchase:900001`] } }],
+		['credential that cannot be loaded', { query: signedQuery(PURCHASE), credentials: new Error('Node does not have any credentials set for "verotelFlexPayApi"') }],
+		['repeat (static data)', { query: signedQuery(PURCHASE), staticData: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } }],
+		['0.1 static data', { query: signedQuery(PURCHASE), staticData: { processedPostbackKeys: [`${SHOP}:700001:purchase:900001`] } }],
 		['deselected event', { query: signedQuery(CREDIT), options: { events: ['purchase'] } }],
 		[
 			'status lookup that throws with the key in its message',
 			{
 				query: signedQuery(PURCHASE),
-				options: { fetchSaleDetails: true },
+				options: { fetchSaleDetails: true, answerOk: 'whenRunStarts' },
 				httpRequestWithAuthentication: async () => {
 					throw new Error(`GET https://secure.verotel.com/salestatus?saleID=1&signature=${full} failed for ${KEY}`);
 				},
@@ -132,16 +183,58 @@ describe('the signature key never appears in items, logs, bodies or static data'
 				httpRequestWithAuthentication: async () => ({ statusCode: 200, body: `response: ERROR\nerror: ${KEY} ${full}\n` }),
 			},
 		],
+		[
+			'status service answering HTTP 500 with the key in its page',
+			{
+				query: signedQuery(PURCHASE),
+				options: { fetchSaleDetails: true },
+				httpRequestWithAuthentication: async () => ({ statusCode: 500, body: `<html>${KEY}</html>` }),
+			},
+		],
 	];
 
-	it.each(scenarios)('%s', async (_name, call) => {
-		const h = harness(call);
-		const result = await h.run();
-		const text = visibleText(h, result);
+	function expectNoLeak(delivery: Delivery): void {
+		const text = visibleText(delivery.h, delivery.result, delivery);
 		expect(text).not.toContain(KEY);
 		expect(text).not.toContain(KEY.toLowerCase());
 		// Logs never carry a whole signature either.
-		expect(JSON.stringify(h.logs)).not.toMatch(/[0-9a-fA-F]{40}/);
-		expect(h.res.sendCount).toBe(1);
+		expect(JSON.stringify([delivery.h.logs, delivery.e?.logs ?? []])).not.toMatch(/[0-9a-fA-F]{40}/);
+	}
+
+	it.each(scenarios)('%s', async (_name, call) => {
+		const delivery = await deliverAndExecute(call);
+		expectNoLeak(delivery);
+		expectAnsweredOnce(delivery.h, delivery.result);
+		// Whenever webhook() started a run, execute() ran on its item.
+		expect(delivery.output === undefined).toBe(delivery.result.workflowData === undefined);
+	});
+
+	it('cached credential: a forged postback after a valid one, and a re-read', async () => {
+		const workflowId = 'wf-leak-cache';
+		const deliveries = [
+			await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId }),
+			await deliverAndExecute({ query: signedQuery(CREDIT, 'sha256', 'someOtherKey123'), workflowId }),
+			await deliverAndExecute({ query: `${buildQueryString(Object.entries(CREDIT))}&signature=${KEY}`, workflowId }),
+		];
+		for (const delivery of deliveries) expectNoLeak(delivery);
+		expect(deliveries.map((d) => d.h.res.statusCode)).toEqual([undefined, 401, 401]);
+	});
+
+	it('a repeat answered after waiting for a delivery in flight', async () => {
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+		try {
+			const workflowId = 'wf-leak-in-flight';
+			const first = await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId });
+			const repeat = harness({ query: signedQuery(PURCHASE), workflowId });
+			const running = repeat.run();
+			await jest.advanceTimersByTimeAsync(IN_FLIGHT_WAIT_MS / 2);
+			first.h.finish(200);
+			const result = await running;
+			expect(result).toEqual({ noWebhookResponse: true });
+			expectNoLeak(first);
+			expectNoLeak({ h: repeat, result });
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 });

@@ -1,20 +1,39 @@
-import { ObservableObject, type IDataObject, type IObservableObject } from 'n8n-workflow';
-
+/**
+ * webhook(): what the trigger answers itself (rejections, deselected events)
+ * and what it hands to n8n (a valid postback: n8n sends the description's
+ * responseData "OK" once it has stored the execution).
+ */
 import { buildQueryString, computeSignature } from '../../lib';
-import { MAX_REMEMBERED_KEYS, REMEMBERED_KEYS_FIELD } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
-import { CHARGEBACK, CREDIT, harness, itemOf, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery } from './harness';
+import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { forgetDeliveriesInFlight, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { MAX_BODY_BYTES, readSignedPayload } from '../../nodes/VerotelFlexPayTrigger/request';
+import { CHARGEBACK, CREDIT, harness, idempotencyOf, itemOf, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery, type Harness } from './harness';
 
-function expectOkFirst(h: ReturnType<typeof harness>): void {
-	expect(h.res.statusCode).toBe(200);
+beforeEach(() => {
+	forgetCachedCredentials();
+	forgetDeliveriesInFlight();
+});
+
+/** A run: the node wrote no status and no body, only the content type n8n's OK goes out with. */
+function expectHandedToN8n(h: Harness): void {
+	expect(h.res.sendCount).toBe(0);
+	expect(h.res.headersSent).toBe(false);
+	expect(h.res.statusCode).toBeUndefined();
+	expect(h.res.body).toBeUndefined();
 	expect(h.res.contentType).toBe('text/plain');
-	expect(h.res.body).toBe('OK');
-	expect(h.res.sendCount).toBe(1);
-	// Written while webhook() was still running, i.e. before n8n could answer anything itself.
-	expect(h.events.indexOf('send:OK')).toBeLessThan(h.events.indexOf('resolved'));
-	expect(h.events.slice(0, 3)).toEqual(['status:200', 'type:text/plain', 'send:OK']);
+	expect(h.events.filter((e) => /^(status|send):/.test(e))).toEqual([]);
+	expect(h.events.indexOf('type:text/plain')).toBeLessThan(h.events.indexOf('resolved'));
 }
 
-function expectRejected(h: ReturnType<typeof harness>, result: { noWebhookResponse?: boolean; workflowData?: unknown; webhookResponse?: unknown }, status: number, body: string | RegExp): void {
+/** No run: the node itself answered OK, before webhook() resolved. */
+function expectOkWrittenByNode(h: Harness, result: object): void {
+	expect(result).toEqual({ noWebhookResponse: true });
+	expect(h.res).toMatchObject({ statusCode: 200, contentType: 'text/plain', body: 'OK', sendCount: 1 });
+	expect(h.events.filter((e) => /^(status|type|send):/.test(e))).toEqual(['status:200', 'type:text/plain', 'send:OK']);
+	expect(h.events.indexOf('send:OK')).toBeLessThan(h.events.indexOf('resolved'));
+}
+
+function expectRejected(h: Harness, result: { noWebhookResponse?: boolean; workflowData?: unknown; webhookResponse?: unknown }, status: number, body: string | RegExp): void {
 	expect(result).toEqual({ noWebhookResponse: true });
 	expect(result.workflowData).toBeUndefined();
 	expect(result.webhookResponse).toBeUndefined();
@@ -25,11 +44,12 @@ function expectRejected(h: ReturnType<typeof harness>, result: { noWebhookRespon
 	expect(h.res.sendCount).toBe(1);
 }
 
-describe('valid postbacks', () => {
-	it('purchase (SHA-256): answers OK before resolving and emits the normalised sale', async () => {
+describe('valid postbacks: handed to n8n, which answers OK once it has stored the execution', () => {
+	it('purchase (SHA-256): no status or body written, text/plain set, the normalised sale as workflowData without noWebhookResponse', async () => {
 		const h = harness({ query: signedQuery(PURCHASE) });
 		const result = await h.run();
-		expectOkFirst(h);
+		expectHandedToN8n(h);
+		expect(result.noWebhookResponse).toBeUndefined();
 		expect(result.webhookResponse).toBeUndefined();
 		const item = itemOf(result);
 		expect(item).toEqual({
@@ -47,7 +67,8 @@ describe('valid postbacks', () => {
 			custom2: 'plan gold',
 			CCBrand: 'VISA',
 			truncatedPAN: 'XXXXXXXXXXXX4242',
-			idempotencyKey: `${SHOP}:700001:purchase:900001`,
+			// A sale opens once: the key names the sale and the event, nothing else.
+			idempotencyKey: `${SHOP}:700001:purchase`,
 			receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
 			signatureAlgorithm: 'sha256',
 			httpMethod: 'GET',
@@ -63,24 +84,36 @@ describe('valid postbacks', () => {
 		expect(h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
-	it('credit (refund): event credit with parentID', async () => {
+	it('a response something else already answered is left alone', async () => {
+		const h = harness({ query: signedQuery(PURCHASE) });
+		h.res.headersSent = true;
+		itemOf(await h.run());
+		expect(h.events.filter((e) => /^(status|type|send):/.test(e))).toEqual([]);
+	});
+
+	it('credit (refund): event credit with parentID, keyed by sale, event and a fingerprint of the data', async () => {
 		const h = harness({ query: signedQuery(CREDIT) });
 		const item = itemOf(await h.run());
-		expectOkFirst(h);
-		expect(item).toMatchObject({ event: 'credit', parentID: '900001', transactionID: '900002', amount: 19.99, idempotencyKey: `${SHOP}:700001:credit:900002` });
+		expectHandedToN8n(h);
+		expect(item).toMatchObject({ event: 'credit', parentID: '900001', transactionID: '900002', amount: 19.99 });
+		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:credit:[0-9a-f]{20}$`));
+		expect(item.idempotencyKey).toBe(idempotencyOf(CREDIT).key);
 	});
 
 	it('chargeback: event chargeback, distinct idempotency key from the credit of the same sale', async () => {
 		const h = harness({ query: signedQuery(CHARGEBACK) });
 		const item = itemOf(await h.run());
-		expectOkFirst(h);
-		expect(item).toMatchObject({ event: 'chargeback', parentID: '900001', idempotencyKey: `${SHOP}:700001:chargeback:900003` });
+		expectHandedToN8n(h);
+		expect(item).toMatchObject({ event: 'chargeback', parentID: '900001' });
+		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:chargeback:[0-9a-f]{20}$`));
+		expect(item.idempotencyKey).toBe(idempotencyOf(CHARGEBACK).key);
+		expect(item.idempotencyKey).not.toBe(idempotencyOf(CREDIT).key);
 	});
 
 	it('subscription rebill: amount/currency fields and subscription fields', async () => {
 		const h = harness({ query: signedQuery(REBILL) });
 		const item = itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 		expect(item).toMatchObject({
 			event: 'rebill',
 			type: 'subscription',
@@ -96,7 +129,7 @@ describe('valid postbacks', () => {
 	it('legacy SHA-1 signature is accepted by default and reported', async () => {
 		const h = harness({ query: signedQuery(PURCHASE, 'sha1') });
 		const item = itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 		expect(item.signatureAlgorithm).toBe('sha1');
 	});
 
@@ -110,14 +143,14 @@ describe('valid postbacks', () => {
 		const query = buildQueryString(Object.entries({ ...signed, signature: signed.signature.toUpperCase() }));
 		const h = harness({ query });
 		itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 	});
 
 	it('verifies the raw bytes: non-ASCII values, + as space, and a static parameter of the configured URL', async () => {
 		const params = { ...PURCHASE, custom3: 'Dščř & co = 100%', source: 'verotel' };
 		const h = harness({ query: signedQuery(params) });
 		const item = itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 		expect(item.custom3).toBe('Dščř & co = 100%');
 		expect(item.params).toMatchObject({ source: 'verotel', custom2: 'plan gold' });
 	});
@@ -127,7 +160,7 @@ describe('valid postbacks', () => {
 		const reversed = buildQueryString(Object.entries(signed).reverse());
 		const h = harness({ query: reversed });
 		itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 	});
 
 	it('an unreadable amount keeps amountString and leaves amount out', async () => {
@@ -136,9 +169,24 @@ describe('valid postbacks', () => {
 		expect(item.amountString).toBe('19,99');
 		expect(item).not.toHaveProperty('amount');
 	});
+
+	it('with "Fetch Sale Details" on, webhook() makes no request and the item has no sale yet (execute() looks it up)', async () => {
+		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true } });
+		const item = itemOf(await h.run());
+		expectHandedToN8n(h);
+		expect(h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+		expect(item).not.toHaveProperty('sale');
+		expect(item).not.toHaveProperty('saleLookup');
+	});
+
+	it('with "Answer OK" = when the workflow starts, webhook() hands over the same way (execute() answers)', async () => {
+		const h = harness({ query: signedQuery(PURCHASE), options: { answerOk: 'whenRunStarts' } });
+		expect(itemOf(await h.run()).event).toBe('purchase');
+		expectHandedToN8n(h);
+	});
 });
 
-describe('rejected postbacks (no run, no OK)', () => {
+describe('rejected postbacks (no run, no OK): answered by the node itself', () => {
 	it('tampered amount -> 401 Unauthorized and a warning', async () => {
 		const signed = sign(PURCHASE);
 		const query = buildQueryString(Object.entries({ ...signed, priceAmount: '0.01' }));
@@ -230,6 +278,12 @@ describe('rejected postbacks (no run, no OK)', () => {
 		expect(h.res.body!.length).toBeLessThanOrEqual(220);
 		expect(h.res.body).not.toMatch(/[\x00-\x1f\x7f]/);
 	});
+
+	it('rejections are never tracked as deliveries in flight (no close listener)', async () => {
+		const h = harness({ query: buildQueryString(Object.entries(PURCHASE)) });
+		await h.run();
+		expect(h.events).not.toContain('listen:close');
+	});
 });
 
 describe('misconfigured credential -> 503, never 500', () => {
@@ -254,29 +308,84 @@ describe('misconfigured credential -> 503, never 500', () => {
 	it('a key with surrounding whitespace (pasted from Control Center) still verifies', async () => {
 		const h = harness({ query: signedQuery(PURCHASE), credentials: { shopId: ` ${SHOP} `, signatureKey: `${KEY}\n` } });
 		itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 	});
 });
 
 describe('POST form bodies', () => {
+	const FORM = 'application/x-www-form-urlencoded';
+
 	it('verifies the raw form body n8n already read', async () => {
-		const h = harness({ method: 'POST', body: signedQuery(CREDIT), contentType: 'application/x-www-form-urlencoded' });
+		const h = harness({ method: 'POST', body: signedQuery(CREDIT), contentType: FORM });
 		const item = itemOf(await h.run());
-		expectOkFirst(h);
+		expectHandedToN8n(h);
 		expect(item).toMatchObject({ event: 'credit', httpMethod: 'POST' });
 		expect(h.req.readRawBody).not.toHaveBeenCalled();
 	});
 
 	it('reads the body itself when n8n did not (readRawBody)', async () => {
-		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: 'application/x-www-form-urlencoded; charset=utf-8', lazyBody: true });
+		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: `${FORM}; charset=utf-8`, lazyBody: true });
 		itemOf(await h.run());
 		expect(h.req.readRawBody).toHaveBeenCalledTimes(1);
-		expect(h.events.indexOf('readRawBody')).toBeLessThan(h.events.indexOf('send:OK'));
+		expect(h.events.indexOf('readRawBody')).toBeLessThan(h.events.indexOf('type:text/plain'));
+	});
+
+	it('accepts text/plain and no content type, and content types in any letter case', async () => {
+		for (const contentType of ['text/plain', undefined, 'Application/X-WWW-Form-Urlencoded; Charset=UTF-8']) {
+			const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType });
+			expect(itemOf(await h.run()).httpMethod).toBe('POST');
+		}
 	});
 
 	it('accepts a trailing newline after the form body', async () => {
-		const h = harness({ method: 'POST', body: `${signedQuery(PURCHASE)}\r\n`, contentType: 'application/x-www-form-urlencoded' });
+		const h = harness({ method: 'POST', body: `${signedQuery(PURCHASE)}\r\n`, contentType: FORM });
 		itemOf(await h.run());
+	});
+
+	it('a valid form body followed by 5,000 CR/LF pairs (within the limit) still verifies', async () => {
+		const body = `${signedQuery(PURCHASE)}${'\r\n'.repeat(5000)}`;
+		expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+		const h = harness({ method: 'POST', body, contentType: FORM });
+		const item = itemOf(await h.run());
+		expect(item.params).toEqual(PURCHASE);
+	});
+
+	it('a body of exactly MAX_BODY_BYTES bytes is read; one byte more is refused', async () => {
+		const form = signedQuery(PURCHASE);
+		const atLimit = `${form}${'\n'.repeat(MAX_BODY_BYTES - form.length)}`;
+		expect(Buffer.byteLength(atLimit)).toBe(MAX_BODY_BYTES);
+		itemOf(await harness({ method: 'POST', body: atLimit, contentType: FORM }).run());
+
+		const h = harness({ method: 'POST', body: `${atLimit}\n`, contentType: FORM });
+		expectRejected(h, await h.run(), 400, `Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`);
+	});
+
+	it('1,000,000 newlines -> 400 naming the limit', async () => {
+		const h = harness({ method: 'POST', body: Buffer.alloc(1_000_000, '\n'), contentType: FORM });
+		expectRejected(h, await h.run(), 400, `Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`);
+		expect(h.res.body).toContain(String(MAX_BODY_BYTES));
+	});
+
+	it('an oversized body is refused before it is decoded (its invalid UTF-8 is never reported)', async () => {
+		const body = Buffer.concat([Buffer.alloc(MAX_BODY_BYTES, '\n'), Buffer.from([0xc3, 0x28])]);
+		const h = harness({ method: 'POST', body, contentType: FORM });
+		expectRejected(h, await h.run(), 400, /larger than/);
+		// The same bytes within the limit are decoded, and refused for what they are.
+		const small = harness({ method: 'POST', body: Buffer.from([0x61, 0x3d, 0xc3, 0x28]), contentType: FORM });
+		expectRejected(small, await small.run(), 400, /not valid UTF-8/);
+	});
+
+	it('a Content-Length above MAX_BODY_BYTES -> 400 without reading the body', async () => {
+		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: FORM, contentLength: MAX_BODY_BYTES + 1, lazyBody: true });
+		expectRejected(h, await h.run(), 400, `Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`);
+		expect(h.req.readRawBody).not.toHaveBeenCalled();
+		expect(h.ctx.getCredentials).not.toHaveBeenCalled();
+	});
+
+	it('a Content-Length of exactly MAX_BODY_BYTES is read', async () => {
+		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: FORM, contentLength: MAX_BODY_BYTES, lazyBody: true });
+		itemOf(await h.run());
+		expect(h.req.readRawBody).toHaveBeenCalledTimes(1);
 	});
 
 	it('POST with an empty body falls back to the query string', async () => {
@@ -290,14 +399,30 @@ describe('POST form bodies', () => {
 		expectRejected(h, await h.run(), 400, /application\/x-www-form-urlencoded/);
 	});
 
+	it('a JSON content type is refused even with an empty body and a signed query', async () => {
+		const h = harness({ method: 'POST', query: signedQuery(PURCHASE), body: '', contentType: 'application/json' });
+		expectRejected(h, await h.run(), 400, 'Bad Request: A POST body must be application/x-www-form-urlencoded');
+	});
+
+	it('the content type is checked before the body is read', async () => {
+		const h = harness({ method: 'POST', body: JSON.stringify(sign(PURCHASE)), contentType: 'application/json', lazyBody: true });
+		expectRejected(h, await h.run(), 400, /application\/x-www-form-urlencoded/);
+		expect(h.req.readRawBody).not.toHaveBeenCalled();
+	});
+
+	it('a GET is verified from its query whatever content type it claims', async () => {
+		const h = harness({ query: signedQuery(PURCHASE), contentType: 'application/json', contentLength: MAX_BODY_BYTES * 10 });
+		expect(itemOf(await h.run()).httpMethod).toBe('GET');
+	});
+
 	it('parameters in both query and body -> 400', async () => {
-		const h = harness({ method: 'POST', query: 'extra=1', body: signedQuery(PURCHASE), contentType: 'application/x-www-form-urlencoded' });
+		const h = harness({ method: 'POST', query: 'extra=1', body: signedQuery(PURCHASE), contentType: FORM });
 		expectRejected(h, await h.run(), 400, /either in the query string or in the body/);
 	});
 
 	it('body with invalid UTF-8 bytes -> 400', async () => {
 		const body = Buffer.concat([Buffer.from(`${signedQuery(PURCHASE)}&custom3=`), Buffer.from([0xc3, 0x28])]);
-		const h = harness({ method: 'POST', body, contentType: 'application/x-www-form-urlencoded' });
+		const h = harness({ method: 'POST', body, contentType: FORM });
 		expectRejected(h, await h.run(), 400, /request body is not valid UTF-8/);
 	});
 
@@ -308,18 +433,43 @@ describe('POST form bodies', () => {
 	});
 });
 
+describe('readSignedPayload (request.ts)', () => {
+	it('returns the raw form body, or the query when the body is empty', async () => {
+		const form = signedQuery(PURCHASE);
+		await expect(readSignedPayload({ method: 'POST', url: '/w', headers: {}, rawBody: `${form}\r\n\r\n` })).resolves.toEqual({ raw: form, source: 'body' });
+		await expect(readSignedPayload({ method: 'POST', url: `/w?${form}`, headers: {}, rawBody: '\r\n' })).resolves.toEqual({ raw: form, source: 'query' });
+		await expect(readSignedPayload({ method: 'GET', originalUrl: `/w?${form}`, url: '/ignored' })).resolves.toEqual({ raw: form, source: 'query' });
+	});
+
+	it('a string body longer than MAX_BODY_BYTES is refused as well', async () => {
+		await expect(readSignedPayload({ method: 'POST', url: '/w', rawBody: '\n'.repeat(MAX_BODY_BYTES + 1) })).rejects.toThrow(`larger than ${MAX_BODY_BYTES} bytes`);
+	});
+
+	it('never reads an oversized or wrongly typed body', async () => {
+		const readRawBody = jest.fn(async () => undefined);
+		await expect(
+			readSignedPayload({ method: 'POST', url: '/w', headers: { 'content-length': String(MAX_BODY_BYTES + 1) }, readRawBody }),
+		).rejects.toThrow(/larger than/);
+		await expect(readSignedPayload({ method: 'POST', url: '/w', headers: { 'content-type': 'application/json' }, readRawBody })).rejects.toThrow(
+			/x-www-form-urlencoded/,
+		);
+		expect(readRawBody).not.toHaveBeenCalled();
+	});
+});
+
 describe('event filter', () => {
-	it('a deselected event is answered OK and starts no run', async () => {
+	it('a deselected event is answered OK by the node and starts no run, nothing is stored', async () => {
 		const h = harness({ query: signedQuery(CREDIT), options: { events: ['purchase'] } });
 		const result = await h.run();
-		expect(result).toEqual({ noWebhookResponse: true });
-		expectOkFirst(h);
-		expect(h.staticData[REMEMBERED_KEYS_FIELD]).toBeUndefined();
+		expectOkWrittenByNode(h, result);
+		expect(h.staticData[REPEAT_STORE_FIELD]).toBeUndefined();
+		expect(h.events).not.toContain('listen:close');
 	});
 
 	it('a selected event starts a run', async () => {
 		const h = harness({ query: signedQuery(PURCHASE), options: { events: ['purchase', 'chargeback'] } });
 		itemOf(await h.run());
+		expectHandedToN8n(h);
 	});
 
 	it('an event this version does not know counts as "other" (selected by default)', async () => {
@@ -328,138 +478,16 @@ describe('event filter', () => {
 		expect(itemOf(run).event).toBe('partialrefund');
 
 		const h = harness({ query: signedQuery(unknown), options: { events: ['credit', 'purchase'] } });
-		expect(await h.run()).toEqual({ noWebhookResponse: true });
-		expect(h.res.body).toBe('OK');
+		expectOkWrittenByNode(h, await h.run());
 	});
 
 	it('an empty selection answers every valid postback OK without runs', async () => {
 		const h = harness({ query: signedQuery(PURCHASE), options: { events: [] } });
-		expect(await h.run()).toEqual({ noWebhookResponse: true });
-		expect(h.res.body).toBe('OK');
-	});
-});
-
-describe('repeated postbacks', () => {
-	it('a repeat of the same idempotency key is answered OK and starts no run', async () => {
-		const staticData: IDataObject = {};
-		const first = harness({ query: signedQuery(PURCHASE), staticData });
-		itemOf(await first.run());
-		const again = harness({ query: signedQuery(PURCHASE, 'sha1'), staticData });
-		expect(await again.run()).toEqual({ noWebhookResponse: true });
-		expectOkFirst(again);
-		expect(again.logs).toEqual([expect.objectContaining({ level: 'info', message: expect.stringMatching(/already received/) })]);
-		expect(staticData[REMEMBERED_KEYS_FIELD]).toEqual([`${SHOP}:700001:purchase:900001`]);
+		expectOkWrittenByNode(h, await h.run());
 	});
 
-	it('a refund of the same sale is not a repeat', async () => {
-		const staticData: IDataObject = {};
-		itemOf(await harness({ query: signedQuery(PURCHASE), staticData }).run());
-		itemOf(await harness({ query: signedQuery(CREDIT), staticData }).run());
-		itemOf(await harness({ query: signedQuery(CHARGEBACK), staticData }).run());
-		expect(staticData[REMEMBERED_KEYS_FIELD]).toHaveLength(3);
-	});
-
-	it('with "Ignore Repeated Postbacks" off every delivery runs and nothing is stored', async () => {
-		const staticData: IDataObject = {};
-		for (let i = 0; i < 2; i++) itemOf(await harness({ query: signedQuery(PURCHASE), staticData, options: { ignoreRepeats: false } }).run());
-		expect(staticData).toEqual({});
-	});
-
-	it('the store stays bounded: newest 1,000 keys, oldest dropped first', async () => {
-		const staticData: IDataObject = {};
-		const total = MAX_REMEMBERED_KEYS + 5;
-		for (let i = 0; i < total; i++) {
-			itemOf(await harness({ query: signedQuery({ ...PURCHASE, saleID: String(800000 + i), transactionID: String(i) }), staticData }).run());
-		}
-		const keys = staticData[REMEMBERED_KEYS_FIELD] as string[];
-		expect(keys).toHaveLength(MAX_REMEMBERED_KEYS);
-		expect(keys[0]).toBe(`${SHOP}:800005:purchase:5`);
-		expect(keys[keys.length - 1]).toBe(`${SHOP}:${800000 + total - 1}:purchase:${total - 1}`);
-		// The oldest key was forgotten, so its redelivery runs again; a recent one does not.
-		itemOf(await harness({ query: signedQuery({ ...PURCHASE, saleID: '800000', transactionID: '0' }), staticData }).run());
-		expect(await harness({ query: signedQuery({ ...PURCHASE, saleID: '800010', transactionID: '10' }), staticData }).run()).toEqual({ noWebhookResponse: true });
-	});
-
-	it("marks n8n's observable static data as changed only when a key is added (so n8n saves it)", async () => {
-		// What Workflow.getStaticData('node') hands out: a child of the observable root.
-		const root = ObservableObject.create({}) as IDataObject & IObservableObject;
-		const nodeData = ObservableObject.create({}, root) as IDataObject;
-		itemOf(await harness({ query: signedQuery(PURCHASE), staticData: nodeData }).run());
-		expect(root.__dataChanged).toBe(true);
-		root.__dataChanged = false;
-		await harness({ query: signedQuery(PURCHASE), staticData: nodeData }).run();
-		expect(root.__dataChanged).toBe(false);
-	});
-
-	it('in-flight repeats (static data not yet saved by n8n) are suppressed within the same trigger only', async () => {
-		const first = harness({ query: signedQuery(PURCHASE), workflowId: 'wf-shared' });
-		itemOf(await first.run());
-		// Fresh static data, as when n8n loads the workflow before the first request's save.
-		const again = harness({ query: signedQuery(PURCHASE), workflowId: 'wf-shared' });
-		expect(await again.run()).toEqual({ noWebhookResponse: true });
-		expect(again.res.body).toBe('OK');
-		// Another workflow with the same shop is not affected.
-		itemOf(await harness({ query: signedQuery(PURCHASE), workflowId: 'wf-other' }).run());
-	});
-
-	it('test mode (manual): repeats run again and nothing is stored', async () => {
-		const staticData: IDataObject = { [REMEMBERED_KEYS_FIELD]: [`${SHOP}:700001:purchase:900001`] };
-		for (let i = 0; i < 2; i++) itemOf(await harness({ query: signedQuery(PURCHASE), staticData, mode: 'manual', workflowId: 'wf-test' }).run());
-		expect(staticData[REMEMBERED_KEYS_FIELD]).toEqual([`${SHOP}:700001:purchase:900001`]);
-	});
-
-	it('if the static data cannot be read, the valid postback still gets OK and a run (no 500)', async () => {
-		const h = harness({ query: signedQuery(PURCHASE) });
-		h.ctx.getWorkflowStaticData.mockImplementation(() => {
-			throw new Error('static data unavailable');
-		});
-		itemOf(await h.run());
-		expectOkFirst(h);
-		expect(h.logs).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/could not check for a repeated postback/) })]);
-	});
-
-	it('tolerates a corrupted store', async () => {
-		const staticData: IDataObject = { [REMEMBERED_KEYS_FIELD]: 'not a list' };
-		itemOf(await harness({ query: signedQuery(PURCHASE), staticData }).run());
-		expect(staticData[REMEMBERED_KEYS_FIELD]).toEqual([`${SHOP}:700001:purchase:900001`]);
-	});
-});
-
-describe('credential cache: read once per trigger, re-read whenever it would reject', () => {
-	const ROTATED_KEY = 'rotatedKeyFromControlCenter42';
-
-	test('a second postback to the same trigger does not read the credential again', async () => {
-		const first = harness({ query: signedQuery(PURCHASE), workflowId: 'wf-cache-1' });
-		itemOf(await first.run());
-		const second = harness({ query: signedQuery({ ...PURCHASE, saleID: '700002', transactionID: '900002' }), workflowId: 'wf-cache-1' });
-		itemOf(await second.run());
-		expect(first.ctx.getCredentials).toHaveBeenCalledTimes(1);
-		expect(second.ctx.getCredentials).not.toHaveBeenCalled();
-	});
-
-	test('a rotated key takes effect with the very next postback, and the old key is then refused', async () => {
-		itemOf(await harness({ query: signedQuery(PURCHASE), workflowId: 'wf-cache-2' }).run());
-		const rotated = { shopId: SHOP, signatureKey: ROTATED_KEY, brand: 'verotel', baseUrl: '' };
-		const withNewKey = harness({
-			query: signedQuery({ ...PURCHASE, saleID: '700003', transactionID: '900003' }, 'sha256', ROTATED_KEY),
-			workflowId: 'wf-cache-2',
-			credentials: rotated,
-		});
-		expect(itemOf(await withNewKey.run()).saleID).toBe('700003');
-		expect(withNewKey.ctx.getCredentials).toHaveBeenCalledTimes(1);
-		const withOldKey = harness({ query: signedQuery({ ...PURCHASE, saleID: '700004', transactionID: '900004' }), workflowId: 'wf-cache-2', credentials: rotated });
-		const result = await withOldKey.run();
-		expect(result.workflowData).toBeUndefined();
-		expect(withOldKey.res.statusCode).toBe(401);
-		expect(withOldKey.ctx.getCredentials).toHaveBeenCalledTimes(1);
-	});
-
-	test('another credential on the same trigger is a different cache entry', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), workflowId: 'wf-cache-3' });
-		itemOf(await h.run());
-		h.ctx.getNode.mockReturnValue({ ...h.ctx.getNode(), credentials: { verotelFlexPayApi: { id: 'other', name: 'Other shop' } } });
-		h.res.statusCode = undefined;
-		await h.run();
-		expect(h.ctx.getCredentials).toHaveBeenCalledTimes(2);
+	it('a deselected event is answered by the node also with "Answer OK" = when the workflow starts', async () => {
+		const h = harness({ query: signedQuery(CREDIT), options: { events: ['purchase'], answerOk: 'whenRunStarts' } });
+		expectOkWrittenByNode(h, await h.run());
 	});
 });

@@ -1,7 +1,8 @@
 'use strict';
-// The floor for any community trigger: no verification, no parsing beyond what
-// n8n already did, write `OK`, hand the query to the workflow. Whatever the
-// FlexPay Trigger costs above this is its own work.
+// The floor for any community trigger that answers durably: no verification, no
+// parsing beyond what n8n already did, hand the query to the workflow and leave
+// the `OK` to n8n (responseData), which n8n 2.x sends once it has stored the
+// execution. Whatever the FlexPay Trigger costs above this is its own work.
 class FloorTrigger {
 	constructor() {
 		this.description = {
@@ -13,7 +14,7 @@ class FloorTrigger {
 			defaults: { name: 'Floor Trigger' },
 			inputs: [],
 			outputs: ['main'],
-			webhooks: [{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' }],
+			webhooks: [{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: 'OK', path: 'webhook' }],
 			properties: [],
 		};
 		this.webhookMethods = {
@@ -32,8 +33,8 @@ class FloorTrigger {
 	}
 
 	async webhook() {
-		this.getResponseObject().status(200).type('text/plain').send('OK');
-		return { noWebhookResponse: true, workflowData: [[{ json: { query: this.getQueryData() } }]] };
+		this.getResponseObject().type('text/plain');
+		return { workflowData: [[{ json: { query: this.getQueryData() } }]] };
 	}
 }
 

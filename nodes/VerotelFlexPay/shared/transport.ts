@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { FlexPayStatusError, parseStatusResponse, PATHS, type SaleStatus } from '../../../lib';
+import { excerpt, FlexPayStatusError, parseStatusResponse, PATHS, type SaleStatus } from '../../../lib';
 import { CREDENTIAL_TYPE } from './credentials';
 import { safeApiError } from './errors';
 
@@ -132,7 +132,7 @@ export async function requestSaleStatus(
 		throw safeApiError(
 			this.getNode(),
 			itemIndex,
-			`The FlexPay status service refused the request: ${status.error ?? 'no reason given'}`,
+			`The FlexPay status service refused the request: ${excerpt(status.error ?? 'no reason given')}`,
 			CHECK_CREDENTIAL,
 		);
 	}

@@ -122,8 +122,10 @@ export interface N8nInstance {
 	/** Ids of the imported fixtures, in order (generated ones included). */
 	credentialIds: string[];
 	workflowIds: string[];
-	/** SIGTERM the process group, SIGKILL after 10 s, remove the temp folder. Idempotent. */
-	stop(): Promise<void>;
+	/** SIGTERM the process group, SIGKILL after `graceMs` (default 10 s), remove the temp folder. Idempotent. */
+	stop(options?: { graceMs?: number }): Promise<void>;
+	/** SIGKILL the process group at once (a crash), remove the temp folder. */
+	killNow(): void;
 	/** Executions saved so far (optionally of one workflow), oldest first. */
 	executions(options?: { workflowId?: string; raw?: boolean }): Promise<Execution[]>;
 	/** Wait until at least `count` executions have a final status; returns all executions. */

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPurchaseRequest, type PurchaseParams } from '../../../../lib';
+import { buildPurchaseRequest, formatPositiveAmount, type PurchaseParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { additionalFields, amountField, currencyField, orderFields, showFor } from '../../shared/descriptions';
 import { pickFields, readPrice, signedRequestToJson } from '../../shared/utils';
@@ -24,7 +24,7 @@ const ADDITIONAL = [
 ] as const;
 
 export const description: INodeProperties[] = [
-	amountField(displayOptions, 'Price of the purchase with a dot and up to two decimals, e.g. 9.99'),
+	amountField(displayOptions, 'Price of the purchase, more than 0, with a dot and up to two decimals, e.g. 9.99'),
 	currencyField(displayOptions),
 	{
 		displayName: 'Description',
@@ -89,9 +89,12 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = await getFlexPayConfig.call(this, itemIndex);
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const price = readPrice(this, itemIndex);
 	const params: PurchaseParams = {
 		...pickFields(extra, ADDITIONAL),
-		...readPrice(this, itemIndex),
+		...price,
+		// The lib keeps 0.00 for Verotel's official vectors; a payment link the buyer pays must charge something.
+		priceAmount: formatPositiveAmount('priceAmount', price.priceAmount),
 		description: this.getNodeParameter('description', itemIndex) as string,
 	};
 	return signedRequestToJson(buildPurchaseRequest(config, params));

@@ -1,0 +1,99 @@
+/**
+ * idempotencyKey and idempotencyScope of parsed postbacks. The rule the
+ * trigger applies on top ("a repeat is a postback whose key equals the last
+ * key accepted in its scope") is the trigger's job; these tests pin the values.
+ */
+import { createHash } from 'crypto';
+
+import { buildQueryString, parsePostback, parseSuccessRedirect, type FlexPayParams } from '../../lib';
+import { CREDIT_POSTBACK, PURCHASE_POSTBACK, TEST_KEY, TEST_SHOP, postbackQuery, signPostback } from '../helpers/postbacks';
+
+const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const parse = (params: FlexPayParams) => parsePostback(postbackQuery(TEST_KEY, params), config);
+
+/** Written out independently of the lib: sorted `k=v` joined by `:`, no key, no signature. */
+function expectedFingerprint(params: FlexPayParams): string {
+	const canonical = Object.keys(params)
+		.sort()
+		.map((key) => `${key}=${params[key]}`)
+		.join(':');
+	return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 20);
+}
+
+const SALE = '987654';
+const cancel: FlexPayParams = { event: 'cancel', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', cancelledBy: 'user', subscriptionPhase: 'normal' };
+const uncancel: FlexPayParams = { event: 'uncancel', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', uncancelledBy: 'user', subscriptionPhase: 'normal' };
+
+describe('idempotency of events that open a sale (purchase, initial, upgrade)', () => {
+	test('the success redirect of a purchase and its postback have the same key and scope: shopID:saleID:event', () => {
+		const postback = parse(PURCHASE_POSTBACK);
+		const redirectParams = { shopID: TEST_SHOP, saleID: SALE, priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase' };
+		const redirect = parseSuccessRedirect(postbackQuery(TEST_KEY, redirectParams), config);
+		expect(postback.transactionID).toBe('55501');
+		expect(redirect.transactionID).toBeUndefined();
+		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:purchase`);
+		expect(redirect.idempotencyKey).toBe(postback.idempotencyKey);
+		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
+		expect(redirect.idempotencyScope).toBe(postback.idempotencyKey);
+	});
+
+	test('initial and upgrade postbacks are keyed by their sale only', () => {
+		const initial = parse({ shopID: TEST_SHOP, saleID: '11', transactionID: '21', type: 'subscription', priceAmount: '19.90' });
+		const upgrade = parse({ event: 'upgrade', shopID: TEST_SHOP, saleID: '12', transactionID: '22', precededBySaleID: '11', type: 'upgradesubscription' });
+		expect([initial.idempotencyKey, initial.idempotencyScope]).toEqual([`${TEST_SHOP}:11:initial`, `${TEST_SHOP}:11:initial`]);
+		expect([upgrade.idempotencyKey, upgrade.idempotencyScope]).toEqual([`${TEST_SHOP}:12:upgrade`, `${TEST_SHOP}:12:upgrade`]);
+	});
+
+	test('without a saleID, a sale-opening event is keyed by its fingerprint, and the scope is the key', () => {
+		const { saleID: _saleID, ...noSale } = PURCHASE_POSTBACK;
+		const postback = parse(noSale);
+		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:-:purchase:${expectedFingerprint(noSale)}`);
+		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
+	});
+});
+
+describe('idempotency of every other event', () => {
+	test('a byte-identical redelivery has the same key and scope, in any parameter order and either hash', () => {
+		const first = parse(cancel);
+		const signed = signPostback(TEST_KEY, cancel);
+		const reordered = parsePostback(buildQueryString(Object.entries(signed).reverse()), config);
+		const sha1 = parsePostback(postbackQuery(TEST_KEY, cancel, 'sha1'), config);
+		expect(first.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:cancel:${expectedFingerprint(cancel)}`);
+		expect(first.idempotencyScope).toBe(`${TEST_SHOP}:${SALE}:events`);
+		for (const again of [reordered, sha1]) {
+			expect(again.idempotencyKey).toBe(first.idempotencyKey);
+			expect(again.idempotencyScope).toBe(first.idempotencyScope);
+		}
+	});
+
+	test('cancel -> uncancel -> cancel: both cancels share a key, the uncancel has its own, all share the sale scope', () => {
+		const [cancel1, uncancelled, cancel2] = [cancel, uncancel, cancel].map(parse);
+		expect(cancel2.idempotencyKey).toBe(cancel1.idempotencyKey);
+		expect(uncancelled.idempotencyKey).not.toBe(cancel1.idempotencyKey);
+		expect(new Set([cancel1, uncancelled, cancel2].map((p) => p.idempotencyScope))).toEqual(new Set([`${TEST_SHOP}:${SALE}:events`]));
+	});
+
+	test('two extends of one sale with different data have different keys', () => {
+		const extend = { event: 'extend', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', nextChargeOn: '2027-01-26' };
+		const first = parse(extend);
+		const second = parse({ ...extend, nextChargeOn: '2027-02-26' });
+		expect(first.transactionID).toBeUndefined();
+		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
+		expect(second.idempotencyScope).toBe(first.idempotencyScope);
+		expect(second.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:extend:${expectedFingerprint({ ...extend, nextChargeOn: '2027-02-26' })}`);
+	});
+
+	test('two credits with different transactionIDs have different keys in the same scope', () => {
+		const first = parse(CREDIT_POSTBACK);
+		const second = parse({ ...CREDIT_POSTBACK, transactionID: '55599' });
+		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
+		expect([first.idempotencyScope, second.idempotencyScope]).toEqual([`${TEST_SHOP}:${SALE}:events`, `${TEST_SHOP}:${SALE}:events`]);
+	});
+
+	test('an event without saleID has its key as scope', () => {
+		const orphan = { event: 'chargeback', shopID: TEST_SHOP, transactionID: '7', parentID: '6' };
+		const postback = parse(orphan);
+		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:-:chargeback:${expectedFingerprint(orphan)}`);
+		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
+	});
+});

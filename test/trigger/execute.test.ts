@@ -1,0 +1,152 @@
+/**
+ * execute(): n8n runs it inside the execution it stored for the postback, with
+ * webhook()'s workflowData as input (n8n calls a node type's execute() when it
+ * has one). It passes the items on, answers OK itself with "Answer OK" = when
+ * the workflow starts, and runs the optional status lookup.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { asSent, CREDIT, deliverAndExecute, executeHarness, harness, itemOf, OK_ANSWER, outputItemOf, PURCHASE, signedQuery } from './harness';
+
+beforeEach(() => {
+	forgetCachedCredentials();
+	forgetDeliveriesInFlight();
+});
+
+const FOUND = 'response: FOUND\nsaleID: 700001\nsaleResult: APPROVED\nemail: buyer@example.com\n';
+
+async function webhookItem(params = PURCHASE): Promise<IDataObject> {
+	return itemOf(await harness({ query: signedQuery(params) }).run());
+}
+
+describe('execute(): items', () => {
+	it('passes every input item on as a new object with pairedItem { item: index }', async () => {
+		const items: INodeExecutionData[] = [{ json: await webhookItem(PURCHASE) }, { json: await webhookItem(CREDIT) }];
+		const snapshot = JSON.parse(JSON.stringify(items)) as unknown;
+		const e = executeHarness({ items });
+		const output = await e.run();
+		expect(output).toEqual([
+			[
+				{ json: items[0].json, pairedItem: { item: 0 } },
+				{ json: items[1].json, pairedItem: { item: 1 } },
+			],
+		]);
+		expect(output[0][0]).not.toBe(items[0]);
+		expect(output[0][0].json).not.toBe(items[0].json);
+		expect(items).toEqual(snapshot);
+	});
+
+	it('without "Fetch Sale Details" it reads no credential and makes no request', async () => {
+		const e = executeHarness({ items: [{ json: await webhookItem() }] });
+		outputItemOf(await e.run());
+		expect(e.ctx.getCredentials).not.toHaveBeenCalled();
+		expect(e.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+	});
+
+	it('the webhook item goes through unchanged: the postback fields, idempotencyKey, params', async () => {
+		const json = await webhookItem();
+		const out = outputItemOf(await executeHarness({ items: [{ json }] }).run());
+		expect(out).toEqual(json);
+	});
+
+	it('with "Fetch Sale Details", the lookup is added to the copy, never to the input item', async () => {
+		const json = await webhookItem();
+		const e = executeHarness({
+			items: [{ json }],
+			options: { fetchSaleDetails: true },
+			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }),
+		});
+		const out = outputItemOf(await e.run());
+		expect(out).toMatchObject({ event: 'purchase', sale: { saleResult: 'APPROVED', email: 'buyer@example.com' }, saleLookup: { ok: true } });
+		expect(json).not.toHaveProperty('sale');
+		expect(json).not.toHaveProperty('saleLookup');
+	});
+
+	it('one status request per item, each for its own sale', async () => {
+		const saleIDs: unknown[] = [];
+		const items = [{ json: await webhookItem(PURCHASE) }, { json: await webhookItem({ ...PURCHASE, saleID: '700009', transactionID: '900009' }) }];
+		const e = executeHarness({
+			items,
+			options: { fetchSaleDetails: true },
+			httpRequestWithAuthentication: async (_type, options) => {
+				saleIDs.push(options.qs?.saleID);
+				return { statusCode: 200, body: 'response: NOTFOUND\n' };
+			},
+		});
+		const output = await e.run();
+		expect(saleIDs).toEqual(['700001', '700009']);
+		expect(output[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(e.ctx.getCredentials).toHaveBeenCalledTimes(1);
+	});
+});
+
+describe('execute(): who answers Verotel', () => {
+	it('default ("When the Execution Is Stored"): never calls sendResponse, n8n answers', async () => {
+		for (const options of [{}, { answerOk: 'whenStored' }, { fetchSaleDetails: true }]) {
+			const e = executeHarness({ items: [{ json: await webhookItem() }], options, httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }) });
+			outputItemOf(await e.run());
+			expect(e.ctx.sendResponse).not.toHaveBeenCalled();
+		}
+	});
+
+	it('"When the Workflow Starts": sends OK as text/plain exactly once, before anything else', async () => {
+		const e = executeHarness({ items: [{ json: await webhookItem() }], options: { answerOk: 'whenRunStarts' } });
+		outputItemOf(await e.run());
+		// "OK" as text/plain, whether n8n is handed a string or a Buffer.
+		expect(e.ctx.sendResponse.mock.calls.map(([response]) => asSent(response))).toEqual([OK_ANSWER]);
+		expect(e.events).toEqual(['sendResponse:200:OK', 'execute:resolved']);
+		expect(e.ctx.getCredentials).not.toHaveBeenCalled();
+	});
+
+	it('"When the Workflow Starts" with "Fetch Sale Details": OK before the credential read and the status request', async () => {
+		const e = executeHarness({
+			items: [{ json: await webhookItem() }],
+			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
+			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }),
+		});
+		outputItemOf(await e.run());
+		expect(e.events).toEqual(['sendResponse:200:OK', 'execute:getCredentials', 'execute:statusRequest', 'execute:resolved']);
+	});
+
+	it('"When the Workflow Starts": the OK is out even when the credential cannot be read afterwards', async () => {
+		const e = executeHarness({
+			items: [{ json: await webhookItem() }],
+			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
+			credentials: new Error('credential store unavailable'),
+		});
+		// Whatever execute() then makes of the failure, Verotel already has its OK.
+		await e.run().catch(() => undefined);
+		expect(e.responses).toEqual([OK_ANSWER]);
+		expect(e.events[0]).toBe('sendResponse:200:OK');
+	});
+});
+
+describe('webhook() -> execute(), as n8n chains them', () => {
+	it('the run gets the postback item, n8n answers OK (whenStored)', async () => {
+		const { h, result, e, output } = await deliverAndExecute({ query: signedQuery(PURCHASE) });
+		expect(outputItemOf(output)).toEqual(itemOf(result));
+		expect(h.res.sendCount).toBe(0);
+		expect(e?.responses).toEqual([]);
+	});
+
+	it('whenRunStarts: neither webhook() nor n8n writes the OK before execute() sends it', async () => {
+		const { h, e } = await deliverAndExecute({ query: signedQuery(PURCHASE), options: { answerOk: 'whenRunStarts' } });
+		expect(h.res.sendCount).toBe(0);
+		expect(h.events.filter((event) => /^(status|send|type|sendResponse):/.test(event))).toEqual(['type:text/plain', 'sendResponse:200:OK']);
+		expect(e?.responses).toEqual([OK_ANSWER]);
+	});
+
+	it('no run (rejection, deselected event, repeat) means no execute()', async () => {
+		const rejected = await deliverAndExecute({ query: signedQuery(PURCHASE).replace('19.99', '1.99'), options: { answerOk: 'whenRunStarts' } });
+		const deselected = await deliverAndExecute({ query: signedQuery(CREDIT), options: { events: ['purchase'], answerOk: 'whenRunStarts' } });
+		const staticData: IDataObject = {};
+		expect((await deliverAndExecute({ query: signedQuery(PURCHASE), staticData, options: { answerOk: 'whenRunStarts' } })).e).toBeDefined();
+		const repeat = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData, options: { answerOk: 'whenRunStarts' } });
+		for (const delivery of [rejected, deselected, repeat]) {
+			expect(delivery.e).toBeUndefined();
+			expect(delivery.h.res.sendCount).toBe(1);
+		}
+	});
+});
