@@ -46,10 +46,10 @@ const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 
 function n8nTables(runs) {
 	const lines = [
-		'| engine | concurrency | trigger | answered req/s | executed runs/s | p50 ms | p95 ms | p99 ms | vs minimal trigger (answered / executed) | vs built-in Webhook (answered / executed) | n8n RSS: phase start → end → drained (MiB) |',
+		'| engine | concurrency | trigger | answered req/s | executed runs/s | time to answer p50 ms | p95 ms | p99 ms | vs minimal trigger (answered / executed) | vs built-in Webhook (answered / executed) | n8n RSS: phase start → end → drained (MiB) |',
 		'|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
 	];
-	const names = { flexpay: 'Verotel FlexPay Trigger', floor: 'minimal OK-only trigger', builtin: 'n8n Webhook node' };
+	const names = { flexpay: 'Verotel FlexPay Trigger', floor: 'minimal trigger (n8n sends its OK)', builtin: 'n8n Webhook node' };
 	for (const run of runs) {
 		for (const c of [...new Set(run.rows.map((r) => r.concurrency))]) {
 			const at = Object.fromEntries(run.rows.filter((r) => r.concurrency === c).map((r) => [r.target, r]));
@@ -67,12 +67,17 @@ function n8nTables(runs) {
 		for (const l of run.loss) if (l.firstFailure) lines.push('', `${run.engine}, ${names[l.target]}: ${l.failedExecutions} runs did not succeed, e.g. "${l.firstFailure}".`);
 	}
 	for (const run of runs) if (run.aborted) lines.push('', `**${run.engine}: load stopped early: ${run.aborted}.**`);
-	lines.push('', '| engine | trigger | answered OK | executed | lost | n8n RSS before → after (MiB) | time to OK with a 5 s downstream, p50 / p99 ms |', '|---|---|---:|---:|---:|---|---|');
+	lines.push('', '| engine | trigger | answered OK | executed | lost | n8n RSS before → after the load (MiB) |', '|---|---|---:|---:|---:|---|');
 	for (const run of runs) {
 		for (const l of run.loss) {
-			const extra = l.target === 'flexpay' ? ` | ${fmt(run.memory.beforeMiB, 0)} → ${fmt(run.memory.afterMiB, 0)} | ${fmt(run.slowDownstream.p50)} / ${fmt(run.slowDownstream.p99)} (${run.slowDownstream.samples} samples)` : ' | | ';
-			lines.push(`| ${run.engine} | ${names[l.target]} | ${l.answeredOk} | ${l.executed} | ${l.lost}${extra} |`);
+			const rss = l.target === 'flexpay' ? `${fmt(run.memory.beforeMiB, 0)} → ${fmt(run.memory.afterMiB, 0)}` : '';
+			lines.push(`| ${run.engine} | ${names[l.target]} | ${l.answeredOk} | ${l.executed} | ${l.lost} | ${rss} |`);
 		}
+	}
+	lines.push('', '| engine | FlexPay Trigger: time to OK with a 5 s downstream, p50 / p95 / p99 ms | OK / sent |', '|---|---|---:|');
+	for (const run of runs) {
+		const s = run.slowDownstream;
+		if (s) lines.push(`| ${run.engine} | ${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)} | ${s.samples} / ${s.sent} |`);
 	}
 	return lines.join('\n');
 }
@@ -99,8 +104,11 @@ if (!process.env.BENCH_SKIP_N8N) {
 	}
 	n8nSection = `## Real n8n ${runs[0].n8n} on Node ${runs[0].node}, SQLite, ${n} requests per trigger and concurrency
 
-All three triggers answer before their workflow runs. *Answered req/s* is what the load generator
-saw; *executed runs/s* counts until the phase's last execution was saved, and each phase is drained
+No trigger here writes its answer: n8n sends it (\`OK\` from the FlexPay and minimal triggers'
+responseData; the Webhook node's default body, responseMode onReceived) once it has stored the
+execution and saved any change to the workflow's static data, before the workflow runs (n8n 2.x defers
+onReceived answers). *Answered req/s* and the time to answer are what the load generator saw;
+*executed runs/s* counts until the phase's last execution had finished, and each phase is drained
 before the next starts. Sending pauses while more than ${MAX_BACKLOG} answered postbacks have no finished
 execution (n8n answers faster than it runs workflows; an unbounded backlog only measures memory).
 Every concurrency begins with ${WARMUP} warm-up requests per trigger (not counted).${FLEXPAY_OPTIONS ? `\nFlexPay Trigger options: \`${JSON.stringify(FLEXPAY_OPTIONS)}\`.` : ''}
@@ -110,9 +118,12 @@ ${n8nTables(runs)}
 	console.log(`\n${n8nSection}`);
 }
 
+const settings = ['BENCH_N', 'BENCH_N8N', 'BENCH_SKIP_N8N', 'BENCH_ENGINES', 'BENCH_FLEXPAY_OPTIONS', 'BENCH_MAX_BACKLOG', 'BENCH_MAX_RSS_MIB']
+	.filter((name) => process.env[name])
+	.map((name) => `${name}=${process.env[name]}`);
 const md = `# Benchmark results
 
-Measured ${startedAt.toISOString()} with \`npm run bench\`${process.env.BENCH_N ? ` (BENCH_N=${n})` : ''}.
+Measured ${startedAt.toISOString()} with \`npm run bench\`${settings.length ? ` (${settings.join(', ')})` : ' (defaults)'}.
 
 ${header}
 

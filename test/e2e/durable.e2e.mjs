@@ -19,6 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
+import { checkWithN8nLog } from './check.mjs';
+
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
 import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
@@ -128,17 +130,8 @@ for (const spec of matrix) {
 		let n8n;
 		const major = Number(spec.version.split('.')[0]);
 
-		function check(name, fn) {
-			it(name, async () => {
-				try {
-					await fn();
-				} catch (error) {
-					log(`✖ ${name}: ${String(error.message).split('\n')[0]}`);
-					if (n8n) log(`last lines of n8n's log:\n${n8n.logTail(30)}`);
-					throw error;
-				}
-			});
-		}
+		/** A test; on failure it also prints the tail of n8n's log. */
+		const check = checkWithN8nLog(log, () => n8n);
 
 		const start = async (first) =>
 			startN8n({

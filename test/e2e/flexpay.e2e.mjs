@@ -22,6 +22,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
+import { checkWithN8nLog } from './check.mjs';
+
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
 import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
@@ -99,18 +101,8 @@ for (const spec of matrix) {
 		// A folder of our own (not a temp one that stop() removes), so n8n can be restarted on the same data.
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `flexpay-e2e-${spec.version}-`));
 
-		/** A test; on failure it also prints the tail of n8n's log (the temp folder is removed afterwards). */
-		function check(name, fn) {
-			it(name, async () => {
-				try {
-					await fn();
-				} catch (error) {
-					log(`✖ ${name}: ${String(error.message).split('\n')[0]}`);
-					if (n8n) log(`last lines of n8n's log:\n${n8n.logTail(30)}`);
-					throw error;
-				}
-			});
-		}
+		/** A test; on failure it also prints the tail of n8n's log. */
+		const check = checkWithN8nLog(log, () => n8n);
 
 		const postbacksUrl = () => n8n.webhookUrl(EXAMPLES.postbacks.webhookPath);
 		const postback = (options) => buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, ...options });

@@ -50,17 +50,9 @@ export const PURCHASE: FlexPayParams = {
 };
 
 /** The success redirect of PURCHASE: the same sale, fewer parameters (no transactionID, CCBrand, truncatedPAN). */
-export const PURCHASE_REDIRECT: FlexPayParams = {
-	shopID: SHOP,
-	saleID: '700001',
-	referenceID: 'order-1001',
-	priceAmount: '19.99',
-	priceCurrency: 'EUR',
-	paymentMethod: 'CC',
-	custom1: 'user-42',
-	custom2: 'plan gold',
-	type: 'purchase',
-};
+export const PURCHASE_REDIRECT: FlexPayParams = Object.fromEntries(
+	Object.entries(PURCHASE).filter(([name]) => !['transactionID', 'CCBrand', 'truncatedPAN'].includes(name)),
+);
 
 export const CREDIT: FlexPayParams = {
 	event: 'credit',
@@ -200,6 +192,16 @@ export interface Harness {
 	abort(): void;
 }
 
+/** The trigger node as n8n hands it to webhook() and execute(). */
+const TRIGGER_NODE = {
+	id: 'node-1',
+	name: 'Verotel FlexPay Trigger',
+	type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
+
 export function harness(call: CallOptions = {}): Harness {
 	const method = call.method ?? 'GET';
 	const events: string[] = [];
@@ -277,14 +279,7 @@ export function harness(call: CallOptions = {}): Harness {
 	ctx.getWebhookName.mockReturnValue(method === 'POST' ? 'setup' : 'default');
 	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
 	ctx.getWorkflow.mockReturnValue({ id: call.workflowId ?? `wf-${++workflowCounter}`, name: 'FlexPay', active: true });
-	ctx.getNode.mockReturnValue({
-		id: 'node-1',
-		name: 'Verotel FlexPay Trigger',
-		type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	});
+	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE });
 	ctx.getNodeWebhookUrl.mockReturnValue('https://n8n.example.com/webhook/0f6c3d2e-1111-4222-8333-944445555666/webhook');
 	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
 	ctx.getNodeParameter.mockImplementation(((name: string, fallback?: unknown) =>
@@ -364,14 +359,7 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	const logs: Logs = [];
 	const responses: IExecuteResponsePromiseData[] = [];
 	const ctx = mock<IExecuteFunctions>();
-	ctx.getNode.mockReturnValue({
-		id: 'node-1',
-		name: 'Verotel FlexPay Trigger',
-		type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	});
+	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE });
 	ctx.getMode.mockReturnValue('webhook');
 	ctx.getInputData.mockImplementation(() => call.items);
 	ctx.getNodeParameter.mockImplementation(((name: string, _itemIndex: number, fallback?: unknown) =>
