@@ -3,6 +3,7 @@
  * no n8n dependency. The n8n nodes are thin adapters over this module, and
  * `require('n8n-nodes-verotel-flexpay')` exposes it for programmatic use.
  */
+export { accessFor, type Access, type AccessAction, type AccessPostback } from './access';
 export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName } from './brands';
 export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
 export { buildQueryString, formEncode } from './encoding';
@@ -26,6 +27,13 @@ export {
 	type PostbackEvent,
 } from './postback';
 export { paramsFromMap, parseRawQuery, QUERY_LIMITS } from './query';
+export {
+	buildSamplePostback,
+	randomVerotelId,
+	SAMPLE_POSTBACK_DEFAULTS,
+	type SamplePostback,
+	type SamplePostbackInput,
+} from './samplePostback';
 export {
 	buildStatusRequest,
 	buildStatusUrl,

@@ -53,6 +53,12 @@ export interface FlexPayPostback {
 	subscriptionPhase?: string;
 	subscriptionType?: string;
 	nextChargeOn?: string;
+	/**
+	 * When the sale's access ends, e.g. a one-time subscription [COMM: a signed
+	 * community initial-postback fixture and the community list of FlexPay
+	 * parameters; not in official sources]. As sent, unchecked.
+	 */
+	expiresOn?: string;
 	period?: string;
 	precededBySaleID?: string;
 	/**
@@ -100,6 +106,7 @@ const COPIED_FIELDS = [
 	'subscriptionPhase',
 	'subscriptionType',
 	'nextChargeOn',
+	'expiresOn',
 	'period',
 	'precededBySaleID',
 ] as const;

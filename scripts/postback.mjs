@@ -2,6 +2,7 @@
 // Postback simulator: sends a correctly signed FlexPay postback (or a broken one)
 // to a trigger URL and prints the answer. Verotel's own test tool cannot reach
 // a local n8n; this can. Developer tool only, not part of the npm package.
+// In n8n itself: the Verotel FlexPay node's Postback -> Send Test Postback.
 //
 //   npm run postback -- --url http://127.0.0.1:5678/webhook/<id>/webhook [options]
 import { parseArgs } from 'node:util';
@@ -30,31 +31,27 @@ const HELP = `Usage: npm run postback -- --url <trigger URL> [options]
   --json                 print the result as JSON
 `;
 
+// The sample itself (which parameters each event carries, signing) comes from the
+// protocol core, as the action node's Postback -> Send Test Postback uses it: one home.
 export function buildPostback(options) {
 	const flexpay = require('../index.js');
-	const saleID = options.saleId ?? String(Math.floor(1e6 + Math.random() * 9e6));
-	const event = (options.event ?? 'purchase').toLowerCase();
-	const subscription = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'].includes(event);
-	const params = {
-		shopID: options.shopId,
-		saleID,
-		transactionID: options.transactionId ?? String(Math.floor(1e7 + Math.random() * 9e7)),
-		referenceID: options.referenceId ?? `order-${saleID}`,
-		type: subscription ? 'subscription' : 'purchase',
-		paymentMethod: 'CC',
-		CCBrand: 'VISA',
-		truncatedPAN: 'XXXXXXXXXXXX1111',
-	};
-	// Rebills carry amount/currency, everything else priceAmount/priceCurrency.
-	if (event === 'rebill') Object.assign(params, { amount: options.amount ?? '9.99', currency: options.currency ?? 'EUR' });
-	else Object.assign(params, { priceAmount: options.amount ?? '9.99', priceCurrency: options.currency ?? 'EUR' });
-	if (event !== 'purchase' && event !== 'initial') params.event = event;
-	if (event === 'initial') params.event = 'initial';
-	if (event === 'credit' || event === 'chargeback') params.parentID = String(Math.floor(1e7 + Math.random() * 9e7));
-	if (options.custom1) params.custom1 = options.custom1;
-	const signature = flexpay.computeSignature(options.key, params, options.sha1 ? 'sha1' : 'sha256');
-	const sent = { ...params, signature };
-	if (options.tamper) sent[sent.amount !== undefined ? 'amount' : 'priceAmount'] = '0.01';
+	const postback = flexpay.buildSamplePostback(
+		{ shopId: options.shopId, signatureKey: options.key },
+		{
+			event: options.event,
+			saleID: options.saleId,
+			transactionID: options.transactionId,
+			referenceID: options.referenceId,
+			amount: options.amount,
+			currency: options.currency,
+			custom1: options.custom1,
+			algorithm: options.sha1 ? 'sha1' : 'sha256',
+		},
+	);
+	if (!options.tamper) return postback.query;
+	// Changed after signing: the trigger must answer 401.
+	const sent = { ...postback.params };
+	sent[sent.amount !== undefined ? 'amount' : 'priceAmount'] = '0.01';
 	return flexpay.buildQueryString(Object.entries(sent));
 }
 

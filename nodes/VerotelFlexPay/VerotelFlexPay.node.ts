@@ -8,8 +8,11 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { operations as paymentLinkOperations, paymentLinkDescription } from './resources/paymentLink';
+import { operations as postbackOperations, postbackDescription } from './resources/postback';
 import { operations as saleOperations, saleDescription } from './resources/sale';
 import { operations as signatureOperations, signatureDescription } from './resources/signature';
+import { operations as subscriptionOperations, subscriptionDescription } from './resources/subscription';
+import { CONTROL_CENTER_CREDENTIAL_TYPE } from './shared/controlCenter';
 import { CREDENTIAL_TYPE } from './shared/credentials';
 import { toNodeError } from './shared/errors';
 
@@ -17,8 +20,10 @@ type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataOb
 
 const ROUTES: Record<string, Record<string, { execute: Operation }>> = {
 	paymentLink: paymentLinkOperations,
+	postback: postbackOperations,
 	sale: saleOperations,
 	signature: signatureOperations,
+	subscription: subscriptionOperations,
 };
 
 export class VerotelFlexPay implements INodeType {
@@ -35,7 +40,10 @@ export class VerotelFlexPay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: [
+			{ name: CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
+			{ name: CONTROL_CENTER_CREDENTIAL_TYPE, required: true, displayOptions: { show: { resource: ['subscription'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -44,14 +52,18 @@ export class VerotelFlexPay implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Payment Link', value: 'paymentLink' },
+					{ name: 'Postback', value: 'postback' },
 					{ name: 'Sale', value: 'sale' },
 					{ name: 'Signature', value: 'signature' },
+					{ name: 'Subscription', value: 'subscription' },
 				],
 				default: 'paymentLink',
 			},
 			...paymentLinkDescription,
+			...postbackDescription,
 			...saleDescription,
 			...signatureDescription,
+			...subscriptionDescription,
 		],
 	};
 

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	accessFor,
 	FlexPayMalformedQueryError,
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
@@ -202,8 +203,10 @@ export function buildItem(postback: FlexPayPostback, httpMethod: string, receive
 	copy('subscriptionPhase');
 	copy('subscriptionType');
 	copy('nextChargeOn');
+	copy('expiresOn');
 	copy('period');
 	copy('precededBySaleID');
+	item.access = { ...accessFor(postback) };
 	item.idempotencyKey = postback.idempotencyKey;
 	item.receivedAt = receivedAt.toISOString();
 	item.signatureAlgorithm = postback.signatureAlgorithm;

@@ -33,7 +33,10 @@ describe('Verotel FlexPay node description', () => {
 			usableAsTool: true,
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
-			credentials: [{ name: 'verotelFlexPayApi', required: true }],
+			credentials: [
+				{ name: 'verotelFlexPayApi', required: true, displayOptions: { hide: { resource: ['subscription'] } } },
+				{ name: 'verotelControlCenterApi', required: true, displayOptions: { show: { resource: ['subscription'] } } },
+			],
 			icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		});
 		expect(description.subtitle).toContain('$parameter["operation"]');
@@ -46,8 +49,10 @@ describe('Verotel FlexPay node description', () => {
 		const resources = (description.properties.find((p) => p.name === 'resource')?.options ?? []) as INodePropertyOptions[];
 		expect(resources.map((r) => [r.name, r.value])).toEqual([
 			['Payment Link', 'paymentLink'],
+			['Postback', 'postback'],
 			['Sale', 'sale'],
 			['Signature', 'signature'],
+			['Subscription', 'subscription'],
 		]);
 		const ops = {
 			paymentLink: operationsOf('paymentLink'),
@@ -62,6 +67,7 @@ describe('Verotel FlexPay node description', () => {
 		]);
 		expect(ops.sale.map((o) => [o.name, o.action])).toEqual([['Get Status', 'Get the status of a sale']]);
 		expect(ops.signature.map((o) => o.name)).toEqual(['Verify Redirect']);
+		expect(operationsOf('postback').map((o) => [o.name, o.action])).toEqual([['Send Test Postback', 'Send a test postback']]);
 		for (const op of [...ops.paymentLink, ...ops.sale, ...ops.signature]) {
 			expect(op.name).toMatch(/^([A-Z][A-Za-z-]*|URL)( ([A-Z][A-Za-z-]*|URL))*$/);
 			expect(op.action).toMatch(/^[A-Z][a-z]+( ([a-z]+|URL))+$/);

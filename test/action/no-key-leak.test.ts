@@ -70,6 +70,17 @@ const upgradeWithBadSale: INodeParameters = { ...subscription, operation: 'creat
 const server = (signatureKey: string, sales?: Record<string, string>) => () =>
 	statusServer({ baseUrl: HOST, shopId: TEST_SHOP_ID, signatureKey, sales });
 
+const TRIGGER = 'http://n8n.leak-check.test';
+const testPostback = (url: string, options: INodeParameters = {}): INodeParameters => ({
+	resource: 'postback',
+	operation: 'sendTestPostback',
+	url,
+	event: 'credit',
+	options: { custom1: 'c1', ...options },
+});
+const trigger = () => nock(TRIGGER).get('/webhook/x/webhook').query(true);
+// Its failures (refused, timeout, bad URL, bad option) are scanned for the key in postback-send-test.test.ts.
+
 const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['purchase URL', purchase('9.99'), noop, 'ok'],
 	['purchase URL, invalid amount', purchase('nine'), noop, 'fails'],
@@ -85,6 +96,8 @@ const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['status HTTP 404', status('7'), () => nock(HOST).get('/salestatus').query(true).reply(404, 'no such page'), 'fails'],
 	['verify redirect, valid', { resource: 'signature', operation: 'verifyRedirect', redirect: signedRedirect as unknown as string }, noop, 'ok'],
 	['verify redirect, forged (valid: false is an output)', { resource: 'signature', operation: 'verifyRedirect', redirect: 'saleID=1&shopID=60678&signature=abc' }, noop, 'ok'],
+	['test postback, 200 OK', testPostback(`${TRIGGER}/webhook/x/webhook`), () => trigger().reply(200, 'OK'), 'ok'],
+	['test postback, 401 whose body echoes the query (an output)', testPostback(`${TRIGGER}/webhook/x/webhook`), () => trigger().reply(401, (uri) => `Unauthorized: ${uri}`), 'ok'],
 ];
 
 beforeAll(() => {

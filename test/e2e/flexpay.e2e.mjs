@@ -207,6 +207,7 @@ for (const spec of matrix) {
 			assert.equal(item.currency, 'EUR');
 			assert.equal(item.paymentMethod, 'CC');
 			assert.equal(item.custom1, 'user-42');
+			assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
 			// A purchase runs at most once per sale, whatever else its parameters carry.
 			assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
 			assert.equal(item.signatureAlgorithm, 'sha256');
@@ -350,6 +351,7 @@ for (const spec of matrix) {
 				assert.equal(item.event, event);
 				assert.equal(item.type, 'purchase');
 				assert.ok(item.parentID, 'refunds and chargebacks carry parentID');
+				assert.deepEqual(item.access, { action: 'revoke', saleID: saleId });
 				// Other events: the sale, the event and a fingerprint of every signed parameter.
 				assert.equal(item.idempotencyKey, flexpay.parsePostback(query, SHOP).idempotencyKey);
 				assert.match(item.idempotencyKey, new RegExp(`^${SHOP.shopId}:${saleId}:${event}:[0-9a-f]{20}$`));

@@ -5,6 +5,7 @@
  */
 import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
+import { VerotelControlCenterApi } from '../../credentials/VerotelControlCenterApi.credentials';
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import {
@@ -29,7 +30,7 @@ export function sourceTypes(): PackageTypes {
 	return {
 		label: 'TypeScript classes',
 		nodeTypes: { [ACTION_NODE_TYPE]: new VerotelFlexPay() },
-		credentialTypes: { verotelFlexPayApi: new VerotelFlexPayApi() },
+		credentialTypes: { verotelFlexPayApi: new VerotelFlexPayApi(), verotelControlCenterApi: new VerotelControlCenterApi() },
 	};
 }
 

@@ -168,11 +168,18 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
-	/** Same dispatch as n8n's CLI CredentialsHelper.authenticate for function-style authenticate. */
+	/**
+	 * Same dispatch as n8n's CLI CredentialsHelper.authenticate: a function is
+	 * called; a generic one has each key and value resolved as an expression over
+	 * `$credentials` and set on the request (n8n 2.41.1
+	 * dist/credentials-helper.js lines 69-99, `resolveValue` lines 143-152).
+	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		workflow?: Workflow,
+		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const type = this.credentialTypes[typeName];
 		if (!type) throw new Error(`Unknown credential type ${typeName}`);
@@ -180,7 +187,22 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (typeof type.authenticate === 'function') {
 			result = await type.authenticate(credentials, requestOptions as IHttpRequestOptions);
 		} else if (type.authenticate) {
-			throw new Error('Generic authenticate is not supported by this test helper');
+			if (!workflow || !node) throw new Error('Workflow and node are required for declarative credential authentication');
+			const options = result as unknown as Record<string, IDataObject | undefined>;
+			if (options.headers === undefined) options.headers = {};
+			const resolve = (value: unknown): unknown => {
+				if (typeof value !== 'string' || !value.startsWith('=')) return value;
+				const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+				return resolved ? resolved.toString() : '';
+			};
+			if (type.authenticate.type === 'generic') {
+				for (const [outerKey, outerValue] of Object.entries(type.authenticate.properties)) {
+					for (const [key, value] of Object.entries(outerValue as IDataObject)) {
+						const target = (options[outerKey] ??= {});
+						target[String(resolve(key))] = resolve(value) as IDataObject[string];
+					}
+				}
+			}
 		}
 		this.authenticatedRequests.push(result);
 		return result;

@@ -67,6 +67,8 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			custom2: 'plan gold',
 			CCBrand: 'VISA',
 			truncatedPAN: 'XXXXXXXXXXXX4242',
+			// A one-off purchase: access without an end.
+			access: { action: 'grant', saleID: '700001' },
 			// A sale opens once: the key names the sale and the event, nothing else.
 			idempotencyKey: `${SHOP}:700001:purchase`,
 			receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -124,6 +126,19 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			subscriptionType: 'recurring',
 			nextChargeOn: '2026-01-31',
 		});
+	});
+
+	it('access: what fulfilment does, derived from the event and the dates the postback carries', async () => {
+		const rebill = itemOf(await harness({ query: signedQuery(REBILL) }).run());
+		expect(rebill.access).toEqual({ action: 'extend', until: '2026-01-31', saleID: '700002' });
+		const credit = itemOf(await harness({ query: signedQuery(CREDIT) }).run());
+		expect(credit.access).toEqual({ action: 'revoke', saleID: '700001' });
+		const upgrade = { event: 'upgrade', shopID: SHOP, saleID: '700003', precededBySaleID: '700002', type: 'upgradesubscription', expiresOn: '2026-03-31' };
+		const upgraded = itemOf(await harness({ query: signedQuery(upgrade) }).run());
+		expect(upgraded).toMatchObject({ event: 'upgrade', precededBySaleID: '700002', expiresOn: '2026-03-31' });
+		expect(upgraded.access).toEqual({ action: 'grant', until: '2026-03-31', saleID: '700003', replacesSaleID: '700002' });
+		const unknown = itemOf(await harness({ query: signedQuery({ ...CREDIT, event: 'partialvoid' }) }).run());
+		expect(unknown.access).toEqual({ action: 'none', saleID: '700001' });
 	});
 
 	it('legacy SHA-1 signature is accepted by default and reported', async () => {

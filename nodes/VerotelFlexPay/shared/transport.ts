@@ -138,3 +138,61 @@ export async function requestSaleStatus(
 	}
 	return status;
 }
+
+/** The answer to a postback: whatever the trigger (or n8n) said, with its HTTP status. */
+export interface PostbackAnswer {
+	statusCode: number;
+	body: string;
+}
+
+const CHECK_TRIGGER_URL =
+	'Check that n8n is reachable at that URL from this n8n instance (host, port, http or https; behind a proxy the URL n8n shows depends on WEBHOOK_URL), and that the trigger listens: its Test URL only while the editor shows "Listening for test event", its Production URL only while the workflow is published (active).';
+
+/**
+ * Sends an already signed postback the way Verotel does: `GET <url>?<query>`,
+ * the query exactly as given. Every HTTP answer is returned, whatever its
+ * status (a refusal is the trigger's verdict, not a failure of this request);
+ * only a missing answer (refused, DNS, TLS, timeout) becomes a NodeApiError.
+ * Not sent through the credential: its `authenticate` signs sale-status
+ * requests and would replace this query with one.
+ */
+export async function sendPostbackRequest(
+	this: IExecuteFunctions,
+	url: string,
+	query: string,
+	timeout: number,
+	itemIndex: number,
+): Promise<PostbackAnswer> {
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url: `${url}?${query}`,
+			json: false,
+			encoding: 'text',
+			timeout,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		const texts = failureTexts(error);
+		if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
+			throw safeApiError(
+				this.getNode(),
+				itemIndex,
+				`${url} did not answer within ${timeout} ms`,
+				`${CHECK_TRIGGER_URL} A slow answer can also mean a busy n8n: raise Options -> Timeout.`,
+			);
+		}
+		const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
+		throw safeApiError(
+			this.getNode(),
+			itemIndex,
+			`Could not send the postback to ${url}`,
+			`${code ? `Network code: ${code}. ` : ''}${CHECK_TRIGGER_URL}`,
+		);
+	}
+	const body = response.body;
+	const text = bodyText(body) ?? (body === undefined || body === null ? '' : JSON.stringify(body));
+	return { statusCode: Number(response.statusCode), body: text };
+}

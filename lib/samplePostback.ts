@@ -1,0 +1,147 @@
+import * as crypto from 'crypto';
+
+import { resolveShopAndKey, type VerificationConfig } from './config';
+import { buildQueryString } from './encoding';
+import { excerpt, FlexPayValidationError } from './errors';
+import { POSTBACK_EVENTS, type PostbackEvent } from './postback';
+import { hasParameterBoundary } from './query';
+import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
+import { checkText, formatAmount, formatCurrency, isEmpty, type ParamValue } from './validation';
+
+/** Events whose postbacks are about a subscription (`type=subscription`). */
+const SUBSCRIPTION_EVENTS: ReadonlySet<string> = new Set([
+	'initial',
+	'rebill',
+	'extend',
+	'downgrade',
+	'upgrade',
+	'cancel',
+	'uncancel',
+	'expiry',
+]);
+
+/** Events that refer back to an earlier transaction (`parentID`). */
+const PARENT_EVENTS: ReadonlySet<string> = new Set(['credit', 'chargeback']);
+
+/** Verotel's numeric IDs as the trigger accepts them (see parsePostback). */
+const VEROTEL_ID = /^\d{1,20}$/;
+/** An event name this version does not know yet: lower case, no separators the signature could confuse. */
+const EVENT_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export const SAMPLE_POSTBACK_DEFAULTS = { amount: '9.99', currency: 'EUR' } as const;
+
+export interface SamplePostbackInput {
+	/** One of POSTBACK_EVENTS (default `purchase`); another lower-case name is sent like a purchase event. */
+	event?: PostbackEvent | string;
+	/** Verotel's sale ID; default: a random 7-digit one. */
+	saleID?: ParamValue;
+	/** Default: a random 8-digit one. */
+	transactionID?: ParamValue;
+	/** Only for credit and chargeback; default: a random 8-digit one. */
+	parentID?: ParamValue;
+	/** Default `order-<saleID>`. */
+	referenceID?: ParamValue;
+	/** Default 9.99; sent as `priceAmount`, or `amount` on a rebill. */
+	amount?: ParamValue;
+	/** Default EUR; sent as `priceCurrency`, or `currency` on a rebill. */
+	currency?: ParamValue;
+	custom1?: ParamValue;
+	/** Default sha256; sha1 only to try the trigger's legacy-signature option. */
+	algorithm?: SignatureAlgorithm;
+}
+
+export interface SamplePostback {
+	/** The event the postback stands for, as the trigger reports it. */
+	event: string;
+	saleID: string;
+	/** Every parameter sent, in wire order, `signature` last. Never contains the signature key. */
+	params: FlexPayParams;
+	signature: string;
+	/** `params` form-encoded as Verotel sends them in the query of a GET. */
+	query: string;
+}
+
+/** A random numeric ID with the given number of digits (no leading zero). */
+export function randomVerotelId(digits: number): string {
+	const low = 10 ** (digits - 1);
+	return String(crypto.randomInt(low, low * 10));
+}
+
+function checkVerotelId(field: string, value: ParamValue): string | undefined {
+	if (isEmpty(value)) return undefined;
+	const text = String(value).trim();
+	if (!VEROTEL_ID.test(text)) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${excerpt(text, 40)}" is not a Verotel ID`,
+			`${field} must be digits only (1 to 20), e.g. 433456; leave it empty for a random one`,
+		);
+	}
+	return text;
+}
+
+/** Echoed text: printable, at most 255 characters, no `:name=` (the trigger refuses such values). */
+function checkEchoedText(field: string, value: ParamValue): string | undefined {
+	const text = checkText(field, value, 255);
+	if (text !== undefined && hasParameterBoundary(text)) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
+			`Remove the ":" or the "=" from ${field}; the trigger refuses such values`,
+		);
+	}
+	return text;
+}
+
+function checkEvent(value: string | undefined): string {
+	const event = (value ?? 'purchase').trim().toLowerCase();
+	if ((POSTBACK_EVENTS as readonly string[]).includes(event) || EVENT_NAME.test(event)) return event;
+	throw new FlexPayValidationError('event', 'event is not a postback event name', `Use one of ${POSTBACK_EVENTS.join(', ')}`);
+}
+
+/**
+ * A correctly signed sample postback of one event, as Verotel sends it: the
+ * parameters each event carries (a purchase has no `event` parameter; every
+ * other event has one; subscription events have `type=subscription`; a rebill
+ * names its price `amount`/`currency`, every other event
+ * `priceAmount`/`priceCurrency`; credit and chargeback carry `parentID`), signed
+ * with the website's key over every parameter. Values are checked as the
+ * trigger checks them, so a sample is never refused for its form.
+ *
+ * Deterministic for given IDs; IDs left out come from `randomId` (default:
+ * `randomVerotelId`, crypto-random).
+ */
+export function buildSamplePostback(
+	config: VerificationConfig,
+	input: SamplePostbackInput = {},
+	randomId: (digits: number) => string = randomVerotelId,
+): SamplePostback {
+	const { shopID, signatureKey } = resolveShopAndKey(config);
+	const event = checkEvent(input.event);
+	const saleID = checkVerotelId('saleID', input.saleID) ?? randomId(7);
+	const transactionID = checkVerotelId('transactionID', input.transactionID) ?? randomId(8);
+	const amount = formatAmount('priceAmount', isEmpty(input.amount) ? SAMPLE_POSTBACK_DEFAULTS.amount : input.amount);
+	const currency = formatCurrency('priceCurrency', isEmpty(input.currency) ? SAMPLE_POSTBACK_DEFAULTS.currency : input.currency);
+	const referenceID = checkEchoedText('referenceID', input.referenceID) ?? `order-${saleID}`;
+	const custom1 = checkEchoedText('custom1', input.custom1);
+
+	const params: FlexPayParams = {
+		shopID,
+		saleID,
+		transactionID,
+		referenceID,
+		type: SUBSCRIPTION_EVENTS.has(event) ? 'subscription' : 'purchase',
+		paymentMethod: 'CC',
+		CCBrand: 'VISA',
+		truncatedPAN: 'XXXXXXXXXXXX1111',
+	};
+	if (event === 'rebill') Object.assign(params, { amount, currency });
+	else Object.assign(params, { priceAmount: amount, priceCurrency: currency });
+	if (event !== 'purchase') params.event = event;
+	if (PARENT_EVENTS.has(event)) params.parentID = checkVerotelId('parentID', input.parentID) ?? randomId(8);
+	if (custom1 !== undefined) params.custom1 = custom1;
+
+	const signature = computeSignature(signatureKey, params, input.algorithm ?? 'sha256');
+	const sent: FlexPayParams = { ...params, signature };
+	return { event, saleID, params: sent, signature, query: buildQueryString(Object.entries(sent)) };
+}

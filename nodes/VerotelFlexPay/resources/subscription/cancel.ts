@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { cancelSale, readSaleId } from '../../shared/controlCenter';
+import { showFor } from '../../shared/descriptions';
+
+const displayOptions = showFor('subscription', 'cancel');
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Sale ID',
+		name: 'saleId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 433456',
+		description:
+			"Verotel's numeric sale ID of the subscription (saleID in the postback or success redirect). Cancelling stops its future rebills.",
+		displayOptions,
+	},
+];
+
+/**
+ * Cancels the subscription through the Verotel Control Center API. A sale that
+ * is already cancelled is a success too (`alreadyCancelled: true`), so a retry
+ * or a repeated run is safe.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const saleID = readSaleId(this.getNode(), this.getNodeParameter('saleId', itemIndex), itemIndex);
+	const { alreadyCancelled } = await cancelSale.call(this, saleID, itemIndex);
+	return { saleID, cancelled: true, alreadyCancelled };
+}

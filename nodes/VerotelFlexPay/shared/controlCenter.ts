@@ -1,0 +1,205 @@
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
+import { jsonParse, NodeOperationError } from 'n8n-workflow';
+
+import { CONTROL_CENTER_DEFAULT_BASE_URL } from '../../../credentials/VerotelControlCenterApi.credentials';
+import { excerpt } from '../../../lib';
+import { safeApiError } from './errors';
+
+/** Verotel's Control Center API (HTTP Basic auth, JSON), separate from FlexPay. */
+export const CONTROL_CENTER_CREDENTIAL_TYPE = 'verotelControlCenterApi';
+export const CONTROL_CENTER_TIMEOUT_MS = 30000;
+
+/** Verotel's answer to a cancel of a sale that is already cancelled (HTTP 412). */
+const ALREADY_CANCELLED_TITLE = /^\s*this sale is already cancell?ed\.?\s*$/i;
+const MAX_SALE_ID_DIGITS = 20;
+
+const CHECK_BASE_URL = `Check the Base URL of the Verotel Control Center API credential (default ${CONTROL_CENTER_DEFAULT_BASE_URL}); change it only for a proxy or a test server.`;
+const RETRY_IS_SAFE = 'a sale that is already cancelled is reported as cancelled, so running the node again is safe';
+
+const TIMEOUT_PATTERN = /timeout|timed out|ETIMEDOUT|ESOCKETTIMEDOUT/i;
+const NETWORK_CODES =
+	/\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED|EPROTO|CERT_[A-Z_]+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\b/;
+
+interface ControlCenterLogin {
+	baseUrl: string;
+	/** Texts that must never reach an output or an error: the password and the Basic token. */
+	secrets: string[];
+}
+
+/**
+ * Verotel's numeric saleID, as text. Refuses anything but 1-20 digits before any
+ * request, naming the field.
+ */
+export function readSaleId(node: INode, value: unknown, itemIndex: number): string {
+	const howTo =
+		"Use Verotel's numeric saleID of the subscription, e.g. {{ $json.saleID }} from the Verotel FlexPay Trigger or a success redirect (not your own Reference ID).";
+	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+	if (value === undefined || value === null || text === '') {
+		throw new NodeOperationError(node, 'Sale ID is empty', { itemIndex, description: `Parameter: Sale ID. ${howTo}` });
+	}
+	if (text === undefined || !/^\d+$/.test(text) || text.length > MAX_SALE_ID_DIGITS) {
+		const shown = text === undefined ? '' : ` "${excerpt(text, 40)}"`;
+		throw new NodeOperationError(node, `Sale ID${shown} is not a numeric Verotel sale ID`, {
+			itemIndex,
+			description: `Parameter: Sale ID. It must be 1 to ${MAX_SALE_ID_DIGITS} digits. ${howTo}`,
+		});
+	}
+	return text;
+}
+
+/** The credential's Base URL without trailing slashes; empty means Verotel's address. The value is never quoted. */
+export function controlCenterBaseUrl(node: INode, value: unknown, itemIndex: number): string {
+	let base = typeof value === 'string' ? value.trim() : '';
+	if (base === '') base = CONTROL_CENTER_DEFAULT_BASE_URL;
+	while (base.endsWith('/')) base = base.slice(0, -1);
+	if (!/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/i.test(base)) {
+		throw new NodeOperationError(node, 'The Base URL of the Verotel Control Center API credential is not an http(s) address', {
+			itemIndex,
+			description: `Enter an address such as ${CONTROL_CENTER_DEFAULT_BASE_URL} (without user, password, query or #), or reset the field to its default.`,
+		});
+	}
+	return base;
+}
+
+async function readLogin(this: IExecuteFunctions, itemIndex: number): Promise<ControlCenterLogin> {
+	const credentials = await this.getCredentials(CONTROL_CENTER_CREDENTIAL_TYPE, itemIndex);
+	const username = typeof credentials.username === 'string' ? credentials.username : '';
+	const password = typeof credentials.password === 'string' ? credentials.password : '';
+	const secrets = [password, Buffer.from(`${username}:${password}`, 'utf8').toString('base64')].filter((s) => s !== '');
+	return { baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex), secrets };
+}
+
+/** Every text an HTTP failure carries, however n8n wrapped it. */
+function failureTexts(error: unknown): string[] {
+	const texts: string[] = [];
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object' && !seen.has(current); depth++) {
+		seen.add(current);
+		const record = current as IDataObject & { messages?: unknown };
+		for (const key of ['message', 'code', 'httpCode', 'description'] as const) {
+			if (typeof record[key] === 'string') texts.push(record[key] as string);
+		}
+		// n8n's NodeApiError keeps the HTTP client's own messages here (its `cause` may be gone).
+		if (Array.isArray(record.messages)) {
+			for (const message of record.messages) if (typeof message === 'string') texts.push(message);
+		}
+		current = record.cause ?? record.errorResponse;
+	}
+	return texts;
+}
+
+function bodyObject(body: unknown): IDataObject | undefined {
+	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as IDataObject;
+	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+	const parsed = jsonParse<unknown>(text, { fallbackValue: null });
+	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+}
+
+/** Verotel's `error.title`, cut to 200 characters, with any credential text masked. */
+function errorTitle(body: IDataObject | undefined, secrets: string[]): string | undefined {
+	const error = body?.error;
+	const title = error !== null && typeof error === 'object' && !Array.isArray(error) ? (error as IDataObject).title : undefined;
+	if (typeof title !== 'string' || title.trim() === '') return undefined;
+	let safe = title;
+	for (const secret of secrets) safe = safe.split(secret).join('***');
+	return excerpt(safe.trim(), 200);
+}
+
+function howToFix(statusCode: number): string {
+	if (statusCode === 401) {
+		return "Verotel rejected the API user or password. Check API User and Password in the Verotel Control Center API credential (its Test button tells whether they work); if you do not have them, ask Verotel merchant support.";
+	}
+	if (statusCode === 403) {
+		return 'The Control Center API may not be activated for this account, or this API user may not cancel this sale. Verotel activates the API per merchant: ask Verotel merchant support.';
+	}
+	if (statusCode === 404) {
+		return `Verotel does not know a sale with this ID for this account. Use Verotel's numeric saleID of the subscription (from the postback or the success redirect), not your own Reference ID. If every sale answers 404, check the Base URL of the credential and ask Verotel merchant support whether the Control Center API is activated for this account.`;
+	}
+	if (statusCode === 412) {
+		return "Verotel cannot cancel this sale in its current state (see Verotel's message). Check the sale in Control Center.";
+	}
+	if (statusCode === 429) {
+		return `Verotel asks to slow down. Try again later, or turn on Retry On Fail with a longer wait (${RETRY_IS_SAFE}).`;
+	}
+	if (statusCode >= 500) {
+		return `Verotel Control Center could not answer right now. Try again later, or turn on Retry On Fail in the node settings (${RETRY_IS_SAFE}).`;
+	}
+	return `Check the Sale ID and the API Version of the Verotel Control Center API credential. ${CHECK_BASE_URL} If it keeps failing, ask Verotel merchant support.`;
+}
+
+/**
+ * A request that got no HTTP answer (timeout, refused, DNS, TLS) as a
+ * NodeApiError from known-safe strings; only the network code is kept, never
+ * the request (which carries the Authorization header).
+ */
+function transportFailure(this: IExecuteFunctions, error: unknown, saleID: string, itemIndex: number) {
+	const texts = failureTexts(error);
+	if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
+		return safeApiError(
+			this.getNode(),
+			itemIndex,
+			`Verotel Control Center did not answer within ${CONTROL_CENTER_TIMEOUT_MS} ms (sale ${saleID})`,
+			`The sale may or may not be cancelled now: check it in Control Center, or run the node again (${RETRY_IS_SAFE}).`,
+		);
+	}
+	const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
+	return safeApiError(
+		this.getNode(),
+		itemIndex,
+		'Could not connect to Verotel Control Center',
+		`${code ? `Network code: ${code}. ` : ''}${CHECK_BASE_URL} Also check that this n8n instance can reach the internet (proxy, firewall). If the connection broke after the request was sent, the sale may be cancelled already; ${RETRY_IS_SAFE}.`,
+	);
+}
+
+/**
+ * Cancels a subscription: `POST <baseUrl>/sale/{saleID}/cancel`, authenticated
+ * by the credential (HTTP Basic, Accept with the API version). 200 with
+ * `is_success: true` = cancelled; 412 "This sale is already cancelled." =
+ * cancelled before; every other answer is a NodeApiError with Verotel's
+ * `error.title` and how to fix it.
+ */
+export async function cancelSale(
+	this: IExecuteFunctions,
+	saleID: string,
+	itemIndex: number,
+): Promise<{ alreadyCancelled: boolean }> {
+	const login = await readLogin.call(this, itemIndex);
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(this, CONTROL_CENTER_CREDENTIAL_TYPE, {
+			method: 'POST',
+			url: `${login.baseUrl}/sale/${saleID}/cancel`,
+			json: false,
+			encoding: 'text',
+			timeout: CONTROL_CENTER_TIMEOUT_MS,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw transportFailure.call(this, error, saleID, itemIndex);
+	}
+
+	const statusCode = Number(response.statusCode);
+	const body = bodyObject(response.body);
+	if (statusCode === 200 && body?.is_success === true) return { alreadyCancelled: false };
+	const title = errorTitle(body, login.secrets);
+	if (statusCode === 412 && title !== undefined && ALREADY_CANCELLED_TITLE.test(title)) return { alreadyCancelled: true };
+
+	if (statusCode >= 200 && statusCode < 300) {
+		throw safeApiError(
+			this.getNode(),
+			itemIndex,
+			`Verotel Control Center did not confirm the cancellation of sale ${saleID}${title ? `: ${title}` : ''}`,
+			`Verotel answered HTTP ${statusCode} without "is_success": true. Check the sale in Control Center before running the node again. ${CHECK_BASE_URL}`,
+			String(statusCode),
+		);
+	}
+	throw safeApiError(
+		this.getNode(),
+		itemIndex,
+		`Verotel Control Center could not cancel sale ${saleID} (HTTP ${statusCode})${title ? `: ${title}` : ''}`,
+		howToFix(statusCode),
+		String(statusCode),
+	);
+}

@@ -1,0 +1,281 @@
+/**
+ * The action node's Postback -> Send Test Postback against the Verotel FlexPay
+ * Trigger, end to end in one process: the action node runs in n8n-core's engine
+ * (WorkflowExecute, its real this.helpers.httpRequest) and sends over real HTTP
+ * to a local server that plays n8n's webhook server: for each request it runs
+ * the trigger's webhook() in n8n-core's real WebhookContext on the request as it
+ * arrived; when the trigger hands over an item, it runs the trigger node's
+ * execution in n8n-core's engine and then answers with the webhook's
+ * `responseData` as n8n-workflow evaluates it (what n8n 2.x does for
+ * `onReceived`: answer once the execution exists).
+ *
+ * Stand-in, not n8n: the HTTP routing and the storing of the execution.
+ */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IWebhookData,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
+import { runActionWorkflow } from '../helpers/action-engine';
+import { setUpN8nContainer, type WorkflowJson } from '../helpers/n8n-engine';
+import { findSecret } from '../helpers/secret-scan';
+
+const KEY = ['Bridge', 'LEAKCANARY', 'q8Zt3Lw'].join('');
+const SHOP = '246810';
+const FLEXPAY = 'Verotel FlexPay';
+const TRIGGER = 'Verotel FlexPay Trigger';
+const WEBHOOK_ID = '5d1e0c9a-7b7a-4d1e-8f10-2a3b4c5d6e7f';
+
+const trigger = new VerotelFlexPayTrigger();
+const nodeTypes: INodeTypes = {
+	getByName: () => trigger as INodeType,
+	getByNameAndVersion: () => trigger as INodeType,
+	getKnownTypes: () => ({}),
+};
+
+interface TriggerSetup {
+	parameters: INodeParameters;
+	credentials: ICredentialDataDecryptedObject;
+	mode: WorkflowExecuteMode;
+}
+
+/** What the stand-in n8n saw per request: the trigger's own answer or the item of the stored execution. */
+interface Delivery {
+	statusCode: number;
+	body: string;
+	/** The trigger node's output in the execution, when there was one. */
+	item?: IDataObject;
+}
+
+let server: http.Server;
+let base: string;
+let current: TriggerSetup;
+const deliveries: Delivery[] = [];
+const logs: unknown[] = [];
+let workflowCounter = 0;
+
+function triggerWorkflow(setup: TriggerSetup) {
+	const node: INode = {
+		id: 'trigger-1',
+		name: TRIGGER,
+		type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: WEBHOOK_ID,
+		parameters: setup.parameters,
+		credentials: { verotelFlexPayApi: { id: 'cred-1', name: 'FlexPay shop' } },
+	};
+	const id = `wf-bridge-${++workflowCounter}`;
+	const workflow = new Workflow({ id, nodes: [node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
+	const additionalData = {
+		webhookBaseUrl: `${base}/webhook`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		instanceBaseUrl: `${base}/`,
+		restApiUrl: `${base}/rest`,
+		variables: {},
+		credentialsHelper: {
+			getDecrypted: async () => ({ ...setup.credentials }),
+			getParentTypes: () => [],
+			preAuthentication: async () => undefined,
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return { id, node: workflow.getNode(TRIGGER)!, workflow, additionalData };
+}
+
+/** The stand-in webhook server: the trigger's webhook() on the real request, then what n8n does with its result. */
+async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	const env = triggerWorkflow(current);
+	const response = {
+		get headersSent() {
+			return res.headersSent;
+		},
+		get statusCode() {
+			return res.statusCode;
+		},
+		get writableFinished() {
+			return res.writableFinished;
+		},
+		once(event: string, listener: () => void) {
+			res.once(event, listener);
+			return response;
+		},
+		status(code: number) {
+			res.statusCode = code;
+			return response;
+		},
+		type(value: string) {
+			res.setHeader('content-type', value);
+			return response;
+		},
+		send(body: string) {
+			res.end(body);
+			deliveries.push({ statusCode: res.statusCode, body });
+			return response;
+		},
+	};
+	const url = req.url ?? '';
+	env.additionalData.httpRequest = { method: req.method, url, originalUrl: url, headers: req.headers, query: {}, body: {} } as never;
+	env.additionalData.httpResponse = response as never;
+	const description = trigger.description.webhooks![0];
+	const webhookData: IWebhookData = {
+		httpMethod: 'GET',
+		node: TRIGGER,
+		path: `${WEBHOOK_ID}/webhook`,
+		webhookDescription: description,
+		workflowId: env.id,
+		workflowExecuteAdditionalData: env.additionalData,
+	};
+	const context = new WebhookContext(env.workflow, env.node, env.additionalData, current.mode, webhookData, [], null);
+	const result = await trigger.webhook.call(context);
+	if (result.noWebhookResponse) return; // the trigger answered itself (a refusal, or OK without a run)
+
+	// n8n: the trigger node with the webhook's workflowData on the execution stack, run by the engine ...
+	const workflowData = { id: env.id, name: 'FlexPay', nodes: [env.node], connections: {}, active: true, settings: {} } as unknown as IWorkflowBase;
+	const hooks = new ExecutionLifecycleHooks(current.mode, 'exec-1', workflowData);
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: env.node, data: { main: result.workflowData! }, source: null }] },
+	});
+	const run = await new WorkflowExecute(
+		{ ...env.additionalData, hooks, executionId: 'exec-1', currentNodeExecutionIndex: 0 } as IWorkflowExecuteAdditionalData,
+		current.mode,
+		runExecutionData,
+	).processRunExecutionData(env.workflow);
+	const item = run.data.resultData.runData[TRIGGER]?.[0]?.data?.main?.[0]?.[0]?.json;
+	// ... then the answer: responseData as n8n evaluates it ("OK"), status 200.
+	const mode = env.workflow.expression.getSimpleParameterValue(env.node, description.responseMode as string, 'webhook', {}, undefined, 'onReceived');
+	expect(mode).toBe('onReceived');
+	const body = String(
+		env.workflow.expression.getComplexParameterValue(env.node, description.responseData as string, 'webhook', {}, undefined, 'firstEntryJson'),
+	);
+	res.statusCode = 200;
+	res.end(body);
+	deliveries.push({ statusCode: 200, body, item });
+}
+
+beforeAll(async () => {
+	setUpN8nContainer();
+	const record = (...args: unknown[]) => logs.push(args);
+	const logger = { error: record, warn: record, info: record, debug: record, scoped: () => logger };
+	Container.set(Logger, logger as unknown as Logger);
+	server = http.createServer((req, res) => {
+		handle(req, res).catch((error: Error) => {
+			res.statusCode = 599;
+			res.end(`stand-in failed: ${error.message}`);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+beforeEach(() => {
+	deliveries.length = 0;
+	logs.length = 0;
+	forgetCachedCredentials();
+	forgetDeliveriesInFlight();
+});
+afterAll(async () => {
+	server.closeAllConnections();
+	await new Promise((resolve) => server.close(resolve));
+});
+
+function actionWorkflow(url: string, event: string, options: INodeParameters = {}): WorkflowJson {
+	return {
+		nodes: [
+			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '2',
+				name: FLEXPAY,
+				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { resource: 'postback', operation: 'sendTestPostback', url, event, options },
+				credentials: { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } },
+			},
+		],
+		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
+	};
+}
+
+async function send(url: string, event: string, options: INodeParameters = {}, key = KEY) {
+	const result = await runActionWorkflow(actionWorkflow(url, event, options), {
+		c: { type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: key } },
+	});
+	expect(result.failure()).toBeUndefined();
+	const output = result.outputJson(FLEXPAY)!;
+	expect(output).toHaveLength(1);
+	for (const secret of [KEY, key]) {
+		expect(findSecret({ output, deliveries, logs }, secret)).toEqual([]);
+	}
+	return output[0];
+}
+
+const CREDENTIALS = { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' };
+
+describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
+	it('production URL: the trigger verifies the purchase, its execution carries the sale, the answer is OK -> ok: true', async () => {
+		current = { parameters: {}, credentials: CREDENTIALS, mode: 'webhook' };
+		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
+		const out = await send(url, 'purchase', { saleID: '700001', referenceID: 'order-1001', amount: '19.99', custom1: 'user-42' });
+		expect(out).toMatchObject({ url, event: 'purchase', saleID: '700001', statusCode: 200, body: 'OK', ok: true });
+		expect(deliveries).toHaveLength(1);
+		expect(deliveries[0].item).toMatchObject({
+			event: 'purchase',
+			type: 'purchase',
+			saleID: '700001',
+			referenceID: 'order-1001',
+			shopID: SHOP,
+			amount: 19.99,
+			currency: 'EUR',
+			custom1: 'user-42',
+			idempotencyKey: `${SHOP}:700001:purchase`,
+			signatureAlgorithm: 'sha256',
+			httpMethod: 'GET',
+		});
+		const { signature, ...signed } = out.params as IDataObject;
+		expect(signature).toMatch(/^[0-9a-f]{64}$/);
+		expect(deliveries[0].item?.params).toEqual(signed);
+	});
+
+	it.each([['credit'], ['rebill'], ['cancel']])('test URL: a %s postback runs with its event', async (event) => {
+		current = { parameters: {}, credentials: CREDENTIALS, mode: 'manual' };
+		const out = await send(`${base}/webhook-test/${WEBHOOK_ID}/webhook`, event);
+		expect(out).toMatchObject({ event, statusCode: 200, body: 'OK', ok: true });
+		expect(deliveries[0].item).toMatchObject({ event, saleID: out.saleID, amount: 9.99 });
+		if (event === 'credit') expect(deliveries[0].item?.parentID).toMatch(/^\d{8}$/);
+	});
+
+	it("a trigger whose credential holds another key answers 401: ok: false with the trigger's body and a hint", async () => {
+		current = { parameters: {}, credentials: { ...CREDENTIALS, signatureKey: `${KEY}-other` }, mode: 'webhook' };
+		const other = `${KEY}-sender`;
+		const out = await send(`${base}/webhook/${WEBHOOK_ID}/webhook`, 'purchase', {}, other);
+		expect(out).toMatchObject({ statusCode: 401, body: 'Unauthorized', ok: false });
+		expect(out.hint).toMatch(/another Signature Key/);
+		expect(deliveries).toEqual([{ statusCode: 401, body: 'Unauthorized' }]);
+	});
+
+	it('an event the trigger does not select is answered OK without a run', async () => {
+		current = { parameters: { options: { events: ['purchase'] } }, credentials: CREDENTIALS, mode: 'webhook' };
+		const out = await send(`${base}/webhook/${WEBHOOK_ID}/webhook`, 'expiry');
+		expect(out).toMatchObject({ event: 'expiry', statusCode: 200, body: 'OK', ok: true });
+		expect(deliveries).toEqual([{ statusCode: 200, body: 'OK' }]);
+	});
+});

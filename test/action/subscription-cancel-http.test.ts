@@ -1,0 +1,421 @@
+/**
+ * Subscription -> Cancel over REAL HTTP: n8n's engine (WorkflowExecute), the
+ * credential fetched and its generic authenticate applied the way n8n does,
+ * n8n-core's request helper (axios), nock behind. Checks the request on the
+ * wire (method, path, Basic auth, versioned Accept), every answer Verotel
+ * documents (200 is_success, 412 already cancelled) and every failure as a
+ * NodeApiError with Verotel's title and how to fix it.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import nock from 'nock';
+import * as net from 'node:net';
+
+import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+import { builtTypes, runActionWorkflow, sourceTypes, type PackageTypes } from '../helpers/action-engine';
+import { createExecuteContext } from '../helpers/action-context';
+import { basicAuth, startControlCenterServer } from '../helpers/control-center-server';
+import { setUpN8nContainer, type EngineRunResult, type TestCredentialStore, type WorkflowJson } from '../helpers/n8n-engine';
+import { findSecret } from '../helpers/secret-scan';
+
+const HOST = 'http://controlcenter.test';
+const BASE = `${HOST}/api`;
+const FLEXPAY = 'Verotel FlexPay';
+const USER = 'api-user-4711';
+const PASSWORD = 'Cc9PASSWORDCANARYq2Wz7';
+const AUTH = basicAuth(USER, PASSWORD);
+
+function cancelWorkflow(saleIds: string[], onError?: string, parameters: INodeParameters = {}): WorkflowJson {
+	return {
+		nodes: [
+			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '2',
+				name: FLEXPAY,
+				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { resource: 'subscription', operation: 'cancel', saleId: '={{ $json.saleID }}', ...parameters },
+				credentials: { verotelControlCenterApi: { id: 'cc', name: 'Control Center' } },
+				...(onError ? { onError: onError as 'continueRegularOutput' } : {}),
+			},
+		],
+		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
+		pinData: { Start: saleIds.map((saleID) => ({ json: { saleID } })) },
+	};
+}
+
+function credentials(data: IDataObject = {}): TestCredentialStore {
+	return { cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD, baseUrl: BASE, ...data } } };
+}
+
+async function runCancel(
+	saleIds: string[],
+	options: { onError?: string; data?: IDataObject; types?: PackageTypes } = {},
+): Promise<EngineRunResult> {
+	const result = await runActionWorkflow(cancelWorkflow(saleIds, options.onError), credentials(options.data), options.types);
+	// Nothing n8n keeps of the run (items, errors, their causes) holds the password or the Basic token.
+	expect(findSecret(result.run, PASSWORD)).toEqual([]);
+	expect(findSecret(result.run, AUTH.slice('Basic '.length))).toEqual([]);
+	return result;
+}
+
+/** The node error of a failed run. */
+function nodeErrorOf(result: EngineRunResult): NodeApiError {
+	expect(result.run.status).toBe('error');
+	const error = result.task(FLEXPAY)?.error as NodeApiError;
+	expect(error.name).toBe(NodeApiError.name);
+	expect(error.context.itemIndex).toBe(0);
+	return error;
+}
+
+/** A nock interceptor for POST /api/sale/<id>/cancel that records the request headers. */
+function cancelEndpoint(saleID: string, status: number, body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) {
+	const seen: Array<Record<string, unknown>> = [];
+	const scope = nock(HOST)
+		.post(`/api/sale/${saleID}/cancel`)
+		.reply(function reply() {
+			seen.push({ ...this.req.headers });
+			return [status, typeof body === 'string' ? body : JSON.stringify(body), headers];
+		});
+	return { scope, seen };
+}
+
+beforeAll(() => {
+	setUpN8nContainer();
+	nock.disableNetConnect();
+});
+afterEach(() => {
+	nock.cleanAll();
+	nock.disableNetConnect();
+});
+afterAll(() => nock.enableNetConnect());
+
+describe('Subscription -> Cancel over real HTTP (nock)', () => {
+	it('200 {"is_success": true}: POST /sale/{saleID}/cancel with Basic auth and the versioned Accept header', async () => {
+		const endpoint = cancelEndpoint('433456', 200, { is_success: true });
+		const result = await runCancel(['433456']);
+		expect(result.failure()).toBeUndefined();
+		expect(endpoint.scope.isDone()).toBe(true);
+		expect(endpoint.seen).toHaveLength(1);
+		expect(endpoint.seen[0].authorization).toBe(AUTH);
+		expect(endpoint.seen[0].accept).toBe('application/json; version=1.5.0');
+		expect(result.outputItems(FLEXPAY)).toEqual([
+			{ json: { saleID: '433456', cancelled: true, alreadyCancelled: false }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	it('uses the API version and Base URL of the credential (a trailing slash is ignored)', async () => {
+		const seen: Array<Record<string, unknown>> = [];
+		const scope = nock('http://proxy.test')
+			.post('/cc/sale/12/cancel')
+			.reply(function reply() {
+				seen.push({ ...this.req.headers });
+				return [200, { is_success: true }];
+			});
+		const result = await runCancel(['12'], { data: { apiVersion: '1.4.0', baseUrl: 'http://proxy.test/cc/' } });
+		expect(scope.isDone()).toBe(true);
+		expect(seen[0].accept).toBe('application/json; version=1.4.0');
+		expect(result.outputJson(FLEXPAY)).toEqual([{ saleID: '12', cancelled: true, alreadyCancelled: false }]);
+	});
+
+	it("without a Base URL in the stored data, calls Verotel's address https://controlcenter.verotel.com/api", async () => {
+		const scope = nock('https://controlcenter.verotel.com').post('/api/sale/21/cancel').reply(200, { is_success: true });
+		const result = await runCancel(['21'], { data: { baseUrl: '' } });
+		expect(scope.isDone()).toBe(true);
+		expect(result.outputJson(FLEXPAY)).toEqual([{ saleID: '21', cancelled: true, alreadyCancelled: false }]);
+	});
+
+	it.each([['ftp://files.example/api'], ['https://user:pw@proxy.example/api'], ['https://proxy.example/api?x=1'], ['not a url']])(
+		'refuses the Base URL %s before any request, without quoting it',
+		async (baseUrl) => {
+			const result = await runCancel(['22'], { data: { baseUrl } });
+			const error = result.task(FLEXPAY)?.error as NodeOperationError;
+			expect(error.name).toBe(NodeOperationError.name);
+			expect(error.message).toBe('The Base URL of the Verotel Control Center API credential is not an http(s) address');
+			expect(JSON.stringify(error)).not.toContain(baseUrl);
+		},
+	);
+
+	it('412 "This sale is already cancelled.": a success with alreadyCancelled: true', async () => {
+		const endpoint = cancelEndpoint('433456', 412, { error: { title: 'This sale is already cancelled.' } });
+		const result = await runCancel(['433456']);
+		expect(endpoint.scope.isDone()).toBe(true);
+		expect(result.run.status).toBe('success');
+		expect(result.outputItems(FLEXPAY)).toEqual([
+			{ json: { saleID: '433456', cancelled: true, alreadyCancelled: true }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	it('412 with another title: a NodeApiError carrying that title', async () => {
+		cancelEndpoint('5', 412, { error: { title: 'This sale cannot be cancelled now.' } });
+		const error = nodeErrorOf(await runCancel(['5']));
+		expect(error.message).toBe('Verotel Control Center could not cancel sale 5 (HTTP 412): This sale cannot be cancelled now.');
+		expect(error.httpCode).toBe('412');
+		expect(error.description).toMatch(/cannot cancel this sale in its current state/);
+	});
+
+	it('401: NodeApiError with Verotel title; the description says to check the API user and password', async () => {
+		cancelEndpoint('7', 401, { error: { title: 'Invalid credentials.' } });
+		const error = nodeErrorOf(await runCancel(['7']));
+		expect(error.message).toBe('Verotel Control Center could not cancel sale 7 (HTTP 401): Invalid credentials.');
+		expect(error.httpCode).toBe('401');
+		expect(error.description).toMatch(/rejected the API user or password\. Check API User and Password/);
+	});
+
+	it('403: the description says the Control Center API may not be activated', async () => {
+		cancelEndpoint('7', 403, { error: { title: 'Forbidden.' } });
+		const error = nodeErrorOf(await runCancel(['7']));
+		expect(error.message).toBe('Verotel Control Center could not cancel sale 7 (HTTP 403): Forbidden.');
+		expect(error.description).toMatch(/Control Center API may not be activated for this account.*ask Verotel merchant support/);
+	});
+
+	it('404: the sale is unknown; the description says which ID to use', async () => {
+		cancelEndpoint('999', 404, { error: { title: 'Sale not found.' } });
+		const error = nodeErrorOf(await runCancel(['999']));
+		expect(error.message).toBe('Verotel Control Center could not cancel sale 999 (HTTP 404): Sale not found.');
+		expect(error.description).toMatch(/^Verotel does not know a sale with this ID for this account\. Use Verotel's numeric saleID/);
+	});
+
+	it('500 with an HTML body: the status only (no HTML), and a retry hint', async () => {
+		cancelEndpoint('8', 500, '<!doctype html><html><body><h1>Internal Server Error</h1></body></html>', {
+			'Content-Type': 'text/html',
+		});
+		const error = nodeErrorOf(await runCancel(['8']));
+		expect(error.message).toBe('Verotel Control Center could not cancel sale 8 (HTTP 500)');
+		expect(error.httpCode).toBe('500');
+		expect(error.description).toMatch(/Try again later, or turn on Retry On Fail/);
+		expect(JSON.stringify(error)).not.toContain('<h1>');
+	});
+
+	it("cuts Verotel's title to 200 characters", async () => {
+		cancelEndpoint('9', 400, { error: { title: `Bad request: ${'x'.repeat(400)}` } });
+		const error = nodeErrorOf(await runCancel(['9']));
+		const title = error.message.slice('Verotel Control Center could not cancel sale 9 (HTTP 400): '.length);
+		expect(title).toHaveLength(200);
+		expect(title.endsWith('…')).toBe(true);
+	});
+
+	it('200 without "is_success": true is not taken as a cancellation', async () => {
+		cancelEndpoint('10', 200, { is_success: false, error: { title: 'Nothing to cancel.' } });
+		const error = nodeErrorOf(await runCancel(['10']));
+		expect(error.message).toBe('Verotel Control Center did not confirm the cancellation of sale 10: Nothing to cancel.');
+		expect(error.description).toMatch(/without "is_success": true/);
+	});
+
+	it('a refused connection: could not connect, with the network code and where to look', async () => {
+		const port = await closedPort();
+		nock.enableNetConnect('127.0.0.1');
+		const error = nodeErrorOf(await runCancel(['11'], { data: { baseUrl: `http://127.0.0.1:${port}/api` } }));
+		expect(error.message).toBe('Could not connect to Verotel Control Center');
+		expect(error.description).toMatch(/^Network code: ECONNREFUSED\. Check the Base URL of the Verotel Control Center API credential/);
+	});
+
+	it('an unknown host: could not connect, with the DNS code', async () => {
+		nock.enableNetConnect('no-such-host.invalid');
+		const error = nodeErrorOf(await runCancel(['12'], { data: { baseUrl: 'http://no-such-host.invalid/api' } }));
+		expect(error.message).toBe('Could not connect to Verotel Control Center');
+		expect(error.description).toMatch(/^Network code: (ENOTFOUND|EAI_AGAIN)\./);
+	});
+
+	it('a connection reset mid-request (nock replyWithError): could not connect', async () => {
+		nock(HOST).post('/api/sale/13/cancel').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		const error = nodeErrorOf(await runCancel(['13']));
+		expect(error.message).toBe('Could not connect to Verotel Control Center');
+		expect(error.description).toMatch(/Network code: ECONNRESET/);
+	});
+
+	it.each([
+		['letters', 'S-433456', /^Sale ID "S-433456" is not a numeric Verotel sale ID$/],
+		['a decimal', '4334.56', /^Sale ID "4334\.56" is not a numeric Verotel sale ID$/],
+		['a path', '1/../../admin', /is not a numeric Verotel sale ID/],
+		['21 digits', '1'.repeat(21), /is not a numeric Verotel sale ID/],
+		['an empty value', '', /^Sale ID is empty$/],
+	])('refuses %s as Sale ID before any request (NodeOperationError naming the field)', async (_label, saleID, message) => {
+		const endpoint = cancelEndpoint('433456', 200, { is_success: true });
+		const result = await runCancel([saleID]);
+		expect(result.run.status).toBe('error');
+		const error = result.task(FLEXPAY)?.error as NodeOperationError;
+		expect(error.name).toBe(NodeOperationError.name);
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(/^Parameter: Sale ID\./);
+		expect(endpoint.scope.isDone()).toBe(false);
+	});
+
+	it('accepts a saleID that an expression gives as a number, and trims spaces', async () => {
+		const one = cancelEndpoint('433456', 200, { is_success: true });
+		const two = cancelEndpoint('12', 200, { is_success: true });
+		const workflow = cancelWorkflow([], undefined, { saleId: '={{ $json.n }}' });
+		workflow.pinData = { Start: [{ json: { n: 433456 } }, { json: { n: ' 12 ' } }] };
+		const result = await runActionWorkflow(workflow, credentials());
+		expect(one.scope.isDone() && two.scope.isDone()).toBe(true);
+		expect(result.outputJson(FLEXPAY)?.map((json) => json.saleID)).toEqual(['433456', '12']);
+	});
+
+	it('several items: one request each, every output paired with its input', async () => {
+		cancelEndpoint('1', 200, { is_success: true });
+		cancelEndpoint('2', 412, { error: { title: 'This sale is already cancelled.' } });
+		const result = await runCancel(['1', '2']);
+		expect(result.outputItems(FLEXPAY)).toEqual([
+			{ json: { saleID: '1', cancelled: true, alreadyCancelled: false }, pairedItem: { item: 0 } },
+			{ json: { saleID: '2', cancelled: true, alreadyCancelled: true }, pairedItem: { item: 1 } },
+		]);
+	});
+
+	it('On Error "continue": a failing item becomes an error item (paired), the others go on', async () => {
+		cancelEndpoint('1', 200, { is_success: true });
+		cancelEndpoint('2', 404, { error: { title: 'Sale not found.' } });
+		const result = await runCancel(['1', '2', 'x'], { onError: 'continueRegularOutput' });
+		expect(result.run.status).toBe('success');
+		const items = result.outputItems(FLEXPAY) ?? [];
+		expect(items.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ saleID: '1', cancelled: true, alreadyCancelled: false }, { item: 0 }],
+			[{ error: 'Verotel Control Center could not cancel sale 2 (HTTP 404): Sale not found.' }, { item: 1 }],
+			[{ error: 'Sale ID "x" is not a numeric Verotel sale ID' }, { item: 2 }],
+		]);
+		expect(items[1].error?.description).toMatch(/does not know a sale with this ID/);
+	});
+
+	it('On Error "continue (using error output)": failures go to the error output, paired', async () => {
+		cancelEndpoint('1', 200, { is_success: true });
+		cancelEndpoint('2', 401, { error: { title: 'Invalid credentials.' } });
+		const result = await runCancel(['1', '2'], { onError: 'continueErrorOutput' });
+		expect(result.run.status).toBe('success');
+		const [success, failure] = result.task(FLEXPAY)?.data?.main ?? [];
+		expect(success?.map((item) => item.json)).toEqual([{ saleID: '1', cancelled: true, alreadyCancelled: false }]);
+		expect(failure?.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ error: 'Verotel Control Center could not cancel sale 2 (HTTP 401): Invalid credentials.' }, { item: 1 }],
+		]);
+	});
+});
+
+describe('node credentials: the Control Center credential only for Subscription, as n8n enforces it', () => {
+	it('a Subscription node without a Control Center credential fails asking for it (and never uses the FlexPay one)', async () => {
+		const workflow = cancelWorkflow(['1']);
+		workflow.nodes[1].credentials = { verotelFlexPayApi: { id: 'fp', name: 'FlexPay' } };
+		const result = await runActionWorkflow(workflow, {
+			fp: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: 'k' } },
+		});
+		expect(result.run.status).toBe('error');
+		expect(result.task(FLEXPAY)?.error?.message).toBe('Node does not have any credentials set for "verotelControlCenterApi"');
+	});
+
+	it('n8n refuses the FlexPay credential to a Subscription node (hidden there) and the Control Center one to the others', async () => {
+		const node = {
+			id: '2',
+			name: FLEXPAY,
+			type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			credentials: {
+				verotelFlexPayApi: { id: 'fp', name: 'FlexPay' },
+				verotelControlCenterApi: { id: 'cc', name: 'Control Center' },
+			},
+		};
+		const probe = (resource: string, credentialType: string) => {
+			const probeNode = { ...node, parameters: { resource, operation: 'x' } };
+			return {
+				nodes: [
+					{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
+					probeNode,
+				],
+				connections: { Start: { main: [[{ node: FLEXPAY, type: 'main' as const, index: 0 }]] } },
+				credentialType,
+			};
+		};
+		// A node type whose execute asks n8n for one credential, to see what n8n's getCredentials allows.
+		const askFor = (credentialType: string) => {
+			const real = new VerotelFlexPay();
+			return Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
+				async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+					await this.getCredentials(credentialType);
+					return [[{ json: { ok: true } }]];
+				},
+			}) as VerotelFlexPay;
+		};
+		const store: TestCredentialStore = {
+			fp: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: 'k' } },
+			cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD } },
+		};
+		const outcome = async (resource: string, credentialType: string) => {
+			const { credentialType: type, ...workflow } = probe(resource, credentialType);
+			const types = sourceTypes();
+			types.nodeTypes['n8n-nodes-verotel-flexpay.verotelFlexPay'] = askFor(type);
+			const result = await runActionWorkflow(workflow, store, types);
+			return result.run.status === 'success' ? 'allowed' : result.task(FLEXPAY)?.error?.message;
+		};
+		expect(await outcome('subscription', 'verotelControlCenterApi')).toBe('allowed');
+		expect(await outcome('subscription', 'verotelFlexPayApi')).toBe('Credentials not found');
+		for (const resource of ['paymentLink', 'sale', 'signature']) {
+			expect(await outcome(resource, 'verotelFlexPayApi')).toBe('allowed');
+			expect(await outcome(resource, 'verotelControlCenterApi')).toBe('Credentials not found');
+		}
+	});
+});
+
+describe('a stateful local stand-in (real server): cancel twice', () => {
+	it('the first run cancels, the second reports alreadyCancelled; an unknown sale is a 404 error', async () => {
+		nock.enableNetConnect('127.0.0.1');
+		const server = await startControlCenterServer({ username: USER, password: PASSWORD, sales: { '433456': 'active' } });
+		try {
+			const first = await runCancel(['433456'], { data: { baseUrl: server.baseUrl } });
+			const second = await runCancel(['433456'], { data: { baseUrl: server.baseUrl } });
+			expect(first.outputJson(FLEXPAY)).toEqual([{ saleID: '433456', cancelled: true, alreadyCancelled: false }]);
+			expect(second.outputJson(FLEXPAY)).toEqual([{ saleID: '433456', cancelled: true, alreadyCancelled: true }]);
+			expect(server.sales['433456']).toBe('cancelled');
+			const unknown = nodeErrorOf(await runCancel(['1'], { data: { baseUrl: server.baseUrl } }));
+			expect(unknown.message).toBe('Verotel Control Center could not cancel sale 1 (HTTP 404): Sale not found.');
+			expect(server.requests.map((r) => [r.method, r.path])).toEqual([
+				['POST', '/api/sale/433456/cancel'],
+				['POST', '/api/sale/433456/cancel'],
+				['POST', '/api/sale/1/cancel'],
+			]);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('the built package (dist) as n8n loads it', () => {
+	it('registers the Control Center credential and cancels through it (when built)', async () => {
+		const built = await builtTypes();
+		if (!built) {
+			console.warn('skipped: dist is not built (npm run build)');
+			return;
+		}
+		expect(built.credentialTypes.verotelControlCenterApi?.name).toBe('verotelControlCenterApi');
+		const endpoint = cancelEndpoint('433456', 200, { is_success: true });
+		const result = await runCancel(['433456'], { types: built });
+		expect(endpoint.seen[0]).toMatchObject({ authorization: AUTH, accept: 'application/json; version=1.5.0' });
+		expect(result.outputJson(FLEXPAY)).toEqual([{ saleID: '433456', cancelled: true, alreadyCancelled: false }]);
+	});
+});
+
+describe('a timeout (mocked HTTP helper: the real limit is 30 s)', () => {
+	it('says the sale may or may not be cancelled and that running again is safe', async () => {
+		const timeout = Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' });
+		const { context } = createExecuteContext({
+			parameters: { resource: 'subscription', operation: 'cancel', saleId: '433456' },
+			httpRequestWithAuthentication: jest.fn().mockRejectedValue(timeout),
+		});
+		context.getCredentials.mockImplementation(async () => ({ username: USER, password: PASSWORD, baseUrl: BASE }));
+		const error = await new VerotelFlexPay().execute.call(context).then(
+			() => undefined,
+			(e: unknown) => e as NodeApiError,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error?.message).toBe('Verotel Control Center did not answer within 30000 ms (sale 433456)');
+		expect(error?.description).toMatch(/may or may not be cancelled now.*running the node again is safe/);
+	});
+});
+
+async function closedPort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address() as net.AddressInfo;
+			server.close(() => resolve(address.port));
+		});
+	});
+}
