@@ -10,20 +10,11 @@ import {
 	type SignatureAlgorithm,
 } from './signature';
 
+/** Subscription events: postbacks about a subscription sale. */
+export const SUBSCRIPTION_EVENTS = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'] as const;
+
 /** Postback events: purchase events first, then subscription events. */
-export const POSTBACK_EVENTS = [
-	'purchase',
-	'credit',
-	'chargeback',
-	'initial',
-	'rebill',
-	'extend',
-	'downgrade',
-	'upgrade',
-	'cancel',
-	'uncancel',
-	'expiry',
-] as const;
+export const POSTBACK_EVENTS = ['purchase', 'credit', 'chargeback', ...SUBSCRIPTION_EVENTS] as const;
 export type KnownPostbackEvent = (typeof POSTBACK_EVENTS)[number];
 /** Known events, or an event this version does not know yet (lower-cased). */
 export type PostbackEvent = KnownPostbackEvent | (string & { readonly __unknownEvent?: never });

@@ -3,22 +3,13 @@ import * as crypto from 'crypto';
 import { resolveShopAndKey, type VerificationConfig } from './config';
 import { buildQueryString } from './encoding';
 import { excerpt, FlexPayValidationError } from './errors';
-import { POSTBACK_EVENTS, type PostbackEvent } from './postback';
+import { POSTBACK_EVENTS, SUBSCRIPTION_EVENTS, type PostbackEvent } from './postback';
 import { hasParameterBoundary } from './query';
 import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import { checkText, formatAmount, formatCurrency, isEmpty, type ParamValue } from './validation';
 
-/** Events whose postbacks are about a subscription (`type=subscription`). */
-const SUBSCRIPTION_EVENTS: ReadonlySet<string> = new Set([
-	'initial',
-	'rebill',
-	'extend',
-	'downgrade',
-	'upgrade',
-	'cancel',
-	'uncancel',
-	'expiry',
-]);
+/** Events whose sample postbacks are about a subscription (`type=subscription`). */
+const SUBSCRIPTION_EVENT_SET: ReadonlySet<string> = new Set(SUBSCRIPTION_EVENTS);
 
 /** Events that refer back to an earlier transaction (`parentID`). */
 const PARENT_EVENTS: ReadonlySet<string> = new Set(['credit', 'chargeback']);
@@ -130,7 +121,7 @@ export function buildSamplePostback(
 		saleID,
 		transactionID,
 		referenceID,
-		type: SUBSCRIPTION_EVENTS.has(event) ? 'subscription' : 'purchase',
+		type: SUBSCRIPTION_EVENT_SET.has(event) ? 'subscription' : 'purchase',
 		paymentMethod: 'CC',
 		CCBrand: 'VISA',
 		truncatedPAN: 'XXXXXXXXXXXX1111',

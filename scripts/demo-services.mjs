@@ -1,12 +1,23 @@
 // Local stand-ins for what a merchant's workflow talks to: an SMTP sink (the
-// mail server), a CRM endpoint and Verotel's sale status service. `npm start`
+// mail server), a CRM endpoint, Verotel's sale status service and Verotel's
+// Control Center API (under /api, scripts/control-center-stand-in.cjs). `npm start`
 // runs them so the example workflows work end to end on one machine, and the
-// e2e suite runs them to assert what the workflows really sent.
+// e2e suites run them to assert what the workflows really sent.
+//
+// The CRM keeps just enough state for the templates of examples/: token balances
+// (POST /crm/tokens/credit|debit), memberships (POST /crm/members/grant|extend|revoke)
+// and orders (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil).
+// A request whose idempotencyKey it has seen changes nothing a second time. Any other
+// /crm/ request is recorded and answered {"ok":true}.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { SMTPServer } from 'smtp-server';
 
 const require = createRequire(import.meta.url);
+const { createControlCenter } = require('./control-center-stand-in.cjs');
+
+/** The Control Center API user the demo and the tests use (the stand-in checks Basic auth). */
+export const DEMO_CONTROL_CENTER = Object.freeze({ username: 'demo-api-user', password: 'demo-api-password' });
 
 function listen(server, port = 0) {
 	return new Promise((resolve, reject) => {
@@ -23,15 +34,31 @@ function listen(server, port = 0) {
  *   called for everything the services receive (`npm start` prints it)
  * @param {string} [options.postbackUrl] where the demo order page's "Pay" button sends the signed
  *   postback (the trigger's production URL); also settable later with setPostbackUrl()
+ * @param {{ username: string, password: string }} [options.controlCenter] the API user the Control
+ *   Center stand-in (/api) accepts; every sale counts as an active subscription until cancelled
  */
-export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort = 0, httpPort = 0, onEvent = () => {}, postbackUrl } = {}) {
+export async function startDemoServices({
+	flexpay,
+	saleFor = demoSale,
+	smtpPort = 0,
+	httpPort = 0,
+	onEvent = () => {},
+	postbackUrl,
+	controlCenter: controlCenterUser = DEMO_CONTROL_CENTER,
+} = {}) {
 	const lib = require('../index.js');
 	const mails = [];
 	const crmRequests = [];
 	const statusRequests = [];
+	const controlCenter = createControlCenter({ ...controlCenterUser, activeByDefault: true });
+	const crm = createCrm();
 	/** Sales "paid" on the demo order page: saleID -> the order's fields (the status service answers with them). */
 	const paidSales = new Map();
-	const statusFor = (saleID) => {
+	const statusFor = (lookup) => {
+		// By referenceID: the sale of a CRM order, if Verotel "has" one (addOrder({ sale })).
+		if (lookup.referenceID !== undefined) return crm.saleOfOrder(lookup.referenceID);
+		const saleID = lookup.saleID;
+		if (saleID === undefined) return undefined;
 		const paid = paidSales.get(saleID);
 		const base = saleFor(saleID);
 		return paid && base ? { ...base, ...paid } : base;
@@ -110,11 +137,18 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 				} catch {
 					json = undefined;
 				}
-				const request = { method: req.method, path: url.pathname, body: json ?? body, receivedAt: Date.now() };
+				const request = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: json ?? body, receivedAt: Date.now() };
 				crmRequests.push(request);
 				emit({ kind: 'crm', ...request });
-				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ ok: true }));
+				const { status, answer } = crm.handle(request);
+				res.writeHead(status, { 'content-type': 'application/json' });
+				res.end(JSON.stringify(answer));
+				return;
+			}
+			if (controlCenter.handles(url.pathname)) {
+				controlCenter.handle(req, res);
+				const last = controlCenter.requests[controlCenter.requests.length - 1];
+				emit({ kind: 'controlCenter', method: last.method, path: last.path, status: res.statusCode });
 				return;
 			}
 			res.writeHead(404, { 'content-type': 'text/plain' });
@@ -153,6 +187,12 @@ export async function startDemoServices({ flexpay, saleFor = demoSale, smtpPort 
 		mails,
 		crmRequests,
 		statusRequests,
+		/** The CRM's state: tokens (user -> balance), members (saleID -> membership), orders (referenceID -> order). */
+		crm: crm.state,
+		/** Put an order into the CRM (status unpaid); `sale`: the status fields Verotel answers for its referenceID. */
+		addOrder: crm.addOrder,
+		/** The Control Center stand-in: its requests and its sales (saleID -> 'active' | 'cancelled'). */
+		controlCenter: { baseUrl: `http://127.0.0.1:${ports.http}${controlCenter.prefix}`, requests: controlCenter.requests, sales: controlCenter.sales },
 		setPostbackUrl(url) {
 			postbackUrl = url;
 		},
@@ -176,9 +216,96 @@ function statusAnswer(lib, flexpay, query, saleFor) {
 	if (rest.shopID !== String(flexpay.shopId) || !signature || lib.signRequest(flexpay.signatureKey, rest) !== signature.toLowerCase()) {
 		return 'response: ERROR\nerror: Invalid signature\n';
 	}
-	const sale = rest.saleID !== undefined ? saleFor(rest.saleID) : undefined;
+	const sale = saleFor({ saleID: rest.saleID, referenceID: rest.referenceID });
 	if (!sale) return 'response: NOTFOUND\n';
-	return ['response: FOUND', ...Object.entries({ shopID: rest.shopID, saleID: rest.saleID, ...sale }).map(([k, v]) => `${k}: ${v}`), ''].join('\n');
+	const identity = rest.saleID !== undefined ? { saleID: rest.saleID } : { referenceID: rest.referenceID };
+	return ['response: FOUND', ...Object.entries({ shopID: rest.shopID, ...identity, ...sale }).map(([k, v]) => `${k}: ${v}`), ''].join('\n');
+}
+
+/**
+ * The CRM stand-in's state and rules. Every change is keyed by the request's idempotencyKey: a
+ * repeated key changes nothing and is answered { ok: true, duplicate: true }.
+ */
+function createCrm() {
+	const state = {
+		/** user (custom1) -> token balance */
+		tokens: new Map(),
+		/** saleID -> { saleID, user, until, active, replacedBy?, revokedAt? } */
+		members: new Map(),
+		/** referenceID -> { referenceID, amount, currency, status: 'unpaid' | 'paid', saleID?, fulfilments } */
+		orders: new Map(),
+		/** referenceID -> the sale-status fields Verotel answers for it */
+		orderSales: new Map(),
+		/** idempotency keys already applied */
+		applied: new Set(),
+	};
+	const ok = (answer = {}) => ({ status: 200, answer: { ok: true, ...answer } });
+	const bad = (message) => ({ status: 400, answer: { ok: false, error: message } });
+
+	/** Apply `change` once per idempotency key (a request without a key is applied every time). */
+	function once(body, change) {
+		const key = body?.idempotencyKey;
+		if (key !== undefined && state.applied.has(key)) return ok({ duplicate: true });
+		const result = change();
+		if (result.status === 200 && key !== undefined) state.applied.add(key);
+		return result;
+	}
+
+	function tokens(body, sign) {
+		if (!body?.user || !Number.isInteger(body.tokens) || body.tokens < 0) return bad('user and a whole number of tokens are required');
+		return once(body, () => {
+			const balance = (state.tokens.get(body.user) ?? 0) + sign * body.tokens;
+			state.tokens.set(body.user, balance);
+			return ok({ user: body.user, balance });
+		});
+	}
+
+	function handle({ method, path, query, body }) {
+		if (method === 'POST' && path === '/crm/tokens/credit') return tokens(body, 1);
+		if (method === 'POST' && path === '/crm/tokens/debit') return tokens(body, -1);
+		if (method === 'POST' && path.startsWith('/crm/members/')) {
+			if (!body?.saleID) return bad('saleID is required');
+			const action = path.slice('/crm/members/'.length);
+			return once(body, () => {
+				const member = state.members.get(body.saleID);
+				if (action === 'grant') {
+					state.members.set(body.saleID, { saleID: body.saleID, user: body.user ?? member?.user, until: body.until ?? null, active: true });
+					const replaced = body.replacesSaleID ? state.members.get(body.replacesSaleID) : undefined;
+					if (replaced) Object.assign(replaced, { active: false, replacedBy: body.saleID });
+					return ok({ member: state.members.get(body.saleID) });
+				}
+				if (!member) return { status: 404, answer: { ok: false, error: `no membership for sale ${body.saleID}` } };
+				if (action === 'extend') Object.assign(member, { until: body.until ?? member.until, active: true });
+				else if (action === 'revoke') Object.assign(member, { active: false, revokedAt: new Date().toISOString() });
+				else return { status: 404, answer: { ok: false, error: 'not found' } };
+				return ok({ member });
+			});
+		}
+		if (method === 'GET' && path === '/crm/orders') {
+			const orders = [...state.orders.values()].filter((o) => !query?.status || o.status === query.status);
+			return ok({ orders: orders.map(({ referenceID, amount, currency, status }) => ({ referenceID, amount, currency, status })) });
+		}
+		const fulfil = /^\/crm\/orders\/([^/]+)\/fulfil$/.exec(path);
+		if (method === 'POST' && fulfil) {
+			const order = state.orders.get(decodeURIComponent(fulfil[1]));
+			if (!order) return { status: 404, answer: { ok: false, error: 'no such order' } };
+			return once(body, () => {
+				order.fulfilments += 1;
+				Object.assign(order, { status: 'paid', saleID: body?.saleID ?? order.saleID });
+				return ok({ order });
+			});
+		}
+		return ok();
+	}
+
+	function addOrder({ referenceID, amount = '9.99', currency = 'EUR', sale }) {
+		state.orders.set(referenceID, { referenceID, amount, currency, status: 'unpaid', fulfilments: 0 });
+		if (sale) state.orderSales.set(referenceID, sale);
+		else state.orderSales.delete(referenceID);
+		return state.orders.get(referenceID);
+	}
+
+	return { state, handle, addOrder, saleOfOrder: (referenceID) => state.orderSales.get(referenceID) };
 }
 
 const escapeHtml = (text) =>

@@ -23,6 +23,7 @@ export const CRM_PLACEHOLDER = 'https://crm.example.com';
 /** The credentials the examples reference (id + name, as n8n exports them). */
 export const FLEXPAY_CREDENTIAL = Object.freeze({ id: 'FlexPayShopCred1', name: 'Verotel FlexPay account', type: 'verotelFlexPayApi' });
 export const SMTP_CREDENTIAL = Object.freeze({ id: 'ShopSmtpMailer01', name: 'Shop mail server (SMTP)', type: 'smtp' });
+export const CONTROL_CENTER_CREDENTIAL = Object.freeze({ id: 'VerotelCCApiCred', name: 'Verotel Control Center API account', type: 'verotelControlCenterApi' });
 
 /** Facts about each example that the start script and the tests need. */
 export const EXAMPLES = Object.freeze({
@@ -39,6 +40,32 @@ export const EXAMPLES = Object.freeze({
 		actionNode: 'Create purchase URL',
 		/** The Webhook node's path (POST). */
 		webhookPath: 'flexpay-order',
+	}),
+	tokens: Object.freeze({
+		file: 'verotel-token-credit.json',
+		workflowId: 'FlexPayTokenCredit',
+		triggerNode: 'Verotel FlexPay Trigger',
+		webhookPath: '2a7c4e90-1b3d-4f5a-8c6e-7d9f0a1b2c01/webhook',
+		creditNode: 'Credit the tokens',
+		debitNode: 'Debit the tokens',
+	}),
+	membership: Object.freeze({
+		file: 'verotel-membership.json',
+		workflowId: 'FlexPayMembership',
+		triggerNode: 'Verotel FlexPay Trigger',
+		webhookPath: '4c9e6a12-3d5f-4b7a-9e0c-1f2a3b4c5d01/webhook',
+		/** The second entry point: POST { saleID } cancels that subscription in Verotel. */
+		cancelWebhookPath: 'flexpay-member-cancel',
+		cancelNode: 'Cancel the subscription',
+	}),
+	reconciliation: Object.freeze({
+		file: 'verotel-reconciliation.json',
+		workflowId: 'FlexPayReconcile',
+		scheduleNode: 'Every hour',
+		/** Beside the schedule: "Execute workflow" in the editor, or `n8n execute --id=<workflowId>`. */
+		manualNode: 'Run now',
+		statusNode: 'Look up the sale by reference',
+		fulfilNode: 'Fulfil the order in the CRM',
 	}),
 });
 
@@ -81,12 +108,14 @@ export function loadExamples({ crmBaseUrl } = {}) {
 }
 
 /**
- * The two credentials the examples use, in n8n's import format (plain `data`, encrypted by n8n
- * on import).
+ * The three credentials the examples use, in n8n's import format (plain `data`, encrypted by n8n
+ * on import). Without `controlCenter`, the Control Center credential has an empty API user and
+ * Verotel's own address (cancelling then fails with 401 until the user fills it in).
  * @param {{ flexpay: { shopId: string, signatureKey: string, brand?: string, baseUrl?: string },
- *           smtp: { host: string, port: number, user?: string, password?: string, secure?: boolean } }} settings
+ *           smtp: { host: string, port: number, user?: string, password?: string, secure?: boolean },
+ *           controlCenter?: { username: string, password: string, baseUrl?: string, apiVersion?: string } }} settings
  */
-export function exampleCredentials({ flexpay, smtp }) {
+export function exampleCredentials({ flexpay, smtp, controlCenter }) {
 	return [
 		{
 			id: FLEXPAY_CREDENTIAL.id,
@@ -112,6 +141,18 @@ export function exampleCredentials({ flexpay, smtp }) {
 				// The local SMTP sink offers no STARTTLS; a real server gets what the user sets.
 				disableStartTls: smtp.secure ? false : !smtp.startTls,
 				hostName: '',
+			},
+		},
+		{
+			id: CONTROL_CENTER_CREDENTIAL.id,
+			name: CONTROL_CENTER_CREDENTIAL.name,
+			type: CONTROL_CENTER_CREDENTIAL.type,
+			data: {
+				username: controlCenter?.username ?? '',
+				password: controlCenter?.password ?? '',
+				// Leaving them out takes the credential's defaults (Verotel's API and version).
+				...(controlCenter?.apiVersion ? { apiVersion: controlCenter.apiVersion } : {}),
+				...(controlCenter?.baseUrl ? { baseUrl: controlCenter.baseUrl } : {}),
 			},
 		},
 	];

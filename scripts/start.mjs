@@ -28,7 +28,7 @@ import { cacheRoot, ensureN8n } from './n8n/install.mjs';
 import { httpRequest, startN8n } from './n8n/instance.mjs';
 import { resolveSpec } from './n8n/versions.mjs';
 import { demoSettings } from './demo-config.mjs';
-import { startDemoServices } from './demo-services.mjs';
+import { DEMO_CONTROL_CENTER, startDemoServices } from './demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from './examples.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -169,6 +169,7 @@ async function main() {
 		credentials: exampleCredentials({
 			flexpay: { shopId: shop.shopId, signatureKey: shop.signatureKey, brand: shop.brand, baseUrl: statusBaseUrl },
 			smtp: { host: '127.0.0.1', port: demo.ports.smtp },
+			controlCenter: { ...DEMO_CONTROL_CENTER, baseUrl: demo.controlCenter.baseUrl },
 		}),
 		workflows: loadExamples({ crmBaseUrl: demo.baseUrl }),
 		waitForWebhooks: [EXAMPLES.postbacks.webhookPath, { path: EXAMPLES.order.webhookPath, method: 'POST' }],
@@ -305,6 +306,7 @@ function printEvent(event) {
 	else if (event.kind === 'crm') console.log(`[crm]  ${event.method} ${event.path} ${JSON.stringify(event.body)}`);
 	else if (event.kind === 'status') console.log(`[status] sale-status look-up (${new URLSearchParams(event.query).get('saleID') ? `saleID ${new URLSearchParams(event.query).get('saleID')}` : event.query.replace(/signature=[0-9a-f]+/, 'signature=…')}): ${event.response}`);
 	else if (event.kind === 'order') console.log(`[order page] ${event.valid ? 'valid' : 'INVALID'} link for ${event.params.priceAmount ?? '?'} ${event.params.priceCurrency ?? ''} "${event.params.description ?? ''}"`);
+	else if (event.kind === 'controlCenter') console.log(`[control center] ${event.method} ${event.path}: HTTP ${event.status}`);
 	else if (event.kind === 'pay') console.log(`[order page] paid (simulated): sale ${event.saleId}, postback answered HTTP ${event.status} ${JSON.stringify(event.body)} in ${Math.round(event.ms)} ms`);
 }
 

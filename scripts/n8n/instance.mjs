@@ -412,14 +412,14 @@ export async function startN8n({
 		}
 		for (const extra of extraPackages) installCommunityPackage({ ...extra, userFolder, workDir, log });
 
-		/** Run an n8n CLI command to completion (n8n must not be running). */
-		const cli = (args) =>
+		/** Run an n8n CLI command to completion (n8n must not be running, unless said otherwise). */
+		const cli = (args, moreEnv = {}) =>
 			new Promise((resolve, reject) => {
 				execFile(
 					n8n.nodeBin,
 					[n8n.n8nBin, ...args],
 					// The CLI reports through the logger: at level "warn" or below it says nothing useful.
-					{ cwd: workDir, env: { ...env, N8N_LOG_LEVEL: 'info' }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
+					{ cwd: workDir, env: { ...env, N8N_LOG_LEVEL: 'info', ...moreEnv }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
 					(error, stdout, stderr) => {
 						const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 						fs.appendFileSync(logFile, `\n$ n8n ${args.join(' ')}\n${output}`);
@@ -612,6 +612,17 @@ export async function startN8n({
 			return types;
 		}
 
+		/**
+		 * `n8n execute --id=<workflowId>` against this n8n's data while it runs: the way to run a
+		 * workflow on demand that starts with a Manual Trigger (e.g. beside a Schedule Trigger).
+		 * The CLI starts a task broker of its own, so it gets its own port. Resolves with the CLI's
+		 * output; rejects when the execution fails.
+		 */
+		async function executeWorkflow(workflowId) {
+			const [cliBrokerPort] = await freePorts(1);
+			return cli(['execute', `--id=${workflowId}`], { N8N_RUNNERS_BROKER_PORT: String(cliBrokerPort) });
+		}
+
 		return Object.assign(instance, {
 			version: n8n.version,
 			line: n8n.line,
@@ -633,6 +644,7 @@ export async function startN8n({
 			executions,
 			waitForExecutions,
 			executionCounts,
+			executeWorkflow,
 			listNodeTypes,
 			listCredentialTypes,
 			logTail: (lines = 40) => tailOf(logFile, lines),

@@ -8,33 +8,13 @@ import type { INodeParameters, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { runActionWorkflow } from '../helpers/action-engine';
+import { ACTION_NODE_NAME as FLEXPAY, actionWorkflow, runActionWorkflow, setUpEngineWithNock } from '../helpers/action-engine';
 import { TEST_NODE, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature, statusServer } from '../helpers/flexpay-status-server';
-import { setUpN8nContainer, type EngineRunResult, type WorkflowJson } from '../helpers/n8n-engine';
+import type { EngineRunResult } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
 const HOST = 'http://leak-check.flexpay.test';
-const FLEXPAY = 'Verotel FlexPay';
-
-function single(parameters: INodeParameters, continueOnFail = false): WorkflowJson {
-	return {
-		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '2',
-				name: FLEXPAY,
-				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters,
-				credentials: { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } },
-				...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
-	};
-}
 
 const purchase = (amount: string): INodeParameters => ({
 	resource: 'paymentLink',
@@ -100,15 +80,10 @@ const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['test postback, 401 whose body echoes the query (an output)', testPostback(`${TRIGGER}/webhook/x/webhook`), () => trigger().reply(401, (uri) => `Unauthorized: ${uri}`), 'ok'],
 ];
 
-beforeAll(() => {
-	setUpN8nContainer();
-	nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+setUpEngineWithNock();
 
 async function run(parameters: INodeParameters, continueOnFail: boolean): Promise<EngineRunResult> {
-	return await runActionWorkflow(single(parameters, continueOnFail), {
+	return await runActionWorkflow(actionWorkflow(parameters, { onError: continueOnFail ? 'continueRegularOutput' : undefined }), {
 		c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, baseUrl: HOST } },
 	});
 }

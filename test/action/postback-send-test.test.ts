@@ -7,8 +7,6 @@
  * answer is a NodeApiError that says how to fix it; a bad URL is a field error
  * before anything is sent; the signature key is nowhere in items, errors or logs.
  */
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import * as http from 'node:http';
@@ -16,12 +14,17 @@ import type { AddressInfo } from 'node:net';
 
 import { parsePostback, parseRawQuery, POSTBACK_EVENTS, SAMPLE_POSTBACK_DEFAULTS } from '../../lib';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { runActionWorkflow } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	actionWorkflow,
+	closedPort,
+	runActionWorkflow,
+	type ActionWorkflowOptions,
+} from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
-import { setUpN8nContainer, type EngineRunResult, type WorkflowJson } from '../helpers/n8n-engine';
+import { recordN8nLogs, setUpN8nContainer, type EngineRunResult } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
-const FLEXPAY = 'Verotel FlexPay';
 const PATH = '/webhook-test/3b0c7a52/webhook';
 const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 
@@ -42,9 +45,7 @@ const logs: unknown[] = [];
 beforeAll(async () => {
 	setUpN8nContainer();
 	// Everything n8n-core logs during the runs, to scan for the key.
-	const record = (...args: unknown[]) => logs.push(args);
-	const logger = { error: record, warn: record, info: record, debug: record, scoped: () => logger };
-	Container.set(Logger, logger as unknown as Logger);
+	recordN8nLogs(logs);
 	server = http.createServer((req, res) => {
 		received.push({ method: req.method ?? '', url: req.url ?? '' });
 		answer(req, res);
@@ -69,28 +70,9 @@ function text(status: number, body: string, type = 'text/plain'): Answer {
 	};
 }
 
-function workflow(parameters: INodeParameters, extra: { onError?: string; items?: IDataObject[] } = {}): WorkflowJson {
-	return {
-		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '2',
-				name: FLEXPAY,
-				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { resource: 'postback', operation: 'sendTestPostback', ...parameters },
-				credentials: { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } },
-				...(extra.onError ? { onError: extra.onError as 'continueRegularOutput' } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
-		...(extra.items ? { pinData: { Start: extra.items.map((json) => ({ json })) } } : {}),
-	};
-}
-
-async function run(parameters: INodeParameters, extra: { onError?: string; items?: IDataObject[] } = {}): Promise<EngineRunResult> {
-	const result = await runActionWorkflow(workflow(parameters, extra), {
+async function run(parameters: INodeParameters, extra: ActionWorkflowOptions = {}): Promise<EngineRunResult> {
+	const workflow = actionWorkflow({ resource: 'postback', operation: 'sendTestPostback', ...parameters }, extra);
+	const result = await runActionWorkflow(workflow, {
 		c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY } },
 	});
 	// The leak canary: items, errors (message, description, context, cause), the whole run, n8n's log lines.
@@ -322,11 +304,3 @@ describe('Send Test Postback: a bad URL is a field error, nothing is sent', () =
 		expect(received).toEqual([]);
 	});
 });
-
-async function closedPort(): Promise<number> {
-	const probe = http.createServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const { port } = probe.address() as AddressInfo;
-	await new Promise((resolve) => probe.close(resolve));
-	return port;
-}

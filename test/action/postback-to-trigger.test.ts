@@ -11,45 +11,20 @@
  *
  * Stand-in, not n8n: the HTTP routing and the storing of the execution.
  */
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
-import {
-	createRunExecutionData,
-	Workflow,
-	type ICredentialDataDecryptedObject,
-	type IDataObject,
-	type INode,
-	type INodeParameters,
-	type INodeType,
-	type INodeTypes,
-	type IWebhookData,
-	type IWorkflowBase,
-	type IWorkflowExecuteAdditionalData,
-	type WorkflowExecuteMode,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { runActionWorkflow } from '../helpers/action-engine';
-import { setUpN8nContainer, type WorkflowJson } from '../helpers/n8n-engine';
+import { ACTION_NODE_NAME as FLEXPAY, actionWorkflow, runActionWorkflow } from '../helpers/action-engine';
+import { recordN8nLogs, setUpN8nContainer } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
+import { callWebhook, executeWebhookResult, trigger, TRIGGER_NODE_NAME as TRIGGER, triggerEnv } from '../helpers/trigger-context';
 
 const KEY = ['Bridge', 'LEAKCANARY', 'q8Zt3Lw'].join('');
 const SHOP = '246810';
-const FLEXPAY = 'Verotel FlexPay';
-const TRIGGER = 'Verotel FlexPay Trigger';
 const WEBHOOK_ID = '5d1e0c9a-7b7a-4d1e-8f10-2a3b4c5d6e7f';
-
-const trigger = new VerotelFlexPayTrigger();
-const nodeTypes: INodeTypes = {
-	getByName: () => trigger as INodeType,
-	getByNameAndVersion: () => trigger as INodeType,
-	getKnownTypes: () => ({}),
-};
 
 interface TriggerSetup {
 	parameters: INodeParameters;
@@ -72,39 +47,10 @@ const deliveries: Delivery[] = [];
 const logs: unknown[] = [];
 let workflowCounter = 0;
 
-function triggerWorkflow(setup: TriggerSetup) {
-	const node: INode = {
-		id: 'trigger-1',
-		name: TRIGGER,
-		type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId: WEBHOOK_ID,
-		parameters: setup.parameters,
-		credentials: { verotelFlexPayApi: { id: 'cred-1', name: 'FlexPay shop' } },
-	};
-	const id = `wf-bridge-${++workflowCounter}`;
-	const workflow = new Workflow({ id, nodes: [node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
-	const additionalData = {
-		webhookBaseUrl: `${base}/webhook`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		instanceBaseUrl: `${base}/`,
-		restApiUrl: `${base}/rest`,
-		variables: {},
-		credentialsHelper: {
-			getDecrypted: async () => ({ ...setup.credentials }),
-			getParentTypes: () => [],
-			preAuthentication: async () => undefined,
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-	return { id, node: workflow.getNode(TRIGGER)!, workflow, additionalData };
-}
-
 /** The stand-in webhook server: the trigger's webhook() on the real request, then what n8n does with its result. */
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-	const env = triggerWorkflow(current);
+	const { parameters, credentials } = current;
+	const env = triggerEnv({ baseUrl: base, workflowId: `wf-bridge-${++workflowCounter}`, webhookId: WEBHOOK_ID, parameters, credentials });
 	const response = {
 		get headersSent() {
 			return res.headersSent;
@@ -133,33 +79,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 			return response;
 		},
 	};
-	const url = req.url ?? '';
-	env.additionalData.httpRequest = { method: req.method, url, originalUrl: url, headers: req.headers, query: {}, body: {} } as never;
-	env.additionalData.httpResponse = response as never;
-	const description = trigger.description.webhooks![0];
-	const webhookData: IWebhookData = {
-		httpMethod: 'GET',
-		node: TRIGGER,
-		path: `${WEBHOOK_ID}/webhook`,
-		webhookDescription: description,
-		workflowId: env.id,
-		workflowExecuteAdditionalData: env.additionalData,
-	};
-	const context = new WebhookContext(env.workflow, env.node, env.additionalData, current.mode, webhookData, [], null);
-	const result = await trigger.webhook.call(context);
+	const request = { method: req.method ?? 'GET', url: req.url ?? '', headers: req.headers };
+	const result = await callWebhook(env, current.mode, request, response);
 	if (result.noWebhookResponse) return; // the trigger answered itself (a refusal, or OK without a run)
 
 	// n8n: the trigger node with the webhook's workflowData on the execution stack, run by the engine ...
-	const workflowData = { id: env.id, name: 'FlexPay', nodes: [env.node], connections: {}, active: true, settings: {} } as unknown as IWorkflowBase;
-	const hooks = new ExecutionLifecycleHooks(current.mode, 'exec-1', workflowData);
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: env.node, data: { main: result.workflowData! }, source: null }] },
-	});
-	const run = await new WorkflowExecute(
-		{ ...env.additionalData, hooks, executionId: 'exec-1', currentNodeExecutionIndex: 0 } as IWorkflowExecuteAdditionalData,
-		current.mode,
-		runExecutionData,
-	).processRunExecutionData(env.workflow);
+	const run = await executeWebhookResult(env, result, current.mode);
+	const description = trigger.description.webhooks![0];
 	const item = run.data.resultData.runData[TRIGGER]?.[0]?.data?.main?.[0]?.[0]?.json;
 	// ... then the answer: responseData as n8n evaluates it ("OK"), status 200.
 	const mode = env.workflow.expression.getSimpleParameterValue(env.node, description.responseMode as string, 'webhook', {}, undefined, 'onReceived');
@@ -174,9 +100,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 
 beforeAll(async () => {
 	setUpN8nContainer();
-	const record = (...args: unknown[]) => logs.push(args);
-	const logger = { error: record, warn: record, info: record, debug: record, scoped: () => logger };
-	Container.set(Logger, logger as unknown as Logger);
+	recordN8nLogs(logs);
 	server = http.createServer((req, res) => {
 		handle(req, res).catch((error: Error) => {
 			res.statusCode = 599;
@@ -197,26 +121,9 @@ afterAll(async () => {
 	await new Promise((resolve) => server.close(resolve));
 });
 
-function actionWorkflow(url: string, event: string, options: INodeParameters = {}): WorkflowJson {
-	return {
-		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '2',
-				name: FLEXPAY,
-				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { resource: 'postback', operation: 'sendTestPostback', url, event, options },
-				credentials: { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } },
-			},
-		],
-		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
-	};
-}
-
 async function send(url: string, event: string, options: INodeParameters = {}, key = KEY) {
-	const result = await runActionWorkflow(actionWorkflow(url, event, options), {
+	const workflow = actionWorkflow({ resource: 'postback', operation: 'sendTestPostback', url, event, options });
+	const result = await runActionWorkflow(workflow, {
 		c: { type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: key } },
 	});
 	expect(result.failure()).toBeUndefined();

@@ -5,44 +5,22 @@
  * description says how to fix it, and nothing may carry the signature key.
  */
 import type { INodeParameters } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
-import * as net from 'node:net';
 
-import { runActionWorkflow } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	actionWorkflow,
+	closedPort,
+	nodeApiErrorOf,
+	runActionWorkflow,
+	setUpEngineWithNock,
+} from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
-import { setUpN8nContainer, type TestCredentialStore, type WorkflowJson } from '../helpers/n8n-engine';
+import type { TestCredentialStore } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
 const HOST = 'http://status.flexpay.test';
-const FLEXPAY = 'Verotel FlexPay';
-
-function statusWorkflow(saleId: string, options: INodeParameters = {}, onError?: string): WorkflowJson {
-	return {
-		nodes: [
-			{
-				id: '1',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: '2',
-				name: FLEXPAY,
-				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', saleId, options },
-				credentials: { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } },
-				...(onError ? { onError: onError as 'continueRegularOutput' } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
-	};
-}
 
 function credentialsFor(baseUrl: string): TestCredentialStore {
 	return { c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, baseUrl } } };
@@ -56,32 +34,14 @@ const expectedQuery = (saleID: string) => ({
 });
 
 async function runStatus(saleId: string, options: INodeParameters = {}, baseUrl = HOST, onError?: string) {
-	const result = await runActionWorkflow(statusWorkflow(saleId, options, onError), credentialsFor(baseUrl));
+	const parameters = { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', saleId, options };
+	const result = await runActionWorkflow(actionWorkflow(parameters, { onError }), credentialsFor(baseUrl));
 	// Nothing anywhere in the execution (items, errors, their causes, run data) holds the key.
 	expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);
 	return result;
 }
 
-/** The node error of a failed run. */
-function nodeErrorOf(result: Awaited<ReturnType<typeof runStatus>>): NodeApiError {
-	expect(result.run.status).toBe('error');
-	// n8n stores a copy ({ ...error, message, stack }) of the thrown error in the run data.
-	const error = result.task(FLEXPAY)?.error as NodeApiError;
-	expect(error.name).toBe(NodeApiError.name);
-	expect(error.context.itemIndex).toBe(0);
-	expect(result.run.data.resultData.error).toMatchObject({ message: error.message, description: error.description });
-	return error;
-}
-
-beforeAll(() => {
-	setUpN8nContainer();
-	nock.disableNetConnect();
-});
-afterEach(() => {
-	nock.cleanAll();
-	nock.disableNetConnect();
-});
-afterAll(() => nock.enableNetConnect());
+setUpEngineWithNock();
 
 describe('Get Status over real HTTP (nock)', () => {
 	it('FOUND with billing fields -> typed item; the request carries the signed parameters', async () => {
@@ -151,14 +111,14 @@ describe('Get Status over real HTTP (nock)', () => {
 
 	it('response: ERROR -> NodeApiError: refused, check key and shop ID', async () => {
 		nock(HOST).get('/salestatus').query(true).reply(200, 'response: ERROR\nerror: Wrong signature\n');
-		const error = nodeErrorOf(await runStatus('1'));
+		const error = nodeApiErrorOf(await runStatus('1'));
 		expect(error.message).toBe('The FlexPay status service refused the request: Wrong signature');
 		expect(error.description).toMatch(/Check the Signature Key and the Shop ID .* Re-copy the key/);
 	});
 
 	it('HTTP 500 -> NodeApiError with the status and a retry hint', async () => {
 		nock(HOST).get('/salestatus').query(true).reply(500, `internal error for ${TEST_SHOP_ID}`);
-		const error = nodeErrorOf(await runStatus('1'));
+		const error = nodeApiErrorOf(await runStatus('1'));
 		expect(error.message).toBe('The FlexPay status service answered HTTP 500');
 		expect(error.description).toMatch(/Try again later, or turn on Retry On Fail/);
 		expect(error.httpCode).toBe('500');
@@ -166,13 +126,13 @@ describe('Get Status over real HTTP (nock)', () => {
 
 	it('HTTP 503 is reported the same way', async () => {
 		nock(HOST).get('/salestatus').query(true).reply(503, 'maintenance');
-		const error = nodeErrorOf(await runStatus('1'));
+		const error = nodeApiErrorOf(await runStatus('1'));
 		expect(error.message).toBe('The FlexPay status service answered HTTP 503');
 	});
 
 	it('HTTP 404 -> NodeApiError pointing at Brand / Custom Base URL', async () => {
 		nock(HOST).get('/salestatus').query(true).reply(404, '<h1>Not Found</h1>');
-		const error = nodeErrorOf(await runStatus('1'));
+		const error = nodeApiErrorOf(await runStatus('1'));
 		expect(error.message).toBe('The FlexPay status service answered HTTP 404');
 		expect(error.description).toMatch(/Check the Brand and the Custom Base URL/);
 	});
@@ -185,7 +145,7 @@ describe('Get Status over real HTTP (nock)', () => {
 		['JSON', '{"response":"FOUND"}', /has no "response" line/],
 	])('an unreadable body (%s) -> NodeApiError: not a sale status, check the address', async (_label, body, message) => {
 		nock(HOST).get('/salestatus').query(true).reply(200, body);
-		const error = nodeErrorOf(await runStatus('1'));
+		const error = nodeApiErrorOf(await runStatus('1'));
 		expect(error.message).toMatch(message);
 		expect(error.description).toMatch(/Check the Brand and the Custom Base URL/);
 	});
@@ -193,7 +153,7 @@ describe('Get Status over real HTTP (nock)', () => {
 	it('a timeout -> NodeApiError naming the time limit and how to fix it', async () => {
 		nock(HOST).get('/salestatus').query(true).delay(1500).reply(200, 'response: NOTFOUND\n');
 		const started = Date.now();
-		const error = nodeErrorOf(await runStatus('1', { timeout: 200 }));
+		const error = nodeApiErrorOf(await runStatus('1', { timeout: 200 }));
 		expect(Date.now() - started).toBeLessThan(1400);
 		expect(error.message).toBe('The FlexPay status service did not answer within 200 ms');
 		expect(error.description).toMatch(/raise Options -> Timeout, or turn on Retry On Fail/);
@@ -202,14 +162,14 @@ describe('Get Status over real HTTP (nock)', () => {
 	it('a refused connection -> NodeApiError: could not connect, with the network code', async () => {
 		const port = await closedPort();
 		nock.enableNetConnect('127.0.0.1');
-		const error = nodeErrorOf(await runStatus('1', {}, `http://127.0.0.1:${port}`));
+		const error = nodeApiErrorOf(await runStatus('1', {}, `http://127.0.0.1:${port}`));
 		expect(error.message).toBe('Could not connect to the FlexPay status service');
 		expect(error.description).toMatch(/Network code: ECONNREFUSED\. Check the Brand and the Custom Base URL/);
 	});
 
 	it('an unknown host -> NodeApiError: could not connect', async () => {
 		nock.enableNetConnect('no-such-host.invalid');
-		const error = nodeErrorOf(await runStatus('1', {}, 'http://no-such-host.invalid'));
+		const error = nodeApiErrorOf(await runStatus('1', {}, 'http://no-such-host.invalid'));
 		expect(error.message).toBe('Could not connect to the FlexPay status service');
 		expect(error.description).toMatch(/Network code: (ENOTFOUND|EAI_AGAIN)/);
 	});
@@ -222,14 +182,3 @@ describe('Get Status over real HTTP (nock)', () => {
 		expect(result.outputItems(FLEXPAY)?.[0].error?.description).toMatch(/Retry On Fail/);
 	});
 });
-
-async function closedPort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address() as net.AddressInfo;
-			server.close(() => resolve(address.port));
-		});
-	});
-}

@@ -9,40 +9,37 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import nock from 'nock';
-import * as net from 'node:net';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { builtTypes, runActionWorkflow, sourceTypes, type PackageTypes } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	ACTION_NODE_TYPE,
+	actionWorkflow,
+	builtTypes,
+	closedPort,
+	CONTROL_CENTER_CREDENTIAL,
+	nodeApiErrorOf,
+	runActionWorkflow,
+	setUpEngineWithNock,
+	sourceTypes,
+	type PackageTypes,
+} from '../helpers/action-engine';
 import { createExecuteContext } from '../helpers/action-context';
 import { basicAuth, startControlCenterServer } from '../helpers/control-center-server';
-import { setUpN8nContainer, type EngineRunResult, type TestCredentialStore, type WorkflowJson } from '../helpers/n8n-engine';
+import type { EngineRunResult, TestCredentialStore, WorkflowJson } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
 const HOST = 'http://controlcenter.test';
 const BASE = `${HOST}/api`;
-const FLEXPAY = 'Verotel FlexPay';
 const USER = 'api-user-4711';
 const PASSWORD = 'Cc9PASSWORDCANARYq2Wz7';
 const AUTH = basicAuth(USER, PASSWORD);
 
 function cancelWorkflow(saleIds: string[], onError?: string, parameters: INodeParameters = {}): WorkflowJson {
-	return {
-		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '2',
-				name: FLEXPAY,
-				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { resource: 'subscription', operation: 'cancel', saleId: '={{ $json.saleID }}', ...parameters },
-				credentials: { verotelControlCenterApi: { id: 'cc', name: 'Control Center' } },
-				...(onError ? { onError: onError as 'continueRegularOutput' } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
-		pinData: { Start: saleIds.map((saleID) => ({ json: { saleID } })) },
-	};
+	return actionWorkflow(
+		{ resource: 'subscription', operation: 'cancel', saleId: '={{ $json.saleID }}', ...parameters },
+		{ credentials: CONTROL_CENTER_CREDENTIAL, onError, items: saleIds.map((saleID) => ({ saleID })) },
+	);
 }
 
 function credentials(data: IDataObject = {}): TestCredentialStore {
@@ -60,15 +57,6 @@ async function runCancel(
 	return result;
 }
 
-/** The node error of a failed run. */
-function nodeErrorOf(result: EngineRunResult): NodeApiError {
-	expect(result.run.status).toBe('error');
-	const error = result.task(FLEXPAY)?.error as NodeApiError;
-	expect(error.name).toBe(NodeApiError.name);
-	expect(error.context.itemIndex).toBe(0);
-	return error;
-}
-
 /** A nock interceptor for POST /api/sale/<id>/cancel that records the request headers. */
 function cancelEndpoint(saleID: string, status: number, body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) {
 	const seen: Array<Record<string, unknown>> = [];
@@ -81,15 +69,7 @@ function cancelEndpoint(saleID: string, status: number, body: unknown, headers: 
 	return { scope, seen };
 }
 
-beforeAll(() => {
-	setUpN8nContainer();
-	nock.disableNetConnect();
-});
-afterEach(() => {
-	nock.cleanAll();
-	nock.disableNetConnect();
-});
-afterAll(() => nock.enableNetConnect());
+setUpEngineWithNock();
 
 describe('Subscription -> Cancel over real HTTP (nock)', () => {
 	it('200 {"is_success": true}: POST /sale/{saleID}/cancel with Basic auth and the versioned Accept header', async () => {
@@ -149,7 +129,7 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 
 	it('412 with another title: a NodeApiError carrying that title', async () => {
 		cancelEndpoint('5', 412, { error: { title: 'This sale cannot be cancelled now.' } });
-		const error = nodeErrorOf(await runCancel(['5']));
+		const error = nodeApiErrorOf(await runCancel(['5']));
 		expect(error.message).toBe('Verotel Control Center could not cancel sale 5 (HTTP 412): This sale cannot be cancelled now.');
 		expect(error.httpCode).toBe('412');
 		expect(error.description).toMatch(/cannot cancel this sale in its current state/);
@@ -157,7 +137,7 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 
 	it('401: NodeApiError with Verotel title; the description says to check the API user and password', async () => {
 		cancelEndpoint('7', 401, { error: { title: 'Invalid credentials.' } });
-		const error = nodeErrorOf(await runCancel(['7']));
+		const error = nodeApiErrorOf(await runCancel(['7']));
 		expect(error.message).toBe('Verotel Control Center could not cancel sale 7 (HTTP 401): Invalid credentials.');
 		expect(error.httpCode).toBe('401');
 		expect(error.description).toMatch(/rejected the API user or password\. Check API User and Password/);
@@ -165,14 +145,14 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 
 	it('403: the description says the Control Center API may not be activated', async () => {
 		cancelEndpoint('7', 403, { error: { title: 'Forbidden.' } });
-		const error = nodeErrorOf(await runCancel(['7']));
+		const error = nodeApiErrorOf(await runCancel(['7']));
 		expect(error.message).toBe('Verotel Control Center could not cancel sale 7 (HTTP 403): Forbidden.');
 		expect(error.description).toMatch(/Control Center API may not be activated for this account.*ask Verotel merchant support/);
 	});
 
 	it('404: the sale is unknown; the description says which ID to use', async () => {
 		cancelEndpoint('999', 404, { error: { title: 'Sale not found.' } });
-		const error = nodeErrorOf(await runCancel(['999']));
+		const error = nodeApiErrorOf(await runCancel(['999']));
 		expect(error.message).toBe('Verotel Control Center could not cancel sale 999 (HTTP 404): Sale not found.');
 		expect(error.description).toMatch(/^Verotel does not know a sale with this ID for this account\. Use Verotel's numeric saleID/);
 	});
@@ -181,7 +161,7 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 		cancelEndpoint('8', 500, '<!doctype html><html><body><h1>Internal Server Error</h1></body></html>', {
 			'Content-Type': 'text/html',
 		});
-		const error = nodeErrorOf(await runCancel(['8']));
+		const error = nodeApiErrorOf(await runCancel(['8']));
 		expect(error.message).toBe('Verotel Control Center could not cancel sale 8 (HTTP 500)');
 		expect(error.httpCode).toBe('500');
 		expect(error.description).toMatch(/Try again later, or turn on Retry On Fail/);
@@ -190,7 +170,7 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 
 	it("cuts Verotel's title to 200 characters", async () => {
 		cancelEndpoint('9', 400, { error: { title: `Bad request: ${'x'.repeat(400)}` } });
-		const error = nodeErrorOf(await runCancel(['9']));
+		const error = nodeApiErrorOf(await runCancel(['9']));
 		const title = error.message.slice('Verotel Control Center could not cancel sale 9 (HTTP 400): '.length);
 		expect(title).toHaveLength(200);
 		expect(title.endsWith('…')).toBe(true);
@@ -198,7 +178,7 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 
 	it('200 without "is_success": true is not taken as a cancellation', async () => {
 		cancelEndpoint('10', 200, { is_success: false, error: { title: 'Nothing to cancel.' } });
-		const error = nodeErrorOf(await runCancel(['10']));
+		const error = nodeApiErrorOf(await runCancel(['10']));
 		expect(error.message).toBe('Verotel Control Center did not confirm the cancellation of sale 10: Nothing to cancel.');
 		expect(error.description).toMatch(/without "is_success": true/);
 	});
@@ -206,21 +186,21 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 	it('a refused connection: could not connect, with the network code and where to look', async () => {
 		const port = await closedPort();
 		nock.enableNetConnect('127.0.0.1');
-		const error = nodeErrorOf(await runCancel(['11'], { data: { baseUrl: `http://127.0.0.1:${port}/api` } }));
+		const error = nodeApiErrorOf(await runCancel(['11'], { data: { baseUrl: `http://127.0.0.1:${port}/api` } }));
 		expect(error.message).toBe('Could not connect to Verotel Control Center');
 		expect(error.description).toMatch(/^Network code: ECONNREFUSED\. Check the Base URL of the Verotel Control Center API credential/);
 	});
 
 	it('an unknown host: could not connect, with the DNS code', async () => {
 		nock.enableNetConnect('no-such-host.invalid');
-		const error = nodeErrorOf(await runCancel(['12'], { data: { baseUrl: 'http://no-such-host.invalid/api' } }));
+		const error = nodeApiErrorOf(await runCancel(['12'], { data: { baseUrl: 'http://no-such-host.invalid/api' } }));
 		expect(error.message).toBe('Could not connect to Verotel Control Center');
 		expect(error.description).toMatch(/^Network code: (ENOTFOUND|EAI_AGAIN)\./);
 	});
 
 	it('a connection reset mid-request (nock replyWithError): could not connect', async () => {
 		nock(HOST).post('/api/sale/13/cancel').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-		const error = nodeErrorOf(await runCancel(['13']));
+		const error = nodeApiErrorOf(await runCancel(['13']));
 		expect(error.message).toBe('Could not connect to Verotel Control Center');
 		expect(error.description).toMatch(/Network code: ECONNRESET/);
 	});
@@ -301,27 +281,9 @@ describe('node credentials: the Control Center credential only for Subscription,
 	});
 
 	it('n8n refuses the FlexPay credential to a Subscription node (hidden there) and the Control Center one to the others', async () => {
-		const node = {
-			id: '2',
-			name: FLEXPAY,
-			type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-			typeVersion: 1,
-			position: [0, 0] as [number, number],
-			credentials: {
-				verotelFlexPayApi: { id: 'fp', name: 'FlexPay' },
-				verotelControlCenterApi: { id: 'cc', name: 'Control Center' },
-			},
-		};
-		const probe = (resource: string, credentialType: string) => {
-			const probeNode = { ...node, parameters: { resource, operation: 'x' } };
-			return {
-				nodes: [
-					{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
-					probeNode,
-				],
-				connections: { Start: { main: [[{ node: FLEXPAY, type: 'main' as const, index: 0 }]] } },
-				credentialType,
-			};
+		const bothCredentials = {
+			verotelFlexPayApi: { id: 'fp', name: 'FlexPay' },
+			verotelControlCenterApi: { id: 'cc', name: 'Control Center' },
 		};
 		// A node type whose execute asks n8n for one credential, to see what n8n's getCredentials allows.
 		const askFor = (credentialType: string) => {
@@ -338,9 +300,9 @@ describe('node credentials: the Control Center credential only for Subscription,
 			cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD } },
 		};
 		const outcome = async (resource: string, credentialType: string) => {
-			const { credentialType: type, ...workflow } = probe(resource, credentialType);
 			const types = sourceTypes();
-			types.nodeTypes['n8n-nodes-verotel-flexpay.verotelFlexPay'] = askFor(type);
+			types.nodeTypes[ACTION_NODE_TYPE] = askFor(credentialType);
+			const workflow = actionWorkflow({ resource, operation: 'x' }, { credentials: bothCredentials });
 			const result = await runActionWorkflow(workflow, store, types);
 			return result.run.status === 'success' ? 'allowed' : result.task(FLEXPAY)?.error?.message;
 		};
@@ -363,7 +325,7 @@ describe('a stateful local stand-in (real server): cancel twice', () => {
 			expect(first.outputJson(FLEXPAY)).toEqual([{ saleID: '433456', cancelled: true, alreadyCancelled: false }]);
 			expect(second.outputJson(FLEXPAY)).toEqual([{ saleID: '433456', cancelled: true, alreadyCancelled: true }]);
 			expect(server.sales['433456']).toBe('cancelled');
-			const unknown = nodeErrorOf(await runCancel(['1'], { data: { baseUrl: server.baseUrl } }));
+			const unknown = nodeApiErrorOf(await runCancel(['1'], { data: { baseUrl: server.baseUrl } }));
 			expect(unknown.message).toBe('Verotel Control Center could not cancel sale 1 (HTTP 404): Sale not found.');
 			expect(server.requests.map((r) => [r.method, r.path])).toEqual([
 				['POST', '/api/sale/433456/cancel'],
@@ -408,14 +370,3 @@ describe('a timeout (mocked HTTP helper: the real limit is 30 s)', () => {
 		expect(error?.description).toMatch(/may or may not be cancelled now.*running the node again is safe/);
 	});
 });
-
-async function closedPort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address() as net.AddressInfo;
-			server.close(() => resolve(address.port));
-		});
-	});
-}

@@ -7,41 +7,25 @@
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import type { INodeParameters } from 'n8n-workflow';
 import nock from 'nock';
-import * as net from 'node:net';
 
-import { runActionWorkflow } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	actionWorkflow,
+	closedPort,
+	CONTROL_CENTER_CREDENTIAL,
+	runActionWorkflow,
+	setUpEngineWithNock,
+} from '../helpers/action-engine';
 import { basicAuth } from '../helpers/control-center-server';
-import { setUpN8nContainer, type EngineRunResult, type WorkflowJson } from '../helpers/n8n-engine';
+import type { EngineRunResult } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
 const HOST = 'http://leak-check.controlcenter.test';
-const FLEXPAY = 'Verotel FlexPay';
 const USER = 'api-user-4711';
 const PASSWORD = 'Cc9PASSWORDCANARYq2Wz7';
 const TOKEN = basicAuth(USER, PASSWORD).slice('Basic '.length);
 const SECRETS = [PASSWORD, TOKEN];
-
-function single(saleId: string, baseUrl: string, continueOnFail: boolean): WorkflowJson {
-	const parameters: INodeParameters = { resource: 'subscription', operation: 'cancel', saleId };
-	return {
-		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '2',
-				name: FLEXPAY,
-				type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters,
-				credentials: { verotelControlCenterApi: { id: 'cc', name: 'Control Center' } },
-				...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: FLEXPAY, type: 'main', index: 0 }]] } },
-	};
-}
 
 /** Bodies the stand-in sent, to prove the echoing cases really carried the secret. */
 const sentBodies: string[] = [];
@@ -79,10 +63,9 @@ const cases: Array<[string, string, () => unknown, 'ok' | 'fails', boolean]> = [
 let logger: Logger;
 let consoleSpies: jest.SpyInstance[];
 
+setUpEngineWithNock();
 beforeAll(() => {
-	setUpN8nContainer();
 	logger = Container.get(Logger);
-	nock.disableNetConnect();
 });
 beforeEach(() => {
 	consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
@@ -91,10 +74,7 @@ beforeEach(() => {
 });
 afterEach(() => {
 	for (const spy of consoleSpies) spy.mockRestore();
-	nock.cleanAll();
-	nock.disableNetConnect();
 });
-afterAll(() => nock.enableNetConnect());
 
 function logCalls(): unknown[] {
 	const calls: unknown[] = consoleSpies.map((spy) => spy.mock.calls);
@@ -115,7 +95,9 @@ function expectNoSecret(result: EngineRunResult): void {
 }
 
 async function run(saleId: string, continueOnFail: boolean, baseUrl = `${HOST}/api`): Promise<EngineRunResult> {
-	return await runActionWorkflow(single(saleId, baseUrl, continueOnFail), {
+	const parameters = { resource: 'subscription', operation: 'cancel', saleId };
+	const onError = continueOnFail ? 'continueRegularOutput' : undefined;
+	return await runActionWorkflow(actionWorkflow(parameters, { credentials: CONTROL_CENTER_CREDENTIAL, onError }), {
 		cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD, baseUrl } },
 	});
 }
@@ -154,14 +136,3 @@ describe('the canary itself', () => {
 		expect(message).toMatch(/^Verotel Control Center could not cancel sale 1 \(HTTP 401\): Rejected Basic \*\*\* \(api-user-4711:\*\*\*\)$/);
 	});
 });
-
-async function closedPort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address() as net.AddressInfo;
-			server.close(() => resolve(address.port));
-		});
-	});
-}

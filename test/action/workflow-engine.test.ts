@@ -8,10 +8,10 @@
 import nock from 'nock';
 import * as path from 'node:path';
 
-import { builtTypes, sourceTypes, runActionWorkflow, type PackageTypes } from '../helpers/action-engine';
+import { builtTypes, sourceTypes, runActionWorkflow, setUpEngineWithNock, type PackageTypes } from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
-import { readWorkflowJson, setUpN8nContainer, type TestCredentialStore } from '../helpers/n8n-engine';
+import { readWorkflowJson, type TestCredentialStore } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 
@@ -53,12 +53,7 @@ const packages: Array<[string, () => Promise<PackageTypes | undefined>]> = [
 	['built package (dist)', builtTypes],
 ];
 
-beforeAll(() => {
-	setUpN8nContainer();
-	nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+setUpEngineWithNock();
 
 describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_label, load) => {
 	let types: PackageTypes | undefined;

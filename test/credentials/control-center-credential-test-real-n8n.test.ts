@@ -6,15 +6,13 @@
  * Control Center API (test/helpers/n8n-cli-control-center-tester.cjs).
  * Skipped (with a notice) when no n8n is cached or dist is not built.
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import {
 	CONTROL_CENTER_WRONG_LOGIN_MESSAGE,
 	controlCenterNotActivatedMessage,
 } from '../../credentials/VerotelControlCenterApi.credentials';
-import { cachedN8nInstalls, installedPackageCopy, N8N_CACHE, removePackageCopy, REPO } from '../helpers/n8n-installs';
+import { describeWithN8n, REPO } from '../helpers/n8n-installs';
 
 const SCRIPT = path.join(REPO, 'test', 'helpers', 'n8n-cli-control-center-tester.cjs');
 const BUILT_CREDENTIAL = path.join(REPO, 'dist', 'credentials', 'VerotelControlCenterApi.credentials.js');
@@ -34,101 +32,64 @@ interface Loaded {
 	controlCenterSupportedNodes: string[];
 	shownFor: Record<string, string[]>;
 }
+type Results = Record<string, Result> & { crashed?: string; loaded?: Loaded };
 
-const installs = cachedN8nInstalls();
-const ready = installs.length > 0 && fs.existsSync(BUILT_CREDENTIAL);
-
-if (!ready) {
-	it('real n8n credential tester for the Control Center API (skipped: no cached n8n install or dist not built)', () => {
-		console.warn(`skipped: needs a cached n8n under ${N8N_CACHE} (node scripts/n8n/install.mjs) and a build (npm run build)`);
+describeWithN8n<Results>("n8n %s's own CredentialsTester, Verotel Control Center API", SCRIPT, BUILT_CREDENTIAL, (install, results) => {
+	it('loads the credential and the node credentials with their displayOptions (PackageDirectoryLoader)', () => {
+		expect(results.loaded).toEqual({
+			credentialTypes: ['verotelFlexPayApi', 'verotelControlCenterApi'],
+			controlCenterSupportedNodes: ['verotelFlexPay'],
+			shownFor: {
+				paymentLink: ['verotelFlexPayApi'],
+				sale: ['verotelFlexPayApi'],
+				signature: ['verotelFlexPayApi'],
+				subscription: ['verotelControlCenterApi'],
+			},
+		});
 	});
-} else {
-	describe.each(installs.map((install) => [install.version, install] as const))(
-		"n8n %s's own CredentialsTester, Verotel Control Center API",
-		(version, install) => {
-			let results: Record<string, Result> & { crashed?: string; loaded?: Loaded };
-			beforeAll(() => {
-				const packageCopy = installedPackageCopy();
-				try {
-					const output = execFileSync(install.node, [SCRIPT, install.n8nDir, packageCopy], {
-						encoding: 'utf8',
-						timeout: 90000,
-						env: {
-							...process.env,
-							NODE_PATH: path.join(install.n8nDir, '..'),
-							NODE_ENV: 'production',
-							...(version.startsWith('1.') ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
-						},
-					});
-					const line = output.split('\n').find((l) => l.startsWith('@@RESULT@@'));
-					if (!line) throw new Error(`no result from the tester process:\n${output}`);
-					results = JSON.parse(line.slice('@@RESULT@@'.length));
-				} finally {
-					removePackageCopy(packageCopy);
-				}
-			}, 120000);
 
-			it('runs', () => {
-				expect(results.crashed).toBeUndefined();
-			});
+	it('200: connection successful, with n8n applying the generic auth (Basic + versioned Accept)', () => {
+		expect(results.valid).toMatchObject({ status: 'OK', message: 'Connection successful!' });
+		expect(results.valid.requests).toEqual([
+			{
+				method: 'GET',
+				path: '/api/dashboard/totals',
+				query: { output_currency: 'USD' },
+				accept: 'application/json; version=1.5.0',
+				authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`,
+			},
+		]);
+	});
 
-			it('loads the credential and the node credentials with their displayOptions (PackageDirectoryLoader)', () => {
-				expect(results.loaded).toEqual({
-					credentialTypes: ['verotelFlexPayApi', 'verotelControlCenterApi'],
-					controlCenterSupportedNodes: ['verotelFlexPay'],
-					shownFor: {
-						paymentLink: ['verotelFlexPayApi'],
-						sale: ['verotelFlexPayApi'],
-						signature: ['verotelFlexPayApi'],
-						subscription: ['verotelControlCenterApi'],
-					},
-				});
-			});
-
-			it('200: connection successful, with n8n applying the generic auth (Basic + versioned Accept)', () => {
-				expect(results.valid).toMatchObject({ status: 'OK', message: 'Connection successful!' });
-				expect(results.valid.requests).toEqual([
-					{
-						method: 'GET',
-						path: '/api/dashboard/totals',
-						query: { output_currency: 'USD' },
-						accept: 'application/json; version=1.5.0',
-						authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`,
-					},
-				]);
-			});
-
-			if (version.startsWith('1.')) {
-				// n8n 1.x drops the HTTP cause of a failed test request before its tester
-				// reads it (ExecutionBaseError's `cause` field), so no responseCode rule can
-				// fire there: the test still fails, with n8n's own text for the status.
-				it('401, 403, 404: the test fails (with n8n 1.x own messages)', () => {
-					for (const scenario of ['wrongPassword', 'notActivated', 'notFound']) {
-						expect(results[scenario].status).toBe('Error');
-					}
-					expect(results.wrongPassword.message).toBe('Authorization failed - please check your credentials');
-				});
-			} else {
-				it('401: the API user or password is wrong, and where they come from', () => {
-					expect(results.wrongPassword).toMatchObject({ status: 'Error', message: CONTROL_CENTER_WRONG_LOGIN_MESSAGE });
-				});
-
-				it('403: the Control Center API may not be activated for this account: ask Verotel merchant support', () => {
-					expect(results.notActivated).toMatchObject({ status: 'Error', message: controlCenterNotActivatedMessage(403) });
-					expect(results.notActivated.message).toMatch(/may not be activated for this account.*ask Verotel merchant support/);
-				});
-
-				it('404 (a Base URL that is not the API): the same hint with the status', () => {
-					expect(results.notFound).toMatchObject({ status: 'Error', message: controlCenterNotActivatedMessage(404) });
-					expect(results.notFound.requests[0].path).toBe('/other/dashboard/totals');
-				});
+	if (install.version.startsWith('1.')) {
+		// n8n 1.x drops the HTTP cause of a failed test request before its tester
+		// reads it (ExecutionBaseError's `cause` field), so no responseCode rule can
+		// fire there: the test still fails, with n8n's own text for the status.
+		it('401, 403, 404: the test fails (with n8n 1.x own messages)', () => {
+			for (const scenario of ['wrongPassword', 'notActivated', 'notFound']) {
+				expect(results[scenario].status).toBe('Error');
 			}
+			expect(results.wrongPassword.message).toBe('Authorization failed - please check your credentials');
+		});
+	} else {
+		it('401: the API user or password is wrong, and where they come from', () => {
+			expect(results.wrongPassword).toMatchObject({ status: 'Error', message: CONTROL_CENTER_WRONG_LOGIN_MESSAGE });
+		});
 
-			it('never shows the password in a result message', () => {
-				for (const scenario of ['valid', 'wrongPassword', 'notActivated', 'notFound']) {
-					expect(results[scenario].message).not.toContain(PASSWORD);
-				}
-			});
-		},
-	);
-}
+		it('403: the Control Center API may not be activated for this account: ask Verotel merchant support', () => {
+			expect(results.notActivated).toMatchObject({ status: 'Error', message: controlCenterNotActivatedMessage(403) });
+			expect(results.notActivated.message).toMatch(/may not be activated for this account.*ask Verotel merchant support/);
+		});
+
+		it('404 (a Base URL that is not the API): the same hint with the status', () => {
+			expect(results.notFound).toMatchObject({ status: 'Error', message: controlCenterNotActivatedMessage(404) });
+			expect(results.notFound.requests[0].path).toBe('/other/dashboard/totals');
+		});
+	}
+
+	it('never shows the password in a result message', () => {
+		for (const scenario of ['valid', 'wrongPassword', 'notActivated', 'notFound']) {
+			expect(results[scenario].message).not.toContain(PASSWORD);
+		}
+	});
+});

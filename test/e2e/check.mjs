@@ -19,3 +19,59 @@ export function checkWithN8nLog(log, currentN8n) {
 			}
 		});
 }
+
+// ---------------------------------------------------------------------------------------------
+// What every e2e suite does before its first test (one home for it).
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+
+import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The package is packed from dist/: build it if `npm test` has not just done so. */
+export function ensureBuilt() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter((file) => !fs.existsSync(path.join(root, file)));
+	if (missing.length) {
+		console.log(`[e2e] ${missing.join(', ')} missing: npm run build`);
+		execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+	}
+}
+
+/**
+ * The n8n matrix of this run (printed), with the package built, and the list each version's
+ * suite pushes { version, ms } to: printed as "time per n8n" after all tests.
+ */
+export function prepareSuite() {
+	/** Per n8n version: wall time of its suite (install, start, tests, stop). */
+	const timings = [];
+	after(() => {
+		if (timings.length) console.log(`[e2e] time per n8n: ${timings.map(({ version, ms }) => `${version} ${seconds(ms)}`).join(', ')}`);
+	});
+	const matrix = resolveMatrix();
+	console.log(`[e2e] n8n matrix: ${matrix.map((s) => `${s.version} (line ${s.line}, Node ${s.node === 'system' ? process.version : s.node})`).join(', ')}`);
+	ensureBuilt();
+	return { matrix, timings };
+}
+
+/** The statuses of a finished execution. */
+export const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
+/** How long to wait before asserting that something did NOT happen (n8n saves asynchronously). */
+export const SETTLE_MS = 1_500;
+
+/** A source of fresh numeric saleIDs from `base` on, so every test's sale is its own. */
+export function saleIdSource(base) {
+	let counter = 0;
+	return () => {
+		counter += 1;
+		return String(base + (Date.now() % 100_000) * 10 + counter);
+	};
+}

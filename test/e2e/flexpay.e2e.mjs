@@ -18,15 +18,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { checkWithN8nLog } from './check.mjs';
+import { FINAL, SETTLE_MS, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
-import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
 import { buildPostback, sendPostback } from '../../scripts/postback.mjs';
@@ -44,29 +42,9 @@ const SLOW = Object.freeze({
 	workflowId: 'E2eSlowDownstrm1',
 	webhookPath: '6b8d0f2a-4c6e-4a1b-9d3f-5e7a9c1b3d01/webhook',
 });
-const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
-/** How long to wait before asserting that something did NOT happen (n8n saves asynchronously). */
-const SETTLE_MS = 1_500;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
-/** The package is packed from dist/: build it if `npm test` has not just done so. */
-function ensureBuilt() {
-	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-	const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter((file) => !fs.existsSync(path.join(root, file)));
-	if (missing.length) {
-		console.log(`[e2e] ${missing.join(', ')} missing: npm run build`);
-		execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-	}
-}
-
-let counter = 0;
 /** A fresh numeric saleID per postback, so every test's sale is its own. */
-function nextSaleId() {
-	counter += 1;
-	return String(7_000_000 + (Date.now() % 100_000) * 10 + counter);
-}
+const nextSaleId = saleIdSource(7_000_000);
 
 /** n8n stores startedAt/stoppedAt as "YYYY-MM-DD HH:MM:SS.mmm" (UTC) in SQLite. */
 function parseDbTime(value) {
@@ -78,15 +56,7 @@ function parseDbTime(value) {
 
 const flexpay = require(path.join(root, 'index.js'));
 
-/** Per n8n version: wall time of its suite (install, start, tests, stop). */
-const timings = [];
-after(() => {
-	if (timings.length) console.log(`[e2e] time per n8n: ${timings.map(({ version, ms }) => `${version} ${seconds(ms)}`).join(', ')}`);
-});
-
-const matrix = resolveMatrix();
-console.log(`[e2e] n8n matrix: ${matrix.map((s) => `${s.version} (line ${s.line}, Node ${s.node === 'system' ? process.version : s.node})`).join(', ')}`);
-ensureBuilt();
+const { matrix, timings } = prepareSuite();
 
 for (const spec of matrix) {
 	describe(`n8n ${spec.version}`, () => {

@@ -3,7 +3,10 @@
  * (n8n-engine.ts) set up with this package's node and credential, from the
  * TypeScript sources or from the built package (dist) as n8n loads it.
  */
-import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type { ICredentialType, IDataObject, INode, INodeParameters, INodeType, IVersionedNodeType } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import nock from 'nock';
+import * as net from 'node:net';
 
 import { VerotelControlCenterApi } from '../../credentials/VerotelControlCenterApi.credentials';
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
@@ -12,6 +15,7 @@ import {
 	loadBuiltPackage,
 	registerBaseStandIns,
 	runWorkflow,
+	setUpN8nContainer,
 	TestNodeTypes,
 	type EngineRunResult,
 	type TestCredentialStore,
@@ -19,6 +23,42 @@ import {
 } from './n8n-engine';
 
 export const ACTION_NODE_TYPE = 'n8n-nodes-verotel-flexpay.verotelFlexPay';
+/** The name of the action node in actionWorkflow(). */
+export const ACTION_NODE_NAME = 'Verotel FlexPay';
+
+/** The node's reference to a stored credential (store key `c` or `cc` of a TestCredentialStore). */
+export const FLEXPAY_CREDENTIAL: INode['credentials'] = { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } };
+export const CONTROL_CENTER_CREDENTIAL: INode['credentials'] = { verotelControlCenterApi: { id: 'cc', name: 'Control Center' } };
+
+export interface ActionWorkflowOptions {
+	/** Default FLEXPAY_CREDENTIAL. */
+	credentials?: INode['credentials'];
+	/** The node's On Error setting, e.g. continueRegularOutput. */
+	onError?: string;
+	/** Items pinned on the Start node; without them it passes one empty item. */
+	items?: IDataObject[];
+}
+
+/** A manual trigger ("Start") followed by one Verotel FlexPay action node with these parameters. */
+export function actionWorkflow(parameters: INodeParameters, options: ActionWorkflowOptions = {}): WorkflowJson {
+	return {
+		nodes: [
+			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '2',
+				name: ACTION_NODE_NAME,
+				type: ACTION_NODE_TYPE,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters,
+				credentials: options.credentials ?? FLEXPAY_CREDENTIAL,
+				...(options.onError ? { onError: options.onError as INode['onError'] } : {}),
+			},
+		],
+		connections: { Start: { main: [[{ node: ACTION_NODE_NAME, type: 'main', index: 0 }]] } },
+		...(options.items ? { pinData: { Start: options.items.map((json) => ({ json })) } } : {}),
+	};
+}
 
 export interface PackageTypes {
 	label: string;
@@ -49,4 +89,44 @@ export async function runActionWorkflow(
 	const nodeTypes = registerBaseStandIns(new TestNodeTypes());
 	for (const [name, type] of Object.entries(types.nodeTypes)) nodeTypes.register(name, type);
 	return await runWorkflow(json, { nodeTypes, credentialTypes: types.credentialTypes, credentials });
+}
+
+/** The NodeApiError of a run that failed on the action node's first item. */
+export function nodeApiErrorOf(result: EngineRunResult): NodeApiError {
+	expect(result.run.status).toBe('error');
+	// n8n stores a copy ({ ...error, message, stack }) of the thrown error in the run data.
+	const error = result.task(ACTION_NODE_NAME)?.error as NodeApiError;
+	expect(error.name).toBe(NodeApiError.name);
+	expect(error.context.itemIndex).toBe(0);
+	expect(result.run.data.resultData.error).toMatchObject({ message: error.message, description: error.description });
+	return error;
+}
+
+/**
+ * Jest hooks for a file that runs the engine against nock: n8n's DI
+ * singletons set up once, no real connection unless a test enables one (until
+ * its end), every interceptor gone after each test.
+ */
+export function setUpEngineWithNock(): void {
+	beforeAll(() => {
+		setUpN8nContainer();
+		nock.disableNetConnect();
+	});
+	afterEach(() => {
+		nock.cleanAll();
+		nock.disableNetConnect();
+	});
+	afterAll(() => nock.enableNetConnect());
+}
+
+/** A local port nothing listens on (a connection to it is refused). */
+export async function closedPort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address() as net.AddressInfo;
+			server.close(() => resolve(address.port));
+		});
+	});
 }

@@ -6,9 +6,11 @@
  * It checks HTTP Basic auth (401 otherwise) and answers 403 when the account's
  * API is not activated. Cancel: 200 {"is_success": true} for an active sale,
  * 412 "This sale is already cancelled." for a cancelled one, 404 otherwise.
+ *
+ * The stand-in itself lives in scripts/control-center-stand-in.cjs, which the
+ * demo services (`npm start`, the e2e suites) mount as well; this file types it.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
 
 export interface ControlCenterRequest {
 	method: string;
@@ -36,65 +38,17 @@ export interface ControlCenterServer {
 	close(): Promise<void>;
 }
 
-function json(response: http.ServerResponse, status: number, body: unknown): void {
-	response.writeHead(status, { 'Content-Type': 'application/json' });
-	response.end(JSON.stringify(body));
+interface StandIn {
+	startControlCenterServer(options: ControlCenterServerOptions): Promise<ControlCenterServer>;
+	basicAuth(username: string, password: string): string;
 }
 
-export async function startControlCenterServer(options: ControlCenterServerOptions): Promise<ControlCenterServer> {
-	const prefix = options.prefix ?? '/api';
-	const sales = { ...(options.sales ?? {}) };
-	const requests: ControlCenterRequest[] = [];
-	const expectedAuth = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+const standIn = require('../../scripts/control-center-stand-in.cjs') as StandIn;
 
-	const server = http.createServer((request, response) => {
-		const url = new URL(request.url ?? '/', 'http://stand-in');
-		requests.push({
-			method: request.method ?? '',
-			path: url.pathname,
-			query: Object.fromEntries(url.searchParams.entries()),
-			headers: request.headers,
-		});
-		request.resume();
-		request.on('end', () => {
-			if (request.headers.authorization !== expectedAuth) {
-				return json(response, 401, { error: { title: 'Invalid credentials.' } });
-			}
-			if (options.activated === false) {
-				return json(response, 403, { error: { title: 'API access is not allowed.' } });
-			}
-			if (!url.pathname.startsWith(`${prefix}/`)) return json(response, 404, { error: { title: 'Not found.' } });
-			const path = url.pathname.slice(prefix.length);
-			if (request.method === 'GET' && path === '/dashboard/totals') {
-				return json(response, 200, { currency: url.searchParams.get('output_currency'), totals: [] });
-			}
-			const cancel = /^\/sale\/(\d+)\/cancel$/.exec(path);
-			if (request.method === 'POST' && cancel) {
-				const state = sales[cancel[1]];
-				if (state === 'active') {
-					sales[cancel[1]] = 'cancelled';
-					return json(response, 200, { is_success: true });
-				}
-				if (state === 'cancelled') return json(response, 412, { error: { title: 'This sale is already cancelled.' } });
-				return json(response, 404, { error: { title: 'Sale not found.' } });
-			}
-			return json(response, 404, { error: { title: 'Not found.' } });
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		baseUrl: `http://127.0.0.1:${port}${prefix}`,
-		requests,
-		sales,
-		close: async () =>
-			await new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
+export async function startControlCenterServer(options: ControlCenterServerOptions): Promise<ControlCenterServer> {
+	return await standIn.startControlCenterServer(options);
 }
 
 export function basicAuth(username: string, password: string): string {
-	return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+	return standIn.basicAuth(username, password);
 }

@@ -126,6 +126,13 @@ export function setUpN8nContainer(): void {
 	Container.set(BinaryDataService, mock<BinaryDataService>());
 }
 
+/** Replaces n8n's Logger with one that records the arguments of every call in `logs`, e.g. to scan them for a secret. */
+export function recordN8nLogs(logs: unknown[]): void {
+	const record = (...args: unknown[]) => logs.push(args);
+	const logger = { error: record, warn: record, info: record, debug: record, scoped: () => logger };
+	Container.set(Logger, logger as unknown as Logger);
+}
+
 export class TestNodeTypes implements INodeTypes {
 	private readonly types = new Map<string, INodeType | IVersionedNodeType>();
 

@@ -17,37 +17,34 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { EventEmitter } from 'events';
-import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { HookContext } from 'n8n-core';
 import nock from 'nock';
-import {
-	createRunExecutionData,
-	Workflow,
-	type ICredentialDataDecryptedObject,
-	type IDataObject,
-	type IExecuteResponsePromiseData,
-	type IHttpRequestOptions,
-	type INode,
-	type INodeExecutionData,
-	type INodeParameters,
-	type INodeType,
-	type INodeTypes,
-	type IRun,
-	type IWebhookData,
-	type IWebhookResponseData,
-	type IWorkflowBase,
-	type IWorkflowExecuteAdditionalData,
-	type WorkflowExecuteMode,
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteResponsePromiseData,
+	INodeExecutionData,
+	INodeParameters,
+	IRun,
+	IWebhookResponseData,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight, IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
 import { setUpN8nContainer } from '../helpers/n8n-engine';
+import {
+	callWebhook,
+	executeWebhookResult,
+	trigger,
+	TRIGGER_NODE_NAME as NODE_NAME,
+	triggerEnv,
+	webhookDataOf,
+	type TriggerEnv,
+} from '../helpers/trigger-context';
 import { asSent, CREDENTIALS, CREDIT, idempotencyOf, KEY, OK_ANSWER, PURCHASE, SHOP, signedQuery } from './harness';
 
 const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
-const NODE_NAME = 'Verotel FlexPay Trigger';
 const logs: Array<{ level: string; message: string }> = [];
 
 beforeAll(() => {
@@ -73,13 +70,6 @@ afterEach(() => {
 });
 afterAll(() => nock.enableNetConnect());
 
-const trigger = new VerotelFlexPayTrigger();
-const nodeTypes: INodeTypes = {
-	getByName: () => trigger as INodeType,
-	getByNameAndVersion: () => trigger as INodeType,
-	getKnownTypes: () => ({}),
-};
-
 interface Sent {
 	status?: number;
 	type?: string;
@@ -87,38 +77,8 @@ interface Sent {
 }
 
 function setup(parameters: INodeParameters, staticData: IDataObject = {}, credentials: ICredentialDataDecryptedObject = CREDENTIALS) {
-	const node: INode = {
-		id: 'a1b2',
-		name: NODE_NAME,
-		type: 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId: WEBHOOK_ID,
-		parameters,
-		credentials: { verotelFlexPayApi: { id: 'cred-1', name: 'FlexPay shop' } },
-	};
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData, settings: { executionOrder: 'v1' } });
-	const credentialType = new VerotelFlexPayApi();
-	const additionalData = {
-		webhookBaseUrl: 'https://n8n.example.com/webhook',
-		webhookTestBaseUrl: 'https://n8n.example.com/webhook-test',
-		webhookWaitingBaseUrl: 'https://n8n.example.com/webhook-waiting',
-		formWaitingBaseUrl: 'https://n8n.example.com/form-waiting',
-		instanceBaseUrl: 'https://n8n.example.com/',
-		restApiUrl: 'https://n8n.example.com/rest',
-		variables: {},
-		credentialsHelper: {
-			getDecrypted: async () => ({ ...credentials }),
-			getParentTypes: () => [],
-			preAuthentication: async () => undefined,
-			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) =>
-				await credentialType.authenticate(creds, options),
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-	return { node: workflow.getNode(NODE_NAME)!, workflow, additionalData };
+	return triggerEnv({ baseUrl: 'https://n8n.example.com', workflowId: 'wf-1', webhookId: WEBHOOK_ID, parameters, credentials, staticData });
 }
-
-type Env = ReturnType<typeof setup>;
 
 interface Delivery {
 	result: IWebhookResponseData;
@@ -128,7 +88,7 @@ interface Delivery {
 	finish(status?: number): void;
 }
 
-async function deliver(env: Env, query: string, mode: 'webhook' | 'manual' = 'webhook', order: string[] = []): Promise<Delivery> {
+async function deliver(env: TriggerEnv, query: string, mode: 'webhook' | 'manual' = 'webhook', order: string[] = []): Promise<Delivery> {
 	const sent: Sent = {};
 	let headersSent = false;
 	let writableFinished = false;
@@ -163,20 +123,7 @@ async function deliver(env: Env, query: string, mode: 'webhook' | 'manual' = 'we
 			return res;
 		},
 	};
-	const url = `/webhook/${WEBHOOK_ID}/webhook?${query}`;
-	env.additionalData.httpRequest = { method: 'GET', url, originalUrl: url, headers: {}, query: {}, body: {} } as never;
-	env.additionalData.httpResponse = res as never;
-	const description = trigger.description.webhooks![0];
-	const webhookData: IWebhookData = {
-		httpMethod: 'GET',
-		node: NODE_NAME,
-		path: `${WEBHOOK_ID}/webhook`,
-		webhookDescription: description,
-		workflowId: 'wf-1',
-		workflowExecuteAdditionalData: env.additionalData,
-	};
-	const context = new WebhookContext(env.workflow, env.node, env.additionalData, mode, webhookData, [], null);
-	const result = await trigger.webhook.call(context);
+	const result = await callWebhook(env, mode, { method: 'GET', url: `/webhook/${WEBHOOK_ID}/webhook?${query}` }, res);
 	order.push('webhook resolved');
 	return {
 		result,
@@ -200,19 +147,12 @@ interface Execution {
 }
 
 /** What n8n does with webhook()'s workflowData: the trigger node on the execution stack, run by the engine. */
-async function execute(env: Env, webhookResult: IWebhookResponseData, order: string[] = [], mode: WorkflowExecuteMode = 'webhook'): Promise<Execution> {
+async function execute(env: TriggerEnv, webhookResult: IWebhookResponseData, order: string[] = [], mode: WorkflowExecuteMode = 'webhook'): Promise<Execution> {
 	const responses: IExecuteResponsePromiseData[] = [];
-	const workflowData = { id: 'wf-1', name: 'FlexPay', nodes: [env.node], connections: {}, active: true, settings: {} } as unknown as IWorkflowBase;
-	const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', workflowData);
-	hooks.addHandler('sendResponse', (response) => {
+	const run = await executeWebhookResult(env, webhookResult, mode, (response) => {
 		order.push('sendResponse');
 		responses.push(asSent(response));
 	});
-	const additionalData = { ...env.additionalData, hooks, executionId: 'exec-1', currentNodeExecutionIndex: 0 } as IWorkflowExecuteAdditionalData;
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: env.node, data: { main: webhookResult.workflowData! }, source: null }] },
-	});
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(env.workflow);
 	order.push('execution finished');
 	const error = run.data.resultData.error;
 	if (error) throw new Error(`execution failed: ${error.message}`);
@@ -379,15 +319,7 @@ describe('inside n8n-core contexts and engine', () => {
 
 	it('checkExists (activation) logs the production URL n8n builds, and the lifecycle methods are no-ops', async () => {
 		const env = setup({});
-		const webhookData: IWebhookData = {
-			httpMethod: 'GET',
-			node: NODE_NAME,
-			path: `${WEBHOOK_ID}/webhook`,
-			webhookDescription: trigger.description.webhooks![0],
-			workflowId: 'wf-1',
-			workflowExecuteAdditionalData: env.additionalData,
-		};
-		const hook = new HookContext(env.workflow, env.node, env.additionalData, 'webhook', 'activate', webhookData);
+		const hook = new HookContext(env.workflow, env.node, env.additionalData, 'webhook', 'activate', webhookDataOf(env));
 		await expect(trigger.webhookMethods.default.checkExists.call(hook)).resolves.toBe(true);
 		await expect(trigger.webhookMethods.default.create.call(hook)).resolves.toBe(true);
 		await expect(trigger.webhookMethods.default.delete.call(hook)).resolves.toBe(true);

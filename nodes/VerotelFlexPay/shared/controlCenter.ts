@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { CONTROL_CENTER_DEFAULT_BASE_URL } from '../../../credentials/VerotelControlCenterApi.credentials';
 import { excerpt } from '../../../lib';
 import { safeApiError } from './errors';
+import { requestAnswer } from './transport';
 
 /** Verotel's Control Center API (HTTP Basic auth, JSON), separate from FlexPay. */
 export const CONTROL_CENTER_CREDENTIAL_TYPE = 'verotelControlCenterApi';
@@ -15,10 +16,6 @@ const MAX_SALE_ID_DIGITS = 20;
 
 const CHECK_BASE_URL = `Check the Base URL of the Verotel Control Center API credential (default ${CONTROL_CENTER_DEFAULT_BASE_URL}); change it only for a proxy or a test server.`;
 const RETRY_IS_SAFE = 'a sale that is already cancelled is reported as cancelled, so running the node again is safe';
-
-const TIMEOUT_PATTERN = /timeout|timed out|ETIMEDOUT|ESOCKETTIMEDOUT/i;
-const NETWORK_CODES =
-	/\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED|EPROTO|CERT_[A-Z_]+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\b/;
 
 interface ControlCenterLogin {
 	baseUrl: string;
@@ -69,26 +66,6 @@ async function readLogin(this: IExecuteFunctions, itemIndex: number): Promise<Co
 	return { baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex), secrets };
 }
 
-/** Every text an HTTP failure carries, however n8n wrapped it. */
-function failureTexts(error: unknown): string[] {
-	const texts: string[] = [];
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object' && !seen.has(current); depth++) {
-		seen.add(current);
-		const record = current as IDataObject & { messages?: unknown };
-		for (const key of ['message', 'code', 'httpCode', 'description'] as const) {
-			if (typeof record[key] === 'string') texts.push(record[key] as string);
-		}
-		// n8n's NodeApiError keeps the HTTP client's own messages here (its `cause` may be gone).
-		if (Array.isArray(record.messages)) {
-			for (const message of record.messages) if (typeof message === 'string') texts.push(message);
-		}
-		current = record.cause ?? record.errorResponse;
-	}
-	return texts;
-}
-
 function bodyObject(body: unknown): IDataObject | undefined {
 	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as IDataObject;
 	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
@@ -129,30 +106,6 @@ function howToFix(statusCode: number): string {
 }
 
 /**
- * A request that got no HTTP answer (timeout, refused, DNS, TLS) as a
- * NodeApiError from known-safe strings; only the network code is kept, never
- * the request (which carries the Authorization header).
- */
-function transportFailure(this: IExecuteFunctions, error: unknown, saleID: string, itemIndex: number) {
-	const texts = failureTexts(error);
-	if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
-		return safeApiError(
-			this.getNode(),
-			itemIndex,
-			`Verotel Control Center did not answer within ${CONTROL_CENTER_TIMEOUT_MS} ms (sale ${saleID})`,
-			`The sale may or may not be cancelled now: check it in Control Center, or run the node again (${RETRY_IS_SAFE}).`,
-		);
-	}
-	const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
-	return safeApiError(
-		this.getNode(),
-		itemIndex,
-		'Could not connect to Verotel Control Center',
-		`${code ? `Network code: ${code}. ` : ''}${CHECK_BASE_URL} Also check that this n8n instance can reach the internet (proxy, firewall). If the connection broke after the request was sent, the sale may be cancelled already; ${RETRY_IS_SAFE}.`,
-	);
-}
-
-/**
  * Cancels a subscription: `POST <baseUrl>/sale/{saleID}/cancel`, authenticated
  * by the credential (HTTP Basic, Accept with the API version). 200 with
  * `is_success: true` = cancelled; 412 "This sale is already cancelled." =
@@ -165,20 +118,24 @@ export async function cancelSale(
 	itemIndex: number,
 ): Promise<{ alreadyCancelled: boolean }> {
 	const login = await readLogin.call(this, itemIndex);
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, CONTROL_CENTER_CREDENTIAL_TYPE, {
+	const response = await requestAnswer.call(
+		this,
+		{
 			method: 'POST',
 			url: `${login.baseUrl}/sale/${saleID}/cancel`,
-			json: false,
-			encoding: 'text',
 			timeout: CONTROL_CENTER_TIMEOUT_MS,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw transportFailure.call(this, error, saleID, itemIndex);
-	}
+			credentialType: CONTROL_CENTER_CREDENTIAL_TYPE,
+			timedOut: {
+				message: `Verotel Control Center did not answer within ${CONTROL_CENTER_TIMEOUT_MS} ms (sale ${saleID})`,
+				description: `The sale may or may not be cancelled now: check it in Control Center, or run the node again (${RETRY_IS_SAFE}).`,
+			},
+			unreachable: {
+				message: 'Could not connect to Verotel Control Center',
+				description: `${CHECK_BASE_URL} Also check that this n8n instance can reach the internet (proxy, firewall). If the connection broke after the request was sent, the sale may be cancelled already; ${RETRY_IS_SAFE}.`,
+			},
+		},
+		itemIndex,
+	);
 
 	const statusCode = Number(response.statusCode);
 	const body = bodyObject(response.body);

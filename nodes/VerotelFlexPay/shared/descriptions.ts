@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { CURRENCIES } from '../../../lib';
+import { DEFAULT_TIMEOUT_MS } from './transport';
 
 export function showFor(resource: string, operation: string): IDisplayOptions {
 	return { show: { resource: [resource], operation: [operation] } };
@@ -22,6 +23,45 @@ export const paymentMethodOptions: INodePropertyOptions[] = Object.keys(PAYMENT_
 	value,
 	description: PAYMENT_METHOD_LABELS[value].description,
 }));
+
+/** Verotel's sale ID of one sale (the `saleID` of a postback or success redirect), required. */
+export function saleIdField(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return {
+		displayName: 'Sale ID',
+		name: 'saleId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 433456',
+		description,
+		displayOptions,
+	};
+}
+
+/** An operation's "Options" collection. */
+export function optionsCollection(displayOptions: IDisplayOptions, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options,
+	};
+}
+
+/** The Timeout option in milliseconds (read with timeoutOf); `description` says what it waits for. */
+export function timeoutOption(description: string): INodeProperties {
+	return {
+		displayName: 'Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_TIMEOUT_MS,
+		description,
+	};
+}
 
 /** Required price amount, as a decimal text so that 45.20 stays 45.20. */
 export function amountField(displayOptions: IDisplayOptions, description: string): INodeProperties {

@@ -1,10 +1,21 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import { excerpt, FlexPayStatusError, parseStatusResponse, PATHS, type SaleStatus } from '../../../lib';
 import { CREDENTIAL_TYPE } from './credentials';
 import { safeApiError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
+
+/** The Timeout option of an Options collection; DEFAULT_TIMEOUT_MS when unset or not positive. */
+export function timeoutOf(options: IDataObject): number {
+	return Number(options.timeout) > 0 ? Number(options.timeout) : DEFAULT_TIMEOUT_MS;
+}
 
 const CHECK_CREDENTIAL =
 	'Check the Signature Key and the Shop ID in the Verotel FlexPay credential: both must belong to the same website (Control Center -> Setup Websites -> your website -> FlexPay options). Re-copy the key without spaces.';
@@ -25,9 +36,10 @@ function failureTexts(error: unknown): string[] {
 	for (let depth = 0; depth < 4 && current && typeof current === 'object' && !seen.has(current); depth++) {
 		seen.add(current);
 		const record = current as IDataObject & { messages?: unknown };
-		for (const key of ['message', 'code', 'description'] as const) {
+		for (const key of ['message', 'code', 'httpCode', 'description'] as const) {
 			if (typeof record[key] === 'string') texts.push(record[key] as string);
 		}
+		// n8n's NodeApiError keeps the HTTP client's own messages here (its `cause` may be gone).
 		if (Array.isArray(record.messages)) {
 			for (const message of record.messages) if (typeof message === 'string') texts.push(message);
 		}
@@ -36,27 +48,59 @@ function failureTexts(error: unknown): string[] {
 	return texts;
 }
 
+/** The message and the how-to-fix description of an error. */
+export interface ErrorText {
+	message: string;
+	description: string;
+}
+
+export interface AnswerRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	timeout: number;
+	/** Sent through this credential type (its `authenticate`); without it, as is. */
+	credentialType?: string;
+	/** The error for a request that timed out. */
+	timedOut: ErrorText;
+	/** The error for any other request without an answer (refused, DNS, TLS); the network code is put before its description. */
+	unreachable: ErrorText;
+}
+
 /**
- * Turns a failed request (no HTTP answer: timeout, refused, DNS, TLS) into a
- * clear NodeApiError. Only the network code is kept, never the request itself.
+ * Sends a request and returns its full answer with the body as text, whatever
+ * its HTTP status (the caller judges the status). A request that got no answer
+ * becomes a NodeApiError from `timedOut` or `unreachable`: only the network
+ * code is kept of the failure, never the request (which carries the credential).
  */
-function transportFailure(this: IExecuteFunctions, error: unknown, timeout: number, itemIndex: number) {
-	const texts = failureTexts(error);
-	const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
-	if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
-		return safeApiError(
-			this.getNode(),
-			itemIndex,
-			`The FlexPay status service did not answer within ${timeout} ms`,
-			'Try again later, raise Options -> Timeout, or turn on Retry On Fail in the node settings.',
-		);
+export async function requestAnswer(
+	this: IExecuteFunctions,
+	request: AnswerRequest,
+	itemIndex: number,
+): Promise<IN8nHttpFullResponse> {
+	const { credentialType, timedOut, unreachable, ...sent } = request;
+	const options: IHttpRequestOptions = {
+		...sent,
+		json: false,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	try {
+		const response =
+			credentialType === undefined
+				? await this.helpers.httpRequest(options)
+				: await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options);
+		return response as IN8nHttpFullResponse;
+	} catch (error) {
+		const texts = failureTexts(error);
+		if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
+			throw safeApiError(this.getNode(), itemIndex, timedOut.message, timedOut.description);
+		}
+		const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
+		const description = `${code ? `Network code: ${code}. ` : ''}${unreachable.description}`;
+		throw safeApiError(this.getNode(), itemIndex, unreachable.message, description);
 	}
-	return safeApiError(
-		this.getNode(),
-		itemIndex,
-		'Could not connect to the FlexPay status service',
-		`${code ? `Network code: ${code}. ` : ''}${CHECK_ADDRESS} Also check that this n8n instance can reach the internet (proxy, firewall).`,
-	);
 }
 
 function bodyText(body: unknown): string | undefined {
@@ -76,21 +120,25 @@ export async function requestSaleStatus(
 	timeout: number,
 	itemIndex: number,
 ): Promise<SaleStatus> {
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+	const response = await requestAnswer.call(
+		this,
+		{
 			method: 'GET',
 			url: PATHS.salestatus,
 			qs: { ...lookup },
-			json: false,
-			encoding: 'text',
 			timeout,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw transportFailure.call(this, error, timeout, itemIndex);
-	}
+			credentialType: CREDENTIAL_TYPE,
+			timedOut: {
+				message: `The FlexPay status service did not answer within ${timeout} ms`,
+				description: 'Try again later, raise Options -> Timeout, or turn on Retry On Fail in the node settings.',
+			},
+			unreachable: {
+				message: 'Could not connect to the FlexPay status service',
+				description: `${CHECK_ADDRESS} Also check that this n8n instance can reach the internet (proxy, firewall).`,
+			},
+		},
+		itemIndex,
+	);
 
 	const statusCode = Number(response.statusCode);
 	if (statusCode >= 500) {
@@ -163,35 +211,20 @@ export async function sendPostbackRequest(
 	timeout: number,
 	itemIndex: number,
 ): Promise<PostbackAnswer> {
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequest({
+	const response = await requestAnswer.call(
+		this,
+		{
 			method: 'GET',
 			url: `${url}?${query}`,
-			json: false,
-			encoding: 'text',
 			timeout,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		const texts = failureTexts(error);
-		if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
-			throw safeApiError(
-				this.getNode(),
-				itemIndex,
-				`${url} did not answer within ${timeout} ms`,
-				`${CHECK_TRIGGER_URL} A slow answer can also mean a busy n8n: raise Options -> Timeout.`,
-			);
-		}
-		const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
-		throw safeApiError(
-			this.getNode(),
-			itemIndex,
-			`Could not send the postback to ${url}`,
-			`${code ? `Network code: ${code}. ` : ''}${CHECK_TRIGGER_URL}`,
-		);
-	}
+			timedOut: {
+				message: `${url} did not answer within ${timeout} ms`,
+				description: `${CHECK_TRIGGER_URL} A slow answer can also mean a busy n8n: raise Options -> Timeout.`,
+			},
+			unreachable: { message: `Could not send the postback to ${url}`, description: CHECK_TRIGGER_URL },
+		},
+		itemIndex,
+	);
 	const body = response.body;
 	const text = bodyText(body) ?? (body === undefined || body === null ? '' : JSON.stringify(body));
 	return { statusCode: Number(response.statusCode), body: text };

@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildSamplePostback, excerpt, POSTBACK_EVENTS } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { currencyOptions, showFor } from '../../shared/descriptions';
-import { DEFAULT_TIMEOUT_MS, sendPostbackRequest } from '../../shared/transport';
+import { currencyOptions, optionsCollection, showFor, timeoutOption } from '../../shared/descriptions';
+import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
 
 const displayOptions = showFor('postback', 'sendTestPostback');
 
@@ -48,63 +48,48 @@ export const description: INodeProperties[] = [
 		description: 'Which postback to send; the parameters it carries are the ones Verotel sends for that event',
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			{
-				displayName: 'Amount',
-				name: 'amount',
-				type: 'string',
-				default: '9.99', // SAMPLE_POSTBACK_DEFAULTS.amount (the lint wants a literal; a test keeps them equal)
-				placeholder: 'e.g. 9.99',
-				description: 'Price amount of the sale (on a rebill sent as amount, otherwise as priceAmount)',
-			},
-			{
-				displayName: 'Currency',
-				name: 'currency',
-				type: 'options',
-				options: currencyOptions,
-				default: 'EUR', // SAMPLE_POSTBACK_DEFAULTS.currency
-				description: 'Currency of the amount',
-			},
-			{
-				displayName: 'Custom 1',
-				name: 'custom1',
-				type: 'string',
-				default: '',
-				description: 'Pass-through value, as your payment link would have sent it',
-			},
-			{
-				displayName: 'Reference ID',
-				name: 'referenceID',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. order-1001',
-				description: 'Your own reference of the order; empty: "order-" followed by the Sale ID',
-			},
-			{
-				displayName: 'Sale ID',
-				name: 'saleID',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 433456',
-				description: "Verotel's sale ID (digits); empty: a random one for each item",
-			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'Time in milliseconds to wait for the answer before giving up',
-			},
-		],
-	},
+	optionsCollection(displayOptions, [
+		{
+			displayName: 'Amount',
+			name: 'amount',
+			type: 'string',
+			default: '9.99', // SAMPLE_POSTBACK_DEFAULTS.amount (the lint wants a literal; a test keeps them equal)
+			placeholder: 'e.g. 9.99',
+			description: 'Price amount of the sale (on a rebill sent as amount, otherwise as priceAmount)',
+		},
+		{
+			displayName: 'Currency',
+			name: 'currency',
+			type: 'options',
+			options: currencyOptions,
+			default: 'EUR', // SAMPLE_POSTBACK_DEFAULTS.currency
+			description: 'Currency of the amount',
+		},
+		{
+			displayName: 'Custom 1',
+			name: 'custom1',
+			type: 'string',
+			default: '',
+			description: 'Pass-through value, as your payment link would have sent it',
+		},
+		{
+			displayName: 'Reference ID',
+			name: 'referenceID',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. order-1001',
+			description: 'Your own reference of the order; empty: "order-" followed by the Sale ID',
+		},
+		{
+			displayName: 'Sale ID',
+			name: 'saleID',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 433456',
+			description: "Verotel's sale ID (digits); empty: a random one for each item",
+		},
+		timeoutOption('Time in milliseconds to wait for the answer before giving up'),
+	]),
 ];
 
 const URL_EXAMPLE =
@@ -187,8 +172,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		currency: options.currency as string | undefined,
 		custom1: options.custom1 as string | undefined,
 	});
-	const timeout = Number(options.timeout) > 0 ? Number(options.timeout) : DEFAULT_TIMEOUT_MS;
-	const answer = await sendPostbackRequest.call(this, url, postback.query, timeout, itemIndex);
+	const answer = await sendPostbackRequest.call(this, url, postback.query, timeoutOf(options), itemIndex);
 	const ok = answer.statusCode === 200 && answer.body === 'OK';
 	return {
 		url,

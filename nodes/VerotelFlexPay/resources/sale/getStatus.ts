@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildStatusRequest, type SaleStatus } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { showFor } from '../../shared/descriptions';
-import { DEFAULT_TIMEOUT_MS, requestSaleStatus, type StatusLookup } from '../../shared/transport';
+import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../shared/descriptions';
+import { requestSaleStatus, timeoutOf, type StatusLookup } from '../../shared/transport';
 
 const displayOptions = showFor('sale', 'getStatus');
 
@@ -21,16 +21,7 @@ export const description: INodeProperties[] = [
 		description: 'Which identifier to look the sale up by',
 		displayOptions,
 	},
-	{
-		displayName: 'Sale ID',
-		name: 'saleId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 433456',
-		description: "Verotel's sale ID",
-		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['saleId'] } },
-	},
+	saleIdField({ show: { ...displayOptions.show, lookUpBy: ['saleId'] } }, "Verotel's sale ID"),
 	{
 		displayName: 'Reference ID',
 		name: 'referenceId',
@@ -41,24 +32,7 @@ export const description: INodeProperties[] = [
 		description: 'The reference ID you sent with the purchase URL',
 		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['referenceId'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'Time in milliseconds to wait for the status service before giving up',
-			},
-		],
-	},
+	optionsCollection(displayOptions, [timeoutOption('Time in milliseconds to wait for the status service before giving up')]),
 ];
 
 const BILLING_PREFIX = 'billingAddr_';
@@ -99,7 +73,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// before any request; the credential signs the real request.
 	buildStatusRequest(config, lookup);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const timeout = Number(options.timeout) > 0 ? Number(options.timeout) : DEFAULT_TIMEOUT_MS;
-	const status = await requestSaleStatus.call(this, lookup, timeout, itemIndex);
+	const status = await requestSaleStatus.call(this, lookup, timeoutOf(options), itemIndex);
 	return saleStatusToJson(status, lookup);
 }

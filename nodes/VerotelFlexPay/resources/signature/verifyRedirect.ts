@@ -8,7 +8,7 @@ import {
 	parseSuccessRedirect,
 } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { showFor } from '../../shared/descriptions';
+import { optionsCollection, showFor } from '../../shared/descriptions';
 import { toNodeError } from '../../shared/errors';
 
 const displayOptions = showFor('signature', 'verifyRedirect');
@@ -25,23 +25,15 @@ export const description: INodeProperties[] = [
 			'The success redirect to check: its query string, the full success URL, or an object of its parameters such as the query of a Webhook node',
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			{
-				displayName: 'Accept SHA-1 Signatures',
-				name: 'allowSha1',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
-			},
-		],
-	},
+	optionsCollection(displayOptions, [
+		{
+			displayName: 'Accept SHA-1 Signatures',
+			name: 'allowSha1',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
+		},
+	]),
 ];
 
 /** The query part of a URL or query string, without `?` and fragment. */

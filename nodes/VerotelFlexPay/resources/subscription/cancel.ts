@@ -1,22 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { cancelSale, readSaleId } from '../../shared/controlCenter';
-import { showFor } from '../../shared/descriptions';
+import { saleIdField, showFor } from '../../shared/descriptions';
 
 const displayOptions = showFor('subscription', 'cancel');
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Sale ID',
-		name: 'saleId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 433456',
-		description:
-			"Verotel's numeric sale ID of the subscription (saleID in the postback or success redirect). Cancelling stops its future rebills.",
+	saleIdField(
 		displayOptions,
-	},
+		"Verotel's numeric sale ID of the subscription (saleID in the postback or success redirect). Cancelling stops its future rebills.",
+	),
 ];
 
 /**
