@@ -42,6 +42,11 @@ const SLOW = Object.freeze({
 	workflowId: 'E2eSlowDownstrm1',
 	webhookPath: '6b8d0f2a-4c6e-4a1b-9d3f-5e7a9c1b3d01/webhook',
 });
+/** Webhook -> the action node's Postback -> Send Test Postback, as an n8n user tests a trigger. */
+const SEND_TEST = Object.freeze({
+	file: path.join(root, 'test', 'e2e', 'fixtures', 'send-test-postback.json'),
+	webhookPath: 'e2e-send-test-postback',
+});
 
 /** A fresh numeric saleID per postback, so every test's sale is its own. */
 const nextSaleId = saleIdSource(7_000_000);
@@ -108,7 +113,11 @@ for (const spec of matrix) {
 			log(`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - t0)})`);
 			demo = await startDemoServices({ flexpay: SHOP });
 			log(`demo services: SMTP 127.0.0.1:${demo.ports.smtp}, CRM + sale status ${demo.baseUrl}`);
-			const workflows = [...loadExamples({ crmBaseUrl: demo.baseUrl }), JSON.parse(fs.readFileSync(SLOW.file, 'utf8'))];
+			const workflows = [
+				...loadExamples({ crmBaseUrl: demo.baseUrl }),
+				JSON.parse(fs.readFileSync(SLOW.file, 'utf8')),
+				JSON.parse(fs.readFileSync(SEND_TEST.file, 'utf8')),
+			];
 			n8n = await startN8n({
 				install,
 				userFolder,
@@ -123,6 +132,7 @@ for (const spec of matrix) {
 					{ path: EXAMPLES.postbacks.webhookPath, method: 'POST' },
 					{ path: EXAMPLES.order.webhookPath, method: 'POST' },
 					SLOW.webhookPath,
+					{ path: SEND_TEST.webhookPath, method: 'POST' },
 				],
 				log: (line) => log(`n8n: ${line}`),
 			});
@@ -387,6 +397,26 @@ for (const spec of matrix) {
 			assert.match(page.body, /Signature valid/);
 			const executions = await n8n.waitForExecutions({ workflowId: EXAMPLES.order.workflowId, count: 1 });
 			assert.equal(executions[executions.length - 1].status, 'success');
+		});
+
+		check('Postback -> Send Test Postback signs a postback with the credential; the trigger answers OK and runs it', async () => {
+			const saleId = nextSaleId();
+			const response = await httpRequest(n8n.webhookUrl(SEND_TEST.webhookPath), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ url: postbacksUrl(), event: 'purchase', saleID: saleId }),
+				timeoutMs: 30_000,
+			});
+			assert.equal(response.status, 200, response.body);
+			const sent = JSON.parse(response.body);
+			assert.equal(sent.ok, true, response.body);
+			assert.equal(sent.statusCode, 200);
+			assert.equal(sent.body, 'OK');
+			assert.equal(sent.saleID, saleId);
+			assert.ok(!response.body.includes(SHOP.signatureKey), 'the signature key must not be in the output');
+			const execution = await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			assert.equal(triggerItem(execution).idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
 		});
 
 		check('an invalid order is answered 400 with the reason, through the action node\'s error output', async () => {
