@@ -77,11 +77,14 @@ export class FlexPayStatusError extends FlexPayError {
  * answer cannot flood a log line or forge new ones.
  */
 export function excerpt(text: string, maxLength = 200): string {
-	const printable = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-	if (printable.length <= maxLength) return printable;
+	return cutText(String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), maxLength);
+}
+
+/** At most `maxLength` characters, `…` marking a cut, never ending on the first half of a surrogate pair. */
+export function cutText(text: string, maxLength: number): string {
+	if (text.length <= maxLength) return text;
 	let end = maxLength - 1;
-	// Never end on the first half of a surrogate pair.
-	const last = printable.charCodeAt(end - 1);
+	const last = text.charCodeAt(end - 1);
 	if (last >= 0xd800 && last <= 0xdbff) end--;
-	return `${printable.slice(0, end)}…`;
+	return `${text.slice(0, end)}…`;
 }

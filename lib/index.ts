@@ -8,6 +8,7 @@ export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName }
 export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
 export { buildQueryString, formEncode } from './encoding';
 export {
+	cutText,
 	excerpt,
 	FlexPayError,
 	FlexPayMalformedQueryError,
@@ -75,6 +76,7 @@ export {
 	type SubscriptionParams,
 	type UpgradeSubscriptionParams,
 } from './startorder';
+export { parseAbsoluteUrl } from './url';
 export {
 	CURRENCIES,
 	PAYMENT_METHODS,
@@ -82,6 +84,8 @@ export {
 	UPGRADE_OPTIONS,
 	formatAmount,
 	formatPositiveAmount,
+	isVerotelId,
+	VEROTEL_ID_MAX_DIGITS,
 	type Currency,
 	type PaymentMethod,
 } from './validation';

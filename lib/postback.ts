@@ -9,6 +9,7 @@ import {
 	type FlexPayParams,
 	type SignatureAlgorithm,
 } from './signature';
+import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
 /** Subscription events: postbacks about a subscription sale. */
 export const SUBSCRIPTION_EVENTS = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'] as const;
@@ -148,8 +149,6 @@ export function parsePostback(
 /** A success redirect carries the same signed data as a postback and is verified the same way. */
 export const parseSuccessRedirect = parsePostback;
 
-/** Verotel's numeric IDs; 20 digits hold any 64-bit number. */
-const VEROTEL_ID = /^\d{1,20}$/;
 const ID_FIELDS = ['saleID', 'transactionID', 'parentID', 'precededBySaleID'] as const;
 
 /**
@@ -169,11 +168,11 @@ function checkReceivedParams(params: FlexPayParams): void {
 	}
 	for (const field of ID_FIELDS) {
 		const value = params[field];
-		if (value !== undefined && value !== '' && !VEROTEL_ID.test(value)) {
+		if (value !== undefined && value !== '' && !isVerotelId(value)) {
 			throw new FlexPayMalformedQueryError(
 				`Parameter "${field}" is not a Verotel ID`,
 				field,
-				`${field} must be digits only (at most 20), as Verotel sends it`,
+				`${field} must be digits only (at most ${VEROTEL_ID_MAX_DIGITS}), as Verotel sends it`,
 			);
 		}
 	}

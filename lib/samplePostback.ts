@@ -4,9 +4,17 @@ import { resolveShopAndKey, type VerificationConfig } from './config';
 import { buildQueryString } from './encoding';
 import { excerpt, FlexPayValidationError } from './errors';
 import { POSTBACK_EVENTS, SUBSCRIPTION_EVENTS, type PostbackEvent } from './postback';
-import { hasParameterBoundary } from './query';
 import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
-import { checkText, formatAmount, formatCurrency, isEmpty, type ParamValue } from './validation';
+import {
+	checkNoParameterBoundary,
+	checkText,
+	formatAmount,
+	formatCurrency,
+	isEmpty,
+	isVerotelId,
+	VEROTEL_ID_MAX_DIGITS,
+	type ParamValue,
+} from './validation';
 
 /** Events whose sample postbacks are about a subscription (`type=subscription`). */
 const SUBSCRIPTION_EVENT_SET: ReadonlySet<string> = new Set(SUBSCRIPTION_EVENTS);
@@ -14,8 +22,6 @@ const SUBSCRIPTION_EVENT_SET: ReadonlySet<string> = new Set(SUBSCRIPTION_EVENTS)
 /** Events that refer back to an earlier transaction (`parentID`). */
 const PARENT_EVENTS: ReadonlySet<string> = new Set(['credit', 'chargeback']);
 
-/** Verotel's numeric IDs as the trigger accepts them (see parsePostback). */
-const VEROTEL_ID = /^\d{1,20}$/;
 /** An event name this version does not know yet: lower case, no separators the signature could confuse. */
 const EVENT_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -61,11 +67,11 @@ export function randomVerotelId(digits: number): string {
 function checkVerotelId(field: string, value: ParamValue): string | undefined {
 	if (isEmpty(value)) return undefined;
 	const text = String(value).trim();
-	if (!VEROTEL_ID.test(text)) {
+	if (!isVerotelId(text)) {
 		throw new FlexPayValidationError(
 			field,
 			`${field} "${excerpt(text, 40)}" is not a Verotel ID`,
-			`${field} must be digits only (1 to 20), e.g. 433456; leave it empty for a random one`,
+			`${field} must be digits only (1 to ${VEROTEL_ID_MAX_DIGITS}), e.g. 433456; leave it empty for a random one`,
 		);
 	}
 	return text;
@@ -74,13 +80,7 @@ function checkVerotelId(field: string, value: ParamValue): string | undefined {
 /** Echoed text: printable, at most 255 characters, no `:name=` (the trigger refuses such values). */
 function checkEchoedText(field: string, value: ParamValue): string | undefined {
 	const text = checkText(field, value, 255);
-	if (text !== undefined && hasParameterBoundary(text)) {
-		throw new FlexPayValidationError(
-			field,
-			`${field} contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
-			`Remove the ":" or the "=" from ${field}; the trigger refuses such values`,
-		);
-	}
+	if (text !== undefined) checkNoParameterBoundary(field, text);
 	return text;
 }
 

@@ -1,10 +1,10 @@
 import { resolveConfig, type FlexPayConfig } from './config';
 import { buildQueryString } from './encoding';
 import { FlexPayValidationError } from './errors';
-import { hasParameterBoundary } from './query';
 import { compareKeys, signRequest, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import {
 	asText,
+	checkNoParameterBoundary,
 	checkEmail,
 	checkId,
 	checkOption,
@@ -114,13 +114,7 @@ export function buildSignedRequest(
 		if (isEmpty(value) || key === 'signature' || key === 'version') continue;
 		params[key] = asText(key, value);
 		// Verotel echoes values such as custom1 in its postbacks, which refuse them (see parsePostback).
-		if (hasParameterBoundary(params[key])) {
-			throw new FlexPayValidationError(
-				key,
-				`${key} contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
-				`Remove the ":" or the "=" from ${key}, e.g. write "user-42/plan-gold" instead of "user-42:plan=gold"`,
-			);
-		}
+		checkNoParameterBoundary(key, params[key]);
 	}
 	if (params.shopID === undefined) params.shopID = shopID;
 	params.version = options.version ?? PROTOCOL_VERSION;

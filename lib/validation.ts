@@ -1,4 +1,5 @@
 import { FlexPayValidationError } from './errors';
+import { hasParameterBoundary } from './query';
 import { parseAbsoluteUrl } from './url';
 
 /** Currencies FlexPay accepts (purchase doc v4, flexpay4j `SaleCurrency`). */
@@ -45,6 +46,29 @@ export function hasLoneSurrogate(value: string): boolean {
 		i++;
 	}
 	return false;
+}
+
+/** Verotel's numeric IDs (saleID, transactionID, …) are digits; 20 of them hold any 64-bit number. */
+export const VEROTEL_ID_MAX_DIGITS = 20;
+const VEROTEL_ID = new RegExp(`^\\d{1,${VEROTEL_ID_MAX_DIGITS}}$`);
+
+/** Whether `text` is a Verotel ID as postbacks carry it: 1 to VEROTEL_ID_MAX_DIGITS digits. */
+export function isVerotelId(text: string): boolean {
+	return VEROTEL_ID.test(text);
+}
+
+/**
+ * Refuses a value that Verotel signs or echoes when it contains `:name=`: the
+ * signature cannot tell it from two parameters, and postbacks carrying it are
+ * refused (see parsePostback).
+ */
+export function checkNoParameterBoundary(field: string, value: string): void {
+	if (!hasParameterBoundary(value)) return;
+	throw new FlexPayValidationError(
+		field,
+		`${field} contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
+		`Remove the ":" or the "=" from ${field}, e.g. write "user-42/plan-gold" instead of "user-42:plan=gold"`,
+	);
 }
 
 export function asText(field: string, value: ParamValue): string {

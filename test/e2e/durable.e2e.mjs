@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { checkWithN8nLog } from './check.mjs';
+import { checkWithN8nLog, FINAL, saleIdSource, sleep } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
@@ -33,7 +33,6 @@ const TRIGGER_NODE = 'Verotel FlexPay Trigger';
 const CREDENTIAL = Object.freeze({ id: 'DurableShopCred1', name: 'Verotel FlexPay (durable e2e)', type: 'verotelFlexPayApi' });
 const TRIALS = Number(process.env.DURABLE_TRIALS || 3);
 const CONCURRENCY = 4; // per workflow, so 8 postbacks in flight at once
-const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /** The two settings of "Answer OK" under test, each with its own workflow and webhook. */
 const MODES = Object.freeze([
@@ -41,8 +40,6 @@ const MODES = Object.freeze([
 	{ answerOk: 'whenRunStarts', workflowId: 'DurableRunStart1', webhookId: 'd2a1b3c4-0002-4e5f-8a9b-0c1d2e3f4a52' },
 ]);
 const webhookPath = (mode) => `${mode.webhookId}/webhook`;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A small seeded generator (mulberry32), so a failing trial can be replayed with DURABLE_SEED. */
 function randomFrom(seed) {
@@ -110,9 +107,7 @@ function percentile(values, p) {
 }
 
 /** Every postback of a run is its own sale. */
-const SALE_BASE = 1_000_000_000 + (Date.now() % 100_000) * 10_000;
-let saleCounter = 0;
-const nextSaleId = () => String(SALE_BASE + ++saleCounter);
+const nextSaleId = saleIdSource(1_000_000_000);
 
 const matrix = resolveMatrix();
 console.log(`[durable] n8n matrix: ${matrix.map((s) => s.version).join(', ')}; ${TRIALS} kill trials each; DURABLE_SEED=${SEED}`);

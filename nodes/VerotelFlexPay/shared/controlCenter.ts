@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { CONTROL_CENTER_DEFAULT_BASE_URL } from '../../../credentials/VerotelControlCenterApi.credentials';
-import { excerpt } from '../../../lib';
+import { excerpt, isVerotelId, VEROTEL_ID_MAX_DIGITS } from '../../../lib';
 import { safeApiError } from './errors';
 import { requestAnswer } from './transport';
 
@@ -12,7 +12,6 @@ export const CONTROL_CENTER_TIMEOUT_MS = 30000;
 
 /** Verotel's answer to a cancel of a sale that is already cancelled (HTTP 412). */
 const ALREADY_CANCELLED_TITLE = /^\s*this sale is already cancell?ed\.?\s*$/i;
-const MAX_SALE_ID_DIGITS = 20;
 
 const CHECK_BASE_URL = `Check the Base URL of the Verotel Control Center API credential (default ${CONTROL_CENTER_DEFAULT_BASE_URL}); change it only for a proxy or a test server.`;
 const RETRY_IS_SAFE = 'a sale that is already cancelled is reported as cancelled, so running the node again is safe';
@@ -24,7 +23,7 @@ interface ControlCenterLogin {
 }
 
 /**
- * Verotel's numeric saleID, as text. Refuses anything but 1-20 digits before any
+ * Verotel's numeric saleID, as text. Refuses anything but a Verotel ID before any
  * request, naming the field.
  */
 export function readSaleId(node: INode, value: unknown, itemIndex: number): string {
@@ -34,11 +33,11 @@ export function readSaleId(node: INode, value: unknown, itemIndex: number): stri
 	if (value === undefined || value === null || text === '') {
 		throw new NodeOperationError(node, 'Sale ID is empty', { itemIndex, description: `Parameter: Sale ID. ${howTo}` });
 	}
-	if (text === undefined || !/^\d+$/.test(text) || text.length > MAX_SALE_ID_DIGITS) {
+	if (text === undefined || !isVerotelId(text)) {
 		const shown = text === undefined ? '' : ` "${excerpt(text, 40)}"`;
 		throw new NodeOperationError(node, `Sale ID${shown} is not a numeric Verotel sale ID`, {
 			itemIndex,
-			description: `Parameter: Sale ID. It must be 1 to ${MAX_SALE_ID_DIGITS} digits. ${howTo}`,
+			description: `Parameter: Sale ID. It must be 1 to ${VEROTEL_ID_MAX_DIGITS} digits. ${howTo}`,
 		});
 	}
 	return text;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildSamplePostback, excerpt, POSTBACK_EVENTS } from '../../../../lib';
+import { buildSamplePostback, cutText, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { currencyOptions, optionsCollection, showFor, timeoutOption } from '../../shared/descriptions';
 import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
@@ -103,12 +103,7 @@ function urlError(this: IExecuteFunctions, itemIndex: number, message: string, f
 export function checkTriggerUrl(this: IExecuteFunctions, value: unknown, itemIndex: number): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (text === '') throw urlError.call(this, itemIndex, 'URL is empty', URL_EXAMPLE);
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(text);
-	} catch {
-		parsed = undefined;
-	}
+	const parsed = parseAbsoluteUrl(text);
 	if (!parsed) {
 		throw urlError.call(this, itemIndex, `URL "${excerpt(text, 100)}" is not a full URL`, URL_EXAMPLE);
 	}
@@ -150,15 +145,6 @@ export function hintFor(statusCode: number): string {
 	return 'The postback was not accepted; the body and the n8n log say why.';
 }
 
-/** At most MAX_BODY_LENGTH characters, never ending on half a character. */
-function cut(body: string): string {
-	if (body.length <= MAX_BODY_LENGTH) return body;
-	let end = MAX_BODY_LENGTH - 1;
-	const last = body.charCodeAt(end - 1);
-	if (last >= 0xd800 && last <= 0xdbff) end--;
-	return `${body.slice(0, end)}…`;
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const url = checkTriggerUrl.call(this, this.getNodeParameter('url', itemIndex), itemIndex);
 	const event = this.getNodeParameter('event', itemIndex) as string;
@@ -180,7 +166,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		saleID: postback.saleID,
 		params: { ...postback.params },
 		statusCode: answer.statusCode,
-		body: cut(answer.body),
+		body: cutText(answer.body, MAX_BODY_LENGTH),
 		ok,
 		...(ok ? {} : { hint: hintFor(answer.statusCode) }),
 	};
