@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
  * Decrypted credentials per trigger node, in this process. Under n8n 2.x's
  * default expression engine every getCredentials() resolves the credential in
  * a fresh expression isolate, which made reading it the largest cost of a
- * postback (README, Performance). A cached credential is only trusted to
+ * postback (docs/performance.md). A cached credential is only trusted to
  * accept: a postback it refuses for its signature or shop is verified again
  * with a freshly read credential, so a corrected key or shop ID takes effect
  * with the next postback. That re-read happens at most once per

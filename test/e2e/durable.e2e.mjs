@@ -9,7 +9,7 @@
 // Two workflows run side by side, one per "Answer OK" setting of the trigger, each followed by
 // a 2 s Wait so that executions are still running when n8n dies:
 //   whenStored     n8n answers; n8n 2.x only after it has stored the execution (asserted: 0 lost),
-//                  n8n 1.x before (measured and printed, not asserted: the README states it);
+//                  n8n 1.x before (measured and printed, not asserted: docs/trigger.md states it);
 //   whenRunStarts  the trigger answers from inside the stored execution (asserted: 0 lost).
 
 import assert from 'node:assert/strict';
@@ -111,7 +111,7 @@ const nextSaleId = saleIdSource(1_000_000_000);
 
 const matrix = resolveMatrix();
 console.log(`[durable] n8n matrix: ${matrix.map((s) => s.version).join(', ')}; ${TRIALS} kill trials each; DURABLE_SEED=${SEED}`);
-/** One line per trial, printed at the end (the README's figures come from these). */
+/** One line per trial, printed at the end (the figures in docs/trigger.md come from these). */
 const report = [];
 after(() => {
 	if (report.length) console.log(`[durable] results (DURABLE_SEED=${SEED}):\n${report.map((line) => `  ${line}`).join('\n')}`);
@@ -333,7 +333,7 @@ for (const spec of matrix) {
 
 // n8n holds a production execution in the database as "new" until a slot of
 // N8N_CONCURRENCY_PRODUCTION_LIMIT is free, inside the call that stores it, so an OK that waits
-// for the stored execution waits for the slot too. Measured here the way the README states it:
+// for the stored execution waits for the slot too. Measured here the way docs/trigger.md states it:
 // limit 1, 5 s of work per postback, 10 postbacks at once (5 per "Answer OK" setting).
 for (const spec of matrix) {
 	describe(`n8n ${spec.version} with N8N_CONCURRENCY_PRODUCTION_LIMIT=1: time to "OK"`, () => {

@@ -1,6 +1,6 @@
 /**
  * accessFor: the fulfilment decision per postback, one test per row of the
- * table (README "Access"), plus the defensive reading of the community-reported
+ * table (docs/events-and-items.md "Access"), plus the defensive reading of the community-reported
  * date fields.
  */
 import * as fs from 'fs';
@@ -230,10 +230,10 @@ describe('accessFor over parsePostback', () => {
 	});
 });
 
-describe('README "Access" table matches accessFor', () => {
+describe('docs/events-and-items.md "Access" table matches accessFor', () => {
 	test('one row per known event plus unknown events, with the action accessFor returns', () => {
-		const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-		const section = readme.split('\n#### Access\n')[1]?.split('\n#')[0];
+		const doc = fs.readFileSync(path.join(__dirname, '../../docs/events-and-items.md'), 'utf8');
+		const section = doc.split('\n## Access\n')[1]?.split('\n#')[0];
 		expect(section).toBeDefined();
 		const rows = new Map<string, string>();
 		for (const line of section!.split('\n')) {
