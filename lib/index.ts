@@ -19,6 +19,7 @@ export {
 	type FlexPayErrorCode,
 } from './errors';
 export {
+	idempotencyScopeOf,
 	parsePostback,
 	parseSuccessRedirect,
 	POSTBACK_EVENTS,

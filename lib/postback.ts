@@ -231,13 +231,22 @@ function parseAmount(value: string | undefined): number | null {
 const SALE_OPENING_EVENTS: ReadonlySet<string> = new Set(['purchase', 'initial', 'upgrade']);
 
 function setIdempotency(p: FlexPayPostback): void {
-	if (p.saleID !== undefined && SALE_OPENING_EVENTS.has(p.event)) {
-		p.idempotencyKey = `${p.shopID}:${p.saleID}:${p.event}`;
-		p.idempotencyScope = p.idempotencyKey;
-		return;
-	}
-	p.idempotencyKey = `${p.shopID}:${p.saleID ?? '-'}:${p.event}:${fingerprint(p.params)}`;
-	p.idempotencyScope = p.saleID !== undefined ? `${p.shopID}:${p.saleID}:events` : p.idempotencyKey;
+	p.idempotencyKey =
+		p.saleID !== undefined && SALE_OPENING_EVENTS.has(p.event)
+			? `${p.shopID}:${p.saleID}:${p.event}`
+			: `${p.shopID}:${p.saleID ?? '-'}:${p.event}:${fingerprint(p.params)}`;
+	p.idempotencyScope = idempotencyScopeOf(p.idempotencyKey);
+}
+
+/**
+ * The idempotencyScope of a postback's idempotencyKey (the trigger's items carry
+ * the key only). shopID and saleID are digits, so the first two parts are exact.
+ */
+export function idempotencyScopeOf(idempotencyKey: string): string {
+	const [shopID, saleID, ...rest] = idempotencyKey.split(':');
+	if (saleID === undefined || saleID === '-') return idempotencyKey;
+	if (rest.length === 1 && SALE_OPENING_EVENTS.has(rest[0])) return idempotencyKey;
+	return `${shopID}:${saleID}:events`;
 }
 
 /**

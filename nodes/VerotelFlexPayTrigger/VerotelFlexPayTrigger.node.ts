@@ -11,7 +11,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { FlexPayShopMismatchError, FlexPaySignatureError, FlexPayValidationError, parsePostback, type FlexPayPostback } from '../../lib';
+import {
+	FlexPayShopMismatchError,
+	FlexPaySignatureError,
+	FlexPayValidationError,
+	idempotencyScopeOf,
+	parsePostback,
+	type FlexPayPostback,
+} from '../../lib';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
 import { earlierDeliveryAnswered, isStoredRepeat, rememberPostback, trackDelivery, type AnsweredResponse } from './repeatStore';
 import { readSignedPayload, type PostbackRequest } from './request';
@@ -38,6 +45,19 @@ const OK = 'OK';
  * execute() sends (responseNode), the only durable answer on n8n 1.x.
  */
 const RESPONSE_MODE = '={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
+
+/**
+ * Records the run's postbacks in the repeat store once more, from inside the execution.
+ * n8n 2.x does not save the webhook's change: its run() wraps the same static data again,
+ * which clears n8n's change mark before the webhook's save; n8n saves static data that a run
+ * changed when the run ends (in queue mode on the worker), so this is what persists the key.
+ */
+function rememberRun(staticData: IDataObject, items: INodeExecutionData[]): void {
+	for (const { json } of items) {
+		if (typeof json.idempotencyKey !== 'string') continue;
+		rememberPostback(staticData, { idempotencyKey: json.idempotencyKey, idempotencyScope: idempotencyScopeOf(json.idempotencyKey) });
+	}
+}
 
 export class VerotelFlexPayTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -305,6 +325,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 			await answered;
 		}
 		const items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
+		if (options.ignoreRepeats && this.getMode() !== 'manual') rememberRun(this.getWorkflowStaticData('node'), items);
 		if (!options.fetchSaleDetails) return [items];
 
 		let credentials: ICredentialDataDecryptedObject;

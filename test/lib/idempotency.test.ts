@@ -5,7 +5,7 @@
  */
 import { createHash } from 'crypto';
 
-import { buildQueryString, parsePostback, parseSuccessRedirect, type FlexPayParams } from '../../lib';
+import { buildQueryString, idempotencyScopeOf, parsePostback, parseSuccessRedirect, type FlexPayParams } from '../../lib';
 import { CREDIT_POSTBACK, PURCHASE_POSTBACK, TEST_KEY, TEST_SHOP, postbackQuery, signPostback } from '../helpers/postbacks';
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
@@ -95,5 +95,28 @@ describe('idempotency of every other event', () => {
 		const postback = parse(orphan);
 		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:-:chargeback:${expectedFingerprint(orphan)}`);
 		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
+	});
+});
+
+describe('idempotencyScopeOf(key): the scope of a key, as the trigger item carries only the key', () => {
+	// Written out: an opening event is its own scope, a sale's other events share one, an event
+	// without saleID is its own scope.
+	test.each([
+		['purchase', PURCHASE_POSTBACK, `${TEST_SHOP}:${SALE}:purchase`],
+		['initial', { ...cancel, event: 'initial', priceAmount: '9.99', priceCurrency: 'EUR' }, `${TEST_SHOP}:${SALE}:initial`],
+		['upgrade', { ...cancel, event: 'upgrade', priceAmount: '9.99', priceCurrency: 'EUR' }, `${TEST_SHOP}:${SALE}:upgrade`],
+		['credit', CREDIT_POSTBACK, `${TEST_SHOP}:${SALE}:events`],
+		['cancel', cancel, `${TEST_SHOP}:${SALE}:events`],
+		['uncancel', uncancel, `${TEST_SHOP}:${SALE}:events`],
+		['an event named with colons', { ...cancel, event: 'purchase:x' }, `${TEST_SHOP}:${SALE}:events`],
+	])('%s', (_name, params, scope) => {
+		const postback = parse(params as FlexPayParams);
+		expect(idempotencyScopeOf(postback.idempotencyKey)).toBe(scope);
+		expect(postback.idempotencyScope).toBe(scope);
+	});
+
+	test('without saleID the key is the scope', () => {
+		const key = `${TEST_SHOP}:-:expiry:0123456789abcdef0123`;
+		expect(idempotencyScopeOf(key)).toBe(key);
 	});
 });

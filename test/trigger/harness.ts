@@ -343,6 +343,9 @@ export interface ExecuteCall {
 	httpRequestWithAuthentication?: StatusRequest;
 	/** Event log to append to (e.g. the webhook harness's, to see the order across both). */
 	events?: string[];
+	/** The run's workflow static data (default: a fresh object). */
+	staticData?: IDataObject;
+	mode?: 'webhook' | 'manual';
 }
 
 export interface ExecuteHarness {
@@ -360,8 +363,10 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	const responses: IExecuteResponsePromiseData[] = [];
 	const ctx = mock<IExecuteFunctions>();
 	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE });
-	ctx.getMode.mockReturnValue('webhook');
+	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
 	ctx.getInputData.mockImplementation(() => call.items);
+	const staticData = call.staticData ?? {};
+	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
 	ctx.getNodeParameter.mockImplementation(((name: string, _itemIndex: number, fallback?: unknown) =>
 		name === 'options' ? (call.options ?? {}) : fallback) as IExecuteFunctions['getNodeParameter']);
 	const credentials = call.credentials ?? CREDENTIALS;
@@ -421,6 +426,8 @@ export async function deliverAndExecute(call: CallOptions = {}): Promise<Deliver
 		credentials: call.credentials,
 		httpRequestWithAuthentication: call.httpRequestWithAuthentication,
 		events: h.events,
+		staticData: h.staticData,
+		mode: call.mode,
 	});
 	const output = await e.run();
 	return { h, result, e, output };
