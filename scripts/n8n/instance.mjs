@@ -53,7 +53,7 @@ async function withTimeout(promise, ms) {
 const running = new Set();
 let handlersInstalled = false;
 
-function killGroup(pid, signal) {
+export function killGroup(pid, signal) {
 	try {
 		// A negative pid addresses the whole process group (n8n + its task runners).
 		process.kill(-pid, signal);
@@ -85,7 +85,7 @@ function installExitHandlers() {
 // Small helpers.
 
 /** Two (or n) distinct free loopback ports, all held open while choosing so they differ. */
-async function freePorts(count) {
+export async function freePorts(count) {
 	const servers = [];
 	try {
 		for (let i = 0; i < count; i++) {
@@ -163,7 +163,7 @@ function loadFixtures(value) {
  * listing it as a dependency, as n8n's installer does.
  * @returns {{ name: string, version: string, dir: string }}
  */
-function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log }) {
+export function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log }) {
 	if (packageDir) {
 		const out = execFileSync(
 			'npm',
@@ -303,12 +303,16 @@ const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
  * @param {number} [options.port] the port to listen on (default: a free one); fails if it is taken
  * @param {string} [options.userFolder] use (and keep) this N8N_USER_FOLDER instead of a temp folder
  * @param {string} [options.logLevel] N8N_LOG_LEVEL, default env N8N_E2E_LOG_LEVEL or 'info'
+ * @param {'start' | 'webhook' | 'worker'} [options.command='start'] the n8n process to run: queue
+ *   mode has one main (`start`), webhook processes and workers; a worker's /healthz is served on
+ *   the instance's port (QUEUE_HEALTH_CHECK_PORT)
  * @param {number} [options.startTimeoutMs=120000] for /healthz
  * @param {number} [options.webhookTimeoutMs=60000] for each webhook to be registered
  * @param {(line: string) => void} [options.log]
  */
 export async function startN8n({
 	install = '2',
+	command = 'start',
 	packageDir,
 	tarball,
 	extraPackages = [],
@@ -402,6 +406,7 @@ export async function startN8n({
 			N8N_LOG_OUTPUT: 'console',
 			N8N_LOG_LEVEL: logLevel,
 			NO_COLOR: '1',
+			...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {}),
 			...n8n.env,
 			...extraEnv,
 		};
@@ -465,8 +470,8 @@ export async function startN8n({
 
 		// Start detached = own process group, so stop() can signal n8n and its task runners together.
 		const logFd = fs.openSync(logFile, 'a');
-		fs.writeSync(logFd, `\n$ n8n start\n`);
-		child = spawn(n8n.nodeBin, [n8n.n8nBin, 'start'], {
+		fs.writeSync(logFd, `\n$ n8n ${command}\n`);
+		child = spawn(n8n.nodeBin, [n8n.n8nBin, command], {
 			cwd: workDir,
 			env,
 			detached: true,
@@ -525,7 +530,7 @@ export async function startN8n({
 		};
 
 		await waitFor('/healthz', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz`)).status === 200);
-		log(`n8n ${n8n.version} is up on ${baseUrl}, pid ${child.pid} (${elapsed()})`);
+		log(`n8n ${n8n.version}${command === "start" ? "" : ` ${command}`} is up on ${baseUrl}, pid ${child.pid} (${elapsed()})`);
 
 		const webhookUrl = (webhookPath) => `${baseUrl}/webhook/${String(webhookPath).replace(/^\/+/, '')}`;
 		for (const entry of waitForWebhooks) {

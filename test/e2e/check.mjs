@@ -7,8 +7,8 @@ import { it } from 'node:test';
  * @param {() => { logTail(lines?: number): string } | undefined} currentN8n the n8n running now
  */
 export function checkWithN8nLog(log, currentN8n) {
-	return (name, fn) =>
-		it(name, async () => {
+	return (name, fn, options = {}) =>
+		it(name, options, async () => {
 			try {
 				await fn();
 			} catch (error) {

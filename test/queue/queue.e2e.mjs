@@ -1,0 +1,351 @@
+// The pack in n8n's queue mode: n8n 2.41.1 as 1 main, 2 webhook processes and 2 workers on
+// PostgreSQL 17 and Redis (test/queue/cluster.mjs), every process with the pack installed, the
+// example workflows and a lean "every postback recorded" workflow published.
+//
+//   npm run test:queue        (run by .ci/run after `npm test`)
+//
+// Checks: a signed purchase through either webhook process is answered OK, runs once on a
+// worker with the same item as in a regular-mode n8n; refusals start nothing; a repeat sent to
+// the other webhook process 1 s later does not run again (nearer repeats are measured and
+// printed); load through both webhook processes; kill -9 of a worker and of a webhook process
+// under load: no postback answered OK lacks an execution.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe } from 'node:test';
+
+import { SETTLE_MS, checkWithN8nLog, ensureBuilt, saleIdSource, seconds, sleep } from '../e2e/check.mjs';
+import { executionReader, startCluster } from './cluster.mjs';
+
+import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { startN8n } from '../../scripts/n8n/instance.mjs';
+import { startDemoServices } from '../../scripts/demo-services.mjs';
+import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
+import { sendPostback } from '../../scripts/postback.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const flexpay = createRequire(import.meta.url)(path.join(root, 'index.js'));
+
+const SHOP = Object.freeze({ shopId: '765432', signatureKey: 'queue-FlexPay-signature-key-Hw3' });
+const RECORDED = Object.freeze({
+	workflow: JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'recorded.json'), 'utf8')),
+	workflowId: 'QueueRecorded001',
+	triggerNode: 'Verotel FlexPay Trigger',
+	webhookPath: '8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
+});
+const LOAD = Object.freeze({ count: Number(process.env.QUEUE_LOAD_N || 2000), concurrency: 10 });
+const nextSaleId = saleIdSource(9_000_000);
+/** Figures printed at the end (the README's queue-mode figures come from these). */
+const figures = [];
+
+const purchase = (saleID = nextSaleId()) => flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID });
+
+function percentile(values, p) {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+}
+
+/** The item without what differs between two deliveries of the same postback. */
+function comparable(item) {
+	const { receivedAt: _receivedAt, ...rest } = item;
+	// The status stand-in dates its answer when asked.
+	if (rest.sale?.fields) rest.sale = { ...rest.sale, fields: { ...rest.sale.fields, createdOn: undefined } };
+	return rest;
+}
+
+ensureBuilt();
+const install = await ensureN8n('2');
+
+describe(`queue mode: n8n ${install.version}, 1 main + 2 webhook processes + 2 workers, PostgreSQL, Redis`, () => {
+	const log = (line) => console.log(`[queue] ${line}`);
+	let demo;
+	let cluster;
+	let regular;
+	let reader;
+	const check = checkWithN8nLog(log, () => cluster?.main);
+
+	const urlOf = (processIndex, webhookPath = RECORDED.webhookPath) => cluster.webhooks[processIndex].webhookUrl(webhookPath);
+	/** The trigger item of every stored execution of the lean workflow, by saleID. */
+	async function recorded() {
+		const bySale = new Map();
+		for (const execution of await reader.executions(RECORDED.workflowId)) {
+			// A crashed execution keeps its item in the stack it would have run.
+			const item =
+				execution.nodes[RECORDED.triggerNode]?.[0] ??
+				execution.data?.executionData?.nodeExecutionStack?.[0]?.data?.main?.[0]?.[0]?.json;
+			const saleID = item?.saleID;
+			if (!bySale.has(saleID)) bySale.set(saleID, []);
+			bySale.get(saleID).push({ id: execution.id, status: execution.status });
+		}
+		return bySale;
+	}
+	async function waitUntil(what, probe, timeoutMs = 60_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const value = await probe();
+			if (value) return value;
+			if (Date.now() > deadline) throw new Error(`timed out after ${seconds(timeoutMs)} waiting for ${what}`);
+			await sleep(250);
+		}
+	}
+	/** Sends `count` fresh purchases at `concurrency`, spread over `targets` in turn. */
+	async function load({ count, concurrency = LOAD.concurrency, targets }) {
+		const answers = [];
+		let next = 0;
+		const started = performance.now();
+		await Promise.all(
+			Array.from({ length: concurrency }, async () => {
+				for (;;) {
+					const index = next++;
+					if (index >= count) return;
+					const postback = purchase();
+					const target = targets[index % targets.length];
+					try {
+						const answer = await sendPostback(target(), postback.query);
+						answers.push({ saleID: postback.saleID, ...answer, target: index % targets.length });
+					} catch (error) {
+						answers.push({ saleID: postback.saleID, status: 0, body: error.code ?? error.message, ms: 0, target: index % targets.length });
+					}
+				}
+			}),
+		);
+		return { answers, seconds: (performance.now() - started) / 1000 };
+	}
+	/** The ids of the lean workflow's executions so far (an audit looks at the ones after). */
+	async function executionIds() {
+		return new Set((await reader.executions(RECORDED.workflowId)).map((e) => e.id));
+	}
+	/**
+	 * What became of the postbacks answered OK: `missing` are OKs without an execution that holds
+	 * their item, `dropped` the new executions that hold no item (n8n's verdict on a job it gave
+	 * up on replaces the execution's data with the error), `twice` the OKs with two executions.
+	 */
+	async function audit(answers, earlier, { timeoutMs = 120_000 } = {}) {
+		const ok = answers.filter((a) => a.status === 200 && a.body === 'OK').map((a) => a.saleID);
+		const FINAL_STATUSES = ['success', 'error', 'crashed', 'canceled'];
+		const fresh = async () => (await reader.executions(RECORDED.workflowId)).filter((e) => !earlier.has(e.id));
+		const executions = await waitUntil(
+			'an execution per OK, all finished',
+			async () => {
+				const list = await fresh();
+				return list.length >= ok.length && list.every((e) => FINAL_STATUSES.includes(e.status)) ? list : undefined;
+			},
+			timeoutMs,
+		).catch(fresh);
+		const bySale = new Map();
+		const dropped = [];
+		for (const execution of executions) {
+			const item =
+				execution.nodes[RECORDED.triggerNode]?.[0] ??
+				execution.data?.executionData?.nodeExecutionStack?.[0]?.data?.main?.[0]?.[0]?.json;
+			if (!item) {
+				dropped.push({ id: execution.id, status: execution.status, error: execution.data?.resultData?.error?.message });
+				continue;
+			}
+			bySale.set(item.saleID, [...(bySale.get(item.saleID) ?? []), execution.status]);
+		}
+		const missing = ok.filter((saleID) => !bySale.has(saleID));
+		const twice = ok.filter((saleID) => bySale.get(saleID)?.length > 1);
+		const statuses = {};
+		for (const execution of executions) statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+		return { ok: ok.length, executions: executions.length, missing, dropped, twice, statuses };
+	}
+
+	before(async () => {
+		const started = Date.now();
+		demo = await startDemoServices({ flexpay: SHOP });
+		const credentials = exampleCredentials({
+			flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },
+			smtp: { host: '127.0.0.1', port: demo.ports.smtp },
+		});
+		// The same pack, credentials and workflows in the cluster and in one regular-mode n8n.
+		const setup = { install, packageDir: root, credentials, workflows: [...loadExamples({ crmBaseUrl: demo.baseUrl }), RECORDED.workflow] };
+		const webhookPaths = [EXAMPLES.postbacks.webhookPath, RECORDED.webhookPath];
+		cluster = await startCluster({ ...setup, webhookPaths, log });
+		reader = executionReader(install, cluster.postgres);
+		regular = await startN8n({ ...setup, waitForWebhooks: webhookPaths, log: (line) => log(`regular mode: ${line}`) });
+		log(`cluster and a regular-mode n8n ready in ${seconds(Date.now() - started)}`);
+	});
+
+	after(async () => {
+		await regular?.stop();
+		await cluster?.stop();
+		await demo?.stop();
+		if (figures.length) console.log(`[queue] figures:\n${figures.map((f) => `  ${f}`).join('\n')}`);
+	});
+
+	check('a signed purchase through either webhook process: OK, one run on a worker, the regular-mode item', async () => {
+		for (const processIndex of [0, 1]) {
+			const postback = purchase();
+			const answer = await sendPostback(urlOf(processIndex, EXAMPLES.postbacks.webhookPath), postback.query);
+			assert.deepEqual([answer.status, answer.body], [200, 'OK'], `webhook process ${processIndex + 1}`);
+			const runs = await waitUntil('the execution', async () => {
+				const found = (await reader.executions(EXAMPLES.postbacks.workflowId)).filter(
+					(e) => e.nodes[EXAMPLES.postbacks.triggerNode]?.[0]?.saleID === postback.saleID && e.status === 'success',
+				);
+				return found.length ? found : undefined;
+			});
+			await sleep(SETTLE_MS);
+			const all = (await reader.executions(EXAMPLES.postbacks.workflowId)).filter(
+				(e) => e.nodes[EXAMPLES.postbacks.triggerNode]?.[0]?.saleID === postback.saleID,
+			);
+			assert.equal(all.length, 1, 'exactly one execution');
+			// Run by a worker: a worker logged it, the main and the webhook processes did not run it.
+			const id = runs[0].id;
+			const ranOn = cluster.workers.filter((w) => w.logTail(400).includes(`Worker started execution ${id} `));
+			assert.equal(ranOn.length, 1, `execution ${id} was not run by exactly one worker`);
+
+			// The same postback in a regular-mode n8n gives the same item.
+			const again = await sendPostback(regular.webhookUrl(EXAMPLES.postbacks.webhookPath), postback.query);
+			assert.deepEqual([again.status, again.body], [200, 'OK']);
+			const [single] = await regular.waitForExecutions({ workflowId: EXAMPLES.postbacks.workflowId, count: processIndex + 1 }).then((list) =>
+				list.filter((e) => e.nodes[EXAMPLES.postbacks.triggerNode]?.[0]?.saleID === postback.saleID),
+			);
+			const inQueue = comparable(all[0].nodes[EXAMPLES.postbacks.triggerNode][0]);
+			const inRegular = comparable(single.nodes[EXAMPLES.postbacks.triggerNode][0]);
+			for (const key of new Set([...Object.keys(inQueue), ...Object.keys(inRegular)])) {
+				if (JSON.stringify(inQueue[key]) !== JSON.stringify(inRegular[key])) log(`item differs in ${key}: queue ${JSON.stringify(inQueue[key])}, regular ${JSON.stringify(inRegular[key])}`);
+			}
+			assert.deepEqual(
+				comparable(all[0].nodes[EXAMPLES.postbacks.triggerNode][0]),
+				comparable(single.nodes[EXAMPLES.postbacks.triggerNode][0]),
+			);
+		}
+	});
+
+	check('tampered, other-shop and malformed postbacks: 401/403/400 and no execution', async () => {
+		const before = await reader.counts();
+		const good = purchase();
+		const tampered = good.query.replace(/priceAmount=[^&]*/, 'priceAmount=0.01');
+		const otherShop = flexpay.buildSamplePostback({ shopId: '111111', signatureKey: 'another-key' }, { event: 'purchase' }).query;
+		const malformed = 'shopID=765432&saleID=abc&signature=zz';
+		for (const [query, status] of [[tampered, 401], [otherShop, 403], [malformed, 400]]) {
+			for (const processIndex of [0, 1]) {
+				const answer = await sendPostback(urlOf(processIndex), query);
+				assert.equal(answer.status, status, `webhook process ${processIndex + 1}: ${answer.body}`);
+			}
+		}
+		await sleep(SETTLE_MS);
+		assert.deepEqual(await reader.counts(), before);
+	});
+
+	// The run saves the key when it ends (on the worker): a repeat that reaches the other webhook
+	// process before that runs again. This workflow's run is short; the offsets show the window.
+	check('a repeat through the other webhook process 1 s later does not run again; nearer repeats measured', async () => {
+		const offsets = [0, 50, 100, 200, 400, 1000, 2000];
+		const runsAt = {};
+		for (const offsetMs of offsets) {
+			const postback = purchase();
+			const first = sendPostback(urlOf(0), postback.query);
+			await sleep(offsetMs);
+			const second = sendPostback(urlOf(1), postback.query);
+			const answers = await Promise.all([first, second]);
+			assert.deepEqual(answers.map((a) => [a.status, a.body]), [[200, 'OK'], [200, 'OK']], `offset ${offsetMs} ms`);
+			await sleep(SETTLE_MS);
+			runsAt[offsetMs] = (await recorded()).get(postback.saleID)?.length ?? 0;
+		}
+		figures.push(`repeat through the other webhook process: runs per offset ${JSON.stringify(runsAt)}`);
+		log(`runs per repeat offset (ms): ${JSON.stringify(runsAt)}`);
+		for (const offsetMs of offsets.filter((o) => o >= 1000)) assert.equal(runsAt[offsetMs], 1, `repeat ${offsetMs} ms apart ran ${runsAt[offsetMs]} times`);
+	});
+
+	check(`${LOAD.count} postbacks at concurrency ${LOAD.concurrency} over both webhook processes: each OK runs once`, async () => {
+		const targets = [() => urlOf(0), () => urlOf(1)];
+		const earlier = await executionIds();
+		const { answers, seconds: took } = await load({ count: LOAD.count, targets });
+		const result = await audit(answers, earlier);
+		const notOk = answers.filter((a) => a.status !== 200 || a.body !== 'OK');
+		const ms = answers.map((a) => a.ms);
+		figures.push(
+			`queue mode: ${LOAD.count} postbacks in ${took.toFixed(1)} s = ${(LOAD.count / took).toFixed(0)}/s, time to OK p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms; ${notOk.length} not OK, ${result.missing.length} OK without execution, ${result.twice.length} twice, statuses ${JSON.stringify(result.statuses)}`,
+		);
+		// The same load on the regular-mode n8n, for comparison.
+		const base = await load({ count: LOAD.count, targets: [() => regular.webhookUrl(RECORDED.webhookPath)] });
+		const baseMs = base.answers.map((a) => a.ms);
+		figures.push(
+			`regular mode: ${LOAD.count} postbacks in ${base.seconds.toFixed(1)} s = ${(LOAD.count / base.seconds).toFixed(0)}/s, time to OK p50 ${percentile(baseMs, 50).toFixed(0)} ms, p99 ${percentile(baseMs, 99).toFixed(0)} ms`,
+		);
+		log(figures.slice(-2).join('\n'));
+		assert.equal(notOk.length, 0, `not OK: ${JSON.stringify(notOk.slice(0, 3))}`);
+		assert.deepEqual([result.missing, result.dropped, result.twice], [[], [], []]);
+		assert.deepEqual(result.statuses, { success: LOAD.count });
+	});
+
+	check('redeliveries of 500 of those sales through the other webhook process: none runs again', async () => {
+		// Every sale of the load has ended its run (the audit above waited for it). The store keeps
+		// the last 1,000 sales: take the 500 newest.
+		const bySale = await recorded();
+		const sales = [...bySale.keys()].filter((saleID) => saleID !== undefined).slice(-500);
+		const before = new Map(sales.map((saleID) => [saleID, bySale.get(saleID).length]));
+		let next = 0;
+		const answers = [];
+		await Promise.all(
+			Array.from({ length: LOAD.concurrency }, async () => {
+				for (;;) {
+					const index = next++;
+					if (index >= sales.length) return;
+					const query = purchase(sales[index]).query;
+					answers.push(await sendPostback(urlOf(index % 2), query));
+				}
+			}),
+		);
+		await sleep(SETTLE_MS * 2);
+		const after = await recorded();
+		const ranAgain = sales.filter((saleID) => after.get(saleID).length > before.get(saleID));
+		figures.push(`redelivered ${sales.length} sales after their runs ended: ${ranAgain.length} ran again`);
+		log(figures.at(-1));
+		assert.deepEqual(answers.filter((a) => a.status !== 200 || a.body !== 'OK'), []);
+		assert.deepEqual(ranAgain, []);
+	}, {
+		// Issue 11, open: n8n saves static data whole, so runs ending at the same moment drop each
+		// other's key. Measured and printed; not yet guaranteed.
+		todo: 'keys lost by concurrent whole static-data saves (issue 11)',
+	});
+
+	check('kill -9 of a worker under load: every OK has one execution; the jobs n8n gave up on are errors', async () => {
+		const targets = [() => urlOf(0), () => urlOf(1)];
+		const earlier = await executionIds();
+		const running = load({ count: 400, targets });
+		await sleep(1500);
+		const victim = cluster.workers[0];
+		victim.killNow();
+		log('worker 1 killed (SIGKILL)');
+		const { answers } = await running;
+		// The jobs running on the killed worker stall; n8n retries a stalled job once and then
+		// gives up, storing the execution as an error whose data is only that error: about 100 s
+		// with n8n's default lock and stalled-check settings.
+		const result = await audit(answers, earlier, { timeoutMs: 300_000 });
+		figures.push(
+			`worker kill -9 under load: ${result.ok} OK, ${result.executions} executions (${JSON.stringify(result.statuses)}), ${result.dropped.length} given up by n8n with the item dropped, ${result.twice.length} twice`,
+		);
+		log(figures.at(-1));
+		assert.equal(result.executions, result.ok, 'one execution per OK');
+		assert.equal(result.missing.length, result.dropped.length, 'every OK without its item is one execution n8n gave up on');
+		for (const execution of result.dropped) {
+			assert.equal(execution.status, 'error');
+			assert.match(execution.error ?? '', /failed to be processed too many times/);
+		}
+		assert.deepEqual(result.twice, []);
+	});
+
+	check('kill -9 of a webhook process under load: no OK without an execution', async () => {
+		const targets = [() => urlOf(0), () => urlOf(1)];
+		const earlier = await executionIds();
+		const running = load({ count: 400, targets });
+		await sleep(1500);
+		cluster.webhooks[1].killNow();
+		log('webhook process 2 killed (SIGKILL)');
+		const { answers } = await running;
+		const result = await audit(answers, earlier, { timeoutMs: 150_000 });
+		const refused = answers.filter((a) => a.status !== 200).length;
+		figures.push(
+			`webhook process kill -9 under load: ${result.ok} OK, ${refused} without an answer (Verotel sends those again), ${result.missing.length} OK without execution, ${result.twice.length} twice, ${JSON.stringify(result.statuses)}`,
+		);
+		log(figures.at(-1));
+		assert.deepEqual([result.missing, result.dropped, result.twice], [[], [], []]);
+	});
+});
