@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
-import { SETTLE_MS, checkWithN8nLog, ensureBuilt, saleIdSource, seconds, sleep } from '../e2e/check.mjs';
+import { SETTLE_MS, checkWithN8nLog, ensureBuilt, seconds, sleep } from '../e2e/check.mjs';
 import { executionReader, startCluster } from './cluster.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
@@ -38,7 +38,13 @@ const RECORDED = Object.freeze({
 	webhookPath: '8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
 });
 const LOAD = Object.freeze({ count: Number(process.env.QUEUE_LOAD_N || 2000), concurrency: 10 });
-const nextSaleId = saleIdSource(9_000_000);
+/**
+ * Unique saleIDs for this run: a load of thousands outlasts saleIdSource's 100 s time window,
+ * and a repeated saleID would be a repeat. Every run has its own database.
+ */
+const RUN_BASE = 20_000_000 + (Date.now() % 1_000) * 10_000;
+let salesSoFar = 0;
+const nextSaleId = () => String(RUN_BASE + ++salesSoFar);
 /** Figures printed at the end (the README's queue-mode figures come from these). */
 const figures = [];
 
