@@ -22,6 +22,7 @@ import {
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
 import { earlierDeliveryAnswered, isStoredRepeat, rememberPostback, trackDelivery, type AnsweredResponse } from './repeatStore';
 import { readSignedPayload, type PostbackRequest } from './request';
+import { recordSaleOpenings } from './saleRecord';
 import {
 	buildItem,
 	classifyError,
@@ -194,7 +195,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to answer a postback whose idempotency key was already seen (among the last 1,000) with OK without starting the workflow again',
+							'Whether to answer a repeat of an accepted postback with OK and not run the workflow for it again (remembers the last 1,000 sales, and the openings of the last 5,000 in n8n\'s deduplication store)',
 					},
 				],
 			},
@@ -324,9 +325,12 @@ export class VerotelFlexPayTrigger implements INodeType {
 			});
 			await answered;
 		}
-		const items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
-		if (options.ignoreRepeats && this.getMode() !== 'manual') rememberRun(this.getWorkflowStaticData('node'), items);
-		if (!options.fetchSaleDetails) return [items];
+		let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
+		if (options.ignoreRepeats && this.getMode() !== 'manual') {
+			rememberRun(this.getWorkflowStaticData('node'), items);
+			items = await runnableItems.call(this, items);
+		}
+		if (!options.fetchSaleDetails || items.length === 0) return [items];
 
 		let credentials: ICredentialDataDecryptedObject;
 		try {
@@ -349,6 +353,33 @@ export class VerotelFlexPayTrigger implements INodeType {
 			}
 		}
 		return [items];
+	}
+}
+
+/**
+ * The items whose sale no earlier run has opened (saleRecord.ts). A repeat that
+ * got past the webhook's check (another process, or a key lost from static
+ * data) ends here: its execution is stored, it passes no item on.
+ */
+async function runnableItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	try {
+		const runnable = await recordSaleOpenings.call(this, items);
+		for (const { json } of items.filter((item) => !runnable.includes(item))) {
+			this.logger.info('Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier run already opened its sale', {
+				event: json.event,
+				saleID: json.saleID ?? null,
+				idempotencyKey: json.idempotencyKey,
+			});
+		}
+		return runnable;
+	} catch (error) {
+		// The sale must still run; only the repeat check is lost.
+		this.logger.error(
+			`Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway: ${safeReason(
+				error instanceof Error ? error.message : String(error),
+			)}`,
+		);
+		return items;
 	}
 }
 

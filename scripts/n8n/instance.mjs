@@ -29,12 +29,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensureN8n } from './install.mjs';
+import { killGroup, stopOnExit } from '../processes.mjs';
+import { sleep, waitUntil } from '../wait.mjs';
 
 /** Fixed so that credentials imported with plain `data` can be decrypted by the server. */
 export const ENCRYPTION_KEY = 'n8n-nodes-verotel-flexpay-e2e-encryption-key';
 
 const defaultLog = (line) => console.log(`[n8n] ${line}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `promise`, or 'timeout' after `ms`; the timer is cleared so it does not hold the event loop. */
 async function withTimeout(promise, ms) {
@@ -43,41 +44,6 @@ async function withTimeout(promise, ms) {
 		return await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms, 'timeout')))]);
 	} finally {
 		clearTimeout(timer);
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
-// Process bookkeeping: never leave an n8n behind.
-
-/** Instances that are running, for the exit/signal handlers. */
-const running = new Set();
-let handlersInstalled = false;
-
-export function killGroup(pid, signal) {
-	try {
-		// A negative pid addresses the whole process group (n8n + its task runners).
-		process.kill(-pid, signal);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-function installExitHandlers() {
-	if (handlersInstalled) return;
-	handlersInstalled = true;
-	// 'exit' handlers must be synchronous: SIGKILL the groups and delete the folders.
-	process.on('exit', () => {
-		for (const instance of running) instance.killNow();
-	});
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		const handler = async () => {
-			await Promise.allSettled([...running].map((instance) => instance.stop()));
-			// Re-raise so the process ends the way it would have without us.
-			process.removeListener(signal, handler);
-			process.kill(process.pid, signal);
-		};
-		process.on(signal, handler);
 	}
 }
 
@@ -306,7 +272,9 @@ const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
  * @param {'start' | 'webhook' | 'worker'} [options.command='start'] the n8n process to run: queue
  *   mode has one main (`start`), webhook processes and workers; a worker's /healthz is served on
  *   the instance's port (QUEUE_HEALTH_CHECK_PORT)
- * @param {number} [options.startTimeoutMs=120000] for /healthz
+ * @param {boolean} [options.waitForReadiness=false] also wait for /healthz/readiness (the editor
+ *   is served only then)
+ * @param {number} [options.startTimeoutMs=120000] for /healthz (and /healthz/readiness)
  * @param {number} [options.webhookTimeoutMs=60000] for each webhook to be registered
  * @param {(line: string) => void} [options.log]
  */
@@ -324,6 +292,7 @@ export async function startN8n({
 	port: fixedPort,
 	userFolder: keptUserFolder,
 	logLevel = process.env.N8N_E2E_LOG_LEVEL || 'info',
+	waitForReadiness = false,
 	startTimeoutMs = 120_000,
 	webhookTimeoutMs = 60_000,
 	log = defaultLog,
@@ -356,14 +325,13 @@ export async function startN8n({
 		killNow() {
 			if (child && !exited) killGroup(child.pid, 'SIGKILL');
 			removeFolder();
-			running.delete(instance);
+			forget();
 		},
 		stop: (options) => stop(options),
 	};
 	// Replaced by the graceful version once n8n has been spawned.
 	let stop = async () => instance.killNow();
-	running.add(instance);
-	installExitHandlers();
+	const forget = stopOnExit(instance);
 
 	try {
 		const [freePort, brokerPort] = await freePorts(2);
@@ -434,12 +402,20 @@ export async function startN8n({
 				);
 			});
 
+		/**
+		 * `n8n import:credentials`: n8n upserts by id, so importing a credential again with new
+		 * data is how a running n8n gets a changed credential (a key rotated) from outside.
+		 */
+		async function importCredentials(list) {
+			const file = path.join(workDir, 'credentials.json');
+			fs.writeFileSync(file, JSON.stringify(list, null, 2));
+			await cli(['import:credentials', `--input=${file}`]);
+		}
+
 		const creds = loadFixtures(credentials);
 		for (const credential of creds) credential.id ??= newId();
 		if (creds.length) {
-			const file = path.join(workDir, 'credentials.json');
-			fs.writeFileSync(file, JSON.stringify(creds, null, 2));
-			await cli(['import:credentials', `--input=${file}`]);
+			await importCredentials(creds);
 			log(`imported ${creds.length} credential(s) (${elapsed()})`);
 		}
 
@@ -495,19 +471,8 @@ export async function startN8n({
 		const fail = (message) =>
 			new Error(`${message} (n8n ${n8n.version}, log ${logFile}); last lines of n8n's log:\n${tailOf(logFile)}`);
 
-		async function waitFor(what, timeoutMs, probe) {
-			const deadline = Date.now() + timeoutMs;
-			for (;;) {
-				if (exited) throw fail(`n8n exited while waiting for ${what}`);
-				try {
-					if (await probe()) return;
-				} catch {
-					// not up yet
-				}
-				if (Date.now() > deadline) throw fail(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-				await sleep(250);
-			}
-		}
+		const waitFor = (what, timeoutMs, probe) =>
+			waitUntil(what, probe, { timeoutMs, failIf: () => (exited ? 'n8n exited' : undefined), error: fail });
 
 		// graceMs: how long n8n may take to finish its running executions after SIGTERM.
 		stop = async ({ graceMs = 10_000 } = {}) => {
@@ -522,7 +487,7 @@ export async function startN8n({
 				}
 				// Anything left in the group (a task runner that outlived the main process) goes too.
 				if (child) killGroup(child.pid, 'SIGKILL');
-				running.delete(instance);
+				forget();
 				removeFolder();
 				if (keep || process.env.N8N_E2E_KEEP_TMP) log(`kept ${tmpRoot}`);
 			})();
@@ -530,6 +495,10 @@ export async function startN8n({
 		};
 
 		await waitFor('/healthz', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz`)).status === 200);
+		// /healthz answers before n8n serves the editor; /healthz/readiness once it does.
+		if (waitForReadiness) {
+			await waitFor('/healthz/readiness', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz/readiness`)).status === 200);
+		}
 		log(`n8n ${n8n.version}${command === "start" ? "" : ` ${command}`} is up on ${baseUrl}, pid ${child.pid} (${elapsed()})`);
 
 		const webhookUrl = (webhookPath) => `${baseUrl}/webhook/${String(webhookPath).replace(/^\/+/, '')}`;
@@ -650,6 +619,7 @@ export async function startN8n({
 			waitForExecutions,
 			executionCounts,
 			executeWorkflow,
+			importCredentials,
 			listNodeTypes,
 			listCredentialTypes,
 			logTail: (lines = 40) => tailOf(logFile, lines),

@@ -33,7 +33,7 @@ import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep, waitUntil } from '../../scripts/wait.mjs';
 export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The package is packed from dist/: build it if `npm test` has not just done so. */
@@ -67,11 +67,33 @@ export const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 /** How long to wait before asserting that something did NOT happen (n8n saves asynchronously). */
 export const SETTLE_MS = 1_500;
 
-/** A source of fresh numeric saleIDs from `base` on, so every test's sale is its own. */
+/**
+ * A source of fresh numeric saleIDs from `base` on, so every test's sale is its own. The run's
+ * start time picks the range, and the counter never wraps: a long run never repeats an id.
+ */
 export function saleIdSource(base) {
+	const runBase = base + (Date.now() % 1_000_000) * 10_000;
 	let counter = 0;
-	return () => {
-		counter += 1;
-		return String(base + (Date.now() % 100_000) * 10 + counter);
-	};
+	return () => String(runBase + ++counter);
+}
+
+/** The p-th percentile (nearest rank) of `values`; NaN when there are none. */
+export function percentile(values, p) {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * The postback item an execution holds: the trigger's output once it ran, otherwise the item n8n
+ * stored on the execution stack when it created the execution. A crashed execution keeps it
+ * there: n8n's crash recovery replaces the trigger's output by `{ isArtificialRecoveredEventItem }`.
+ * An execution whose trigger passed nothing on (a repeat) holds none.
+ */
+export function storedItem(execution, triggerNode) {
+	const ran = execution.nodes?.[triggerNode]?.[0];
+	if (ran?.saleID) return ran;
+	const stack = execution.data?.executionData?.nodeExecutionStack ?? [];
+	const entry = stack.find((e) => e?.node?.name === triggerNode);
+	return entry?.data?.main?.[0]?.[0]?.json;
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { checkWithN8nLog, FINAL, saleIdSource, sleep } from './check.mjs';
+import { checkWithN8nLog, FINAL, percentile, saleIdSource, sleep, storedItem } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
@@ -87,24 +87,7 @@ function workflowFor(mode, waitSeconds = 2) {
 	};
 }
 
-/**
- * The postback item an execution holds: the trigger's output once it ran, otherwise the item n8n
- * stored on the execution stack when it created the execution. A crashed execution keeps it
- * there: n8n's crash recovery replaces the trigger's output by `{ isArtificialRecoveredEventItem }`.
- */
-function storedItem(execution) {
-	const ran = execution.nodes?.[TRIGGER_NODE]?.[0];
-	if (ran?.saleID) return ran;
-	const stack = execution.data?.executionData?.nodeExecutionStack ?? [];
-	const entry = stack.find((e) => e?.node?.name === TRIGGER_NODE);
-	return entry?.data?.main?.[0]?.[0]?.json;
-}
-
-function percentile(values, p) {
-	if (!values.length) return NaN;
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+const itemOf = (execution) => storedItem(execution, TRIGGER_NODE);
 
 /** Every postback of a run is its own sale. */
 const nextSaleId = saleIdSource(1_000_000_000);
@@ -195,7 +178,7 @@ for (const spec of matrix) {
 				const executions = await n8n.executions({ workflowId: mode.workflowId, raw: true });
 				const bySale = new Map();
 				for (const execution of executions) {
-					const saleId = storedItem(execution)?.saleID;
+					const saleId = itemOf(execution)?.saleID;
 					if (saleId) bySale.set(saleId, [...(bySale.get(saleId) ?? []), execution]);
 				}
 				const ok = answers.filter((a) => a.mode === mode.answerOk && a.status === 200 && a.body === 'OK');
@@ -246,7 +229,7 @@ for (const spec of matrix) {
 					// What a crash left behind is visible with its postback. n8n 2.x writes an execution and
 					// its data in one transaction; n8n 1.x may be killed between the two (then there is no
 					// OK either in "whenRunStarts"; the "lost" check above covers every OK).
-					const itemless = unfinished.filter((e) => !storedItem(e)?.saleID).map((e) => `${e.id} (${e.status})`);
+					const itemless = unfinished.filter((e) => !itemOf(e)?.saleID).map((e) => `${e.id} (${e.status})`);
 					if (itemless.length) log(`trial ${trial} ${mode.answerOk}: executions without their data: ${itemless.join(', ')}`);
 					if (major >= 2) assert.deepEqual(itemless, [], `executions that hold no postback item (${mode.answerOk})`);
 				}
@@ -300,7 +283,7 @@ for (const spec of matrix) {
 			const audited = await audit(load.answers);
 			for (const mode of MODES) {
 				const a = audited[mode.answerOk];
-				const fresh = new Map(a.executions.filter((e) => !before.get(mode.answerOk).has(e.id)).map((e) => [storedItem(e)?.saleID, e]));
+				const fresh = new Map(a.executions.filter((e) => !before.get(mode.answerOk).has(e.id)).map((e) => [itemOf(e)?.saleID, e]));
 				const statusOf = (x) => fresh.get(x.saleId)?.status ?? 'none';
 				const beforeSignal = a.ok.filter((x) => x.at < signalledAt);
 				const beforeStatuses = {};
@@ -389,7 +372,7 @@ for (const spec of matrix) {
 				);
 			}
 			const executions = await n8n.waitForExecutions({ count: answers.length, timeoutMs: 120_000 });
-			const sales = executions.map((e) => storedItem(e)?.saleID);
+			const sales = executions.map((e) => itemOf(e)?.saleID);
 			assert.deepEqual([...sales].sort(), answers.map((a) => a.saleId).sort(), 'one execution per postback');
 			assert.deepEqual([...new Set(executions.map((e) => e.status))], ['success']);
 		});

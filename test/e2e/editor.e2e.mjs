@@ -20,7 +20,7 @@ import { CHROMIUM_HINT, findChromium, openBrowser, ownerAccount } from './browse
 import { checkWithN8nLog, prepareSuite, seconds, sleep } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
+import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
@@ -90,13 +90,7 @@ if (!executablePath) {
 			demo = await startDemoServices({ flexpay: SHOP });
 			const install = await ensureN8n(editorSpec.version, { log });
 			owner = ownerAccount(install);
-			n8n = await startN8n({ install, packageDir: root, env: owner.env, log });
-			// /healthz answers before the editor is served: wait for readiness.
-			const deadline = Date.now() + 120_000;
-			while ((await httpRequest(`${n8n.baseUrl}/healthz/readiness`)).status !== 200) {
-				if (Date.now() > deadline) throw new Error('n8n did not become ready within 120 s');
-				await sleep(250);
-			}
+			n8n = await startN8n({ install, packageDir: root, env: owner.env, waitForReadiness: true, log });
 			browser = await openBrowser({ executablePath, origin: new URL(n8n.baseUrl).origin });
 			page = browser.page;
 			page.setDefaultTimeout(30_000);

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
-import { FINAL, SETTLE_MS, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep } from './check.mjs';
+import { FINAL, SETTLE_MS, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep, waitUntil } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
@@ -66,17 +66,6 @@ for (const spec of matrix) {
 
 		/** The CRM requests whose body names `saleId`. */
 		const crmFor = (saleId) => demo.crmRequests.filter((r) => r.body?.saleID === saleId);
-
-		/** Poll until `probe()` returns something truthy. */
-		async function waitUntil(what, probe, timeoutMs = 30_000) {
-			const deadline = Date.now() + timeoutMs;
-			for (;;) {
-				const value = await probe();
-				if (value) return value;
-				if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-				await sleep(200);
-			}
-		}
 
 		/** The finished execution of a template's trigger for this sale and event. */
 		async function executionFor(template, saleId, event) {

@@ -7,13 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensurePostgres } from '../../scripts/n8n/install.mjs';
-import { freePorts, killGroup } from '../../scripts/n8n/instance.mjs';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const children = new Set();
-process.on('exit', () => {
-	for (const pid of children) killGroup(pid, 'SIGKILL');
-});
+import { freePorts } from '../../scripts/n8n/instance.mjs';
+import { killGroup, stopOnExit } from '../../scripts/processes.mjs';
+import { sleep, waitUntil } from '../../scripts/wait.mjs';
 
 /** The user PostgreSQL runs as: it refuses to run as root. */
 function unprivilegedUser() {
@@ -30,39 +26,42 @@ function unprivilegedUser() {
 	throw new Error('Running as root, and neither a "postgres" nor a "nobody" user exists for PostgreSQL to run as');
 }
 
-function startDaemon(bin, args, { logFile, ...options }) {
+function startDaemon(bin, args, { logFile, stopSignal = 'SIGTERM', ...options }) {
 	const fd = fs.openSync(logFile, 'a');
 	const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], ...options });
 	fs.closeSync(fd);
 	child.unref();
-	children.add(child.pid);
 	let exited = false;
 	const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-	exit.then(() => {
-		exited = true;
-		children.delete(child.pid);
-	});
-	return {
+	const daemon = {
 		pid: child.pid,
 		get exited() {
 			return exited;
 		},
-		async stop(signal = 'SIGTERM') {
-			if (!exited) killGroup(child.pid, signal);
+		killNow() {
+			if (!exited) killGroup(child.pid, 'SIGKILL');
+		},
+		async stop() {
+			if (!exited) killGroup(child.pid, stopSignal);
 			const done = await Promise.race([exit, sleep(10_000).then(() => 'timeout')]);
 			if (done === 'timeout') killGroup(child.pid, 'SIGKILL');
 		},
 	};
+	const forget = stopOnExit(daemon);
+	exit.then(() => {
+		exited = true;
+		forget();
+	});
+	return daemon;
 }
 
-async function waitUntil(what, probe, { timeoutMs = 30_000, logFile, daemon }) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (daemon?.exited) throw new Error(`${what}: the process exited; its log:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
-		if (await probe().catch(() => false)) return;
-		if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s; log ${logFile}`);
-		await sleep(200);
-	}
+/** Waits until the daemon is ready; fails at once with its log when it exits. */
+async function daemonReady(what, probe, { logFile, daemon }) {
+	await waitUntil(what, probe, {
+		intervalMs: 200,
+		failIf: () => (daemon.exited ? `${what} exited; its log:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}\n` : undefined),
+		error: (message) => new Error(`${message} (log ${logFile})`),
+	});
 }
 
 /**
@@ -95,10 +94,11 @@ export async function startPostgres({ log = console.log } = {}) {
 	const daemon = startDaemon(
 		path.join(binDir, 'postgres'),
 		['-D', dataDir, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-		{ cwd: root, logFile, ...owner },
+		// SIGINT: PostgreSQL's "fast" shutdown.
+		{ cwd: root, logFile, stopSignal: 'SIGINT', ...owner },
 	);
 	// n8n uses the `postgres` database initdb creates; ready once the server's socket exists.
-	await waitUntil('PostgreSQL', async () => fs.existsSync(path.join(root, `.s.PGSQL.${port}`)), { logFile, daemon });
+	await daemonReady('PostgreSQL', () => fs.existsSync(path.join(root, `.s.PGSQL.${port}`)), { logFile, daemon });
 	return {
 		host: '127.0.0.1',
 		port,
@@ -116,7 +116,7 @@ export async function startPostgres({ log = console.log } = {}) {
 			DB_POSTGRESDB_PASSWORD: '',
 		},
 		async stop() {
-			await daemon.stop('SIGINT'); // "fast" shutdown
+			await daemon.stop();
 			fs.rmSync(root, { recursive: true, force: true });
 		},
 	};
@@ -142,7 +142,7 @@ export async function startRedis({ log = console.log } = {}) {
 	const logFile = path.join(root, 'redis.log');
 	const [port] = await freePorts(1);
 	const daemon = startDaemon(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { cwd: root, logFile });
-	await waitUntil('Redis', async () => fs.readFileSync(logFile, 'utf8').includes('Ready to accept connections'), { logFile, daemon });
+	await daemonReady('Redis', () => fs.readFileSync(logFile, 'utf8').includes('Ready to accept connections'), { logFile, daemon });
 	return {
 		host: '127.0.0.1',
 		port,

@@ -15,7 +15,11 @@
 import { EventEmitter } from 'events';
 import { mock } from 'jest-mock-extended';
 import type {
+	DeduplicationItemTypes,
+	DeduplicationScope,
+	ICheckProcessedOptions,
 	ICredentialDataDecryptedObject,
+	IDeduplicationOutput,
 	IDataObject,
 	IExecuteFunctions,
 	IExecuteResponsePromiseData,
@@ -163,6 +167,8 @@ export interface CallOptions {
 	mode?: 'webhook' | 'manual';
 	/** Runs sharing a workflow ID share the credential cache and the in-flight guard; default: a fresh ID per harness. */
 	workflowId?: string;
+	/** n8n's deduplication store offered to execute() (default: none). */
+	processed?: ProcessedStore;
 }
 
 let workflowCounter = 0;
@@ -346,6 +352,43 @@ export interface ExecuteCall {
 	/** The run's workflow static data (default: a fresh object). */
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
+	/** n8n's deduplication store behind this.helpers.checkProcessedAndRecord (default: none offered). */
+	processed?: ProcessedStore;
+	/** The execution's ID (default: a fresh one per harness; the same one for a retried job). */
+	executionId?: string;
+}
+
+let executionCounter = 0;
+
+/**
+ * n8n's deduplication store ("entries" mode) as n8n runs it: the node's keys
+ * are one row, read, then written whole a database round trip later, so two
+ * calls that overlap keep only the second one's keys.
+ */
+export class ProcessedStore {
+	keys: string[] = [];
+	calls: { items: string[]; scope: string; options: ICheckProcessedOptions }[] = [];
+	failWith?: Error;
+
+	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, options: ICheckProcessedOptions): Promise<IDeduplicationOutput> {
+		this.calls.push({ items: items.map(String), scope, options });
+		if (this.failWith) throw this.failWith;
+		const row = [...this.keys];
+		await new Promise((resolve) => setImmediate(resolve));
+		const output: IDeduplicationOutput = { new: [], processed: [] };
+		const seen = new Set(row);
+		for (const item of items) {
+			if (seen.has(String(item))) output.processed.push(item);
+			else {
+				output.new.push(item);
+				row.push(String(item));
+			}
+		}
+		if (options.maxEntries !== undefined) row.splice(0, Math.max(0, row.length - options.maxEntries));
+		await new Promise((resolve) => setImmediate(resolve));
+		this.keys = row;
+		return output;
+	}
 }
 
 export interface ExecuteHarness {
@@ -364,6 +407,7 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	const ctx = mock<IExecuteFunctions>();
 	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE });
 	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
+	ctx.getExecutionId.mockReturnValue(call.executionId ?? `exec-${++executionCounter}`);
 	ctx.getInputData.mockImplementation(() => call.items);
 	const staticData = call.staticData ?? {};
 	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
@@ -390,7 +434,11 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 		events.push('execute:statusRequest');
 		return await statusRequest.call(this, type, options);
 	});
-	ctx.helpers = { httpRequestWithAuthentication } as unknown as IExecuteFunctions['helpers'];
+	const processed = call.processed;
+	ctx.helpers = {
+		httpRequestWithAuthentication,
+		...(processed && { checkProcessedAndRecord: processed.checkProcessedAndRecord.bind(processed) }),
+	} as unknown as IExecuteFunctions['helpers'];
 
 	const node = new VerotelFlexPayTrigger();
 	return {
@@ -428,6 +476,7 @@ export async function deliverAndExecute(call: CallOptions = {}): Promise<Deliver
 		events: h.events,
 		staticData: h.staticData,
 		mode: call.mode,
+		processed: call.processed,
 	});
 	const output = await e.run();
 	return { h, result, e, output };
