@@ -5,7 +5,7 @@ import { FlexPayMalformedQueryError, FlexPayShopMismatchError, FlexPaySignatureE
 import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
 import {
 	canonicalParameterString,
-	matchCheckedSignature,
+	matchSignature,
 	type FlexPayParams,
 	type SignatureAlgorithm,
 } from './signature';
@@ -134,8 +134,7 @@ export function parsePostback(
 			'Use the credential of that website, or point that website’s postback URL at its own workflow',
 		);
 	}
-	// Both parsers admit only ASCII names (KEY_PATTERN), so the sort needs no byte comparison.
-	const algorithm = matchCheckedSignature(signatureKey, params, signature, options, true);
+	const algorithm = matchSignature(signatureKey, params, signature, options);
 	if (algorithm === null) {
 		throw new FlexPaySignatureError(
 			'SIGNATURE_INVALID',

@@ -28,17 +28,6 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
  * every decoded value; `+` decodes to a space and is harmless.
  */
 const ENCODED_CONTROL_CHARACTERS = /%(?:[01][0-9A-Fa-f]|7[Ff]|[Cc]2%[89][0-9A-Fa-f])/;
-/**
- * A query that needs no decoding and can hold nothing to refuse: `&`-separated
- * valid names with optional values free of `%`, `+` and control characters.
- * Real postbacks (IDs, amounts, codes) nearly always look like this; one native
- * scan then stands in for the per-segment checks. Anything else takes the
- * general path, which decodes and says exactly what is wrong. Every segment
- * must end at `&` or the end of the string, so no part of the string can be
- * read two ways and a failing match backtracks linearly.
- */
-const PLAIN_QUERY = /^&*(?:[A-Za-z0-9_.\-]+(?:=[^&%+\u0000-\u001f\u007f-\u009f]*)?(?:&+|$))*$/;
-
 /** A parsed query with one parameter (usually `signature`) held apart. */
 export interface SplitQuery {
 	params: FlexPayParams;
@@ -63,10 +52,6 @@ export function splitRawQuery(raw: string, holdKey: string): SplitQuery {
 	if (query.length > QUERY_LIMITS.maxLength) {
 		throw new FlexPayMalformedQueryError(`The query string is longer than ${QUERY_LIMITS.maxLength} characters`);
 	}
-	if (PLAIN_QUERY.test(query)) {
-		const plain = splitPlainQuery(query, holdKey);
-		if (plain !== undefined) return plain;
-	}
 	if (CONTROL_CHARACTERS.test(query) || ENCODED_CONTROL_CHARACTERS.test(query)) {
 		throw new FlexPayMalformedQueryError('The query string contains control characters');
 	}
@@ -83,40 +68,6 @@ export function splitRawQuery(raw: string, holdKey: string): SplitQuery {
 		addParameter(out, holdKey, key, value, false);
 	}
 	return out;
-}
-
-/**
- * The fast path for a query that PLAIN_QUERY accepted: names are valid and
- * nothing needs decoding, so only lengths, the parameter count and repeated
- * names are left to check. Returns undefined to hand anything unusual (a limit,
- * a repeat, `__proto__`) to the general path, which owns every error message.
- */
-function splitPlainQuery(query: string, holdKey: string): SplitQuery | undefined {
-	const segments = query.split('&');
-	const params: FlexPayParams = {};
-	let held: string | undefined;
-	let count = 0;
-	for (let i = 0; i < segments.length; i++) {
-		const segment = segments[i];
-		if (segment === '') continue;
-		if (++count > QUERY_LIMITS.maxParameters) return undefined;
-		const eq = segment.indexOf('=');
-		const key = eq === -1 ? segment : segment.slice(0, eq);
-		if (key.length > QUERY_LIMITS.maxKeyLength) return undefined;
-		const value = eq === -1 ? '' : segment.slice(eq + 1);
-		if (key === holdKey) {
-			if (held !== undefined) return undefined;
-			held = value;
-		} else {
-			// A miss is the common case and needs one lookup; names inherited from
-			// Object.prototype (`constructor`) are told apart by the own-property test.
-			if (params[key] !== undefined && (key === '__proto__' || Object.prototype.hasOwnProperty.call(params, key))) {
-				return undefined;
-			}
-			params[key] = value;
-		}
-	}
-	return held === undefined ? { params } : { params, held };
 }
 
 /**

@@ -66,7 +66,7 @@ function isAscii(value: string): boolean {
  * escaping of `:` or `=`, as in every official client).
  */
 export function canonicalString(signatureKey: string, params: FlexPayParams): string {
-	return joinSorted(signatureKey, params, Object.keys(params).every(isAscii));
+	return `${signatureKey}:${canonicalParameterString(params)}`;
 }
 
 /**
@@ -74,53 +74,14 @@ export function canonicalString(signatureKey: string, params: FlexPayParams): st
  * fingerprints of received data that must not depend on, or hash, the secret.
  */
 export function canonicalParameterString(params: FlexPayParams): string {
-	return Object.keys(params)
-		.sort(compareKeys)
-		.map((key) => `${key}=${params[key]}`)
-		.join(':');
-}
-
-/**
- * The default sort is code-unit order, equal to byte order for ASCII keys (all
- * real ones); only a set with a non-ASCII key pays for byte comparison. Parsed
- * queries only ever hold ASCII names, so their callers skip the check.
- */
-function joinSorted(signatureKey: string, params: FlexPayParams, asciiKeys: boolean): string {
-	const keys = asciiKeys ? sortedAsciiKeys(params) : Object.keys(params).sort(compareKeys);
-	let out = signatureKey;
-	for (let i = 0; i < keys.length; i++) out += ':' + keys[i] + '=' + params[keys[i]];
-	return out;
-}
-
-/**
- * A shop's postbacks carry the same names in the same order, so the order found
- * for the previous set is kept and reused when the next set has the same names
- * in the same order (a comparison of n names instead of a sort of them).
- */
-let lastKeys: readonly string[] = [];
-let lastSorted: readonly string[] = [];
-
-function sortedAsciiKeys(params: FlexPayParams): readonly string[] {
 	const keys = Object.keys(params);
-	if (keys.length === lastKeys.length) {
-		let same = true;
-		for (let i = 0; i < keys.length && same; i++) same = keys[i] === lastKeys[i];
-		if (same) return lastSorted;
-	}
-	lastKeys = keys;
-	lastSorted = keys.slice().sort();
-	return lastSorted;
+	// For ASCII keys (every real one) code-unit order is byte order: the plain sort.
+	keys.sort(keys.every(isAscii) ? undefined : compareKeys);
+	return keys.map((key) => `${key}=${params[key]}`).join(':');
 }
-
-type OneShotHash = (algorithm: string, data: string, outputEncoding: 'hex') => string;
-/**
- * Node's one-shot `crypto.hash` (20.12+) is about twice as fast as a
- * createHash object for short inputs; older runtimes fall back.
- */
-const oneShot: OneShotHash | undefined = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 function hexDigest(input: string, algorithm: SignatureAlgorithm): string {
-	return oneShot ? oneShot(algorithm, input, 'hex') : crypto.createHash(algorithm).update(input, 'utf8').digest('hex');
+	return crypto.createHash(algorithm).update(input, 'utf8').digest('hex');
 }
 
 /** Lowercase hex signature over exactly the given parameters (no whitelist). */
@@ -160,23 +121,9 @@ export function matchSignature(
 	receivedSignature: string,
 	options: { allowSha1?: boolean } = {},
 ): SignatureAlgorithm | null {
-	return matchCheckedSignature(signatureKey, params, receivedSignature, options, Object.keys(params).every(isAscii));
-}
-
-/** As `matchSignature`, for callers that already know whether every key is ASCII (the query parser does). */
-export function matchCheckedSignature(
-	signatureKey: string,
-	params: FlexPayParams,
-	receivedSignature: string,
-	options: { allowSha1?: boolean },
-	asciiKeys: boolean,
-): SignatureAlgorithm | null {
 	if (typeof receivedSignature !== 'string') return null;
-	let received = receivedSignature;
-	if (!LOWER_HEX.test(received)) {
-		received = received.trim().toLowerCase();
-		if (!LOWER_HEX.test(received)) return null;
-	}
+	const received = receivedSignature.trim().toLowerCase();
+	if (!/^[0-9a-f]+$/.test(received)) return null;
 	const algorithm =
 		received.length === HEX_LENGTH.sha256
 			? 'sha256'
@@ -184,30 +131,9 @@ export function matchCheckedSignature(
 				? 'sha1'
 				: null;
 	if (algorithm === null) return null;
-	const expected = hexDigest(joinSorted(signatureKey, params, asciiKeys), algorithm);
-	return digestEquals(expected, received, algorithm) ? algorithm : null;
-}
-
-const LOWER_HEX = /^[0-9a-f]+$/;
-/**
- * Scratch space for the constant-time comparison: verification is synchronous,
- * so two module-level buffers serve every call without allocating.
- */
-const scratch = {
-	sha256: [Buffer.alloc(HEX_LENGTH.sha256), Buffer.alloc(HEX_LENGTH.sha256)],
-	sha1: [Buffer.alloc(HEX_LENGTH.sha1), Buffer.alloc(HEX_LENGTH.sha1)],
-} as const;
-
-/**
- * Equal-length lowercase hex compared in constant time: the position of the
- * first differing digit is never observable.
- */
-function digestEquals(expectedHex: string, receivedHex: string, algorithm: SignatureAlgorithm): boolean {
-	const [expected, received] = scratch[algorithm];
-	if (expectedHex.length !== expected.length || receivedHex.length !== received.length) return false;
-	expected.write(expectedHex, 0, 'latin1');
-	received.write(receivedHex, 0, 'latin1');
-	return crypto.timingSafeEqual(expected, received);
+	const expected = Buffer.from(computeSignature(signatureKey, params, algorithm), 'hex');
+	// Equal lengths by construction; timingSafeEqual hides where the first byte differs.
+	return crypto.timingSafeEqual(expected, Buffer.from(received, 'hex')) ? algorithm : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep, type IDeduplicationOutput, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { idempotencyScopeOf } from '../../lib';
 
@@ -13,8 +13,19 @@ import { idempotencyScopeOf } from '../../lib';
  * saves whole when a run ends, from the copy that run loaded. Runs that
  * overlap overwrite each other's keys, so under steady load nearly every key
  * is lost (measured in queue mode: 500 of 500 redelivered sales ran again).
- * n8n's deduplication store is also one row written whole, but it is read and
- * written within milliseconds, and this process writes it one run at a time.
+ *
+ * n8n's deduplication store is one row per trigger, read and then written
+ * whole, so it has the same weakness on a scale of milliseconds, and n8n
+ * offers community nodes nothing atomic per key. So:
+ * - each n8n process writes a row once at a time, and the runs that arrive
+ *   meanwhile share the next write: no key lost within a process, and the
+ *   store keeps up with any rate of postbacks;
+ * - across processes (queue-mode workers) a write whose read came before
+ *   another process's write drops that write's keys. Every write therefore
+ *   carries again the entries this process wrote in the last RESTATE_MS, and
+ *   once a process has no more runs waiting it writes them once more after a
+ *   random pause (REPAIR_PAUSE_MS): a key stays lost only if both its own
+ *   write and that repair are overwritten.
  *
  * Only keys whose scope is the key itself are recorded: for those "already
  * seen" means the same as the webhook's "last accepted in its scope". Later
@@ -31,6 +42,12 @@ export const MAX_RECORDED_SALES = 5_000;
  */
 const STORE_OPTIONS = { mode: 'entries', maxEntries: 2 * MAX_RECORDED_SALES } as const;
 
+/** How long this process writes its entries again with every write of the row. */
+export const RESTATE_MS = 30_000;
+
+/** The pause before the repair write, random within this range so two processes' repairs do not meet. */
+export const REPAIR_PAUSE_MS = { min: 500, max: 1_500 } as const;
+
 /**
  * The second entry tells a repeat from the same execution run again: in queue
  * mode n8n retries a job whose worker died, and that retry must not find its
@@ -38,13 +55,97 @@ const STORE_OPTIONS = { mode: 'entries', maxEntries: 2 * MAX_RECORDED_SALES } as
  */
 const byExecution = (idempotencyKey: string, executionId: string): string => `${idempotencyKey}@${executionId}`;
 
-let lastWrite: Promise<unknown> = Promise.resolve();
+/** One run's claim on its sales, waiting for the next write of its row. */
+interface Claim {
+	keys: string[];
+	executionId: string;
+	settle(openedEarlier: Set<string>): void;
+	fail(error: unknown): void;
+}
 
-/** One read-modify-write of n8n's row at a time in this process, so its runs never drop each other's key. */
-function oneAtATime<T>(write: () => Promise<T>): Promise<T> {
-	const next = lastWrite.then(write, write);
-	lastWrite = next.catch(() => undefined);
-	return next;
+type Write = (entries: string[]) => Promise<IDeduplicationOutput>;
+
+interface Row {
+	waiting: Claim[];
+	writing: boolean;
+	/** Entries this process wrote, with when: written again until RESTATE_MS has passed. */
+	written: Map<string, number>;
+}
+
+/** Per row of n8n's store (one per workflow and trigger node), in this process. */
+const rows = new Map<string, Row>();
+
+/** What this process wrote lately, plus `entries`. */
+function withRestated(row: Row, entries: string[], now: number): string[] {
+	for (const [entry, at] of row.written) {
+		if (at > now - RESTATE_MS && row.written.size <= STORE_OPTIONS.maxEntries) break;
+		row.written.delete(entry);
+	}
+	for (const entry of entries) {
+		row.written.delete(entry);
+		row.written.set(entry, now);
+	}
+	return [...row.written.keys()];
+}
+
+async function writeRow(rowId: string, row: Row, write: Write): Promise<void> {
+	row.writing = true;
+	try {
+		for (;;) {
+			while (row.waiting.length > 0) {
+				const batch = row.waiting.splice(0);
+				const entries = batch.flatMap((claim) => claim.keys.flatMap((key) => [key, byExecution(key, claim.executionId)]));
+				// What this process wrote counts as seen even where another process's write dropped it.
+				const writtenHere = [...row.written.keys()];
+				try {
+					const { processed } = await write(withRestated(row, entries, Date.now()));
+					settle(batch, new Set([...processed.map(String), ...writtenHere]));
+				} catch (error) {
+					for (const claim of batch) claim.fail(error);
+				}
+			}
+			await sleep(REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min));
+			if (row.waiting.length > 0) continue;
+			const restated = withRestated(row, [], Date.now());
+			if (restated.length > 0) await write(restated).catch(() => undefined);
+			if (row.waiting.length === 0) break;
+		}
+	} finally {
+		row.writing = false;
+		if (row.written.size === 0 && rows.get(rowId) === row) rows.delete(rowId);
+	}
+}
+
+/**
+ * Tells each claim which of its sales an earlier execution opened: those the
+ * store already held (unless held for this very execution), and those an
+ * earlier claim of the same write took.
+ */
+function settle(batch: Claim[], seen: Set<string>): void {
+	const claimedBy = new Map<string, string>();
+	for (const claim of batch) {
+		const openedEarlier = new Set<string>();
+		for (const key of claim.keys) {
+			const heldByOther = seen.has(key) && !seen.has(byExecution(key, claim.executionId));
+			const takenInBatch = claimedBy.has(key) && claimedBy.get(key) !== claim.executionId;
+			if (heldByOther || takenInBatch) openedEarlier.add(key);
+			else claimedBy.set(key, claim.executionId);
+		}
+		claim.settle(openedEarlier);
+	}
+}
+
+/** Queues a claim for its row's next write; resolves with the keys an earlier execution opened. */
+function claim(rowId: string, keys: string[], executionId: string, write: Write): Promise<Set<string>> {
+	return new Promise((resolve, reject) => {
+		let row = rows.get(rowId);
+		if (row === undefined) {
+			row = { waiting: [], writing: false, written: new Map() };
+			rows.set(rowId, row);
+		}
+		row.waiting.push({ keys, executionId, settle: resolve, fail: reject });
+		if (!row.writing) void writeRow(rowId, row, write);
+	});
 }
 
 /** Whether a key is recorded in n8n's deduplication store (see above). */
@@ -54,17 +155,20 @@ export function isRecordedKey(idempotencyKey: unknown): idempotencyKey is string
 
 /**
  * Records the items' sale-opening keys and returns the items that may run:
- * all but those whose key an earlier run already recorded. Throws what n8n's
- * store throws; the caller decides to run anyway.
+ * all but those whose key an earlier execution already recorded. Throws what
+ * n8n's store throws; the caller decides to run anyway.
  */
 export async function recordSaleOpenings(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const keys = items.map((item) => item.json.idempotencyKey).filter(isRecordedKey);
 	if (keys.length === 0 || typeof this.helpers.checkProcessedAndRecord !== 'function') return items;
-	const executionId = this.getExecutionId();
-	const entries = keys.flatMap((key) => [key, byExecution(key, executionId)]);
-	const { processed } = await oneAtATime(() => this.helpers.checkProcessedAndRecord(entries, 'node', STORE_OPTIONS));
-	if (processed.length === 0) return items;
-	const seen = new Set(processed.map(String));
-	const openedEarlier = (key: unknown) => isRecordedKey(key) && seen.has(key) && !seen.has(byExecution(key, executionId));
-	return items.filter((item) => !openedEarlier(item.json.idempotencyKey));
+	const rowId = `${this.getWorkflow()?.id ?? ''}:${this.getNode().id ?? this.getNode().name}`;
+	const write: Write = async (entries) => await this.helpers.checkProcessedAndRecord(entries, 'node', STORE_OPTIONS);
+	const openedEarlier = await claim(rowId, keys, this.getExecutionId(), write);
+	if (openedEarlier.size === 0) return items;
+	return items.filter((item) => !(isRecordedKey(item.json.idempotencyKey) && openedEarlier.has(item.json.idempotencyKey)));
+}
+
+/** For tests: forget what this process wrote (writes in progress finish on their own). */
+export function forgetRecordedSales(): void {
+	rows.clear();
 }

@@ -9,17 +9,22 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { MAX_RECORDED_SALES } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import * as saleRecord from '../../nodes/VerotelFlexPayTrigger/saleRecord';
+import { forgetRecordedSales, MAX_RECORDED_SALES, REPAIR_PAUSE_MS } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { CANCEL, deliverAndExecute, executeHarness, harness, itemOf, outputItemOf, ProcessedStore, PURCHASE, REBILL, SHOP, signedQuery, UNCANCEL } from './harness';
 
 beforeEach(() => {
 	forgetCachedCredentials();
 	forgetDeliveriesInFlight();
+	forgetRecordedSales();
 });
 
-/** A delivery that ran webhook() in a process of its own: fresh static data, nothing in flight. */
+/** A delivery in an n8n process of its own: fresh static data, nothing in flight or written. */
 async function deliver(params: typeof PURCHASE, processed: ProcessedStore, extra: Parameters<typeof deliverAndExecute>[0] = {}) {
 	forgetDeliveriesInFlight();
+	forgetRecordedSales();
 	return await deliverAndExecute({ query: signedQuery(params), staticData: {}, processed, ...extra });
 }
 
@@ -47,6 +52,7 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 		const processed = new ProcessedStore();
 		const json = itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
 		const first = await executeHarness({ items: [{ json }], processed, executionId: '41' }).run();
+		forgetRecordedSales(); // the retry runs on another worker
 		const retry = await executeHarness({ items: [{ json }], processed, executionId: '41' }).run();
 		const other = await executeHarness({ items: [{ json }], processed, executionId: '42' }).run();
 		expect([first, retry, other].map((o) => o[0].length)).toEqual([1, 1, 0]);
@@ -74,6 +80,21 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 
 		const again = await Promise.all(items.map(async (json) => await executeHarness({ items: [{ json }], processed }).run()));
 		expect(again.map((o) => o[0].length)).toEqual(sales.map(() => 0));
+		// Runs that arrive while the row is being written share the next write.
+		expect(processed.calls.length).toBeLessThan(10);
+	});
+
+	it('two executions of one sale in the same write: the first claim runs, the other passes nothing on', async () => {
+		const processed = new ProcessedStore();
+		const json = itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
+		const other = itemOf(await harness({ query: signedQuery(purchaseOf('700009')) }).run());
+		// The first run holds the row; the next three wait and share one write.
+		const outputs = await Promise.all(
+			[other, json, json, json].map(async (item) => await executeHarness({ items: [{ json: item }], processed }).run()),
+		);
+		expect(outputs.map((o) => o[0].length)).toEqual([1, 1, 0, 0]);
+		// The first write's two entries again, then one key and three execution entries.
+		expect(processed.calls.map((c) => c.items.length)).toEqual([2, 6]);
 	});
 
 	it('later events of a sale stay out of it: cancel -> uncancel -> cancel runs three times', async () => {
@@ -112,5 +133,44 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 		forgetDeliveriesInFlight();
 		const again = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData: {} });
 		expect([outputItemOf(first.output).saleID, outputItemOf(again.output).saleID]).toEqual(['700001', '700001']);
+	});
+});
+
+describe("n8n's deduplication store shared by two n8n processes", () => {
+	/** A second copy of saleRecord.ts: what another n8n process (a queue-mode worker) holds. */
+	function otherProcess(): typeof saleRecord {
+		let copy: typeof saleRecord | undefined;
+		jest.isolateModules(() => {
+			copy = jest.requireActual<typeof saleRecord>('../../nodes/VerotelFlexPayTrigger/saleRecord');
+		});
+		return copy!;
+	}
+	const context = (store: ProcessedStore, executionId: string) =>
+		({
+			helpers: { checkProcessedAndRecord: store.checkProcessedAndRecord.bind(store) },
+			getWorkflow: () => ({ id: 'wf-shared' }),
+			getNode: () => ({ id: 'trigger-1', name: 'Verotel FlexPay Trigger' }),
+			getExecutionId: () => executionId,
+		}) as unknown as IExecuteFunctions;
+	const sale = (saleID: string): INodeExecutionData[] => [{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } }];
+
+	it('a key dropped by the other process\'s overlapping write is written again: its redelivery passes nothing on', async () => {
+		const store = new ProcessedStore();
+		const a = saleRecord;
+		const b = otherProcess();
+		// Both read the empty row, then both write: B's write drops A's key.
+		const [ranA, ranB] = await Promise.all([
+			a.recordSaleOpenings.call(context(store, 'a1'), sale('910001')),
+			b.recordSaleOpenings.call(context(store, 'b1'), sale('910002')),
+		]);
+		expect([ranA.length, ranB.length]).toEqual([1, 1]);
+		expect(store.keys.some((k) => k.startsWith(`${SHOP}:910001:`))).toBe(false);
+
+		// Once neither process has runs waiting, each writes its entries again after a pause.
+		await new Promise((resolve) => setTimeout(resolve, REPAIR_PAUSE_MS.max + 200));
+		expect(store.keys).toEqual(expect.arrayContaining([`${SHOP}:910001:purchase`, `${SHOP}:910002:purchase`]));
+		const c = otherProcess();
+		expect((await c.recordSaleOpenings.call(context(store, 'c1'), sale('910001'))).length).toBe(0);
+		expect((await c.recordSaleOpenings.call(context(store, 'c2'), sale('910002'))).length).toBe(0);
 	});
 });
