@@ -25,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { cacheRoot, ensureN8n } from './n8n/install.mjs';
-import { httpRequest, startN8n } from './n8n/instance.mjs';
+import { httpRequest } from './n8n/http.mjs';
+import { startN8n } from './n8n/instance.mjs';
 import { resolveSpec } from './n8n/versions.mjs';
 import { demoSettings } from './demo-config.mjs';
 import { DEMO_CONTROL_CENTER, startDemoServices } from './demo-services.mjs';

@@ -23,12 +23,12 @@
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { httpRequest } from './http.mjs';
 import { ensureN8n } from './install.mjs';
+import { freePorts, isPortFree } from './ports.mjs';
 import { killGroup, stopOnExit } from '../processes.mjs';
 import { sleep, waitUntil } from '../wait.mjs';
 
@@ -49,53 +49,6 @@ async function withTimeout(promise, ms) {
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
-
-/** Two (or n) distinct free loopback ports, all held open while choosing so they differ. */
-export async function freePorts(count) {
-	const servers = [];
-	try {
-		for (let i = 0; i < count; i++) {
-			const server = net.createServer();
-			await new Promise((resolve, reject) => {
-				server.once('error', reject);
-				server.listen(0, '127.0.0.1', resolve);
-			});
-			servers.push(server);
-		}
-		return servers.map((server) => server.address().port);
-	} finally {
-		await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-	}
-}
-
-/** Whether `port` can be listened on at 127.0.0.1 right now. */
-function isPortFree(port) {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
-
-/**
- * Minimal HTTP request with node:http (no keep-alive agent, so nothing stays open for jest;
- * and unlike fetch it lets us send any header, e.g. Origin).
- */
-export function httpRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 10_000 } = {}) {
-	return new Promise((resolve, reject) => {
-		const request = http.request(url, { method, headers, agent: false, timeout: timeoutMs }, (response) => {
-			const chunks = [];
-			response.on('data', (chunk) => chunks.push(chunk));
-			response.on('end', () =>
-				resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
-			);
-			response.on('error', reject);
-		});
-		request.on('timeout', () => request.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)));
-		request.on('error', reject);
-		request.end(body);
-	});
-}
 
 /** The last `lines` lines of a file, ANSI colours removed. */
 function tailOf(file, lines = 40) {

@@ -22,7 +22,8 @@ import { after, before, describe, it } from 'node:test';
 import { checkWithN8nLog, FINAL, percentile, saleIdSource, sleep, storedItem } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
+import { httpRequest } from '../../scripts/n8n/http.mjs';
+import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 import { buildPostback } from '../../scripts/postback.mjs';
 

@@ -24,7 +24,8 @@ import { after, before, describe, it } from 'node:test';
 import { FINAL, SETTLE_MS, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
+import { httpRequest } from '../../scripts/n8n/http.mjs';
+import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
 import { buildPostback, sendPostback } from '../../scripts/postback.mjs';

@@ -21,7 +21,8 @@ import { after, before, describe } from 'node:test';
 import { FINAL, SETTLE_MS, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep, waitUntil } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { httpRequest, startN8n } from '../../scripts/n8n/instance.mjs';
+import { httpRequest } from '../../scripts/n8n/http.mjs';
+import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { DEMO_CONTROL_CENTER, startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';

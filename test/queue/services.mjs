@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensurePostgres } from '../../scripts/n8n/install.mjs';
-import { freePorts } from '../../scripts/n8n/instance.mjs';
+import { freePorts } from '../../scripts/n8n/ports.mjs';
 import { killGroup, stopOnExit } from '../../scripts/processes.mjs';
 import { sleep, waitUntil } from '../../scripts/wait.mjs';
 
