@@ -20,17 +20,19 @@
 // n8n runs detached in its own process group so that stop() can take its task runner down with
 // it; exit/signal handlers make sure no n8n outlives the process that started it.
 
-import { spawn, execFile, execFileSync } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { sqliteExecutions } from './executions.mjs';
 import { httpRequest } from './http.mjs';
 import { ensureN8n } from './install.mjs';
+import { installCommunityPackage } from './package.mjs';
 import { freePorts, isPortFree } from './ports.mjs';
 import { killGroup, stopOnExit } from '../processes.mjs';
-import { sleep, waitUntil } from '../wait.mjs';
+import { waitUntil } from '../wait.mjs';
 
 /** Fixed so that credentials imported with plain `data` can be decrypted by the server. */
 export const ENCRYPTION_KEY = 'n8n-nodes-verotel-flexpay-e2e-encryption-key';
@@ -72,135 +74,6 @@ function loadFixtures(value) {
 	const data = typeof value === 'string' ? JSON.parse(fs.readFileSync(value, 'utf8')) : value;
 	return structuredClone(Array.isArray(data) ? data : [data]);
 }
-
-// ---------------------------------------------------------------------------------------------
-// The community package, installed the way n8n's community-package installer leaves it.
-
-/**
- * `npm pack` (scripts skipped: build the package first) or take the given tarball, and extract it
- * to <userFolder>/.n8n/nodes/node_modules/<name>, with <userFolder>/.n8n/nodes/package.json
- * listing it as a dependency, as n8n's installer does.
- * @returns {{ name: string, version: string, dir: string }}
- */
-export function installCommunityPackage({ packageDir, tarball, userFolder, workDir, log }) {
-	if (packageDir) {
-		const out = execFileSync(
-			'npm',
-			['pack', '--json', '--ignore-scripts', '--pack-destination', workDir],
-			{ cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-		);
-		// npm may print lifecycle noise before the JSON; the JSON array starts at the first '['
-		// at the beginning of a line.
-		const json = JSON.parse(out.slice(out.search(/^\[/m)));
-		tarball = path.join(workDir, json[0].filename);
-	}
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	const staging = fs.mkdtempSync(path.join(workDir, 'package-staging-'));
-	fs.mkdirSync(staging, { recursive: true });
-	// npm tarballs hold everything under "package/".
-	execFileSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1']);
-	const manifest = JSON.parse(fs.readFileSync(path.join(staging, 'package.json'), 'utf8'));
-	const { name, version } = manifest;
-	// n8n only scans folders named n8n-nodes-* or @scope/n8n-nodes-*.
-	if (!/^(@[^/]+\/)?n8n-nodes-/.test(name)) {
-		throw new Error(`Package name "${name}" does not start with n8n-nodes-: n8n would not load it`);
-	}
-	const files = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
-	const missing = files.filter((file) => !fs.existsSync(path.join(staging, file)));
-	if (missing.length) {
-		throw new Error(`The packed ${name} lacks ${missing.join(', ')}: build the package before packing it`);
-	}
-	const dir = path.join(nodesDir, 'node_modules', name);
-	fs.mkdirSync(path.dirname(dir), { recursive: true });
-	// A kept user folder still holds the previous start's copy: replace it, as an update does.
-	fs.rmSync(dir, { recursive: true, force: true });
-	fs.renameSync(staging, dir);
-	// Several packages may be installed side by side (e.g. a benchmark's floor trigger).
-	const nodesManifest = path.join(nodesDir, 'package.json');
-	const installed = fs.existsSync(nodesManifest) ? JSON.parse(fs.readFileSync(nodesManifest, 'utf8')) : { name: 'installed-nodes', private: true, dependencies: {} };
-	installed.dependencies[name] = version;
-	fs.writeFileSync(nodesManifest, JSON.stringify(installed, null, 2));
-	if (Object.keys(manifest.dependencies ?? {}).length) {
-		// n8n's installer runs npm install, which brings runtime dependencies; peers (n8n-workflow)
-		// resolve to n8n's own copy.
-		log(`installing runtime dependencies of ${name}`);
-		execFileSync('npm', ['install', '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], {
-			cwd: dir,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-	}
-	log(`installed community package ${name}@${version}`);
-	return { name, version, dir };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading executions from SQLite with n8n's own sqlite3 + flatted (no extra dependency; works
-// on Node 20 where node:sqlite does not exist). Runs in a child process with n8n's Node because
-// sqlite3 is compiled there and to keep the caller's process free of native modules.
-
-const READ_EXECUTIONS_SCRIPT = String.raw`
-const { createRequire } = require('node:module');
-const [n8nPackageJson, dbPath, workflowId, raw] = process.argv.slice(2);
-const requireFromN8n = createRequire(n8nPackageJson);
-const sqlite3 = requireFromN8n('sqlite3');
-const { parse } = requireFromN8n('flatted');
-
-const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READWRITE, (error) => {
-	if (error) fail(error);
-});
-db.configure('busyTimeout', 10000);
-if (raw === 'count') {
-	// Counts only: cheap enough to poll during a load run of thousands of executions.
-	db.all('SELECT workflowId, status, COUNT(*) AS count FROM execution_entity GROUP BY workflowId, status', [], (error, rows) => {
-		if (error) fail(error);
-		process.stdout.write(JSON.stringify(rows));
-		db.close();
-	});
-	return;
-}
-const sql =
-	'SELECT e.id, e.status, e.mode, e.workflowId, e.finished, e.startedAt, e.stoppedAt, d.data ' +
-	'FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ' +
-	(workflowId ? 'WHERE e.workflowId = ? ' : '') +
-	'ORDER BY e.id';
-db.all(sql, workflowId ? [workflowId] : [], (error, rows) => {
-	if (error) fail(error);
-	const result = rows.map((row) => {
-		const data = row.data ? parse(row.data) : undefined;
-		const runData = data?.resultData?.runData ?? {};
-		const nodes = {};
-		const outputs = {};
-		for (const [nodeName, runs] of Object.entries(runData)) {
-			// outputs[node][run][output] = item json[]; nodes[node] = first output of every run.
-			outputs[nodeName] = runs.map((run) => (run?.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)));
-			nodes[nodeName] = outputs[nodeName].flatMap((run) => run[0] ?? []);
-		}
-		const error = data?.resultData?.error;
-		return {
-			id: String(row.id),
-			status: row.status,
-			mode: row.mode,
-			workflowId: row.workflowId,
-			finished: Boolean(row.finished),
-			startedAt: row.startedAt,
-			stoppedAt: row.stoppedAt,
-			lastNodeExecuted: data?.resultData?.lastNodeExecuted,
-			error: error ? { message: error.message, description: error.description, node: error.node?.name } : undefined,
-			nodes,
-			outputs,
-			...(raw === 'raw' ? { data } : {}),
-		};
-	});
-	process.stdout.write(JSON.stringify(result));
-	db.close();
-});
-function fail(error) {
-	process.stderr.write(String(error && error.stack || error));
-	process.exit(1);
-}
-`;
-
-const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -470,53 +343,7 @@ export async function startN8n({
 		}
 		if (waitForWebhooks.length) log(`${waitForWebhooks.length} webhook(s) registered (${elapsed()})`);
 
-		const readerScript = path.join(workDir, 'read-executions.cjs');
-		fs.writeFileSync(readerScript, READ_EXECUTIONS_SCRIPT);
-
-		/** All executions (optionally of one workflow), oldest first. */
-		async function executions({ workflowId, raw = false } = {}) {
-			return readExecutions(workflowId ?? '', raw ? 'raw' : '');
-		}
-
-		/** [{ workflowId, status, count }] without reading execution data. */
-		async function executionCounts() {
-			return readExecutions('', 'count');
-		}
-
-		function readExecutions(workflowId, mode) {
-			if (!fs.existsSync(dbFile)) return Promise.resolve([]);
-			return new Promise((resolve, reject) => {
-				execFile(
-					n8n.nodeBin,
-					[readerScript, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId, mode],
-					{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
-					(error, stdout, stderr) => {
-						if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
-						else resolve(JSON.parse(stdout));
-					},
-				);
-			});
-		}
-
-		/**
-		 * Wait until at least `count` executions (of `workflowId`, if given) have finished
-		 * (success/error/crashed/canceled) and return all of them. n8n answers a webhook before the
-		 * workflow has run (or before it saved the execution), so tests must poll.
-		 */
-		async function waitForExecutions({ workflowId, count = 1, timeoutMs = 30_000, raw = false } = {}) {
-			const deadline = Date.now() + timeoutMs;
-			for (;;) {
-				const list = await executions({ workflowId, raw });
-				if (list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count) return list;
-				if (Date.now() > deadline) {
-					throw fail(
-						`Timed out after ${timeoutMs / 1000} s waiting for ${count} finished execution(s)` +
-							`${workflowId ? ` of workflow ${workflowId}` : ''}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`,
-					);
-				}
-				await sleep(250);
-			}
-		}
+		const { executions, executionCounts, waitForExecutions } = sqliteExecutions({ n8n, dbFile, workDir, fail });
 
 		/**
 		 * The node types n8n loaded, as listed to the editor: n8n writes them at start-up to

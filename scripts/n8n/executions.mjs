@@ -1,0 +1,133 @@
+// What a running n8n executed, read back from its SQLite database with n8n's own sqlite3 +
+// flatted (no extra dependency; works on Node 20 where node:sqlite does not exist). Runs in a
+// child process with n8n's Node because sqlite3 is compiled there and to keep the caller's
+// process free of native modules.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { sleep } from '../wait.mjs';
+
+const READ_EXECUTIONS_SCRIPT = String.raw`
+const { createRequire } = require('node:module');
+const [n8nPackageJson, dbPath, workflowId, raw] = process.argv.slice(2);
+const requireFromN8n = createRequire(n8nPackageJson);
+const sqlite3 = requireFromN8n('sqlite3');
+const { parse } = requireFromN8n('flatted');
+
+const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READWRITE, (error) => {
+	if (error) fail(error);
+});
+db.configure('busyTimeout', 10000);
+if (raw === 'count') {
+	// Counts only: cheap enough to poll during a load run of thousands of executions.
+	db.all('SELECT workflowId, status, COUNT(*) AS count FROM execution_entity GROUP BY workflowId, status', [], (error, rows) => {
+		if (error) fail(error);
+		process.stdout.write(JSON.stringify(rows));
+		db.close();
+	});
+	return;
+}
+const sql =
+	'SELECT e.id, e.status, e.mode, e.workflowId, e.finished, e.startedAt, e.stoppedAt, d.data ' +
+	'FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ' +
+	(workflowId ? 'WHERE e.workflowId = ? ' : '') +
+	'ORDER BY e.id';
+db.all(sql, workflowId ? [workflowId] : [], (error, rows) => {
+	if (error) fail(error);
+	const result = rows.map((row) => {
+		const data = row.data ? parse(row.data) : undefined;
+		const runData = data?.resultData?.runData ?? {};
+		const nodes = {};
+		const outputs = {};
+		for (const [nodeName, runs] of Object.entries(runData)) {
+			// outputs[node][run][output] = item json[]; nodes[node] = first output of every run.
+			outputs[nodeName] = runs.map((run) => (run?.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)));
+			nodes[nodeName] = outputs[nodeName].flatMap((run) => run[0] ?? []);
+		}
+		const error = data?.resultData?.error;
+		return {
+			id: String(row.id),
+			status: row.status,
+			mode: row.mode,
+			workflowId: row.workflowId,
+			finished: Boolean(row.finished),
+			startedAt: row.startedAt,
+			stoppedAt: row.stoppedAt,
+			lastNodeExecuted: data?.resultData?.lastNodeExecuted,
+			error: error ? { message: error.message, description: error.description, node: error.node?.name } : undefined,
+			nodes,
+			outputs,
+			...(raw === 'raw' ? { data } : {}),
+		};
+	});
+	process.stdout.write(JSON.stringify(result));
+	db.close();
+});
+function fail(error) {
+	process.stderr.write(String(error && error.stack || error));
+	process.exit(1);
+}
+`;
+
+const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
+
+/**
+ * The readers of one n8n's executions (its SQLite database).
+ * @param {object} options
+ * @param {{ nodeBin: string, dir: string }} options.n8n the installation (ensureN8n())
+ * @param {string} options.dbFile its database.sqlite
+ * @param {string} options.workDir where the reader script is written
+ * @param {(message: string) => Error} options.fail builds the error thrown on a timeout (to add the log tail)
+ */
+export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
+	const readerScript = path.join(workDir, 'read-executions.cjs');
+	fs.writeFileSync(readerScript, READ_EXECUTIONS_SCRIPT);
+
+	/** All executions (optionally of one workflow), oldest first. */
+	async function executions({ workflowId, raw = false } = {}) {
+		return readExecutions(workflowId ?? '', raw ? 'raw' : '');
+	}
+
+	/** [{ workflowId, status, count }] without reading execution data. */
+	async function executionCounts() {
+		return readExecutions('', 'count');
+	}
+
+	function readExecutions(workflowId, mode) {
+		if (!fs.existsSync(dbFile)) return Promise.resolve([]);
+		return new Promise((resolve, reject) => {
+			execFile(
+				n8n.nodeBin,
+				[readerScript, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId, mode],
+				{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
+				(error, stdout, stderr) => {
+					if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
+					else resolve(JSON.parse(stdout));
+				},
+			);
+		});
+	}
+
+	/**
+	 * Wait until at least `count` executions (of `workflowId`, if given) have finished
+	 * (success/error/crashed/canceled) and return all of them. n8n answers a webhook before the
+	 * workflow has run (or before it saved the execution), so tests must poll.
+	 */
+	async function waitForExecutions({ workflowId, count = 1, timeoutMs = 30_000, raw = false } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const list = await executions({ workflowId, raw });
+			if (list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count) return list;
+			if (Date.now() > deadline) {
+				throw fail(
+					`Timed out after ${timeoutMs / 1000} s waiting for ${count} finished execution(s)` +
+						`${workflowId ? ` of workflow ${workflowId}` : ''}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`,
+				);
+			}
+			await sleep(250);
+		}
+	}
+
+	return { executions, executionCounts, waitForExecutions };
+}
