@@ -36,3 +36,13 @@ export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 
 		await sleep(intervalMs);
 	}
 }
+
+/** `promise`, or 'timeout' after `ms`; the timer is cleared so it does not hold the event loop. */
+export async function withTimeout(promise, ms) {
+	let timer;
+	try {
+		return await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms, 'timeout')))]);
+	} finally {
+		clearTimeout(timer);
+	}
+}

@@ -20,62 +20,25 @@
 // n8n runs detached in its own process group so that stop() can take its task runner down with
 // it; exit/signal handlers make sure no n8n outlives the process that started it.
 
-import { spawn, execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { sqliteExecutions } from './executions.mjs';
+import { importCredentials, importFixtures } from './fixtures.mjs';
 import { httpRequest } from './http.mjs';
 import { ensureN8n } from './install.mjs';
 import { installCommunityPackage } from './package.mjs';
 import { freePorts, isPortFree } from './ports.mjs';
-import { killGroup, stopOnExit } from '../processes.mjs';
+import { n8nCli, n8nEnvironment, spawnN8n, tailOf } from './process.mjs';
+import { typesReader } from './types.mjs';
+import { stopOnExit } from '../processes.mjs';
 import { waitUntil } from '../wait.mjs';
 
 /** Fixed so that credentials imported with plain `data` can be decrypted by the server. */
 export const ENCRYPTION_KEY = 'n8n-nodes-verotel-flexpay-e2e-encryption-key';
 
 const defaultLog = (line) => console.log(`[n8n] ${line}`);
-
-/** `promise`, or 'timeout' after `ms`; the timer is cleared so it does not hold the event loop. */
-async function withTimeout(promise, ms) {
-	let timer;
-	try {
-		return await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms, 'timeout')))]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers.
-
-/** The last `lines` lines of a file, ANSI colours removed. */
-function tailOf(file, lines = 40) {
-	try {
-		const text = fs.readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
-		return text.split('\n').slice(-lines - 1).join('\n');
-	} catch {
-		return '(no log)';
-	}
-}
-
-/** n8n-style id: 16 alphanumeric characters. */
-function newId() {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-	return Array.from(crypto.randomBytes(16), (byte) => alphabet[byte % alphabet.length]).join('');
-}
-
-/** Accept an array/object of fixtures or the path of a JSON file; always return an array. */
-function loadFixtures(value) {
-	if (value === undefined || value === null) return [];
-	const data = typeof value === 'string' ? JSON.parse(fs.readFileSync(value, 'utf8')) : value;
-	return structuredClone(Array.isArray(data) ? data : [data]);
-}
-
-// ---------------------------------------------------------------------------------------------
 
 /**
  * Start a fresh n8n.
@@ -144,12 +107,11 @@ export async function startN8n({
 	if (keep) fs.writeFileSync(logFile, ''); // one start's log at a time
 	const dbFile = path.join(userFolder, '.n8n', 'database.sqlite');
 
-	let child;
-	let exited = false;
+	let server; // the spawned n8n (spawnN8n())
 	let stopping;
 	const instance = {
 		killNow() {
-			if (child && !exited) killGroup(child.pid, 'SIGKILL');
+			server?.killNow();
 			removeFolder();
 			forget();
 		},
@@ -166,44 +128,7 @@ export async function startN8n({
 			throw new Error(`Port ${port} on 127.0.0.1 is already in use (another n8n?): stop it or choose another port`);
 		}
 		const baseUrl = `http://127.0.0.1:${port}`;
-
-		// Do not inherit n8n settings from the caller's environment: a test must not depend on them.
-		// Nor the test runner's: jest sets NODE_ENV=test, which silences n8n's logger and changes its
-		// behaviour, and NODE_OPTIONS (e.g. --experimental-vm-modules, --inspect) is not for n8n.
-		const inherited = Object.fromEntries(
-			Object.entries(process.env).filter(
-				([key]) =>
-					!/^(N8N_|DB_|WEBHOOK_URL$|EXECUTIONS_|QUEUE_|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$)/.test(key),
-			),
-		);
-		const env = {
-			...inherited,
-			PATH: `${path.dirname(n8n.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
-			N8N_USER_FOLDER: userFolder,
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${baseUrl}/`,
-			// n8n's task broker defaults to 5679, which clashes between instances.
-			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-			DB_TYPE: 'sqlite',
-			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-			// The settings file lives in a temp folder we own; skip n8n's permission warning.
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LOG_OUTPUT: 'console',
-			N8N_LOG_LEVEL: logLevel,
-			NO_COLOR: '1',
-			...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {}),
-			...n8n.env,
-			...extraEnv,
-		};
+		const env = n8nEnvironment({ n8n, command, userFolder, port, baseUrl, brokerPort, encryptionKey: ENCRYPTION_KEY, logLevel, extraEnv });
 
 		let communityPackage;
 		if (packageDir || tarball) {
@@ -211,86 +136,18 @@ export async function startN8n({
 		}
 		for (const extra of extraPackages) installCommunityPackage({ ...extra, userFolder, workDir, log });
 
-		/** Run an n8n CLI command to completion (n8n must not be running, unless said otherwise). */
-		const cli = (args, moreEnv = {}) =>
-			new Promise((resolve, reject) => {
-				execFile(
-					n8n.nodeBin,
-					[n8n.n8nBin, ...args],
-					// The CLI reports through the logger: at level "warn" or below it says nothing useful.
-					{ cwd: workDir, env: { ...env, N8N_LOG_LEVEL: 'info', ...moreEnv }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
-					(error, stdout, stderr) => {
-						const output = `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
-						fs.appendFileSync(logFile, `\n$ n8n ${args.join(' ')}\n${output}`);
-						if (error) reject(new Error(`n8n ${args.join(' ')} failed: ${error.message}\n${output.slice(-4000)}`));
-						else resolve(output);
-					},
-				);
-			});
-
-		/**
-		 * `n8n import:credentials`: n8n upserts by id, so importing a credential again with new
-		 * data is how a running n8n gets a changed credential (a key rotated) from outside.
-		 */
-		async function importCredentials(list) {
-			const file = path.join(workDir, 'credentials.json');
-			fs.writeFileSync(file, JSON.stringify(list, null, 2));
-			await cli(['import:credentials', `--input=${file}`]);
-		}
-
-		const creds = loadFixtures(credentials);
-		for (const credential of creds) credential.id ??= newId();
-		if (creds.length) {
-			await importCredentials(creds);
-			log(`imported ${creds.length} credential(s) (${elapsed()})`);
-		}
-
-		const wfs = loadFixtures(workflows);
-		for (const workflow of wfs) {
-			workflow.id ??= newId();
-			workflow.active = false; // activation is done below, the supported way
-			workflow.settings ??= {};
-			workflow.connections ??= {};
-		}
-		if (wfs.length) {
-			const file = path.join(workDir, 'workflows.json');
-			fs.writeFileSync(file, JSON.stringify(wfs, null, 2));
-			const output = await cli(['import:workflow', `--input=${file}`]);
-			// 2.x skips workflows that violate its content-import policy, and only warns about it.
-			const skipped = output.split('\n').filter((line) => line.includes('Skipped workflow'));
-			if (skipped.length) throw new Error(`n8n import:workflow skipped workflows:\n${skipped.join('\n')}`);
-			log(`imported ${wfs.length} workflow(s) (${elapsed()})`);
-		}
-
-		const toActivate = activate === true ? wfs.map((w) => w.id) : Array.isArray(activate) ? activate : [];
-		for (const id of toActivate) {
-			// 2.x publishes a workflow version; 1.x flips the active flag. Both only take effect
-			// for an n8n that starts afterwards.
-			await cli(n8n.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
-		}
-		if (toActivate.length) log(`activated ${toActivate.length} workflow(s) (${elapsed()})`);
-
-		// Start detached = own process group, so stop() can signal n8n and its task runners together.
-		const logFd = fs.openSync(logFile, 'a');
-		fs.writeSync(logFd, `\n$ n8n ${command}\n`);
-		child = spawn(n8n.nodeBin, [n8n.n8nBin, command], {
-			cwd: workDir,
-			env,
-			detached: true,
-			stdio: ['ignore', logFd, logFd],
+		const cli = n8nCli({ n8n, env, workDir, logFile });
+		const { credentialIds, workflowIds } = await importFixtures({
+			cli,
+			workDir,
+			major: n8n.major,
+			credentials,
+			workflows,
+			activate,
+			log: (line) => log(`${line} (${elapsed()})`),
 		});
-		fs.closeSync(logFd);
-		// Do not keep the caller's event loop alive just because n8n runs (jest open handles).
-		child.unref();
-		const exitPromise = new Promise((resolve) => {
-			child.once('exit', (code, signal) => {
-				exited = true;
-				resolve({ code, signal });
-			});
-		});
-		child.once('error', () => {
-			exited = true;
-		});
+
+		server = spawnN8n({ n8n, command, env, workDir, logFile, log });
 
 		// The temp folder (and the log) is removed on failure unless N8N_E2E_KEEP_TMP is set, so
 		// the message carries the tail of the log.
@@ -298,21 +155,12 @@ export async function startN8n({
 			new Error(`${message} (n8n ${n8n.version}, log ${logFile}); last lines of n8n's log:\n${tailOf(logFile)}`);
 
 		const waitFor = (what, timeoutMs, probe) =>
-			waitUntil(what, probe, { timeoutMs, failIf: () => (exited ? 'n8n exited' : undefined), error: fail });
+			waitUntil(what, probe, { timeoutMs, failIf: () => (server.hasExited() ? 'n8n exited' : undefined), error: fail });
 
 		// graceMs: how long n8n may take to finish its running executions after SIGTERM.
 		stop = async ({ graceMs = 10_000 } = {}) => {
 			stopping ??= (async () => {
-				if (child && !exited) {
-					killGroup(child.pid, 'SIGTERM');
-					if ((await withTimeout(exitPromise, graceMs)) === 'timeout') {
-						log(`n8n did not exit within ${graceMs / 1000} s of SIGTERM: SIGKILL`);
-						killGroup(child.pid, 'SIGKILL');
-						await withTimeout(exitPromise, 5_000);
-					}
-				}
-				// Anything left in the group (a task runner that outlived the main process) goes too.
-				if (child) killGroup(child.pid, 'SIGKILL');
+				await server.stop(graceMs);
 				forget();
 				removeFolder();
 				if (keep || process.env.N8N_E2E_KEEP_TMP) log(`kept ${tmpRoot}`);
@@ -325,7 +173,7 @@ export async function startN8n({
 		if (waitForReadiness) {
 			await waitFor('/healthz/readiness', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz/readiness`)).status === 200);
 		}
-		log(`n8n ${n8n.version}${command === "start" ? "" : ` ${command}`} is up on ${baseUrl}, pid ${child.pid} (${elapsed()})`);
+		log(`n8n ${n8n.version}${command === "start" ? "" : ` ${command}`} is up on ${baseUrl}, pid ${server.pid} (${elapsed()})`);
 
 		const webhookUrl = (webhookPath) => `${baseUrl}/webhook/${String(webhookPath).replace(/^\/+/, '')}`;
 		for (const entry of waitForWebhooks) {
@@ -345,26 +193,7 @@ export async function startN8n({
 
 		const { executions, executionCounts, waitForExecutions } = sqliteExecutions({ n8n, dbFile, workDir, fail });
 
-		/**
-		 * The node types n8n loaded, as listed to the editor: n8n writes them at start-up to
-		 * <N8N_USER_FOLDER>/.cache/n8n/public/types/nodes.json (the file behind /types/nodes.json,
-		 * which on 2.x needs a login). Returns [{ name, displayName, version, ... }] with one entry
-		 * per node (versioned nodes may appear once per version).
-		 */
-		const listNodeTypes = () => readTypesFile('nodes');
-		/** The credential types n8n loaded, [{ name, displayName, properties, ... }] (same source). */
-		const listCredentialTypes = () => readTypesFile('credentials');
-
-		async function readTypesFile(kind) {
-			const file = path.join(userFolder, '.cache', 'n8n', 'public', 'types', `${kind}.json`);
-			let types;
-			// Retry until the file exists and parses: n8n may still be streaming it out.
-			await waitFor(`${file} to be written`, 30_000, async () => {
-				types = JSON.parse(fs.readFileSync(file, 'utf8'));
-				return Array.isArray(types);
-			});
-			return types;
-		}
+		const { listNodeTypes, listCredentialTypes } = typesReader(userFolder, waitFor);
 
 		/**
 		 * `n8n execute --id=<workflowId>` against this n8n's data while it runs: the way to run a
@@ -385,21 +214,21 @@ export async function startN8n({
 			port,
 			webhookUrl,
 			webhookTestUrl: (webhookPath) => `${baseUrl}/webhook-test/${String(webhookPath).replace(/^\/+/, '')}`,
-			pid: child.pid,
+			pid: server.pid,
 			/** Resolves with { code, signal } when the n8n process exits (for whatever reason). */
-			exited: exitPromise,
+			exited: server.exited,
 			logFile,
 			userFolder,
 			dbFile,
 			communityPackage,
-			credentialIds: creds.map((c) => c.id),
-			workflowIds: wfs.map((w) => w.id),
+			credentialIds,
+			workflowIds,
 			stop,
 			executions,
 			waitForExecutions,
 			executionCounts,
 			executeWorkflow,
-			importCredentials,
+			importCredentials: (list) => importCredentials(cli, workDir, list),
 			listNodeTypes,
 			listCredentialTypes,
 			logTail: (lines = 40) => tailOf(logFile, lines),
