@@ -1,0 +1,126 @@
+// Checks of the postbacks suite (postbacks.e2e.mjs) that need no earlier check: postbacks the
+// trigger refuses, an event the workflow does not select, credit and chargeback, and a workflow
+// whose downstream is slow. Each counts what it started itself, so they may run on an n8n that has
+// already run other postbacks.
+
+import assert from 'node:assert/strict';
+
+import { SETTLE_MS, seconds, sleep } from './check.mjs';
+import { SHOP, SLOW, flexpay, nextSaleId } from './flexpay-setup.mjs';
+
+import { EXAMPLES } from '../../scripts/examples.mjs';
+import { sendPostback } from '../../scripts/postback.mjs';
+
+/** n8n stores startedAt/stoppedAt as "YYYY-MM-DD HH:MM:SS.mmm" (UTC) in SQLite. */
+function parseDbTime(value) {
+	if (value === null || value === undefined) return NaN;
+	if (typeof value === 'number') return value;
+	const text = String(value);
+	return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+/** @param {object} suite what flexpaySuite() passes to its callback */
+export function postbackEventChecks(suite) {
+	const { check, log, postback, postbacksUrl, executionForSale, triggerItem } = suite;
+
+	check('tampered signature, missing signature, wrong shop and malformed query get 401/401/403/400 and start nothing', async () => {
+		const { n8n, demo } = suite;
+		const before = await n8n.executions();
+		const statusBefore = demo.statusRequests.length;
+		const mailsBefore = demo.mails.length;
+
+		const tampered = await sendPostback(postbacksUrl(), postback({ saleId: nextSaleId(), tamper: true }));
+		assert.equal(tampered.status, 401, `tampered: ${tampered.body}`);
+		assert.equal(tampered.body, 'Unauthorized');
+
+		const unsigned = postback({ saleId: nextSaleId() }).replace(/&?signature=[0-9a-f]+/, '');
+		const missing = await sendPostback(postbacksUrl(), unsigned);
+		assert.equal(missing.status, 401, `unsigned: ${missing.body}`);
+
+		// Correctly signed, with the right key, but for another website.
+		const otherShop = await sendPostback(postbacksUrl(), postback({ saleId: nextSaleId(), shopId: '999999' }));
+		assert.equal(otherShop.status, 403, `wrong shop: ${otherShop.body}`);
+		assert.equal(otherShop.body, 'Forbidden');
+
+		// A parameter sent twice: the signature cannot say which value was meant.
+		const malformed = await sendPostback(postbacksUrl(), `${postback({ saleId: nextSaleId() })}&saleID=1`);
+		assert.equal(malformed.status, 400, `malformed: ${malformed.body}`);
+		assert.match(malformed.body, /^Bad Request/);
+		const brokenEscape = await sendPostback(postbacksUrl(), `${postback({ saleId: nextSaleId() })}&custom1=%zz`);
+		assert.equal(brokenEscape.status, 400, `broken escape: ${brokenEscape.body}`);
+
+		await sleep(SETTLE_MS);
+		const afterwards = await n8n.executions();
+		assert.deepEqual(
+			afterwards.map((e) => e.id),
+			before.map((e) => e.id),
+			'a refused postback started an execution',
+		);
+		assert.equal(demo.statusRequests.length, statusBefore, 'a refused postback caused a status lookup');
+		assert.equal(demo.mails.length, mailsBefore, 'a refused postback caused a mail');
+	});
+
+	check('a valid postback for an event the workflow does not select is answered "OK" without a run', async () => {
+		const { n8n } = suite;
+		const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+		const response = await sendPostback(postbacksUrl(), postback({ event: 'rebill', saleId: nextSaleId() }));
+		assert.equal(response.status, 200);
+		assert.equal(response.body, 'OK');
+		await sleep(SETTLE_MS);
+		assert.equal((await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length, before);
+	});
+
+	for (const [event, status] of [
+		['credit', 'refunded'],
+		['chargeback', 'charged back'],
+	]) {
+		check(`a ${event} postback runs with event "${event}", revokes access and updates the sale in the CRM`, async () => {
+			const { n8n, demo } = suite;
+			const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+			const saleId = nextSaleId();
+			const query = postback({ event, saleId });
+			const response = await sendPostback(postbacksUrl(), query);
+			assert.equal(response.status, 200, response.body);
+			assert.equal(response.body, 'OK');
+			const execution = await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+			assert.equal((await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length, before + 1);
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			const item = triggerItem(execution);
+			assert.equal(item.event, event);
+			assert.equal(item.type, 'purchase');
+			assert.ok(item.parentID, 'refunds and chargebacks carry parentID');
+			assert.deepEqual(item.access, { action: 'revoke', saleID: saleId });
+			// Other events: the sale, the event and a fingerprint of every signed parameter.
+			assert.equal(item.idempotencyKey, flexpay.parsePostback(query, SHOP).idempotencyKey);
+			assert.match(item.idempotencyKey, new RegExp(`^${SHOP.shopId}:${saleId}:${event}:[0-9a-f]{20}$`));
+			assert.equal(execution.nodes['E-mail the download link'], undefined, 'a refund must not mail a download link');
+			const revoke = demo.crmRequests.filter((r) => r.path === '/crm/access/revoke' && r.body?.saleID === saleId);
+			assert.equal(revoke.length, 1, `CRM requests: ${JSON.stringify(demo.crmRequests.slice(-4))}`);
+			assert.equal(revoke[0].method, 'POST');
+			assert.equal(revoke[0].body.reason, event);
+			const update = demo.crmRequests.filter((r) => r.path === `/crm/sales/${saleId}`);
+			assert.equal(update.length, 1);
+			assert.equal(update[0].method, 'PATCH');
+			assert.equal(update[0].body.status, status);
+			assert.equal(update[0].body.parentID, item.parentID);
+			assert.equal(update[0].body.email, `buyer-${saleId}@example.com`);
+		});
+	}
+
+	check('a workflow whose downstream takes 5 s still gets its "OK" in well under a second', async () => {
+		const { n8n } = suite;
+		const before = (await n8n.executions({ workflowId: SLOW.workflowId })).length;
+		const saleId = nextSaleId();
+		const response = await sendPostback(n8n.webhookUrl(SLOW.webhookPath), postback({ saleId }));
+		assert.equal(response.status, 200, response.body);
+		assert.equal(response.body, 'OK');
+		log(`"OK" answered after ${response.ms.toFixed(0)} ms while the workflow waits 5 s`);
+		assert.ok(response.ms < 1000, `the OK took ${response.ms.toFixed(0)} ms`);
+		const execution = await executionForSale(SLOW.workflowId, saleId);
+		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+		assert.equal((await n8n.executions({ workflowId: SLOW.workflowId })).length, before + 1);
+		const ran = parseDbTime(execution.stoppedAt) - parseDbTime(execution.startedAt);
+		assert.ok(ran >= 4_900, `the workflow ran ${ran} ms, expected the 5 s Wait`);
+		log(`the workflow itself ran ${seconds(ran)}`);
+	});
+}

@@ -1,0 +1,193 @@
+// End-to-end suite of the Verotel FlexPay Trigger in a real n8n, on every n8n line of the matrix
+// (one n8n per line, set up by flexpay-setup.mjs): a signed purchase postback to the example
+// workflow and what its run did (status look-up, mail, CRM), repeats, the checks of
+// postback-events.mjs, and last a restart on the same data.
+//
+//   node --test-reporter=spec test/e2e/postbacks.e2e.mjs      (part of `npm run test:e2e`)
+
+import assert from 'node:assert/strict';
+
+import { SETTLE_MS, sleep } from './check.mjs';
+import { SHOP, flexpay, flexpaySuite, nextSaleId } from './flexpay-setup.mjs';
+import { postbackEventChecks } from './postback-events.mjs';
+
+import { EXAMPLES } from '../../scripts/examples.mjs';
+import { sendPostback } from '../../scripts/postback.mjs';
+
+const PACKAGE = 'n8n-nodes-verotel-flexpay';
+const ACTION_TYPE = `${PACKAGE}.verotelFlexPay`;
+const TRIGGER_TYPE = `${PACKAGE}.verotelFlexPayTrigger`;
+
+flexpaySuite((suite) => {
+	const { check, postback, postbacksUrl, executionForSale, triggerItem } = suite;
+	let purchase; // { saleId, query, execution, item }
+
+	check('n8n lists the Verotel FlexPay nodes and credential', async () => {
+		const { n8n } = suite;
+		const types = await n8n.listNodeTypes();
+		const names = new Set(types.map((type) => type.name));
+		assert.ok(names.has(ACTION_TYPE), `${ACTION_TYPE} is not among the ${types.length} node types n8n loaded`);
+		assert.ok(names.has(TRIGGER_TYPE), `${TRIGGER_TYPE} is not among the ${types.length} node types n8n loaded`);
+		const trigger = types.find((type) => type.name === TRIGGER_TYPE);
+		assert.equal(trigger.displayName, 'Verotel FlexPay Trigger');
+		const credentials = await n8n.listCredentialTypes();
+		assert.ok(credentials.some((type) => type.name === 'verotelFlexPayApi'), 'credential type verotelFlexPayApi not loaded');
+		assert.equal(n8n.communityPackage?.name, PACKAGE);
+	});
+
+	check('a signed purchase postback gets HTTP 200 "OK" and exactly one successful run with the expected item', async () => {
+		const { n8n } = suite;
+		const saleId = nextSaleId();
+		const query = postback({ event: 'purchase', saleId, transactionId: `9${saleId}`, referenceId: `order-${saleId}`, amount: '19.90', custom1: 'user-42' });
+		const response = await sendPostback(postbacksUrl(), query);
+		assert.equal(response.status, 200, `body: ${response.body}`);
+		assert.equal(response.body, 'OK');
+
+		await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+		await sleep(SETTLE_MS); // a wrong second run would have shown up by now
+		const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
+		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map(({ id, status }) => ({ id, status })))}`);
+		const [execution] = executions;
+		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+		assert.equal(execution.mode, 'webhook');
+
+		const item = triggerItem(execution);
+		assert.ok(item, `no item from the trigger: ${JSON.stringify(execution.nodes)}`);
+		assert.equal(item.event, 'purchase');
+		assert.equal(item.type, 'purchase');
+		assert.equal(item.saleID, saleId);
+		assert.equal(item.transactionID, `9${saleId}`);
+		assert.equal(item.referenceID, `order-${saleId}`);
+		assert.equal(item.shopID, SHOP.shopId);
+		assert.equal(item.amount, 19.9);
+		assert.equal(item.amountString, '19.90');
+		assert.equal(item.currency, 'EUR');
+		assert.equal(item.paymentMethod, 'CC');
+		assert.equal(item.custom1, 'user-42');
+		assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+		// A purchase runs at most once per sale, whatever else its parameters carry.
+		assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
+		assert.equal(item.signatureAlgorithm, 'sha256');
+		assert.equal(item.httpMethod, 'GET');
+		assert.ok(!Number.isNaN(Date.parse(item.receivedAt)), `receivedAt: ${item.receivedAt}`);
+		assert.equal(item.params.saleID, saleId);
+		assert.equal(item.params.signature, undefined, 'the signature must not be in params');
+		assert.ok(!JSON.stringify(execution).includes(SHOP.signatureKey), 'the signature key leaked into the execution data');
+		purchase = { saleId, query, execution, item };
+	});
+
+	check("the status lookup enriches the item with the buyer's e-mail from the local status service", async () => {
+		const { demo } = suite;
+		assert.ok(purchase, 'needs the purchase test');
+		const { item, saleId } = purchase;
+		assert.deepEqual(item.saleLookup, { ok: true, response: 'FOUND', httpStatus: 200 });
+		assert.equal(item.sale.email, `buyer-${saleId}@example.com`);
+		assert.equal(item.sale.saleID, saleId);
+		assert.equal(item.sale.saleResult, 'APPROVED');
+		assert.equal(item.sale.billingAddress?.fullName, 'Demo Buyer');
+		const requests = demo.statusRequests.filter((r) => new URLSearchParams(r.query).get('saleID') === saleId);
+		assert.equal(requests.length, 1, `status requests: ${JSON.stringify(demo.statusRequests)}`);
+		const sent = Object.fromEntries(new URLSearchParams(requests[0].query));
+		assert.equal(sent.shopID, SHOP.shopId);
+		const { signature, ...signed } = sent;
+		assert.equal(signature, flexpay.signRequest(SHOP.signatureKey, signed), 'status request signature');
+	});
+
+	check('the Send Email node mails the download link to that buyer through SMTP', async () => {
+		const { demo } = suite;
+		assert.ok(purchase, 'needs the purchase test');
+		const { saleId, execution } = purchase;
+		const buyer = `buyer-${saleId}@example.com`;
+		const mails = demo.mails.filter((mail) => mail.to.includes(buyer));
+		assert.equal(mails.length, 1, `mails: ${JSON.stringify(demo.mails.map(({ to, subject }) => ({ to, subject })))}`);
+		const [mail] = mails;
+		assert.deepEqual(mail.to, [buyer]);
+		assert.equal(mail.from, 'shop@example.com');
+		assert.equal(mail.subject, `Your download for order order-${saleId}`);
+		assert.match(mail.raw, new RegExp(`https://shop\\.example\\.com/download\\?order=order-${saleId}&sale=${saleId}`));
+		assert.match(mail.raw, /Hello Demo Buyer,/);
+		assert.match(mail.raw, /19\.90 EUR/);
+		assert.deepEqual(execution.nodes['E-mail the download link']?.[0]?.accepted, [buyer]);
+	});
+
+	check('the HTTP Request node records the sale in the CRM', async () => {
+		const { demo } = suite;
+		assert.ok(purchase, 'needs the purchase test');
+		const { saleId, item } = purchase;
+		const records = demo.crmRequests.filter((r) => r.path === '/crm/sales' && r.body?.saleID === saleId);
+		assert.equal(records.length, 1, `CRM requests: ${JSON.stringify(demo.crmRequests)}`);
+		const [record] = records;
+		assert.equal(record.method, 'POST');
+		assert.deepEqual(record.body, {
+			saleID: saleId,
+			transactionID: `9${saleId}`,
+			referenceID: `order-${saleId}`,
+			email: `buyer-${saleId}@example.com`,
+			amount: '19.90',
+			currency: 'EUR',
+			custom1: 'user-42',
+			status: 'paid',
+			downloadLinkSent: true,
+			idempotencyKey: item.idempotencyKey,
+			receivedAt: item.receivedAt,
+		});
+	});
+
+	check('a repeated postback is answered "OK" and starts no second run (Ignore Repeated Postbacks on)', async () => {
+		const { n8n, demo } = suite;
+		assert.ok(purchase, 'needs the purchase test');
+		const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+		for (let i = 0; i < 2; i++) {
+			const response = await sendPostback(postbacksUrl(), purchase.query);
+			assert.equal(response.status, 200);
+			assert.equal(response.body, 'OK');
+		}
+		await sleep(SETTLE_MS);
+		const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
+		assert.equal(executions.length, before, 'a repeat started a run');
+		const buyer = `buyer-${purchase.saleId}@example.com`;
+		assert.equal(demo.mails.filter((mail) => mail.to.includes(buyer)).length, 1, 'the buyer got a second mail');
+	});
+
+	// Refused postbacks, other events and the slow downstream, where they have always run: after
+	// the purchase's checks, before the restart.
+	postbackEventChecks(suite);
+
+	check('n8n restarted between two postbacks loses nothing that was answered "OK"', async () => {
+		let { n8n } = suite;
+		assert.ok(purchase, 'needs the purchase test');
+		const workflowId = EXAMPLES.postbacks.workflowId;
+		// One more sale just before the restart: the repeat store must keep every sale, not only
+		// the first (n8n 2.x saves the store only from the run; see rememberRun in the trigger).
+		const lastSaleId = nextSaleId();
+		const last = postback({ event: 'purchase', saleId: lastSaleId, transactionId: `9${lastSaleId}` });
+		assert.equal((await sendPostback(postbacksUrl(), last)).body, 'OK');
+		await executionForSale(workflowId, lastSaleId);
+		await sleep(SETTLE_MS);
+		const before = await n8n.executions({ workflowId });
+		await n8n.stop();
+		// The same data, no re-import: what a production n8n does when it restarts.
+		n8n = await suite.startAgain();
+		const kept = await n8n.executions({ workflowId });
+		assert.deepEqual(
+			kept.map(({ id, status }) => ({ id, status })),
+			before.map(({ id, status }) => ({ id, status })),
+			'the executions of postbacks answered before the restart are all still there',
+		);
+		// The repeat store survived the restart: a redelivery of the first and of the last
+		// purchase starts nothing.
+		for (const query of [purchase.query, last]) {
+			const again = await sendPostback(postbacksUrl(), query);
+			assert.deepEqual([again.status, again.body], [200, 'OK']);
+		}
+		// A new postback after the restart runs exactly once.
+		const saleId = nextSaleId();
+		const fresh = await sendPostback(postbacksUrl(), postback({ event: 'purchase', saleId, transactionId: `9${saleId}` }));
+		assert.equal(fresh.status, 200, fresh.body);
+		assert.equal(fresh.body, 'OK');
+		await executionForSale(workflowId, saleId);
+		await sleep(SETTLE_MS);
+		const now = await n8n.executions({ workflowId });
+		assert.equal(now.length, before.length + 1, `executions: ${JSON.stringify(now.map(({ id, status }) => ({ id, status })))}`);
+	});
+});
