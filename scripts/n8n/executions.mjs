@@ -4,9 +4,10 @@
 // process free of native modules.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
-import { sleep } from '../wait.mjs';
+import { waitUntil } from '../wait.mjs';
 
 const READ_EXECUTIONS_SCRIPT = String.raw`
 const { createRequire } = require('node:module');
@@ -19,6 +20,15 @@ const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READWRITE, (error) => {
 	if (error) fail(error);
 });
 db.configure('busyTimeout', 10000);
+if (raw === 'clear-static-data') {
+	// The one write: what a lost static-data save leaves behind (n8n must be stopped).
+	db.run('UPDATE workflow_entity SET staticData = NULL WHERE id = ?', [workflowId], (error) => {
+		if (error) fail(error);
+		process.stdout.write('null');
+		db.close();
+	});
+	return;
+}
 if (raw === 'count') {
 	// Counts only: cheap enough to poll during a load run of thousands of executions.
 	db.all('SELECT workflowId, status, COUNT(*) AS count FROM execution_entity GROUP BY workflowId, status', [], (error, rows) => {
@@ -72,6 +82,38 @@ function fail(error) {
 
 const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
+/** Runs the script against an n8n's database with that n8n's Node; resolves with what it printed, parsed. */
+function runScript(scriptFile, n8n, dbFile, workflowId, mode) {
+	if (!fs.existsSync(dbFile)) return Promise.resolve([]);
+	return new Promise((resolve, reject) => {
+		execFile(
+			n8n.nodeBin,
+			[scriptFile, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId, mode],
+			{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
+			(error, stdout, stderr) => {
+				if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
+				else resolve(JSON.parse(stdout));
+			},
+		);
+	});
+}
+
+/**
+ * Forgets a workflow's static data in a stopped n8n's database: a test's way to lose what the
+ * trigger keeps there (its webhook's repeat store).
+ * @param {{ nodeBin: string, dir: string }} n8n the installation (ensureN8n())
+ */
+export async function clearStaticData(n8n, dbFile, workflowId) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexpay-sqlite-'));
+	try {
+		const scriptFile = path.join(dir, 'script.cjs');
+		fs.writeFileSync(scriptFile, READ_EXECUTIONS_SCRIPT);
+		await runScript(scriptFile, n8n, dbFile, workflowId, 'clear-static-data');
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 /**
  * The readers of one n8n's executions (its SQLite database).
  * @param {object} options
@@ -83,30 +125,16 @@ const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	const readerScript = path.join(workDir, 'read-executions.cjs');
 	fs.writeFileSync(readerScript, READ_EXECUTIONS_SCRIPT);
+	const read = (workflowId, mode) => runScript(readerScript, n8n, dbFile, workflowId, mode);
 
 	/** All executions (optionally of one workflow), oldest first. */
 	async function executions({ workflowId, raw = false } = {}) {
-		return readExecutions(workflowId ?? '', raw ? 'raw' : '');
+		return read(workflowId ?? '', raw ? 'raw' : '');
 	}
 
 	/** [{ workflowId, status, count }] without reading execution data. */
 	async function executionCounts() {
-		return readExecutions('', 'count');
-	}
-
-	function readExecutions(workflowId, mode) {
-		if (!fs.existsSync(dbFile)) return Promise.resolve([]);
-		return new Promise((resolve, reject) => {
-			execFile(
-				n8n.nodeBin,
-				[readerScript, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId, mode],
-				{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
-				(error, stdout, stderr) => {
-					if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
-					else resolve(JSON.parse(stdout));
-				},
-			);
-		});
+		return read('', 'count');
 	}
 
 	/**
@@ -115,18 +143,15 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	 * workflow has run (or before it saved the execution), so tests must poll.
 	 */
 	async function waitForExecutions({ workflowId, count = 1, timeoutMs = 30_000, raw = false } = {}) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const list = await executions({ workflowId, raw });
-			if (list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count) return list;
-			if (Date.now() > deadline) {
-				throw fail(
-					`Timed out after ${timeoutMs / 1000} s waiting for ${count} finished execution(s)` +
-						`${workflowId ? ` of workflow ${workflowId}` : ''}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`,
-				);
-			}
-			await sleep(250);
-		}
+		let list = [];
+		return waitUntil(
+			`${count} finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
+			async () => {
+				list = await executions({ workflowId, raw });
+				return list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count && list;
+			},
+			{ timeoutMs, error: (message) => fail(`${message}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`) },
+		);
 	}
 
 	return { executions, executionCounts, waitForExecutions };

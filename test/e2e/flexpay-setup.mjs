@@ -20,9 +20,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
-import { FINAL, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep } from './check.mjs';
+import { FINAL, checkWithN8nLog, prepareSuite, saleIdSource, seconds, waitUntil } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
+import { clearStaticData } from '../../scripts/n8n/executions.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
@@ -89,23 +90,27 @@ function flexpayN8n(spec, timings) {
 		 * its run data is readable.
 		 */
 		async executionForSale(workflowId, saleId, timeoutMs = 30_000) {
-			const deadline = Date.now() + timeoutMs;
-			for (;;) {
-				const list = await suite.n8n.executions({ workflowId });
-				const execution = list.find((e) => FINAL.has(e.status) && triggerItem(e)?.saleID === saleId);
-				if (execution) return execution;
-				if (Date.now() > deadline) {
-					throw new Error(
-						`no finished execution of ${workflowId} for sale ${saleId} after ${timeoutMs / 1000} s; have: ` +
-							JSON.stringify(list.map((e) => ({ id: e.id, status: e.status, sale: triggerItem(e)?.saleID }))),
-					);
-				}
-				await sleep(250);
-			}
+			let list = [];
+			return waitUntil(
+				`a finished execution of ${workflowId} for sale ${saleId}`,
+				async () => {
+					list = await suite.n8n.executions({ workflowId });
+					return list.find((e) => FINAL.has(e.status) && triggerItem(e)?.saleID === saleId);
+				},
+				{
+					timeoutMs,
+					error: (message) =>
+						new Error(`${message}; have: ${JSON.stringify(list.map((e) => ({ id: e.id, status: e.status, sale: triggerItem(e)?.saleID })))}`),
+				},
+			);
 		},
 
-		/** A new n8n on the stopped one's data (no re-import), serving the postbacks webhook. */
-		async startAgain() {
+		/**
+		 * A new n8n on the stopped one's data (no re-import), serving the postbacks webhook;
+		 * `forgetStaticDataOf` loses that workflow's static data first.
+		 */
+		async startAgain({ forgetStaticDataOf } = {}) {
+			if (forgetStaticDataOf) await clearStaticData(install, suite.n8n.dbFile, forgetStaticDataOf);
 			suite.n8n = await startN8n({
 				install,
 				userFolder,

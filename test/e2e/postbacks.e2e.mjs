@@ -190,4 +190,24 @@ flexpaySuite((suite) => {
 		const now = await n8n.executions({ workflowId });
 		assert.equal(now.length, before.length + 1, `executions: ${JSON.stringify(now.map(({ id, status }) => ({ id, status })))}`);
 	});
+
+	// The webhook's store is static data, which n8n saves whole when a run ends: runs that overlap
+	// overwrite each other's keys. Losing it all here stands for that; n8n's deduplication store
+	// (its database) still knows the sale, so the redelivery's run passes nothing on.
+	check('a purchase redelivered after the webhook\'s store was lost is stored, and stops at the trigger', async () => {
+		assert.ok(purchase, 'needs the purchase test');
+		const workflowId = EXAMPLES.postbacks.workflowId;
+		await suite.n8n.stop();
+		const n8n = await suite.startAgain({ forgetStaticDataOf: workflowId });
+		const before = await n8n.executions({ workflowId });
+		const mailsBefore = suite.demo.mails.length;
+		const again = await sendPostback(postbacksUrl(), purchase.query);
+		assert.deepEqual([again.status, again.body], [200, 'OK']);
+		const [stored] = (await n8n.waitForExecutions({ workflowId, count: before.length + 1 })).filter((e) => !before.some((b) => b.id === e.id));
+		assert.equal(stored.status, 'success');
+		assert.deepEqual(stored.nodes[EXAMPLES.postbacks.triggerNode], [], 'the trigger passed nothing on');
+		assert.deepEqual(Object.keys(stored.nodes), [EXAMPLES.postbacks.triggerNode], 'no node after the trigger ran');
+		await sleep(SETTLE_MS);
+		assert.equal(suite.demo.mails.length, mailsBefore, 'no second mail');
+	});
 });
