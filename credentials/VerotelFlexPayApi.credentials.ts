@@ -23,6 +23,13 @@ import {
 } from '../lib';
 
 /**
+ * The credential's type name, for the nodes. The class's `name` repeats it as a
+ * literal: n8n's scanner reads that literal to check the nodes' credential
+ * references. A test keeps the two equal.
+ */
+export const FLEXPAY_CREDENTIAL_TYPE = 'verotelFlexPayApi';
+
+/**
  * A referenceID no real sale carries. With the right key the status service
  * answers `response: NOTFOUND` for it; with a wrong key `response: ERROR`.
  */

@@ -7,13 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { CONTROL_CENTER_CREDENTIAL_TYPE } from '../../credentials/VerotelControlCenterApi.credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import { operations as paymentLinkOperations, paymentLinkDescription } from './resources/paymentLink';
 import { operations as postbackOperations, postbackDescription } from './resources/postback';
 import { operations as saleOperations, saleDescription } from './resources/sale';
 import { operations as signatureOperations, signatureDescription } from './resources/signature';
 import { operations as subscriptionOperations, subscriptionDescription } from './resources/subscription';
-import { CONTROL_CENTER_CREDENTIAL_TYPE } from './shared/controlCenter';
-import { CREDENTIAL_TYPE } from './shared/credentials';
 import { toNodeError } from './shared/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
@@ -41,7 +41,7 @@ export class VerotelFlexPay implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
+			{ name: FLEXPAY_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
 			{ name: CONTROL_CENTER_CREDENTIAL_TYPE, required: true, displayOptions: { show: { resource: ['subscription'] } } },
 		],
 		properties: [

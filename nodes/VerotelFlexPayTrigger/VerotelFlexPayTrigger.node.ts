@@ -11,6 +11,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import {
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
@@ -26,7 +27,6 @@ import { recordSaleOpenings } from './saleRecord';
 import {
 	buildItem,
 	classifyError,
-	CREDENTIAL_TYPE,
 	EVENT_OPTIONS,
 	isEventSelected,
 	lookupSale,
@@ -79,7 +79,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
-				name: 'verotelFlexPayApi',
+				name: FLEXPAY_CREDENTIAL_TYPE,
 				required: true,
 			},
 		],
@@ -229,7 +229,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 		const httpMethod = (req.method ?? (this.getWebhookName() === 'setup' ? 'POST' : 'GET')).toUpperCase();
 		const node = this.getNode();
 		const triggerScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`;
-		const credentialScope = `${triggerScope}:${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
+		const credentialScope = `${triggerScope}:${node.credentials?.[FLEXPAY_CREDENTIAL_TYPE]?.id ?? ''}`;
 
 		let credentials: ICredentialDataDecryptedObject = {};
 		let postback: FlexPayPostback | undefined;
@@ -254,7 +254,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 				}
 			}
 			if (!postback) {
-				credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+				credentials = await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
 				cacheCredentials(credentialScope, credentials);
 				postback = verify(credentials);
 			}
@@ -334,7 +334,7 @@ export class VerotelFlexPayTrigger implements INodeType {
 
 		let credentials: ICredentialDataDecryptedObject;
 		try {
-			credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+			credentials = await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
 		} catch (error) {
 			// The postback is stored and answered: its item goes on, with the lookup marked failed.
 			const reason = `The credential could not be read: ${safeReason(error instanceof Error ? error.message : String(error))}`;

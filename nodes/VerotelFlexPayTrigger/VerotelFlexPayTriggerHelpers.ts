@@ -6,6 +6,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import {
 	accessFor,
 	FlexPayMalformedQueryError,
@@ -16,9 +17,6 @@ import {
 	type FlexPayPostback,
 	type SaleStatus,
 } from '../../lib';
-
-/** Name of the credential type that holds shop ID and signature key. */
-export const CREDENTIAL_TYPE = 'verotelFlexPayApi';
 
 /** Upper bound for the optional status lookup, which runs inside the execution (Verotel already got its `OK`). */
 export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
@@ -248,7 +246,7 @@ export async function lookupSale(
 	};
 	let response: FullResponse;
 	try {
-		response = ((await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request)) ?? {}) as FullResponse;
+		response = ((await this.helpers.httpRequestWithAuthentication.call(this, FLEXPAY_CREDENTIAL_TYPE, request)) ?? {}) as FullResponse;
 	} catch (error) {
 		return { saleLookup: { ok: false, reason: `The status request failed: ${safeReason(messageOf(error), signatureKey)}` } };
 	}

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../credentials/VerotelFlexPayApi.credentials';
 import { resolveConfig, type BrandName, type FlexPayConfig } from '../../../lib';
-
-export const CREDENTIAL_TYPE = 'verotelFlexPayApi';
 
 function optionalText(value: unknown): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
@@ -14,7 +13,7 @@ function optionalText(value: unknown): string | undefined {
  * FlexPayValidationError (with field and hint) when the credential is unusable.
  */
 export async function getFlexPayConfig(this: IExecuteFunctions, itemIndex: number): Promise<FlexPayConfig> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentials = await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex);
 	const resolved = resolveConfig({
 		shopId: credentials.shopId as string,
 		signatureKey: credentials.signatureKey as string,

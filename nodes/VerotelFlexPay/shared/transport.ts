@@ -6,8 +6,8 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../credentials/VerotelFlexPayApi.credentials';
 import { excerpt, FlexPayStatusError, parseStatusResponse, PATHS, type SaleStatus } from '../../../lib';
-import { CREDENTIAL_TYPE } from './credentials';
 import { safeApiError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
@@ -127,7 +127,7 @@ export async function requestSaleStatus(
 			url: PATHS.salestatus,
 			qs: { ...lookup },
 			timeout,
-			credentialType: CREDENTIAL_TYPE,
+			credentialType: FLEXPAY_CREDENTIAL_TYPE,
 			timedOut: {
 				message: `The FlexPay status service did not answer within ${timeout} ms`,
 				description: 'Try again later, raise Options -> Timeout, or turn on Retry On Fail in the node settings.',
