@@ -1,0 +1,115 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+} from 'n8n-workflow';
+
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
+import { parseStatusResponse, type FlexPayPostback, type SaleStatus } from '../../lib';
+import { messageOf, safeErrorReason, safeReason } from './redaction';
+
+/** Upper bound for the optional status lookup, which runs inside the execution (Verotel already got its `OK`). */
+export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
+
+/**
+ * "Fetch Sale Details": adds `sale` and `saleLookup` to each item. The postback
+ * is stored and answered by now, so a failed lookup marks its item and the item
+ * goes on.
+ */
+export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<void> {
+	let credentials: ICredentialDataDecryptedObject;
+	try {
+		credentials = await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
+	} catch (error) {
+		const reason = `The credential could not be read: ${safeErrorReason(error)}`;
+		for (const item of items) item.json.saleLookup = { ok: false, reason };
+		this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`);
+		return;
+	}
+	for (const item of items) {
+		const postback = item.json as Pick<FlexPayPostback, 'saleID' | 'referenceID'>;
+		try {
+			Object.assign(item.json, await lookupSale.call(this, postback, credentials));
+		} catch (error) {
+			const reason = safeErrorReason(error, credentials.signatureKey as string);
+			item.json.saleLookup = { ok: false, reason };
+			this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, { saleID: postback.saleID ?? null });
+		}
+	}
+}
+
+interface FullResponse {
+	body?: unknown;
+	statusCode?: number;
+}
+
+/**
+ * Asks the FlexPay status service about the sale (the "cross check" Verotel
+ * recommends) through the credential, which adds shopID, version and the
+ * signature. Never throws: failures come back as `saleLookup.ok = false`.
+ */
+export async function lookupSale(
+	this: IExecuteFunctions,
+	postback: Pick<FlexPayPostback, 'saleID' | 'referenceID'>,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<IDataObject> {
+	const signatureKey = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
+	const qs: IDataObject = {};
+	if (postback.saleID !== undefined) qs.saleID = postback.saleID;
+	else if (postback.referenceID !== undefined) qs.referenceID = postback.referenceID;
+	else return { saleLookup: { ok: false, reason: 'The postback carries neither saleID nor referenceID' } };
+
+	const request: IHttpRequestOptions = {
+		method: 'GET',
+		url: '/salestatus',
+		qs,
+		json: false,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: STATUS_LOOKUP_TIMEOUT_MS,
+	};
+	let response: FullResponse;
+	try {
+		response = ((await this.helpers.httpRequestWithAuthentication.call(this, FLEXPAY_CREDENTIAL_TYPE, request)) ?? {}) as FullResponse;
+	} catch (error) {
+		return { saleLookup: { ok: false, reason: `The status request failed: ${safeReason(messageOf(error), signatureKey)}` } };
+	}
+
+	const httpStatus = typeof response.statusCode === 'number' ? response.statusCode : undefined;
+	const text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
+	let status: SaleStatus;
+	try {
+		if (text === undefined) throw new Error('The status service sent no text');
+		status = parseStatusResponse(text);
+	} catch (error) {
+		const reason = httpStatus !== undefined && httpStatus >= 400 ? `The status service answered HTTP ${httpStatus}` : safeReason(messageOf(error), signatureKey);
+		return { saleLookup: withStatus({ ok: false, reason }, httpStatus) };
+	}
+
+	if (status.response === 'FOUND') {
+		return { sale: saleFromStatus(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus) };
+	}
+	const reason =
+		status.response === 'NOTFOUND'
+			? 'The status service does not know this sale'
+			: `The status service answered ERROR: ${safeReason(status.error ?? 'no error text', signatureKey)}`;
+	return { saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus) };
+}
+
+function withStatus(lookup: IDataObject, httpStatus: number | undefined): IDataObject {
+	if (httpStatus !== undefined) lookup.httpStatus = httpStatus;
+	return lookup;
+}
+
+function saleFromStatus(status: SaleStatus): IDataObject {
+	const sale: IDataObject = {};
+	for (const key of ['saleResult', 'email', 'saleID', 'referenceID', 'shopID', 'priceAmount', 'priceCurrency', 'paymentMethod', 'country'] as const) {
+		if (status[key] !== undefined) sale[key] = status[key];
+	}
+	if (status.billingAddress !== undefined) sale.billingAddress = { ...status.billingAddress };
+	sale.fields = { ...status.fields };
+	return sale;
+}
