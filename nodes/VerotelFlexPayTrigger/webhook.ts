@@ -5,7 +5,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
+import { FLEXPAY_CREDENTIAL_TYPE, flexPayConfigOf } from '../../credentials/VerotelFlexPayApi.credentials';
 import { parsePostback, type FlexPayPostback } from '../../lib';
 import { OK, sendText, type PostbackResponse } from './answer';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
@@ -35,12 +35,7 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 	try {
 		options = resolveOptions(this.getNodeParameter('options', {}) as IDataObject);
 		const payload = await readSignedPayload(req);
-		const verify = (c: ICredentialDataDecryptedObject) =>
-			parsePostback(
-				payload.raw,
-				{ shopId: c.shopId as string, signatureKey: c.signatureKey as string },
-				{ allowSha1: options.allowSha1 },
-			);
+		const verify = (c: ICredentialDataDecryptedObject) => parsePostback(payload.raw, flexPayConfigOf(c), { allowSha1: options.allowSha1 });
 		const cached = getCachedCredentials(credentialScope);
 		if (cached) {
 			credentials = cached;
