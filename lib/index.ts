@@ -20,6 +20,7 @@ export {
 } from './errors';
 export {
 	idempotencyScopeOf,
+	parseAmount,
 	parsePostback,
 	parseSuccessRedirect,
 	POSTBACK_EVENTS,
@@ -37,6 +38,7 @@ export {
 	type SamplePostbackInput,
 } from './samplePostback';
 export {
+	BILLING_ADDRESS_PREFIX,
 	buildStatusRequest,
 	buildStatusUrl,
 	parseStatusResponse,

@@ -222,7 +222,8 @@ function normaliseEvent(event: string | undefined, type: string | undefined): Po
 	return event.trim().toLowerCase();
 }
 
-function parseAmount(value: string | undefined): number | null {
+/** An amount as Verotel sends it (digits, optional dot and decimals) as a number; null for anything else. */
+export function parseAmount(value: string | undefined): number | null {
 	if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
 	return Number(value);
 }
