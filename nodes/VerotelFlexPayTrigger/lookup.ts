@@ -2,12 +2,14 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
-	IHttpRequestOptions,
+	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import { parseStatusResponse, type FlexPayPostback, type SaleStatus } from '../../lib';
+import { bodyText } from '../shared/http';
+import { sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
 
 /** Upper bound for the optional status lookup, which runs inside the execution (Verotel already got its `OK`). */
@@ -40,11 +42,6 @@ export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecut
 	}
 }
 
-interface FullResponse {
-	body?: unknown;
-	statusCode?: number;
-}
-
 /**
  * Asks the FlexPay status service about the sale (the "cross check" Verotel
  * recommends) through the credential, which adds shopID, version and the
@@ -56,30 +53,20 @@ export async function lookupSale(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<IDataObject> {
 	const signatureKey = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
-	const qs: IDataObject = {};
-	if (postback.saleID !== undefined) qs.saleID = postback.saleID;
-	else if (postback.referenceID !== undefined) qs.referenceID = postback.referenceID;
+	let lookup: StatusLookup;
+	if (postback.saleID !== undefined) lookup = { saleID: postback.saleID };
+	else if (postback.referenceID !== undefined) lookup = { referenceID: postback.referenceID };
 	else return { saleLookup: { ok: false, reason: 'The postback carries neither saleID nor referenceID' } };
 
-	const request: IHttpRequestOptions = {
-		method: 'GET',
-		url: '/salestatus',
-		qs,
-		json: false,
-		encoding: 'text',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: STATUS_LOOKUP_TIMEOUT_MS,
-	};
-	let response: FullResponse;
+	let response: Partial<IN8nHttpFullResponse> | undefined;
 	try {
-		response = ((await this.helpers.httpRequestWithAuthentication.call(this, FLEXPAY_CREDENTIAL_TYPE, request)) ?? {}) as FullResponse;
+		response = await sendSaleStatusRequest.call(this, lookup, STATUS_LOOKUP_TIMEOUT_MS);
 	} catch (error) {
 		return { saleLookup: { ok: false, reason: `The status request failed: ${safeReason(messageOf(error), signatureKey)}` } };
 	}
 
-	const httpStatus = typeof response.statusCode === 'number' ? response.statusCode : undefined;
-	const text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
+	const httpStatus = typeof response?.statusCode === 'number' ? response.statusCode : undefined;
+	const text = bodyText(response?.body);
 	let status: SaleStatus;
 	try {
 		if (text === undefined) throw new Error('The status service sent no text');

@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { BILLING_ADDRESS_PREFIX, buildStatusRequest, parseAmount, type SaleStatus } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../shared/descriptions';
-import { requestSaleStatus, timeoutOf, type StatusLookup } from '../../shared/transport';
+import type { StatusLookup } from '../../../shared/saleStatus';
+import { requestSaleStatus, timeoutOf } from '../../shared/transport';
 
 const displayOptions = showFor('sale', 'getStatus');
 
