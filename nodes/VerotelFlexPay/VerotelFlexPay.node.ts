@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -14,7 +15,7 @@ import { operations as postbackOperations, postbackDescription } from './resourc
 import { operations as saleOperations, saleDescription } from './resources/sale';
 import { operations as signatureOperations, signatureDescription } from './resources/signature';
 import { operations as subscriptionOperations, subscriptionDescription } from './resources/subscription';
-import { toNodeError } from './shared/errors';
+import { parameterLabels, toNodeError } from './shared/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
 
@@ -25,6 +26,31 @@ const ROUTES: Record<string, Record<string, { execute: Operation }>> = {
 	signature: signatureOperations,
 	subscription: subscriptionOperations,
 };
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Payment Link', value: 'paymentLink' },
+			{ name: 'Postback', value: 'postback' },
+			{ name: 'Sale', value: 'sale' },
+			{ name: 'Signature', value: 'signature' },
+			{ name: 'Subscription', value: 'subscription' },
+		],
+		default: 'paymentLink',
+	},
+	...paymentLinkDescription,
+	...postbackDescription,
+	...saleDescription,
+	...signatureDescription,
+	...subscriptionDescription,
+];
+
+/** Errors name the parameters as the node shows them. */
+const PARAMETER_LABELS = parameterLabels(properties);
 
 export class VerotelFlexPay implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,27 +70,7 @@ export class VerotelFlexPay implements INodeType {
 			{ name: FLEXPAY_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
 			{ name: CONTROL_CENTER_CREDENTIAL_TYPE, required: true, displayOptions: { show: { resource: ['subscription'] } } },
 		],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Payment Link', value: 'paymentLink' },
-					{ name: 'Postback', value: 'postback' },
-					{ name: 'Sale', value: 'sale' },
-					{ name: 'Signature', value: 'signature' },
-					{ name: 'Subscription', value: 'subscription' },
-				],
-				default: 'paymentLink',
-			},
-			...paymentLinkDescription,
-			...postbackDescription,
-			...saleDescription,
-			...signatureDescription,
-			...subscriptionDescription,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -85,7 +91,7 @@ export class VerotelFlexPay implements INodeType {
 				const json = await route.execute.call(this, itemIndex);
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, itemIndex);
+				const nodeError = toNodeError(this.getNode(), error, itemIndex, PARAMETER_LABELS);
 				if (this.continueOnFail()) {
 					// As n8n's RoutingNode does: the error object on the item routes it to the error
 					// output ("Continue (using error output)") and keeps the description (how to fix);
