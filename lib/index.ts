@@ -24,6 +24,7 @@ export {
 	parsePostback,
 	parseSuccessRedirect,
 	POSTBACK_EVENTS,
+	POSTBACK_OK,
 	type FlexPayPostback,
 	type KnownPostbackEvent,
 	type ParsePostbackOptions,

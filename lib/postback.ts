@@ -11,6 +11,9 @@ import {
 } from './signature';
 import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
+/** What a postback script answers once it has the postback; Verotel counts any other answer as not delivered. */
+export const POSTBACK_OK = 'OK';
+
 /** Subscription events: postbacks about a subscription sale. */
 export const SUBSCRIPTION_EVENTS = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'] as const;
 

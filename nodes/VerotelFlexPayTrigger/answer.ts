@@ -1,6 +1,3 @@
-/** The answer Verotel needs; anything else counts as not delivered. */
-export const OK = 'OK';
-
 /** The parts of the Express response this trigger writes. */
 export interface PostbackResponse {
 	headersSent?: boolean;

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import { OK } from './answer';
+import { POSTBACK_OK } from '../../lib';
 import { EVENT_OPTIONS } from './options';
 
 /**
@@ -18,7 +18,7 @@ export const webhooks: INodeTypeDescription['webhooks'] = [
 		responseMode: RESPONSE_MODE,
 		// The body n8n sends once it has stored the execution (n8n 2.x defers an
 		// onReceived answer until then; without this it would answer "firstEntryJson").
-		responseData: OK,
+		responseData: POSTBACK_OK,
 		path: 'webhook',
 	},
 	{
@@ -26,7 +26,7 @@ export const webhooks: INodeTypeDescription['webhooks'] = [
 		name: 'setup',
 		httpMethod: 'POST',
 		responseMode: RESPONSE_MODE,
-		responseData: OK,
+		responseData: POSTBACK_OK,
 		path: 'webhook',
 		ndvHideUrl: true,
 	},

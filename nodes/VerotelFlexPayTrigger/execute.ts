@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { idempotencyScopeOf } from '../../lib';
-import { OK } from './answer';
+import { idempotencyScopeOf, POSTBACK_OK } from '../../lib';
 import { addSaleDetails } from './lookup';
 import { resolveOptions } from './options';
 import { safeErrorReason } from './redaction';
@@ -19,7 +18,7 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 		// response before it sends it whenever the run changed static data (the repeat store).
 		// n8n 2.x returns a promise (typed void): awaited, so a failure to answer fails this run.
 		const answered: unknown = this.sendResponse({
-			body: Buffer.from(OK),
+			body: Buffer.from(POSTBACK_OK),
 			statusCode: 200,
 			headers: { 'content-type': 'text/plain; charset=utf-8' },
 		});

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE, flexPayConfigOf } from '../../credentials/VerotelFlexPayApi.credentials';
-import { parsePostback, type FlexPayPostback } from '../../lib';
-import { OK, sendText, type PostbackResponse } from './answer';
+import { parsePostback, POSTBACK_OK, type FlexPayPostback } from '../../lib';
+import { sendText, type PostbackResponse } from './answer';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
 import { buildItem } from './item';
 import { isEventSelected, resolveOptions, type TriggerOptions } from './options';
@@ -64,7 +64,7 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 	const logMeta = { event: postback.event, saleID: postback.saleID ?? null, idempotencyKey: postback.idempotencyKey };
 	if (!isEventSelected(postback.event, options.events)) {
 		// Nothing to record: the workflow would not run for this event anyway.
-		sendText(res, 200, OK);
+		sendText(res, 200, POSTBACK_OK);
 		this.logger.debug(`Verotel FlexPay Trigger answered OK to a "${postback.event}" postback without a run: the event is not selected`, logMeta);
 		return { noWebhookResponse: true };
 	}
@@ -89,7 +89,7 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 			);
 		}
 		if (repeat) {
-			sendText(res, 200, OK);
+			sendText(res, 200, POSTBACK_OK);
 			this.logger.info('Verotel FlexPay Trigger answered OK to a repeated postback without a run: its execution is already stored', logMeta);
 			return { noWebhookResponse: true };
 		}
