@@ -15,6 +15,26 @@ export interface Rejection {
 	code: string;
 }
 
+/** The answer's body: the HTTP reason phrase (a malformed postback adds why). */
+const REASON_PHRASES: Record<Rejection['statusCode'], string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	503: 'Service Unavailable',
+};
+
+/** A refusal of Verotel's request is a warning; a 503 (the problem is on our side) an error. */
+function rejection(statusCode: Rejection['statusCode'], message: string, code: string, detail?: string): Rejection {
+	const phrase = REASON_PHRASES[statusCode];
+	return {
+		statusCode,
+		body: detail === undefined ? phrase : `${phrase}: ${detail}`,
+		level: statusCode === 503 ? 'error' : 'warn',
+		message,
+		code,
+	};
+}
+
 /**
  * Maps anything thrown while reading or verifying a postback to an answer.
  * Nothing becomes a 500: n8n would answer "Workflow could not be started" and
@@ -25,53 +45,38 @@ export interface Rejection {
 export function classifyError(error: unknown, signatureKey?: string): Rejection {
 	if (error instanceof FlexPayMalformedQueryError) {
 		const reason = safeReason(error.message, signatureKey);
-		return {
-			statusCode: 400,
-			body: `Bad Request: ${reason}`,
-			level: 'warn',
-			message: `Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`,
-			code: error.code,
-		};
+		return rejection(400, `Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`, error.code, reason);
 	}
 	if (error instanceof FlexPaySignatureError) {
-		return {
-			statusCode: 401,
-			body: 'Unauthorized',
-			level: 'warn',
-			message:
-				error.code === 'SIGNATURE_MISSING'
-					? 'Verotel FlexPay Trigger rejected a postback without signature (401)'
-					: 'Verotel FlexPay Trigger rejected a postback whose signature does not match (401): check that the credential holds this website’s signature key',
-			code: error.code,
-		};
+		return rejection(
+			401,
+			error.code === 'SIGNATURE_MISSING'
+				? 'Verotel FlexPay Trigger rejected a postback without signature (401)'
+				: 'Verotel FlexPay Trigger rejected a postback whose signature does not match (401): check that the credential holds this website’s signature key',
+			error.code,
+		);
 	}
 	if (error instanceof FlexPayShopMismatchError) {
-		return {
-			statusCode: 403,
-			body: 'Forbidden',
-			level: 'warn',
-			message: `Verotel FlexPay Trigger rejected a postback for shop ${safeReason(error.receivedShopID, signatureKey)} (403): the credential is for another shop`,
-			code: error.code,
-		};
+		return rejection(
+			403,
+			`Verotel FlexPay Trigger rejected a postback for shop ${safeReason(error.receivedShopID, signatureKey)} (403): the credential is for another shop`,
+			error.code,
+		);
 	}
 	if (error instanceof FlexPayValidationError) {
-		return {
-			statusCode: 503,
-			body: 'Service Unavailable',
-			level: 'error',
-			message: `Verotel FlexPay Trigger cannot verify postbacks, fix the credential: ${safeReason(error.message, signatureKey)}${
+		return rejection(
+			503,
+			`Verotel FlexPay Trigger cannot verify postbacks, fix the credential: ${safeReason(error.message, signatureKey)}${
 				error.hint ? `. ${safeReason(error.hint, signatureKey)}` : ''
 			}. Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK`,
-			code: error.code,
-		};
+			error.code,
+		);
 	}
-	return {
-		statusCode: 503,
-		body: 'Service Unavailable',
-		level: 'error',
-		message: `Verotel FlexPay Trigger could not process a postback: ${safeReason(messageOf(error), signatureKey)}. Answered 503, not OK: Verotel may send the postback again`,
-		code: 'UNEXPECTED',
-	};
+	return rejection(
+		503,
+		`Verotel FlexPay Trigger could not process a postback: ${safeReason(messageOf(error), signatureKey)}. Answered 503, not OK: Verotel may send the postback again`,
+		'UNEXPECTED',
+	);
 }
 
 /**
