@@ -7,6 +7,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * The credential's type name, for the nodes: Verotel's Control Center API (HTTP Basic
+ * auth, JSON), separate from FlexPay. The class's `name` repeats it as a literal:
+ * n8n's scanner reads that literal to check the nodes' credential references. A
+ * test keeps the two equal.
+ */
+export const CONTROL_CENTER_CREDENTIAL_TYPE = 'verotelControlCenterApi';
+
 /** Verotel's Control Center API; the Base URL field can point elsewhere for tests and proxies. */
 export const CONTROL_CENTER_DEFAULT_BASE_URL = 'https://controlcenter.verotel.com/api';
 export const CONTROL_CENTER_DEFAULT_API_VERSION = '1.5.0';

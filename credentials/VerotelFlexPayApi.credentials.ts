@@ -17,10 +17,17 @@ import {
 	PATHS,
 	resolveConfig,
 	type BrandName,
+	type FlexPayConfig,
 	type FlexPayParams,
-	type ResolvedConfig,
 	type StatusQuery,
 } from '../lib';
+
+/**
+ * The credential's type name, for the nodes. The class's `name` repeats it as a
+ * literal: n8n's scanner reads that literal to check the nodes' credential
+ * references. A test keeps the two equal.
+ */
+export const FLEXPAY_CREDENTIAL_TYPE = 'verotelFlexPayApi';
 
 /**
  * A referenceID no real sale carries. With the right key the status service
@@ -41,13 +48,27 @@ function textOrUndefined(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : String(value);
 }
 
-function readConfig(credentials: ICredentialDataDecryptedObject): ResolvedConfig {
-	return resolveConfig({
+/**
+ * The credential's fields under the lib's names, unchecked: verifying a postback
+ * needs only shop ID and key, so an unusable brand or base URL must not stop it.
+ */
+export function flexPayConfigOf(credentials: ICredentialDataDecryptedObject): FlexPayConfig {
+	return {
 		shopId: credentials.shopId as string,
 		signatureKey: credentials.signatureKey as string,
 		brand: (textOrUndefined(credentials.brand) ?? 'verotel') as BrandName,
 		baseUrl: textOrUndefined(credentials.baseUrl),
-	});
+	};
+}
+
+/**
+ * The credential's configuration checked and normalised (key trimmed, base URL
+ * of the brand filled in). Throws the lib's FlexPayValidationError (with field
+ * and hint) when the credential is unusable.
+ */
+export function checkedFlexPayConfig(credentials: ICredentialDataDecryptedObject): Required<FlexPayConfig> {
+	const { shopID, signatureKey, brand, baseUrl } = resolveConfig(flexPayConfigOf(credentials));
+	return { shopId: shopID, signatureKey, brand, baseUrl };
 }
 
 /**
@@ -73,14 +94,11 @@ export function signStatusRequest(
 		referenceID: textOrUndefined(qs.referenceID) ?? textOrUndefined(queryInAddress.get('referenceID')),
 	};
 
-	let config: ResolvedConfig;
+	let config: Required<FlexPayConfig>;
 	let params: FlexPayParams;
 	try {
-		config = readConfig(credentials);
-		params = buildStatusRequest(
-			{ shopId: config.shopID, signatureKey: config.signatureKey, brand: config.brand, baseUrl: config.baseUrl },
-			query as StatusQuery,
-		).params;
+		config = checkedFlexPayConfig(credentials);
+		params = buildStatusRequest(config, query as StatusQuery).params;
 	} catch (error) {
 		if (error instanceof FlexPayError) {
 			throw new UserError(

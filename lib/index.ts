@@ -20,9 +20,11 @@ export {
 } from './errors';
 export {
 	idempotencyScopeOf,
+	parseAmount,
 	parsePostback,
 	parseSuccessRedirect,
 	POSTBACK_EVENTS,
+	POSTBACK_OK,
 	type FlexPayPostback,
 	type KnownPostbackEvent,
 	type ParsePostbackOptions,
@@ -37,6 +39,7 @@ export {
 	type SamplePostbackInput,
 } from './samplePostback';
 export {
+	BILLING_ADDRESS_PREFIX,
 	buildStatusRequest,
 	buildStatusUrl,
 	parseStatusResponse,

@@ -11,6 +11,9 @@ import {
 } from './signature';
 import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
+/** What a postback script answers once it has the postback; Verotel counts any other answer as not delivered. */
+export const POSTBACK_OK = 'OK';
+
 /** Subscription events: postbacks about a subscription sale. */
 export const SUBSCRIPTION_EVENTS = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'] as const;
 
@@ -221,7 +224,8 @@ function normaliseEvent(event: string | undefined, type: string | undefined): Po
 	return event.trim().toLowerCase();
 }
 
-function parseAmount(value: string | undefined): number | null {
+/** An amount as Verotel sends it (digits, optional dot and decimals) as a number; null for anything else. */
+export function parseAmount(value: string | undefined): number | null {
 	if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
 	return Number(value);
 }

@@ -59,7 +59,8 @@ export interface SaleStatus {
 	fields: Record<string, string>;
 }
 
-const BILLING_PREFIX = 'billingAddr_';
+/** The status service sends the billing address as `billingAddr_<part>` fields; `billingAddress` groups them. */
+export const BILLING_ADDRESS_PREFIX = 'billingAddr_';
 
 /**
  * Parses the YAML-like `key: value` body of `salestatus`. Deliberately not a
@@ -119,8 +120,8 @@ export function parseStatusResponse(text: string): SaleStatus {
 	}
 	const billing: BillingAddress = {};
 	for (const key of Object.keys(fields)) {
-		if (!key.startsWith(BILLING_PREFIX)) continue;
-		(billing as Record<string, string>)[key.slice(BILLING_PREFIX.length)] = fields[key];
+		if (!key.startsWith(BILLING_ADDRESS_PREFIX)) continue;
+		(billing as Record<string, string>)[key.slice(BILLING_ADDRESS_PREFIX.length)] = fields[key];
 	}
 	if (Object.keys(billing).length > 0) status.billingAddress = billing;
 	return status;

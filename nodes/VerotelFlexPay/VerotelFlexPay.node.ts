@@ -2,19 +2,20 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { CONTROL_CENTER_CREDENTIAL_TYPE } from '../../credentials/VerotelControlCenterApi.credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import { operations as paymentLinkOperations, paymentLinkDescription } from './resources/paymentLink';
 import { operations as postbackOperations, postbackDescription } from './resources/postback';
 import { operations as saleOperations, saleDescription } from './resources/sale';
 import { operations as signatureOperations, signatureDescription } from './resources/signature';
 import { operations as subscriptionOperations, subscriptionDescription } from './resources/subscription';
-import { CONTROL_CENTER_CREDENTIAL_TYPE } from './shared/controlCenter';
-import { CREDENTIAL_TYPE } from './shared/credentials';
-import { toNodeError } from './shared/errors';
+import { parameterLabels, toNodeError } from './shared/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
 
@@ -25,6 +26,31 @@ const ROUTES: Record<string, Record<string, { execute: Operation }>> = {
 	signature: signatureOperations,
 	subscription: subscriptionOperations,
 };
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Payment Link', value: 'paymentLink' },
+			{ name: 'Postback', value: 'postback' },
+			{ name: 'Sale', value: 'sale' },
+			{ name: 'Signature', value: 'signature' },
+			{ name: 'Subscription', value: 'subscription' },
+		],
+		default: 'paymentLink',
+	},
+	...paymentLinkDescription,
+	...postbackDescription,
+	...saleDescription,
+	...signatureDescription,
+	...subscriptionDescription,
+];
+
+/** Errors name the parameters as the node shows them. */
+const PARAMETER_LABELS = parameterLabels(properties);
 
 export class VerotelFlexPay implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,30 +67,10 @@ export class VerotelFlexPay implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
+			{ name: FLEXPAY_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
 			{ name: CONTROL_CENTER_CREDENTIAL_TYPE, required: true, displayOptions: { show: { resource: ['subscription'] } } },
 		],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Payment Link', value: 'paymentLink' },
-					{ name: 'Postback', value: 'postback' },
-					{ name: 'Sale', value: 'sale' },
-					{ name: 'Signature', value: 'signature' },
-					{ name: 'Subscription', value: 'subscription' },
-				],
-				default: 'paymentLink',
-			},
-			...paymentLinkDescription,
-			...postbackDescription,
-			...saleDescription,
-			...signatureDescription,
-			...subscriptionDescription,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -85,7 +91,7 @@ export class VerotelFlexPay implements INodeType {
 				const json = await route.execute.call(this, itemIndex);
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, itemIndex);
+				const nodeError = toNodeError(this.getNode(), error, itemIndex, PARAMETER_LABELS);
 				if (this.continueOnFail()) {
 					// As n8n's RoutingNode does: the error object on the item routes it to the error
 					// output ("Continue (using error output)") and keeps the description (how to fix);

@@ -3,6 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { FlexPayValidationError } from '../../lib';
+import { flexPayErrorToNodeError, parameterLabels } from '../../nodes/VerotelFlexPay/shared/errors';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 
 const description = new VerotelFlexPay().description;
@@ -108,6 +110,44 @@ describe('Verotel FlexPay node description', () => {
 			.filter((p) => p.required && p.displayOptions?.show?.operation?.includes('createPurchaseUrl'))
 			.map((p) => p.name);
 		expect(required).toEqual(['amount', 'currency', 'description']);
+	});
+
+	it('errors name the lib\'s fields by the labels of the node\'s parameters and the credential\'s fields', () => {
+		const labels = parameterLabels(description.properties);
+		expect(labels).toEqual({
+			priceAmount: 'Amount',
+			priceCurrency: 'Currency',
+			description: 'Description',
+			paymentMethod: 'Payment Method',
+			referenceID: 'Reference ID',
+			custom1: 'Custom 1',
+			custom2: 'Custom 2',
+			custom3: 'Custom 3',
+			successURL: 'Success URL',
+			declineURL: 'Decline URL',
+			email: 'Email',
+			oneClickToken: 'One-Click Token',
+			mcc: 'MCC',
+			subCreditorName: 'Sub-Creditor Name',
+			subCreditorId: 'Sub-Creditor ID',
+			subCreditorCountry: 'Sub-Creditor Country',
+			subscriptionType: 'Subscription Type',
+			period: 'Period',
+			name: 'Name',
+			trialAmount: 'Trial Amount',
+			trialPeriod: 'Trial Period',
+			precedingSaleID: 'Preceding Sale ID',
+			upgradeOption: 'Upgrade Option',
+			saleID: 'Sale ID',
+		});
+		const shown = (field: string) =>
+			flexPayErrorToNodeError({} as never, new FlexPayValidationError(field, 'message', 'Fix it'), 0, labels).description;
+		expect(shown('shopId')).toBe('Parameter: Shop ID (credential). Fix it.');
+		expect(shown('signatureKey')).toBe('Parameter: Signature Key (credential). Fix it.');
+		expect(shown('brand')).toBe('Parameter: Brand (credential). Fix it.');
+		expect(shown('baseUrl')).toBe('Parameter: Custom Base URL (credential). Fix it.');
+		// Fields that fill no parameter keep the lib's name.
+		for (const field of ['event', 'amount', 'shopID', 'version', 'type']) expect(shown(field)).toBe(`Parameter: ${field}. Fix it.`);
 	});
 
 	it('ships a codex with category, aliases and documentation links', () => {

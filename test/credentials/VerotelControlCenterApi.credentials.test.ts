@@ -9,6 +9,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import {
+	CONTROL_CENTER_CREDENTIAL_TYPE,
 	CONTROL_CENTER_WRONG_LOGIN_MESSAGE,
 	VerotelControlCenterApi,
 } from '../../credentials/VerotelControlCenterApi.credentials';
@@ -32,6 +33,10 @@ describe('VerotelControlCenterApi: description contract', () => {
 		expect(credential.documentationUrl).toBe(
 			'https://github.com/verotel-flexpay-n8n/n8n-nodes-verotel-flexpay#verotel-control-center-api',
 		);
+	});
+
+	it('the nodes name it by the constant, which equals the literal n8n\'s scanner reads', () => {
+		expect(CONTROL_CENTER_CREDENTIAL_TYPE).toBe(credential.name);
 	});
 
 	it('declares API user, masked password, API version 1.5.0 and an overridable base URL', () => {

@@ -1,6 +1,6 @@
 import type { IHttpRequestOptions, INodePropertyOptions } from 'n8n-workflow';
 
-import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
+import { FLEXPAY_CREDENTIAL_TYPE, VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
@@ -21,6 +21,10 @@ describe('VerotelFlexPayApi: description contract', () => {
 		expect(credential.documentationUrl).toBe(
 			'https://github.com/verotel-flexpay-n8n/n8n-nodes-verotel-flexpay#credentials',
 		);
+	});
+
+	it('the nodes name it by the constant, which equals the literal n8n\'s scanner reads', () => {
+		expect(FLEXPAY_CREDENTIAL_TYPE).toBe(credential.name);
 	});
 
 	it('declares shopId, signatureKey (masked), brand and baseUrl', () => {

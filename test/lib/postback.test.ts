@@ -4,6 +4,7 @@ import {
 	FlexPaySignatureError,
 	FlexPayValidationError,
 	buildQueryString,
+	parseAmount,
 	parsePostback,
 	parseRawQuery,
 	parseSuccessRedirect,
@@ -171,6 +172,15 @@ describe('parsePostback: rejections', () => {
 	test('an unusable configuration is a validation error, not a signature error', () => {
 		expectThrows(() => parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), { shopId: TEST_SHOP, signatureKey: '  ' }), FlexPayValidationError);
 		expectThrows(() => parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), { shopId: 'abc', signatureKey: TEST_KEY }), FlexPayValidationError);
+	});
+});
+
+describe('parseAmount', () => {
+	it('reads digits with an optional dot and decimals; anything else is null', () => {
+		expect(parseAmount('9.99')).toBe(9.99);
+		expect(parseAmount('45.20')).toBe(45.2);
+		expect(parseAmount('0')).toBe(0);
+		for (const text of [undefined, '', '9,99', '-1', '1e3', ' 9.99', '9.', '.5', 'NaN']) expect(parseAmount(text)).toBeNull();
 	});
 });
 

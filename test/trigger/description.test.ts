@@ -4,7 +4,7 @@ import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { POSTBACK_EVENTS } from '../../lib';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { ALL_EVENTS, EVENT_OPTIONS, resolveOptions } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
+import { ALL_EVENTS, EVENT_OPTIONS, resolveOptions } from '../../nodes/VerotelFlexPayTrigger/options';
 
 const root = join(__dirname, '..', '..');
 const nodeDir = join(root, 'nodes', 'VerotelFlexPayTrigger');

@@ -16,7 +16,9 @@ import {
 	REPEAT_STORE_FIELD,
 	trackDelivery,
 } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { classifyError, isEventSelected, safeReason } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTriggerHelpers';
+import { isEventSelected } from '../../nodes/VerotelFlexPayTrigger/options';
+import { safeReason } from '../../nodes/VerotelFlexPayTrigger/redaction';
+import { classifyError } from '../../nodes/VerotelFlexPayTrigger/rejection';
 import { KEY } from './harness';
 
 afterEach(() => forgetDeliveriesInFlight());

@@ -155,6 +155,22 @@ describe('Fetch Sale Details (in execute())', () => {
 		expect(e?.ctx.sendResponse).not.toHaveBeenCalled();
 	});
 
+	it('one request through the FlexPay credential: GET /salestatus by saleID, text answer of any HTTP status, 15 s timeout', async () => {
+		nock(HOST).get('/salestatus').query(true).reply(200, FOUND_BODY);
+		const { e } = await lookup({ query: signedQuery(PURCHASE) });
+		expect(e?.ctx.helpers.httpRequestWithAuthentication).toHaveBeenCalledTimes(1);
+		expect(e?.ctx.helpers.httpRequestWithAuthentication).toHaveBeenCalledWith('verotelFlexPayApi', {
+			method: 'GET',
+			url: '/salestatus',
+			qs: { saleID: '700001' },
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 15000,
+		});
+	});
+
 	it('"Answer OK" = when the workflow starts: the OK is sent before the status request, which is still pending', async () => {
 		let release!: () => void;
 		const gate = new Promise<void>((resolve) => (release = resolve));

@@ -1,13 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
-import { CONTROL_CENTER_DEFAULT_BASE_URL } from '../../../credentials/VerotelControlCenterApi.credentials';
+import { CONTROL_CENTER_CREDENTIAL_TYPE, CONTROL_CENTER_DEFAULT_BASE_URL } from '../../../credentials/VerotelControlCenterApi.credentials';
 import { excerpt, isVerotelId, VEROTEL_ID_MAX_DIGITS } from '../../../lib';
 import { safeApiError } from './errors';
 import { requestAnswer } from './transport';
 
-/** Verotel's Control Center API (HTTP Basic auth, JSON), separate from FlexPay. */
-export const CONTROL_CENTER_CREDENTIAL_TYPE = 'verotelControlCenterApi';
 export const CONTROL_CENTER_TIMEOUT_MS = 30000;
 
 /** Verotel's answer to a cancel of a sale that is already cancelled (HTTP 412). */

@@ -1,52 +1,60 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { INode, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { FlexPayError } from '../../../lib';
+import { VerotelFlexPayApi } from '../../../credentials/VerotelFlexPayApi.credentials';
+import { FlexPayError, SIGNED_REQUEST_PARAMS } from '../../../lib';
 
-/** Protocol field names as the node shows them, for error descriptions. */
-const FIELD_LABELS: Record<string, string> = {
-	priceAmount: 'Amount',
-	priceCurrency: 'Currency',
-	description: 'Description',
-	paymentMethod: 'Payment Method',
-	referenceID: 'Reference ID',
-	custom1: 'Custom 1',
-	custom2: 'Custom 2',
-	custom3: 'Custom 3',
-	successURL: 'Success URL',
-	declineURL: 'Decline URL',
-	email: 'Email',
-	oneClickToken: 'One-Click Token',
-	mcc: 'MCC',
-	subCreditorName: 'Sub-Creditor Name',
-	subCreditorId: 'Sub-Creditor ID',
-	subCreditorCountry: 'Sub-Creditor Country',
-	subscriptionType: 'Subscription Type',
-	period: 'Period',
-	name: 'Name',
-	trialAmount: 'Trial Amount',
-	trialPeriod: 'Trial Period',
-	precedingSaleID: 'Preceding Sale ID',
-	upgradeOption: 'Upgrade Option',
-	saleID: 'Sale ID',
-	shopId: 'Shop ID (credential)',
-	signatureKey: 'Signature Key (credential)',
-	brand: 'Brand (credential)',
-	baseUrl: 'Custom Base URL (credential)',
+/**
+ * The lib's field names that errors show by a parameter's display name: the
+ * parameters of a FlexPay request, signed or not (email, oneClickToken), where
+ * the node has a parameter for them. Any other field (a postback's `event`, a
+ * query key of a redirect) is shown as the lib names it.
+ */
+const REQUEST_FIELDS: readonly string[] = [...SIGNED_REQUEST_PARAMS, 'email', 'oneClickToken'];
+
+/** The node's parameters named otherwise than the request field they fill. */
+const PARAMETER_NAMES: Record<string, string> = {
+	priceAmount: 'amount',
+	priceCurrency: 'currency',
+	saleID: 'saleId',
 };
 
-/** Parameter that a lib error points at, in the words of the node's UI. */
-export function fieldLabel(field: string | undefined): string | undefined {
-	if (field === undefined) return undefined;
-	return FIELD_LABELS[field] ?? field;
+/** Protocol field name -> the label the node shows for it. */
+export type FieldLabels = Record<string, string>;
+
+/** The credential's fields (the lib's config fields) by the credential's labels. */
+const CREDENTIAL_LABELS: FieldLabels = Object.fromEntries(
+	new VerotelFlexPayApi().properties.map((field) => [field.name, `${field.displayName} (credential)`]),
+);
+
+/**
+ * The labels of the lib's fields, taken from the node's parameters (collections
+ * included; the first parameter of a name counts), so an error names a
+ * parameter exactly as the node shows it.
+ */
+export function parameterLabels(parameters: INodeProperties[]): FieldLabels {
+	const shown = new Map<string, string>();
+	const visit = (list: INodeProperties[]): void => {
+		for (const parameter of list) {
+			if (!shown.has(parameter.name)) shown.set(parameter.name, parameter.displayName);
+			if (parameter.type === 'collection') visit((parameter.options ?? []) as INodeProperties[]);
+		}
+	};
+	visit(parameters);
+	const labels: FieldLabels = {};
+	for (const field of REQUEST_FIELDS) {
+		const label = shown.get(PARAMETER_NAMES[field] ?? field);
+		if (label !== undefined) labels[field] = label;
+	}
+	return labels;
 }
 
 /**
  * A lib error as the node shows it: the message says what happened, the
- * description names the parameter and says how to fix it.
+ * description names the parameter or credential field (by its label) and says how to fix it.
  */
-export function flexPayErrorToNodeError(node: INode, error: FlexPayError, itemIndex: number): NodeOperationError {
-	const label = fieldLabel(error.field);
+export function flexPayErrorToNodeError(node: INode, error: FlexPayError, itemIndex: number, labels: FieldLabels): NodeOperationError {
+	const label = error.field === undefined ? undefined : (CREDENTIAL_LABELS[error.field] ?? labels[error.field] ?? error.field);
 	const parts = [label ? `Parameter: ${label}.` : undefined, error.hint ? sentence(error.hint) : undefined];
 	const description = parts.filter((part) => part !== undefined).join(' ');
 	return new NodeOperationError(node, error.message, {
@@ -82,13 +90,13 @@ function sentence(text: string): string {
 	return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** Any error of an item, as the NodeOperationError / NodeApiError the node throws. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeOperationError | NodeApiError {
+/** Any error of an item, as the NodeOperationError / NodeApiError the node throws; `labels` from parameterLabels. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number, labels: FieldLabels): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
 		return error;
 	}
-	if (error instanceof FlexPayError) return flexPayErrorToNodeError(node, error, itemIndex);
+	if (error instanceof FlexPayError) return flexPayErrorToNodeError(node, error, itemIndex, labels);
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
 }

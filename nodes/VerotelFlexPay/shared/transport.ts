@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { excerpt, FlexPayStatusError, parseStatusResponse, PATHS, type SaleStatus } from '../../../lib';
-import { CREDENTIAL_TYPE } from './credentials';
+import { excerpt, FlexPayStatusError, parseStatusResponse, type SaleStatus } from '../../../lib';
+import { bodyText, sendForAnswer, type OutgoingRequest } from '../../shared/http';
+import { sendSaleStatusRequest, type StatusLookup } from '../../shared/saleStatus';
 import { safeApiError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
@@ -21,8 +16,6 @@ const CHECK_CREDENTIAL =
 	'Check the Signature Key and the Shop ID in the Verotel FlexPay credential: both must belong to the same website (Control Center -> Setup Websites -> your website -> FlexPay options). Re-copy the key without spaces.';
 const CHECK_ADDRESS =
 	'Check the Brand and the Custom Base URL of the Verotel FlexPay credential; leave Custom Base URL empty unless you use a proxy or test server.';
-
-export type StatusLookup = { saleID: string } | { referenceID: string };
 
 const TIMEOUT_PATTERN = /timeout|timed out|ETIMEDOUT|ESOCKETTIMEDOUT/i;
 const NETWORK_CODES =
@@ -54,44 +47,29 @@ export interface ErrorText {
 	description: string;
 }
 
-export interface AnswerRequest {
-	method: IHttpRequestMethods;
-	url: string;
-	qs?: IDataObject;
-	timeout: number;
-	/** Sent through this credential type (its `authenticate`); without it, as is. */
-	credentialType?: string;
+/** The errors for a request that got no answer. */
+export interface NoAnswer {
 	/** The error for a request that timed out. */
 	timedOut: ErrorText;
 	/** The error for any other request without an answer (refused, DNS, TLS); the network code is put before its description. */
 	unreachable: ErrorText;
 }
 
+export type AnswerRequest = OutgoingRequest & NoAnswer;
+
 /**
- * Sends a request and returns its full answer with the body as text, whatever
- * its HTTP status (the caller judges the status). A request that got no answer
- * becomes a NodeApiError from `timedOut` or `unreachable`: only the network
- * code is kept of the failure, never the request (which carries the credential).
+ * The full answer of a request being sent (sendForAnswer). A request that got
+ * no answer becomes a NodeApiError from `timedOut` or `unreachable`: only the
+ * network code is kept of the failure, never the request (which carries the credential).
  */
-export async function requestAnswer(
+async function answerOf(
 	this: IExecuteFunctions,
-	request: AnswerRequest,
+	sending: Promise<IN8nHttpFullResponse>,
+	{ timedOut, unreachable }: NoAnswer,
 	itemIndex: number,
 ): Promise<IN8nHttpFullResponse> {
-	const { credentialType, timedOut, unreachable, ...sent } = request;
-	const options: IHttpRequestOptions = {
-		...sent,
-		json: false,
-		encoding: 'text',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
 	try {
-		const response =
-			credentialType === undefined
-				? await this.helpers.httpRequest(options)
-				: await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options);
-		return response as IN8nHttpFullResponse;
+		return await sending;
 	} catch (error) {
 		const texts = failureTexts(error);
 		if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
@@ -103,10 +81,14 @@ export async function requestAnswer(
 	}
 }
 
-function bodyText(body: unknown): string | undefined {
-	if (typeof body === 'string') return body;
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	return undefined;
+/** Sends a request and returns its full answer, whatever its HTTP status (the caller judges the status); see answerOf. */
+export async function requestAnswer(
+	this: IExecuteFunctions,
+	request: AnswerRequest,
+	itemIndex: number,
+): Promise<IN8nHttpFullResponse> {
+	const { timedOut, unreachable, ...sent } = request;
+	return await answerOf.call(this, sendForAnswer.call(this, sent), { timedOut, unreachable }, itemIndex);
 }
 
 /**
@@ -120,14 +102,10 @@ export async function requestSaleStatus(
 	timeout: number,
 	itemIndex: number,
 ): Promise<SaleStatus> {
-	const response = await requestAnswer.call(
+	const response = await answerOf.call(
 		this,
+		sendSaleStatusRequest.call(this, lookup, timeout),
 		{
-			method: 'GET',
-			url: PATHS.salestatus,
-			qs: { ...lookup },
-			timeout,
-			credentialType: CREDENTIAL_TYPE,
 			timedOut: {
 				message: `The FlexPay status service did not answer within ${timeout} ms`,
 				description: 'Try again later, raise Options -> Timeout, or turn on Retry On Fail in the node settings.',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildSamplePostback, cutText, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS } from '../../../../lib';
+import { buildSamplePostback, cutText, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS, POSTBACK_OK } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { currencyOptions, optionsCollection, showFor, timeoutOption } from '../../shared/descriptions';
 import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
@@ -159,7 +159,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		custom1: options.custom1 as string | undefined,
 	});
 	const answer = await sendPostbackRequest.call(this, url, postback.query, timeoutOf(options), itemIndex);
-	const ok = answer.statusCode === 200 && answer.body === 'OK';
+	const ok = answer.statusCode === 200 && answer.body === POSTBACK_OK;
 	return {
 		url,
 		event: postback.event,

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildStatusRequest, type SaleStatus } from '../../../../lib';
+import { BILLING_ADDRESS_PREFIX, buildStatusRequest, parseAmount, type SaleStatus } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../shared/descriptions';
-import { requestSaleStatus, timeoutOf, type StatusLookup } from '../../shared/transport';
+import type { StatusLookup } from '../../../shared/saleStatus';
+import { requestSaleStatus, timeoutOf } from '../../shared/transport';
 
 const displayOptions = showFor('sale', 'getStatus');
 
@@ -35,23 +36,17 @@ export const description: INodeProperties[] = [
 	optionsCollection(displayOptions, [timeoutOption('Time in milliseconds to wait for the status service before giving up')]),
 ];
 
-const BILLING_PREFIX = 'billingAddr_';
 const TYPED_KEYS = new Set(['found', 'response', 'amount', 'billingAddress']);
-
-function amountOf(value: string | undefined): number | null {
-	if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
-	return Number(value);
-}
 
 /** found, response, every returned field (strings as sent), amount as a number, billingAddress grouped. */
 export function saleStatusToJson(status: SaleStatus, lookup: StatusLookup): IDataObject {
 	const json: IDataObject = { found: status.found, response: status.response };
 	if (!status.found) Object.assign(json, lookup);
 	for (const [key, value] of Object.entries(status.fields)) {
-		if (TYPED_KEYS.has(key) || key.startsWith(BILLING_PREFIX)) continue;
+		if (TYPED_KEYS.has(key) || key.startsWith(BILLING_ADDRESS_PREFIX)) continue;
 		json[key] = value;
 	}
-	if (status.found) json.amount = amountOf(status.priceAmount);
+	if (status.found) json.amount = parseAmount(status.priceAmount);
 	if (status.billingAddress) json.billingAddress = { ...status.billingAddress };
 	return json;
 }

@@ -77,6 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (error instanceof FlexPayShopMismatchError) json.receivedShopID = error.receivedShopID;
 			return json;
 		}
-		throw toNodeError(this.getNode(), error, itemIndex);
+		// A redirect's fields are query keys, not this node's parameters: no parameter labels.
+		throw toNodeError(this.getNode(), error, itemIndex, {});
 	}
 }

@@ -1,0 +1,72 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { idempotencyScopeOf, POSTBACK_OK } from '../../lib';
+import { addSaleDetails } from './lookup';
+import { resolveOptions } from './options';
+import { safeErrorReason } from './redaction';
+import { rememberPostback } from './repeatStore';
+import { recordSaleOpenings } from './saleRecord';
+
+/**
+ * Runs inside the execution n8n stored for the postback: everything that may
+ * be slow or fail happens here, after the hand-over, never before the OK.
+ */
+export async function executePostbacks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
+	if (options.answerOk === 'whenRunStarts') {
+		// A Buffer body is written at once on every n8n line; n8n 1.x ends a text body's
+		// response before it sends it whenever the run changed static data (the repeat store).
+		// n8n 2.x returns a promise (typed void): awaited, so a failure to answer fails this run.
+		const answered: unknown = this.sendResponse({
+			body: Buffer.from(POSTBACK_OK),
+			statusCode: 200,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+		});
+		await answered;
+	}
+	let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
+	if (options.ignoreRepeats && this.getMode() !== 'manual') {
+		rememberRun(this.getWorkflowStaticData('node'), items);
+		items = await runnableItems.call(this, items);
+	}
+	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
+	return [items];
+}
+
+/**
+ * Records the run's postbacks in the repeat store once more, from inside the execution.
+ * n8n 2.x does not save the webhook's change: its run() wraps the same static data again,
+ * which clears n8n's change mark before the webhook's save; n8n saves static data that a run
+ * changed when the run ends (in queue mode on the worker), so this is what persists the key.
+ */
+function rememberRun(staticData: IDataObject, items: INodeExecutionData[]): void {
+	for (const { json } of items) {
+		if (typeof json.idempotencyKey !== 'string') continue;
+		rememberPostback(staticData, { idempotencyKey: json.idempotencyKey, idempotencyScope: idempotencyScopeOf(json.idempotencyKey) });
+	}
+}
+
+/**
+ * The items whose sale no earlier run has opened (saleRecord.ts). A repeat that
+ * got past the webhook's check (another process, or a key lost from static
+ * data) ends here: its execution is stored, it passes no item on.
+ */
+async function runnableItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	try {
+		const runnable = await recordSaleOpenings.call(this, items);
+		for (const { json } of items.filter((item) => !runnable.includes(item))) {
+			this.logger.info('Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier run already opened its sale', {
+				event: json.event,
+				saleID: json.saleID ?? null,
+				idempotencyKey: json.idempotencyKey,
+			});
+		}
+		return runnable;
+	} catch (error) {
+		// The sale must still run; only the repeat check is lost.
+		this.logger.error(
+			`Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway: ${safeErrorReason(error)}`,
+		);
+		return items;
+	}
+}

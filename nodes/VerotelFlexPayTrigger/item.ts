@@ -1,0 +1,41 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { accessFor, type FlexPayPostback } from '../../lib';
+
+/** The emitted item: absent postback fields stay absent (never null). */
+export function buildItem(postback: FlexPayPostback, httpMethod: string, receivedAt: Date): IDataObject {
+	const item: IDataObject = { event: postback.event };
+	const copy = (field: keyof FlexPayPostback): void => {
+		const value = postback[field];
+		if (value !== undefined && value !== null) item[field] = value as string | number;
+	};
+	copy('type');
+	copy('saleID');
+	copy('transactionID');
+	copy('referenceID');
+	copy('parentID');
+	copy('shopID');
+	copy('amount');
+	copy('amountString');
+	copy('currency');
+	copy('paymentMethod');
+	copy('custom1');
+	copy('custom2');
+	copy('custom3');
+	copy('CCBrand');
+	copy('truncatedPAN');
+	copy('oneClickToken');
+	copy('subscriptionPhase');
+	copy('subscriptionType');
+	copy('nextChargeOn');
+	copy('expiresOn');
+	copy('period');
+	copy('precededBySaleID');
+	item.access = { ...accessFor(postback) };
+	item.idempotencyKey = postback.idempotencyKey;
+	item.receivedAt = receivedAt.toISOString();
+	item.signatureAlgorithm = postback.signatureAlgorithm;
+	item.httpMethod = httpMethod;
+	item.params = { ...postback.params };
+	return item;
+}

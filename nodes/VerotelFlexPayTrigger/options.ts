@@ -1,0 +1,53 @@
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+
+/** Events the "Events" option offers; `other` stands for events this version does not know. */
+export const EVENT_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Cancel', value: 'cancel', description: 'A subscription was cancelled' },
+	{ name: 'Chargeback', value: 'chargeback', description: 'The buyer’s bank reversed a payment' },
+	{ name: 'Credit (Refund)', value: 'credit', description: 'A payment was refunded' },
+	{ name: 'Downgrade', value: 'downgrade', description: 'A subscription was downgraded' },
+	{ name: 'Expiry', value: 'expiry', description: 'A subscription expired' },
+	{ name: 'Extend', value: 'extend', description: 'A subscription was extended' },
+	{ name: 'Initial (Subscription Start)', value: 'initial', description: 'A new subscription was paid' },
+	{ name: 'Other', value: 'other', description: 'Any event this node does not know yet' },
+	{ name: 'Purchase', value: 'purchase', description: 'A one-off purchase was paid' },
+	{ name: 'Rebill', value: 'rebill', description: 'A subscription was charged again' },
+	{ name: 'Uncancel', value: 'uncancel', description: 'A cancelled subscription was resumed' },
+	{ name: 'Upgrade', value: 'upgrade', description: 'A subscription was upgraded' },
+];
+
+export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.value));
+
+const KNOWN_EVENTS = new Set(ALL_EVENTS.filter((event) => event !== 'other'));
+
+/**
+ * When the trigger's OK leaves. `whenStored`: n8n sends it, and n8n 2.x does so
+ * only after it has stored the execution (n8n 1.x before the run). `whenRunStarts`:
+ * the trigger sends it from inside the execution, which n8n 1.x has stored by then too.
+ */
+export type AnswerOk = 'whenStored' | 'whenRunStarts';
+
+export interface TriggerOptions {
+	answerOk: AnswerOk;
+	events: string[];
+	fetchSaleDetails: boolean;
+	ignoreRepeats: boolean;
+	allowSha1: boolean;
+}
+
+/** Options collection with the documented defaults filled in. */
+export function resolveOptions(raw: IDataObject | undefined): TriggerOptions {
+	const options = raw ?? {};
+	return {
+		answerOk: options.answerOk === 'whenRunStarts' ? 'whenRunStarts' : 'whenStored',
+		events: Array.isArray(options.events) ? options.events.map(String) : ALL_EVENTS,
+		fetchSaleDetails: options.fetchSaleDetails === true,
+		ignoreRepeats: options.ignoreRepeats !== false,
+		allowSha1: options.allowSha1 !== false,
+	};
+}
+
+/** Whether the (normalised) event is among the selected ones; unknown events count as `other`. */
+export function isEventSelected(event: string, selected: string[]): boolean {
+	return selected.includes(KNOWN_EVENTS.has(event) ? event : 'other');
+}

@@ -1,0 +1,25 @@
+/**
+ * Text from errors or remote services made safe for logs, items and response
+ * bodies: no signature key, no signature values, printable, short.
+ */
+export function safeReason(text: string, signatureKey?: string, maxLength = 200): string {
+	let out = String(text);
+	const key = (signatureKey ?? '').trim();
+	if (key.length >= 4) out = out.split(key).join('[redacted]');
+	out = out
+		.replace(/(signature=)[^&\s"']*/gi, '$1[redacted]')
+		.replace(/[0-9a-f]{32,}/gi, '[redacted]')
+		.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
+	return out.length > maxLength ? `${out.slice(0, maxLength - 1)}…` : out;
+}
+
+/** What went wrong, safe to log or put into an item (see safeReason). */
+export function safeErrorReason(error: unknown, signatureKey?: string): string {
+	return safeReason(error instanceof Error ? error.message : String(error), signatureKey);
+}
+
+/** An error's message; a thrown string as is. */
+export function messageOf(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return typeof error === 'string' ? error : 'unknown error';
+}

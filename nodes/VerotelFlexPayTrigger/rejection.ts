@@ -1,0 +1,94 @@
+import {
+	FlexPayMalformedQueryError,
+	FlexPayShopMismatchError,
+	FlexPaySignatureError,
+	FlexPayValidationError,
+} from '../../lib';
+import { messageOf, safeReason } from './redaction';
+
+/** What the trigger answers and logs for a request it refuses. */
+export interface Rejection {
+	statusCode: 400 | 401 | 403 | 503;
+	body: string;
+	level: 'warn' | 'error';
+	message: string;
+	code: string;
+}
+
+/** The answer's body: the HTTP reason phrase (a malformed postback adds why). */
+const REASON_PHRASES: Record<Rejection['statusCode'], string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	503: 'Service Unavailable',
+};
+
+/** A refusal of Verotel's request is a warning; a 503 (the problem is on our side) an error. */
+function rejection(statusCode: Rejection['statusCode'], message: string, code: string, detail?: string): Rejection {
+	const phrase = REASON_PHRASES[statusCode];
+	return {
+		statusCode,
+		body: detail === undefined ? phrase : `${phrase}: ${detail}`,
+		level: statusCode === 503 ? 'error' : 'warn',
+		message,
+		code,
+	};
+}
+
+/**
+ * Maps anything thrown while reading or verifying a postback to an answer.
+ * Nothing becomes a 500: n8n would answer "Workflow could not be started" and
+ * record a failed execution. Problems on our side (credential incomplete,
+ * unexpected errors) answer 503: the postback is not acknowledged, so Verotel
+ * may deliver it again once the problem is fixed.
+ */
+export function classifyError(error: unknown, signatureKey?: string): Rejection {
+	if (error instanceof FlexPayMalformedQueryError) {
+		const reason = safeReason(error.message, signatureKey);
+		return rejection(400, `Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`, error.code, reason);
+	}
+	if (error instanceof FlexPaySignatureError) {
+		return rejection(
+			401,
+			error.code === 'SIGNATURE_MISSING'
+				? 'Verotel FlexPay Trigger rejected a postback without signature (401)'
+				: 'Verotel FlexPay Trigger rejected a postback whose signature does not match (401): check that the credential holds this website’s signature key',
+			error.code,
+		);
+	}
+	if (error instanceof FlexPayShopMismatchError) {
+		return rejection(
+			403,
+			`Verotel FlexPay Trigger rejected a postback for shop ${safeReason(error.receivedShopID, signatureKey)} (403): the credential is for another shop`,
+			error.code,
+		);
+	}
+	if (error instanceof FlexPayValidationError) {
+		return rejection(
+			503,
+			`Verotel FlexPay Trigger cannot verify postbacks, fix the credential: ${safeReason(error.message, signatureKey)}${
+				error.hint ? `. ${safeReason(error.hint, signatureKey)}` : ''
+			}. Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK`,
+			error.code,
+		);
+	}
+	return rejection(
+		503,
+		`Verotel FlexPay Trigger could not process a postback: ${safeReason(messageOf(error), signatureKey)}. Answered 503, not OK: Verotel may send the postback again`,
+		'UNEXPECTED',
+	);
+}
+
+/**
+ * Refusals that a corrected signature key or shop ID could turn into an accept.
+ * FlexPayValidationError: the cached credential itself is unusable (empty key,
+ * shop ID not numeric); it is cached before it is checked, so without this a
+ * fixed credential would only be read again once the cache entry expires.
+ */
+export function dependsOnCredential(error: unknown): boolean {
+	return (
+		error instanceof FlexPayShopMismatchError ||
+		error instanceof FlexPayValidationError ||
+		(error instanceof FlexPaySignatureError && error.code !== 'SIGNATURE_MISSING')
+	);
+}
