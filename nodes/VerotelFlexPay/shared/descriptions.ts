@@ -120,6 +120,17 @@ export function periodField(displayOptions: IDisplayOptions): INodeProperties {
 }
 
 /** Options shared by the "Additional Fields" collections, keyed by parameter name. */
+/** Additional fields of every payment link: names of `orderFields`, and of the startorder parameters they fill. */
+export const LINK_FIELDS = ['custom1', 'custom2', 'custom3', 'declineURL', 'email', 'paymentMethod', 'successURL'] as const;
+
+/** Additional fields of every subscription link. */
+export const SUBSCRIPTION_LINK_FIELDS = [...LINK_FIELDS, 'name', 'trialAmount', 'trialPeriod'] as const;
+
+/** Field names in the order the operations list and send them (code-unit order, as before). */
+export function fieldNames(...names: string[]): readonly string[] {
+	return [...names].sort();
+}
+
 export const orderFields: Record<string, INodeProperties> = {
 	custom1: {
 		displayName: 'Custom 1',

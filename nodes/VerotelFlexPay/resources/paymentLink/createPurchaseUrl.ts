@@ -2,26 +2,20 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPurchaseRequest, formatPositiveAmount, type PurchaseParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { additionalFields, amountField, currencyField, orderFields, showFor } from '../../shared/descriptions';
+import { additionalFields, amountField, currencyField, fieldNames, LINK_FIELDS, orderFields, showFor } from '../../shared/descriptions';
 import { pickFields, readPrice, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createPurchaseUrl');
 
-const ADDITIONAL = [
-	'custom1',
-	'custom2',
-	'custom3',
-	'declineURL',
-	'email',
+const ADDITIONAL = fieldNames(
+	...LINK_FIELDS,
 	'mcc',
 	'oneClickToken',
-	'paymentMethod',
 	'referenceID',
 	'subCreditorCountry',
 	'subCreditorId',
 	'subCreditorName',
-	'successURL',
-] as const;
+);
 
 export const description: INodeProperties[] = [
 	amountField(displayOptions, 'Price of the purchase, more than 0, with a dot and up to two decimals, e.g. 9.99'),

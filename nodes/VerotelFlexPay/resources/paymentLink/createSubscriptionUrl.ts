@@ -6,28 +6,18 @@ import {
 	additionalFields,
 	amountField,
 	currencyField,
+	fieldNames,
 	orderFields,
 	periodField,
 	showFor,
+	SUBSCRIPTION_LINK_FIELDS,
 	subscriptionTypeField,
 } from '../../shared/descriptions';
 import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
 
-const ADDITIONAL = [
-	'custom1',
-	'custom2',
-	'custom3',
-	'declineURL',
-	'email',
-	'name',
-	'paymentMethod',
-	'referenceID',
-	'successURL',
-	'trialAmount',
-	'trialPeriod',
-] as const;
+const ADDITIONAL = fieldNames(...SUBSCRIPTION_LINK_FIELDS, 'referenceID');
 
 export const description: INodeProperties[] = [
 	amountField(displayOptions, 'Price of one period with a dot and up to two decimals, e.g. 29.99'),

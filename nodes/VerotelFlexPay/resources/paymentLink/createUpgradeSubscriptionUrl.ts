@@ -6,28 +6,18 @@ import {
 	additionalFields,
 	amountField,
 	currencyField,
+	fieldNames,
 	orderFields,
 	periodField,
 	showFor,
+	SUBSCRIPTION_LINK_FIELDS,
 	subscriptionTypeField,
 } from '../../shared/descriptions';
 import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createUpgradeSubscriptionUrl');
 
-const ADDITIONAL = [
-	'custom1',
-	'custom2',
-	'custom3',
-	'declineURL',
-	'email',
-	'name',
-	'paymentMethod',
-	'successURL',
-	'trialAmount',
-	'trialPeriod',
-	'upgradeOption',
-] as const;
+const ADDITIONAL = fieldNames(...SUBSCRIPTION_LINK_FIELDS, 'upgradeOption');
 
 export const description: INodeProperties[] = [
 	{
