@@ -4,6 +4,7 @@
  * `require('n8n-nodes-verotel-flexpay')` exposes it for programmatic use.
  */
 export { accessFor, type Access, type AccessAction, type AccessPostback } from './access';
+export { formatAmount, formatPositiveAmount, parseAmount } from './amount';
 export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName } from './brands';
 export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
 export { buildQueryString, formEncode } from './encoding';
@@ -18,9 +19,8 @@ export {
 	FlexPayValidationError,
 	type FlexPayErrorCode,
 } from './errors';
+export { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
 export {
-	idempotencyScopeOf,
-	parseAmount,
 	parsePostback,
 	parseSuccessRedirect,
 	POSTBACK_EVENTS,
@@ -31,6 +31,7 @@ export {
 	type PostbackEvent,
 } from './postback';
 export { paramsFromMap, parseRawQuery, QUERY_LIMITS } from './query';
+export { buildSignedRequest, PATHS, PROTOCOL_VERSION, type RequestParams, type SignedRequest, type SignedUrlOptions } from './request';
 export {
 	buildSamplePostback,
 	randomVerotelId,
@@ -65,17 +66,12 @@ export {
 	buildCancelSubscriptionUrl,
 	buildPurchaseRequest,
 	buildPurchaseUrl,
-	buildSignedRequest,
 	buildSubscriptionRequest,
 	buildSubscriptionUrl,
 	buildUpgradeSubscriptionRequest,
 	buildUpgradeSubscriptionUrl,
-	PATHS,
-	PROTOCOL_VERSION,
 	type CancelSubscriptionParams,
 	type PurchaseParams,
-	type SignedRequest,
-	type SignedUrlOptions,
 	type StartorderType,
 	type SubscriptionParams,
 	type UpgradeSubscriptionParams,
@@ -86,8 +82,6 @@ export {
 	PAYMENT_METHODS,
 	SUBSCRIPTION_TYPES,
 	UPGRADE_OPTIONS,
-	formatAmount,
-	formatPositiveAmount,
 	isVerotelId,
 	VEROTEL_ID_MAX_DIGITS,
 	type Currency,

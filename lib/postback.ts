@@ -1,14 +1,9 @@
-import * as crypto from 'crypto';
-
+import { parseAmount } from './amount';
 import { resolveShopAndKey, type VerificationConfig } from './config';
 import { FlexPayMalformedQueryError, FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
+import { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
 import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
-import {
-	canonicalParameterString,
-	matchSignature,
-	type FlexPayParams,
-	type SignatureAlgorithm,
-} from './signature';
+import { matchSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
 /** What a postback script answers once it has the postback; Verotel counts any other answer as not delivered. */
@@ -208,7 +203,8 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 		const value = params[field];
 		if (value !== undefined && value !== '') postback[field] = value;
 	}
-	setIdempotency(postback);
+	postback.idempotencyKey = idempotencyKeyOf(postback);
+	postback.idempotencyScope = idempotencyScopeOf(postback.idempotencyKey);
 	return postback;
 }
 
@@ -222,40 +218,4 @@ function normaliseEvent(event: string | undefined, type: string | undefined): Po
 		return type === 'subscription' || type === 'upgradesubscription' ? 'initial' : 'purchase';
 	}
 	return event.trim().toLowerCase();
-}
-
-/** An amount as Verotel sends it (digits, optional dot and decimals) as a number; null for anything else. */
-export function parseAmount(value: string | undefined): number | null {
-	if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
-	return Number(value);
-}
-
-/** Events that open a sale: each runs once per saleID, whatever else its parameters carry. */
-const SALE_OPENING_EVENTS: ReadonlySet<string> = new Set(['purchase', 'initial', 'upgrade']);
-
-function setIdempotency(p: FlexPayPostback): void {
-	p.idempotencyKey =
-		p.saleID !== undefined && SALE_OPENING_EVENTS.has(p.event)
-			? `${p.shopID}:${p.saleID}:${p.event}`
-			: `${p.shopID}:${p.saleID ?? '-'}:${p.event}:${fingerprint(p.params)}`;
-	p.idempotencyScope = idempotencyScopeOf(p.idempotencyKey);
-}
-
-/**
- * The idempotencyScope of a postback's idempotencyKey (the trigger's items carry
- * the key only). shopID and saleID are digits, so the first two parts are exact.
- */
-export function idempotencyScopeOf(idempotencyKey: string): string {
-	const [shopID, saleID, ...rest] = idempotencyKey.split(':');
-	if (saleID === undefined || saleID === '-') return idempotencyKey;
-	if (rest.length === 1 && SALE_OPENING_EVENTS.has(rest[0])) return idempotencyKey;
-	return `${shopID}:${saleID}:events`;
-}
-
-/**
- * Events such as cancel or extend carry no transactionID, so no single field
- * tells a redelivery from a new event; the received data as a whole does.
- */
-function fingerprint(params: FlexPayParams): string {
-	return crypto.createHash('sha256').update(canonicalParameterString(params), 'utf8').digest('hex').slice(0, 20);
 }

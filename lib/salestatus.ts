@@ -1,6 +1,6 @@
 import type { FlexPayConfig } from './config';
 import { excerpt, FlexPayStatusError, FlexPayValidationError } from './errors';
-import { buildSignedRequest, PATHS, type SignedRequest } from './startorder';
+import { buildSignedRequest, PATHS, type SignedRequest } from './request';
 import { checkId, checkText, isEmpty } from './validation';
 
 /** A sale is looked up either by Verotel's saleID or by the merchant's referenceID, never both. */

@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 
+import { formatAmount } from './amount';
 import { resolveShopAndKey, type VerificationConfig } from './config';
 import { buildQueryString } from './encoding';
 import { excerpt, FlexPayValidationError } from './errors';
@@ -8,7 +9,6 @@ import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from '.
 import {
 	checkNoParameterBoundary,
 	checkText,
-	formatAmount,
 	formatCurrency,
 	isEmpty,
 	isVerotelId,

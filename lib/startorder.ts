@@ -1,41 +1,27 @@
-import { resolveConfig, type FlexPayConfig } from './config';
-import { buildQueryString } from './encoding';
+import { formatAmount, formatPositiveAmount } from './amount';
+import type { FlexPayConfig } from './config';
 import { FlexPayValidationError } from './errors';
-import { compareKeys, signRequest, type FlexPayParams, type SignatureAlgorithm } from './signature';
+import { buildSignedRequest, PATHS, type RequestParams, type SignedRequest } from './request';
 import {
-	asText,
-	checkNoParameterBoundary,
 	checkEmail,
 	checkId,
 	checkOption,
 	checkPeriod,
 	checkText,
 	checkUrl,
-	formatAmount,
 	formatCurrency,
 	formatPaymentMethod,
-	formatPositiveAmount,
 	isEmpty,
 	SUBSCRIPTION_TYPES,
 	UPGRADE_OPTIONS,
 	type Currency,
-	type ParamValue,
 	type PaymentMethod,
 } from './validation';
 
-/** The protocol version every request of this library speaks. */
-export const PROTOCOL_VERSION = '4';
-
 export type StartorderType = 'purchase' | 'subscription' | 'upgradesubscription';
 
-export const PATHS = {
-	startorder: '/startorder',
-	salestatus: '/salestatus',
-	cancelSubscription: '/cancel-subscription',
-} as const;
-
 /** Extra, merchant-defined parameters are sent unsigned, as the official clients do. */
-type Extras = { [extra: string]: ParamValue };
+type Extras = RequestParams;
 
 interface CommonOrderParams {
 	priceAmount: string | number;
@@ -82,48 +68,6 @@ export interface UpgradeSubscriptionParams extends CommonOrderParams, Extras {
 
 export interface CancelSubscriptionParams {
 	saleID: string | number;
-}
-
-export interface SignedUrlOptions {
-	/** Protocol version to send; only for reproducing historical vectors. */
-	version?: string;
-	algorithm?: SignatureAlgorithm;
-}
-
-export interface SignedRequest {
-	url: string;
-	/** Every parameter sent, signature last; never contains the signature key. */
-	params: FlexPayParams;
-}
-
-/**
- * The generic signed request: adds `shopID` (unless given) and `version`, drops
- * empty values (`0` stays), signs the whitelisted parameters, and orders the
- * query by key with `signature` last, as the official clients do.
- */
-export function buildSignedRequest(
-	config: FlexPayConfig,
-	path: string,
-	input: Extras,
-	options: SignedUrlOptions = {},
-): SignedRequest {
-	const { shopID, signatureKey, baseUrl } = resolveConfig(config);
-	const params: FlexPayParams = {};
-	for (const key of Object.keys(input)) {
-		const value = input[key];
-		if (isEmpty(value) || key === 'signature' || key === 'version') continue;
-		params[key] = asText(key, value);
-		// Verotel echoes values such as custom1 in its postbacks, which refuse them (see parsePostback).
-		checkNoParameterBoundary(key, params[key]);
-	}
-	if (params.shopID === undefined) params.shopID = shopID;
-	params.version = options.version ?? PROTOCOL_VERSION;
-	const signature = signRequest(signatureKey, params, options.algorithm ?? 'sha256');
-	const ordered = Object.keys(params)
-		.sort(compareKeys)
-		.map((key) => [key, params[key]] as const);
-	const query = buildQueryString([...ordered, ['signature', signature]]);
-	return { url: `${baseUrl}${path}?${query}`, params: { ...Object.fromEntries(ordered), signature } };
 }
 
 /** Unsigned extras: must be plain parameter names with printable values. */
