@@ -49,6 +49,13 @@ export const RESTATE_MS = 30_000;
 export const REPAIR_PAUSE_MS = { min: 500, max: 1_500 } as const;
 
 /**
+ * How long a write may take before its runs go on without the check. n8n 1.x
+ * cancels the runs still going when its shutdown times out, and a run
+ * cancelled while its trigger waits keeps no item: no postback may wait long.
+ */
+export const WRITE_TIMEOUT_MS = 5_000;
+
+/**
  * The second entry tells a repeat from the same execution run again: in queue
  * mode n8n retries a job whose worker died, and that retry must not find its
  * own sale "already opened".
@@ -68,6 +75,8 @@ type Write = (entries: string[]) => Promise<IDeduplicationOutput>;
 interface Row {
 	waiting: Claim[];
 	writing: boolean;
+	/** Ends the repair pause at once: set while the writer pauses. */
+	wake?: () => void;
 	/** Entries this process wrote, with when: written again until RESTATE_MS has passed. */
 	written: Map<string, number>;
 }
@@ -98,22 +107,34 @@ async function writeRow(rowId: string, row: Row, write: Write): Promise<void> {
 				// What this process wrote counts as seen even where another process's write dropped it.
 				const writtenHere = [...row.written.keys()];
 				try {
-					const { processed } = await write(withRestated(row, entries, Date.now()));
+					const { processed } = await withinTimeout(write(withRestated(row, entries, Date.now())));
 					settle(batch, new Set([...processed.map(String), ...writtenHere]));
 				} catch (error) {
 					for (const claim of batch) claim.fail(error);
 				}
 			}
-			await sleep(REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min));
+			// Claims that arrive during the pause end it: they never wait for the repair.
+			const pause = REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min);
+			await Promise.race([sleep(pause), new Promise<void>((resolve) => (row.wake = resolve))]);
+			row.wake = undefined;
 			if (row.waiting.length > 0) continue;
 			const restated = withRestated(row, [], Date.now());
-			if (restated.length > 0) await write(restated).catch(() => undefined);
+			if (restated.length > 0) await withinTimeout(write(restated)).catch(() => undefined);
 			if (row.waiting.length === 0) break;
 		}
 	} finally {
 		row.writing = false;
 		if (row.written.size === 0 && rows.get(rowId) === row) rows.delete(rowId);
 	}
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The write's answer, or an error once WRITE_TIMEOUT_MS has passed (the write may still end later). */
+async function withinTimeout<T>(work: Promise<T>): Promise<T> {
+	const answer = await Promise.race([work, sleep(WRITE_TIMEOUT_MS).then(() => TIMED_OUT)]);
+	if (answer === TIMED_OUT) throw new Error(`n8n's deduplication store did not answer within ${WRITE_TIMEOUT_MS / 1000} s`);
+	return answer as T;
 }
 
 /**
@@ -145,6 +166,7 @@ function claim(rowId: string, keys: string[], executionId: string, write: Write)
 		}
 		row.waiting.push({ keys, executionId, settle: resolve, fail: reject });
 		if (!row.writing) void writeRow(rowId, row, write);
+		else row.wake?.();
 	});
 }
 

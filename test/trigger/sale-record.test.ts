@@ -12,7 +12,7 @@ import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repe
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as saleRecord from '../../nodes/VerotelFlexPayTrigger/saleRecord';
-import { forgetRecordedSales, MAX_RECORDED_SALES, REPAIR_PAUSE_MS } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
+import { forgetRecordedSales, MAX_RECORDED_SALES, REPAIR_PAUSE_MS, WRITE_TIMEOUT_MS } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { CANCEL, deliverAndExecute, executeHarness, harness, itemOf, outputItemOf, ProcessedStore, PURCHASE, REBILL, SHOP, signedQuery, UNCANCEL } from './harness';
 
 beforeEach(() => {
@@ -172,5 +172,36 @@ describe("n8n's deduplication store shared by two n8n processes", () => {
 		const c = otherProcess();
 		expect((await c.recordSaleOpenings.call(context(store, 'c1'), sale('910001'))).length).toBe(0);
 		expect((await c.recordSaleOpenings.call(context(store, 'c2'), sale('910002'))).length).toBe(0);
+	});
+});
+
+describe("n8n's deduplication store: no postback waits long", () => {
+	// Fake clocks for n8n-workflow's sleep (the repair pause, the write timeout); the store's own
+	// round trips (setImmediate) stay real.
+	beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+	afterEach(() => jest.useRealTimers());
+
+	it('a run that arrives during the repair pause is written at once, not after the pause', async () => {
+		const processed = new ProcessedStore();
+		const first = itemOf(await harness({ query: signedQuery(purchaseOf('920001')) }).run());
+		const second = itemOf(await harness({ query: signedQuery(purchaseOf('920002')) }).run());
+		expect(outputItemOf(await executeHarness({ items: [{ json: first }], processed }).run()).saleID).toBe('920001');
+		// The writer now pauses before its repair write (a fake timer): the next run must not wait for it.
+		expect(jest.getTimerCount()).toBeGreaterThan(0);
+		expect(outputItemOf(await executeHarness({ items: [{ json: second }], processed }).run()).saleID).toBe('920002');
+		expect(processed.calls).toHaveLength(2);
+	});
+
+	it(`a store that does not answer within ${WRITE_TIMEOUT_MS / 1000} s: the run goes on with its item, the error is logged`, async () => {
+		const processed = new ProcessedStore();
+		processed.checkProcessedAndRecord = async () => await new Promise<never>(() => undefined);
+		const json = itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
+		const e = executeHarness({ items: [{ json }], processed });
+		const running = e.run();
+		await jest.advanceTimersByTimeAsync(WRITE_TIMEOUT_MS);
+		expect(outputItemOf(await running).saleID).toBe('700001');
+		expect(e.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+			`Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway: n8n's deduplication store did not answer within ${WRITE_TIMEOUT_MS / 1000} s`,
+		]);
 	});
 });
