@@ -16,82 +16,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { checkWithN8nLog, FINAL, percentile, saleIdSource, sleep, storedItem } from './check.mjs';
+import { checkWithN8nLog, FINAL, percentile, sleep } from './check.mjs';
+import { MODES, SEED, audit, durableImport, executionIdsByMode, itemOf, nextSaleId, purchaseQuery, random, startLoad, webhookPath, workflowFor } from './durable-setup.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest } from '../../scripts/n8n/http.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
-import { buildPostback } from '../../scripts/postback.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOP = Object.freeze({ shopId: '765432', signatureKey: 'durable-FlexPay-signature-key-3Kp8' });
-const TRIGGER_TYPE = 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger';
-const TRIGGER_NODE = 'Verotel FlexPay Trigger';
-const CREDENTIAL = Object.freeze({ id: 'DurableShopCred1', name: 'Verotel FlexPay (durable e2e)', type: 'verotelFlexPayApi' });
 const TRIALS = Number(process.env.DURABLE_TRIALS || 3);
-const CONCURRENCY = 4; // per workflow, so 8 postbacks in flight at once
-
-/** The two settings of "Answer OK" under test, each with its own workflow and webhook. */
-const MODES = Object.freeze([
-	{ answerOk: 'whenStored', workflowId: 'DurableWhenStor1', webhookId: 'd2a1b3c4-0001-4e5f-8a9b-0c1d2e3f4a51' },
-	{ answerOk: 'whenRunStarts', workflowId: 'DurableRunStart1', webhookId: 'd2a1b3c4-0002-4e5f-8a9b-0c1d2e3f4a52' },
-]);
-const webhookPath = (mode) => `${mode.webhookId}/webhook`;
-
-/** A small seeded generator (mulberry32), so a failing trial can be replayed with DURABLE_SEED. */
-function randomFrom(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-const SEED = Number(process.env.DURABLE_SEED || Date.now() % 1_000_000);
-const random = randomFrom(SEED);
-
-function workflowFor(mode, waitSeconds = 2) {
-	return {
-		id: mode.workflowId,
-		name: `durable e2e: OK ${mode.answerOk}, then ${waitSeconds} s of work`,
-		active: false,
-		nodes: [
-			{
-				id: `${mode.webhookId}-t`,
-				name: TRIGGER_NODE,
-				type: TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: mode.webhookId,
-				parameters: { options: mode.answerOk === 'whenStored' ? {} : { answerOk: mode.answerOk } },
-				credentials: { verotelFlexPayApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-			},
-			{
-				id: `${mode.webhookId}-w`,
-				name: 'Fulfilment',
-				type: 'n8n-nodes-base.wait',
-				typeVersion: 1.1,
-				position: [240, 0],
-				webhookId: `${mode.webhookId.slice(0, -2)}99`,
-				parameters: { amount: waitSeconds, unit: 'seconds' },
-			},
-		],
-		connections: { [TRIGGER_NODE]: { main: [[{ node: 'Fulfilment', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-}
-
-const itemOf = (execution) => storedItem(execution, TRIGGER_NODE);
-
-/** Every postback of a run is its own sale. */
-const nextSaleId = saleIdSource(1_000_000_000);
 
 const matrix = resolveMatrix();
 console.log(`[durable] n8n matrix: ${matrix.map((s) => s.version).join(', ')}; ${TRIALS} kill trials each; DURABLE_SEED=${SEED}`);
@@ -116,13 +51,7 @@ for (const spec of matrix) {
 			startN8n({
 				install,
 				userFolder,
-				...(first
-					? {
-							packageDir: root,
-							credentials: [{ ...CREDENTIAL, data: { shopId: SHOP.shopId, signatureKey: SHOP.signatureKey, brand: 'verotel', baseUrl: '' } }],
-							workflows: MODES.map(workflowFor),
-						}
-					: {}),
+				...(first ? durableImport(MODES.map(workflowFor)) : {}),
 				waitForWebhooks: MODES.map(webhookPath),
 				log: (line) => log(`n8n: ${line}`),
 			});
@@ -137,69 +66,11 @@ for (const spec of matrix) {
 			if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
-		/**
-		 * Signed purchases, each its own sale, to both workflows until `stop()`: `concurrency` senders
-		 * per workflow, each pausing `pauseMs` between postbacks. Every answer is recorded with its
-		 * sale ID, when it came and how long it took.
-		 */
-		function startLoad({ concurrency = CONCURRENCY, pauseMs = 0 } = {}) {
-			const answers = [];
-			let running = true;
-			const worker = async (mode) => {
-				while (running) {
-					const saleId = nextSaleId();
-					const query = buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, event: 'purchase', saleId, transactionId: `9${saleId}` });
-					try {
-						// A connection per postback, as a postback sender does: on SIGTERM n8n stops taking new
-						// connections, while requests on a kept-alive one would still be answered.
-						const sent = performance.now();
-						const response = await httpRequest(`${n8n.webhookUrl(webhookPath(mode))}?${query}`, { timeoutMs: 30_000 });
-						answers.push({ mode: mode.answerOk, saleId, status: response.status, body: response.body, ms: performance.now() - sent, at: Date.now() });
-						if (pauseMs) await sleep(pauseMs);
-					} catch (error) {
-						answers.push({ mode: mode.answerOk, saleId, status: 0, body: String(error.code || error.message), ms: NaN, at: Date.now() });
-						await sleep(50);
-					}
-				}
-			};
-			const workers = MODES.flatMap((mode) => Array.from({ length: concurrency }, () => worker(mode)));
-			return {
-				answers,
-				async stop() {
-					running = false;
-					await Promise.all(workers);
-				},
-			};
-		}
-
-		/** For each mode: the sales answered OK that have no execution holding their item. */
-		async function audit(answers) {
-			const result = {};
-			for (const mode of MODES) {
-				const executions = await n8n.executions({ workflowId: mode.workflowId, raw: true });
-				const bySale = new Map();
-				for (const execution of executions) {
-					const saleId = itemOf(execution)?.saleID;
-					if (saleId) bySale.set(saleId, [...(bySale.get(saleId) ?? []), execution]);
-				}
-				const ok = answers.filter((a) => a.mode === mode.answerOk && a.status === 200 && a.body === 'OK');
-				result[mode.answerOk] = {
-					ok,
-					lost: ok.filter((a) => !bySale.has(a.saleId)).map((a) => a.saleId),
-					duplicated: [...bySale.entries()].filter(([, list]) => list.length > 1).map(([saleId]) => saleId),
-					executions,
-					unfinished: executions.filter((e) => e.status !== 'success'),
-				};
-			}
-			return result;
-		}
-
 		for (let trial = 1; trial <= TRIALS; trial++) {
 			check(`kill -9 at a random moment under load, restart (trial ${trial} of ${TRIALS}): no "OK" without a stored execution`, async () => {
-				const before = new Map();
-				for (const mode of MODES) before.set(mode.answerOk, new Set((await n8n.executions({ workflowId: mode.workflowId })).map((e) => e.id)));
+				const before = await executionIdsByMode(n8n);
 				const killAfterMs = Math.round(1500 + random() * 2500);
-				const load = startLoad();
+				const load = startLoad(() => n8n);
 				await sleep(killAfterMs);
 				n8n.killNow();
 				const exit = await n8n.exited;
@@ -209,7 +80,7 @@ for (const spec of matrix) {
 				n8n = await start(false);
 				// n8n settles what a dead process left behind when it starts; give it a moment.
 				await sleep(2000);
-				const audited = await audit(load.answers);
+				const audited = await audit(n8n, load.answers);
 				for (const mode of MODES) {
 					const a = audited[mode.answerOk];
 					const fresh = a.executions.filter((e) => !before.get(mode.answerOk).has(e.id));
@@ -266,11 +137,10 @@ for (const spec of matrix) {
 		// shutdown can end "crashed": stored, with their item, but not run to the end. Checked here:
 		// what was answered before SIGTERM succeeds, and nothing answered OK is missing.
 		check('SIGTERM under load: every "OK" from before the signal ends as a finished execution, none is lost', async () => {
-			const before = new Map();
-			for (const mode of MODES) before.set(mode.answerOk, new Set((await n8n.executions({ workflowId: mode.workflowId })).map((e) => e.id)));
+			const before = await executionIdsByMode(n8n);
 			// A steady load that n8n keeps up with (about 16 postbacks/s in all), so that what was
 			// answered before the signal can finish; n8n still takes postbacks during the shutdown.
-			const load = startLoad({ concurrency: 2, pauseMs: 250 });
+			const load = startLoad(() => n8n, { concurrency: 2, pauseMs: 250 });
 			await sleep(Math.round(2000 + random() * 2000));
 			// To n8n's main process, as `docker stop` or systemd send it.
 			const signalledAt = Date.now();
@@ -281,7 +151,7 @@ for (const spec of matrix) {
 			await n8n.stop();
 			n8n = await start(false);
 			await sleep(1000);
-			const audited = await audit(load.answers);
+			const audited = await audit(n8n, load.answers);
 			for (const mode of MODES) {
 				const a = audited[mode.answerOk];
 				const fresh = new Map(a.executions.filter((e) => !before.get(mode.answerOk).has(e.id)).map((e) => [itemOf(e)?.saleID, e]));
@@ -328,9 +198,7 @@ for (const spec of matrix) {
 			const install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
 			n8n = await startN8n({
 				install,
-				packageDir: root,
-				credentials: [{ ...CREDENTIAL, data: { shopId: SHOP.shopId, signatureKey: SHOP.signatureKey, brand: 'verotel', baseUrl: '' } }],
-				workflows: MODES.map((mode) => workflowFor(mode, 5)),
+				...durableImport(MODES.map((mode) => workflowFor(mode, 5))),
 				waitForWebhooks: MODES.map(webhookPath),
 				env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '1' },
 				log: (line) => log(`n8n: ${line}`),
@@ -345,7 +213,7 @@ for (const spec of matrix) {
 			const sent = MODES.flatMap((mode) =>
 				Array.from({ length: 5 }, () => {
 					const saleId = nextSaleId();
-					const query = buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, event: 'purchase', saleId, transactionId: `9${saleId}` });
+					const query = purchaseQuery(saleId);
 					const started = performance.now();
 					return httpRequest(`${n8n.webhookUrl(webhookPath(mode))}?${query}`, { timeoutMs: 120_000 }).then((response) => ({
 						mode: mode.answerOk,

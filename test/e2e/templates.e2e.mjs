@@ -2,7 +2,7 @@
 // each imported exactly as a user imports it (only the CRM origin is replaced), activated and run
 // in a real n8n on every n8n line of the matrix (N8N_E2E_VERSIONS=2 narrows it), against the
 // local stand-ins of scripts/demo-services.mjs (CRM with state, Verotel's sale-status service,
-// Verotel's Control Center API).
+// Verotel's Control Center API); set up by templates-setup.mjs.
 //
 //   node --test-reporter=spec test/e2e/templates.e2e.mjs      (part of `npm run test:e2e`)
 //
@@ -13,303 +13,209 @@
 // `n8n execute --id=<id>` against the running n8n's data, twice.
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe } from 'node:test';
 
-import { FINAL, SETTLE_MS, checkWithN8nLog, prepareSuite, saleIdSource, seconds, sleep, waitUntil } from './check.mjs';
+import { SETTLE_MS, seconds, sleep } from './check.mjs';
+import { nextSaleId, signedPostback, templatesSuite } from './templates-setup.mjs';
 
-import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest } from '../../scripts/n8n/http.mjs';
-import { startN8n } from '../../scripts/n8n/instance.mjs';
-import { DEMO_CONTROL_CENTER, startDemoServices } from '../../scripts/demo-services.mjs';
-import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
+import { DEMO_CONTROL_CENTER } from '../../scripts/demo-services.mjs';
+import { EXAMPLES } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(import.meta.url);
-const flexpay = require(path.join(root, 'index.js'));
+templatesSuite((suite) => {
+	const { check, log, crmFor, executionFor, deliver } = suite;
 
-/** The shop the tests play: a signature key that appears nowhere else. */
-const SHOP = Object.freeze({ shopId: '543210', signatureKey: 'templates-FlexPay-signature-key-5Rw2' });
-const TEMPLATES = [EXAMPLES.tokens, EXAMPLES.membership, EXAMPLES.reconciliation];
+	// ---- verotel-token-credit.json ------------------------------------------------------
 
-/** A fresh numeric saleID per postback, so every test's sale is its own. */
-const nextSaleId = saleIdSource(8_000_000);
+	check('token credit: a purchase credits 100 tokens per 1.00, a refund of it debits them again', async () => {
+		const { demo } = suite;
+		const saleId = nextSaleId();
+		const user = `user-${saleId}`;
+		const purchase = await deliver(EXAMPLES.tokens, { event: 'purchase', saleId, custom1: user, amount: '19.90' });
+		const item = purchase.nodes[EXAMPLES.tokens.triggerNode][0];
+		await sleep(SETTLE_MS);
+		assert.deepEqual(
+			crmFor(saleId).map(({ method, path, body }) => ({ method, path, body })),
+			[{ method: 'POST', path: '/crm/tokens/credit', body: { user, tokens: 1990, saleID: saleId, event: 'purchase', idempotencyKey: item.idempotencyKey } }],
+		);
+		assert.equal(demo.crm.tokens.get(user), 1990);
 
-/**
- * A signed postback as Verotel sends it for `event`, with `extra` parameters (e.g. nextChargeOn,
- * precededBySaleID) added before signing. The sample parameters come from the protocol core.
- */
-function signedPostback({ event, saleId, custom1, amount, extra = {} }) {
-	const sample = flexpay.buildSamplePostback(
-		{ shopId: SHOP.shopId, signatureKey: SHOP.signatureKey },
-		{ event, saleID: saleId, custom1, amount },
-	);
-	const { signature: _unused, ...params } = sample.params;
-	Object.assign(params, extra);
-	const signature = flexpay.computeSignature(SHOP.signatureKey, params, 'sha256');
-	return flexpay.buildQueryString(Object.entries({ ...params, signature }));
-}
-
-const { matrix, timings } = prepareSuite();
-
-for (const spec of matrix) {
-	describe(`templates on n8n ${spec.version}`, () => {
-		const log = (line) => console.log(`[e2e ${spec.version}] ${line}`);
-		/** @type {Awaited<ReturnType<typeof startN8n>>} */
-		let n8n;
-		/** @type {Awaited<ReturnType<typeof startDemoServices>>} */
-		let demo;
-		let started = Date.now();
-		const check = checkWithN8nLog(log, () => n8n);
-
-		/** The CRM requests whose body names `saleId`. */
-		const crmFor = (saleId) => demo.crmRequests.filter((r) => r.body?.saleID === saleId);
-
-		/** The finished execution of a template's trigger for this sale and event. */
-		async function executionFor(template, saleId, event) {
-			return waitUntil(`a finished execution of ${template.workflowId} for ${event} of sale ${saleId}`, async () => {
-				const list = await n8n.executions({ workflowId: template.workflowId });
-				return list.find((e) => {
-					const item = e.nodes[template.triggerNode]?.[0];
-					return FINAL.has(e.status) && item?.saleID === saleId && item?.event === event;
-				});
-			});
-		}
-
-		/** Send a signed postback to a template's trigger; expects "OK" and returns its finished execution. */
-		async function deliver(template, options) {
-			const response = await sendPostback(n8n.webhookUrl(template.webhookPath), signedPostback(options));
-			assert.equal(response.status, 200, response.body);
-			assert.equal(response.body, 'OK');
-			const execution = await executionFor(template, options.saleId, options.event);
-			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
-			return execution;
-		}
-
-		before(async () => {
-			started = Date.now();
-			const install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
-			log(`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - started)})`);
-			demo = await startDemoServices({ flexpay: SHOP });
-			log(`demo services: CRM, sale status and Control Center API on ${demo.baseUrl}`);
-			const files = new Set(TEMPLATES.map((t) => t.file));
-			const all = loadExamples({ crmBaseUrl: demo.baseUrl });
-			const workflows = all.filter((w) => TEMPLATES.some((t) => t.workflowId === w.id));
-			assert.equal(workflows.length, files.size, `templates found: ${workflows.map((w) => w.id).join(', ')}`);
-			n8n = await startN8n({
-				install,
-				packageDir: root,
-				credentials: exampleCredentials({
-					flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },
-					smtp: { host: '127.0.0.1', port: demo.ports.smtp },
-					controlCenter: { ...DEMO_CONTROL_CENTER, baseUrl: demo.controlCenter.baseUrl },
-				}),
-				workflows,
-				waitForWebhooks: [
-					EXAMPLES.tokens.webhookPath,
-					EXAMPLES.membership.webhookPath,
-					{ path: EXAMPLES.membership.cancelWebhookPath, method: 'POST' },
-				],
-				log: (line) => log(`n8n: ${line}`),
-			});
-			log(`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active templates (${seconds(Date.now() - started)} since start)`);
-		});
-
-		after(async () => {
-			await n8n?.stop();
-			await demo?.stop();
-			timings.push({ version: spec.version, ms: Date.now() - started });
-			log(`done in ${seconds(Date.now() - started)} (n8n stopped)`);
-		});
-
-		// ---- verotel-token-credit.json ------------------------------------------------------
-
-		check('token credit: a purchase credits 100 tokens per 1.00, a refund of it debits them again', async () => {
-			const saleId = nextSaleId();
-			const user = `user-${saleId}`;
-			const purchase = await deliver(EXAMPLES.tokens, { event: 'purchase', saleId, custom1: user, amount: '19.90' });
-			const item = purchase.nodes[EXAMPLES.tokens.triggerNode][0];
-			await sleep(SETTLE_MS);
-			assert.deepEqual(
-				crmFor(saleId).map(({ method, path, body }) => ({ method, path, body })),
-				[{ method: 'POST', path: '/crm/tokens/credit', body: { user, tokens: 1990, saleID: saleId, event: 'purchase', idempotencyKey: item.idempotencyKey } }],
-			);
-			assert.equal(demo.crm.tokens.get(user), 1990);
-
-			const credit = await deliver(EXAMPLES.tokens, { event: 'credit', saleId, custom1: user, amount: '19.90' });
-			const creditItem = credit.nodes[EXAMPLES.tokens.triggerNode][0];
-			await sleep(SETTLE_MS);
-			const calls = crmFor(saleId);
-			assert.equal(calls.length, 2, JSON.stringify(calls));
-			assert.deepEqual(calls[1].body, { user, tokens: 1990, saleID: saleId, event: 'credit', idempotencyKey: creditItem.idempotencyKey });
-			assert.equal(calls[1].path, '/crm/tokens/debit');
-			assert.equal(demo.crm.tokens.get(user), 0);
-			assert.equal(credit.nodes[EXAMPLES.tokens.creditNode], undefined, 'a refund must not credit');
-		});
-
-		check('token credit: a chargeback debits; a repeated purchase postback credits nothing twice', async () => {
-			const saleId = nextSaleId();
-			const user = `user-${saleId}`;
-			const query = signedPostback({ event: 'purchase', saleId, custom1: user, amount: '5.00' });
-			for (let i = 0; i < 2; i++) {
-				const response = await sendPostback(n8n.webhookUrl(EXAMPLES.tokens.webhookPath), query);
-				assert.equal(response.status, 200, response.body);
-			}
-			await executionFor(EXAMPLES.tokens, saleId, 'purchase');
-			await deliver(EXAMPLES.tokens, { event: 'chargeback', saleId, custom1: user, amount: '5.00' });
-			await sleep(SETTLE_MS);
-			assert.deepEqual(
-				crmFor(saleId).map(({ path, body }) => `${path} ${body.tokens}`),
-				['/crm/tokens/credit 500', '/crm/tokens/debit 500'],
-			);
-			assert.equal(demo.crm.tokens.get(user), 0);
-			const runs = (await n8n.executions({ workflowId: EXAMPLES.tokens.workflowId })).filter(
-				(e) => e.nodes[EXAMPLES.tokens.triggerNode]?.[0]?.saleID === saleId,
-			);
-			assert.equal(runs.length, 2, 'one run for the purchase (the repeat is ignored), one for the chargeback');
-		});
-
-		// ---- verotel-membership.json -----------------------------------------------------------
-
-		check('membership: initial grants, rebill extends, cancel keeps (no CRM call), expiry revokes', async () => {
-			const saleId = nextSaleId();
-			const user = `member-${saleId}`;
-			await deliver(EXAMPLES.membership, { event: 'initial', saleId, custom1: user, extra: { nextChargeOn: '2026-12-01' } });
-			await deliver(EXAMPLES.membership, { event: 'rebill', saleId, custom1: user, extra: { nextChargeOn: '2027-01-01' } });
-			const cancel = await deliver(EXAMPLES.membership, { event: 'cancel', saleId, custom1: user, extra: { expiresOn: '2027-01-01' } });
-			assert.ok(cancel.nodes['Nothing to change'], `the cancel took another branch: ${Object.keys(cancel.nodes).join(', ')}`);
-			await sleep(SETTLE_MS);
-			const beforeExpiry = crmFor(saleId).map(({ path, body }) => ({ path, body: { ...body, idempotencyKey: undefined } }));
-			assert.deepEqual(beforeExpiry, [
-				{ path: '/crm/members/grant', body: { saleID: saleId, user, until: '2026-12-01', replacesSaleID: null, event: 'initial', idempotencyKey: undefined } },
-				{ path: '/crm/members/extend', body: { saleID: saleId, until: '2027-01-01', event: 'rebill', idempotencyKey: undefined } },
-			]);
-			assert.deepEqual(demo.crm.members.get(saleId), { saleID: saleId, user, until: '2027-01-01', active: true });
-
-			await deliver(EXAMPLES.membership, { event: 'expiry', saleId, custom1: user });
-			await sleep(SETTLE_MS);
-			const calls = crmFor(saleId);
-			assert.equal(calls.length, 3, JSON.stringify(calls.map((c) => c.path)));
-			assert.equal(calls[2].path, '/crm/members/revoke');
-			assert.equal(calls[2].body.saleID, saleId);
-			assert.equal(demo.crm.members.get(saleId).active, false);
-		});
-
-		check('membership: an upgrade grants the new sale with replacesSaleID and closes the old one', async () => {
-			const oldSale = nextSaleId();
-			const newSale = nextSaleId();
-			const user = `member-${oldSale}`;
-			await deliver(EXAMPLES.membership, { event: 'initial', saleId: oldSale, custom1: user, extra: { nextChargeOn: '2026-12-15' } });
-			await deliver(EXAMPLES.membership, {
-				event: 'upgrade',
-				saleId: newSale,
-				custom1: user,
-				extra: { precededBySaleID: oldSale, nextChargeOn: '2027-02-15' },
-			});
-			await sleep(SETTLE_MS);
-			const calls = crmFor(newSale);
-			assert.equal(calls.length, 1, JSON.stringify(calls));
-			assert.equal(calls[0].path, '/crm/members/grant');
-			assert.deepEqual({ ...calls[0].body, idempotencyKey: undefined }, {
-				saleID: newSale,
-				user,
-				until: '2027-02-15',
-				replacesSaleID: oldSale,
-				event: 'upgrade',
-				idempotencyKey: undefined,
-			});
-			assert.equal(demo.crm.members.get(newSale).active, true);
-			assert.equal(demo.crm.members.get(oldSale).active, false);
-			assert.equal(demo.crm.members.get(oldSale).replacedBy, newSale);
-		});
-
-		check('membership: a cancel request cancels in Control Center once; the second answers alreadyCancelled', async () => {
-			const saleId = nextSaleId();
-			const url = n8n.webhookUrl(EXAMPLES.membership.cancelWebhookPath);
-			const ask = () =>
-				httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ saleID: saleId }) });
-			const cancelPath = `/api/sale/${saleId}/cancel`;
-
-			const first = await ask();
-			assert.equal(first.status, 200, first.body);
-			assert.deepEqual(JSON.parse(first.body), { saleID: saleId, cancelled: true, alreadyCancelled: false });
-			const calls = demo.controlCenter.requests.filter((r) => r.path === cancelPath);
-			assert.equal(calls.length, 1, JSON.stringify(demo.controlCenter.requests.map((r) => r.path)));
-			assert.equal(calls[0].method, 'POST');
-			assert.equal(
-				calls[0].headers.authorization,
-				`Basic ${Buffer.from(`${DEMO_CONTROL_CENTER.username}:${DEMO_CONTROL_CENTER.password}`).toString('base64')}`,
-			);
-			assert.equal(demo.controlCenter.sales[saleId], 'cancelled');
-
-			const second = await ask();
-			assert.equal(second.status, 200, second.body);
-			assert.deepEqual(JSON.parse(second.body), { saleID: saleId, cancelled: true, alreadyCancelled: true });
-			assert.equal(demo.controlCenter.requests.filter((r) => r.path === cancelPath).length, 2);
-		});
-
-		check('membership: an invalid cancel request is answered 400 with the reason and calls nothing', async () => {
-			const before = demo.controlCenter.requests.length;
-			const response = await httpRequest(n8n.webhookUrl(EXAMPLES.membership.cancelWebhookPath), {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ saleID: 'not-a-sale' }),
-			});
-			assert.equal(response.status, 400, response.body);
-			const body = JSON.parse(response.body);
-			assert.equal(typeof body.error, 'string');
-			assert.match(body.error, /sale ?id/i);
-			assert.equal(demo.controlCenter.requests.length, before, 'the Control Center API was called');
-		});
-
-		// ---- verotel-reconciliation.json -------------------------------------------------------
-
-		check('reconciliation, run twice: the approved order is fulfilled exactly once, declined and unpaid ones never', async () => {
-			const tag = nextSaleId();
-			const approvedSale = nextSaleId();
-			const approved = demo.addOrder({
-				referenceID: `rec-approved-${tag}`,
-				amount: '12.50',
-				sale: { saleID: approvedSale, saleResult: 'APPROVED', priceAmount: '12.50', priceCurrency: 'EUR' },
-			});
-			const declined = demo.addOrder({
-				referenceID: `rec-declined-${tag}`,
-				sale: { saleID: nextSaleId(), saleResult: 'DECLINED', priceAmount: '9.99', priceCurrency: 'EUR' },
-			});
-			const unpaid = demo.addOrder({ referenceID: `rec-unpaid-${tag}` }); // Verotel knows no sale for it
-			const fulfils = (order) => demo.crmRequests.filter((r) => r.path === `/crm/orders/${order.referenceID}/fulfil`);
-			const lookups = (order) => demo.statusRequests.filter((r) => new URLSearchParams(r.query).get('referenceID') === order.referenceID);
-
-			for (const run of [1, 2]) {
-				const t0 = Date.now();
-				await n8n.executeWorkflow(EXAMPLES.reconciliation.workflowId);
-				log(`reconciliation run ${run} (n8n execute --id=${EXAMPLES.reconciliation.workflowId}): ${seconds(Date.now() - t0)}`);
-				assert.equal(fulfils(approved).length, 1, `run ${run}: fulfil requests ${JSON.stringify(fulfils(approved))}`);
-				assert.equal(fulfils(declined).length, 0);
-				assert.equal(fulfils(unpaid).length, 0);
-				assert.equal(lookups(approved).length, 1, `run ${run}: a paid order is not looked up again`);
-				assert.equal(lookups(declined).length, run);
-				assert.equal(lookups(unpaid).length, run);
-			}
-			const [fulfil] = fulfils(approved);
-			assert.equal(fulfil.method, 'POST');
-			assert.deepEqual(fulfil.body, {
-				referenceID: approved.referenceID,
-				saleID: approvedSale,
-				amount: '12.50',
-				currency: 'EUR',
-				idempotencyKey: `fulfil:${approved.referenceID}:${approvedSale}`,
-			});
-			assert.equal(demo.crm.orders.get(approved.referenceID).status, 'paid');
-			assert.equal(demo.crm.orders.get(approved.referenceID).fulfilments, 1);
-			assert.equal(demo.crm.orders.get(declined.referenceID).status, 'unpaid');
-			assert.equal(demo.crm.orders.get(unpaid.referenceID).status, 'unpaid');
-			const runs = (await n8n.executions({ workflowId: EXAMPLES.reconciliation.workflowId })).filter((e) => e.mode === 'cli');
-			assert.equal(runs.length, 2, `executions: ${JSON.stringify(runs.map(({ id, status, mode }) => ({ id, status, mode })))}`);
-			assert.ok(runs.every((e) => e.status === 'success'));
-		});
+		const credit = await deliver(EXAMPLES.tokens, { event: 'credit', saleId, custom1: user, amount: '19.90' });
+		const creditItem = credit.nodes[EXAMPLES.tokens.triggerNode][0];
+		await sleep(SETTLE_MS);
+		const calls = crmFor(saleId);
+		assert.equal(calls.length, 2, JSON.stringify(calls));
+		assert.deepEqual(calls[1].body, { user, tokens: 1990, saleID: saleId, event: 'credit', idempotencyKey: creditItem.idempotencyKey });
+		assert.equal(calls[1].path, '/crm/tokens/debit');
+		assert.equal(demo.crm.tokens.get(user), 0);
+		assert.equal(credit.nodes[EXAMPLES.tokens.creditNode], undefined, 'a refund must not credit');
 	});
-}
+
+	check('token credit: a chargeback debits; a repeated purchase postback credits nothing twice', async () => {
+		const { n8n, demo } = suite;
+		const saleId = nextSaleId();
+		const user = `user-${saleId}`;
+		const query = signedPostback({ event: 'purchase', saleId, custom1: user, amount: '5.00' });
+		for (let i = 0; i < 2; i++) {
+			const response = await sendPostback(n8n.webhookUrl(EXAMPLES.tokens.webhookPath), query);
+			assert.equal(response.status, 200, response.body);
+		}
+		await executionFor(EXAMPLES.tokens, saleId, 'purchase');
+		await deliver(EXAMPLES.tokens, { event: 'chargeback', saleId, custom1: user, amount: '5.00' });
+		await sleep(SETTLE_MS);
+		assert.deepEqual(
+			crmFor(saleId).map(({ path, body }) => `${path} ${body.tokens}`),
+			['/crm/tokens/credit 500', '/crm/tokens/debit 500'],
+		);
+		assert.equal(demo.crm.tokens.get(user), 0);
+		const runs = (await n8n.executions({ workflowId: EXAMPLES.tokens.workflowId })).filter(
+			(e) => e.nodes[EXAMPLES.tokens.triggerNode]?.[0]?.saleID === saleId,
+		);
+		assert.equal(runs.length, 2, 'one run for the purchase (the repeat is ignored), one for the chargeback');
+	});
+
+	// ---- verotel-membership.json -----------------------------------------------------------
+
+	check('membership: initial grants, rebill extends, cancel keeps (no CRM call), expiry revokes', async () => {
+		const { demo } = suite;
+		const saleId = nextSaleId();
+		const user = `member-${saleId}`;
+		await deliver(EXAMPLES.membership, { event: 'initial', saleId, custom1: user, extra: { nextChargeOn: '2026-12-01' } });
+		await deliver(EXAMPLES.membership, { event: 'rebill', saleId, custom1: user, extra: { nextChargeOn: '2027-01-01' } });
+		const cancel = await deliver(EXAMPLES.membership, { event: 'cancel', saleId, custom1: user, extra: { expiresOn: '2027-01-01' } });
+		assert.ok(cancel.nodes['Nothing to change'], `the cancel took another branch: ${Object.keys(cancel.nodes).join(', ')}`);
+		await sleep(SETTLE_MS);
+		const beforeExpiry = crmFor(saleId).map(({ path, body }) => ({ path, body: { ...body, idempotencyKey: undefined } }));
+		assert.deepEqual(beforeExpiry, [
+			{ path: '/crm/members/grant', body: { saleID: saleId, user, until: '2026-12-01', replacesSaleID: null, event: 'initial', idempotencyKey: undefined } },
+			{ path: '/crm/members/extend', body: { saleID: saleId, until: '2027-01-01', event: 'rebill', idempotencyKey: undefined } },
+		]);
+		assert.deepEqual(demo.crm.members.get(saleId), { saleID: saleId, user, until: '2027-01-01', active: true });
+
+		await deliver(EXAMPLES.membership, { event: 'expiry', saleId, custom1: user });
+		await sleep(SETTLE_MS);
+		const calls = crmFor(saleId);
+		assert.equal(calls.length, 3, JSON.stringify(calls.map((c) => c.path)));
+		assert.equal(calls[2].path, '/crm/members/revoke');
+		assert.equal(calls[2].body.saleID, saleId);
+		assert.equal(demo.crm.members.get(saleId).active, false);
+	});
+
+	check('membership: an upgrade grants the new sale with replacesSaleID and closes the old one', async () => {
+		const { demo } = suite;
+		const oldSale = nextSaleId();
+		const newSale = nextSaleId();
+		const user = `member-${oldSale}`;
+		await deliver(EXAMPLES.membership, { event: 'initial', saleId: oldSale, custom1: user, extra: { nextChargeOn: '2026-12-15' } });
+		await deliver(EXAMPLES.membership, {
+			event: 'upgrade',
+			saleId: newSale,
+			custom1: user,
+			extra: { precededBySaleID: oldSale, nextChargeOn: '2027-02-15' },
+		});
+		await sleep(SETTLE_MS);
+		const calls = crmFor(newSale);
+		assert.equal(calls.length, 1, JSON.stringify(calls));
+		assert.equal(calls[0].path, '/crm/members/grant');
+		assert.deepEqual({ ...calls[0].body, idempotencyKey: undefined }, {
+			saleID: newSale,
+			user,
+			until: '2027-02-15',
+			replacesSaleID: oldSale,
+			event: 'upgrade',
+			idempotencyKey: undefined,
+		});
+		assert.equal(demo.crm.members.get(newSale).active, true);
+		assert.equal(demo.crm.members.get(oldSale).active, false);
+		assert.equal(demo.crm.members.get(oldSale).replacedBy, newSale);
+	});
+
+	check('membership: a cancel request cancels in Control Center once; the second answers alreadyCancelled', async () => {
+		const { n8n, demo } = suite;
+		const saleId = nextSaleId();
+		const url = n8n.webhookUrl(EXAMPLES.membership.cancelWebhookPath);
+		const ask = () =>
+			httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ saleID: saleId }) });
+		const cancelPath = `/api/sale/${saleId}/cancel`;
+
+		const first = await ask();
+		assert.equal(first.status, 200, first.body);
+		assert.deepEqual(JSON.parse(first.body), { saleID: saleId, cancelled: true, alreadyCancelled: false });
+		const calls = demo.controlCenter.requests.filter((r) => r.path === cancelPath);
+		assert.equal(calls.length, 1, JSON.stringify(demo.controlCenter.requests.map((r) => r.path)));
+		assert.equal(calls[0].method, 'POST');
+		assert.equal(
+			calls[0].headers.authorization,
+			`Basic ${Buffer.from(`${DEMO_CONTROL_CENTER.username}:${DEMO_CONTROL_CENTER.password}`).toString('base64')}`,
+		);
+		assert.equal(demo.controlCenter.sales[saleId], 'cancelled');
+
+		const second = await ask();
+		assert.equal(second.status, 200, second.body);
+		assert.deepEqual(JSON.parse(second.body), { saleID: saleId, cancelled: true, alreadyCancelled: true });
+		assert.equal(demo.controlCenter.requests.filter((r) => r.path === cancelPath).length, 2);
+	});
+
+	check('membership: an invalid cancel request is answered 400 with the reason and calls nothing', async () => {
+		const { n8n, demo } = suite;
+		const before = demo.controlCenter.requests.length;
+		const response = await httpRequest(n8n.webhookUrl(EXAMPLES.membership.cancelWebhookPath), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ saleID: 'not-a-sale' }),
+		});
+		assert.equal(response.status, 400, response.body);
+		const body = JSON.parse(response.body);
+		assert.equal(typeof body.error, 'string');
+		assert.match(body.error, /sale ?id/i);
+		assert.equal(demo.controlCenter.requests.length, before, 'the Control Center API was called');
+	});
+
+	// ---- verotel-reconciliation.json -------------------------------------------------------
+
+	check('reconciliation, run twice: the approved order is fulfilled exactly once, declined and unpaid ones never', async () => {
+		const { n8n, demo } = suite;
+		const tag = nextSaleId();
+		const approvedSale = nextSaleId();
+		const approved = demo.addOrder({
+			referenceID: `rec-approved-${tag}`,
+			amount: '12.50',
+			sale: { saleID: approvedSale, saleResult: 'APPROVED', priceAmount: '12.50', priceCurrency: 'EUR' },
+		});
+		const declined = demo.addOrder({
+			referenceID: `rec-declined-${tag}`,
+			sale: { saleID: nextSaleId(), saleResult: 'DECLINED', priceAmount: '9.99', priceCurrency: 'EUR' },
+		});
+		const unpaid = demo.addOrder({ referenceID: `rec-unpaid-${tag}` }); // Verotel knows no sale for it
+		const fulfils = (order) => demo.crmRequests.filter((r) => r.path === `/crm/orders/${order.referenceID}/fulfil`);
+		const lookups = (order) => demo.statusRequests.filter((r) => new URLSearchParams(r.query).get('referenceID') === order.referenceID);
+
+		for (const run of [1, 2]) {
+			const t0 = Date.now();
+			await n8n.executeWorkflow(EXAMPLES.reconciliation.workflowId);
+			log(`reconciliation run ${run} (n8n execute --id=${EXAMPLES.reconciliation.workflowId}): ${seconds(Date.now() - t0)}`);
+			assert.equal(fulfils(approved).length, 1, `run ${run}: fulfil requests ${JSON.stringify(fulfils(approved))}`);
+			assert.equal(fulfils(declined).length, 0);
+			assert.equal(fulfils(unpaid).length, 0);
+			assert.equal(lookups(approved).length, 1, `run ${run}: a paid order is not looked up again`);
+			assert.equal(lookups(declined).length, run);
+			assert.equal(lookups(unpaid).length, run);
+		}
+		const [fulfil] = fulfils(approved);
+		assert.equal(fulfil.method, 'POST');
+		assert.deepEqual(fulfil.body, {
+			referenceID: approved.referenceID,
+			saleID: approvedSale,
+			amount: '12.50',
+			currency: 'EUR',
+			idempotencyKey: `fulfil:${approved.referenceID}:${approvedSale}`,
+		});
+		assert.equal(demo.crm.orders.get(approved.referenceID).status, 'paid');
+		assert.equal(demo.crm.orders.get(approved.referenceID).fulfilments, 1);
+		assert.equal(demo.crm.orders.get(declined.referenceID).status, 'unpaid');
+		assert.equal(demo.crm.orders.get(unpaid.referenceID).status, 'unpaid');
+		const runs = (await n8n.executions({ workflowId: EXAMPLES.reconciliation.workflowId })).filter((e) => e.mode === 'cli');
+		assert.equal(runs.length, 2, `executions: ${JSON.stringify(runs.map(({ id, status, mode }) => ({ id, status, mode })))}`);
+		assert.ok(runs.every((e) => e.status === 'success'));
+	});
+});

@@ -1,6 +1,7 @@
 // The pack in n8n's queue mode: n8n 2.41.1 as 1 main, 2 webhook processes and 2 workers on
 // PostgreSQL 17 and Redis (test/queue/cluster.mjs), every process with the pack installed, the
-// example workflows and a lean "every postback recorded" workflow published.
+// example workflows and a lean "every postback recorded" workflow published; the load, the
+// audit and the start of it all in test/queue/queue-setup.mjs.
 //
 //   npm run test:queue        (run by .ci/run after `npm test`)
 //
@@ -12,161 +13,37 @@
 // and of a webhook process under load: no postback answered OK lacks an execution.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
-import { SETTLE_MS, checkWithN8nLog, ensureBuilt, percentile, saleIdSource, seconds, sleep, storedItem, waitUntil } from '../e2e/check.mjs';
-import { executionReader, startCluster } from './cluster.mjs';
+import { SETTLE_MS, checkWithN8nLog, ensureBuilt, percentile, seconds, sleep, waitUntil } from '../e2e/check.mjs';
+import { LOAD, RECORDED, SHOP, comparable, flexpay, load, nextSaleId, purchase, queueRig, sendAll } from './queue-setup.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { startN8n } from '../../scripts/n8n/instance.mjs';
-import { startDemoServices } from '../../scripts/demo-services.mjs';
-import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
+import { EXAMPLES } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const flexpay = createRequire(import.meta.url)(path.join(root, 'index.js'));
-
-const SHOP = Object.freeze({ shopId: '765432', signatureKey: 'queue-FlexPay-signature-key-Hw3' });
-const RECORDED = Object.freeze({
-	workflow: JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'recorded.json'), 'utf8')),
-	workflowId: 'QueueRecorded001',
-	triggerNode: 'Verotel FlexPay Trigger',
-	webhookPath: '8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
-});
-const LOAD = Object.freeze({ count: Number(process.env.QUEUE_LOAD_N || 2000), concurrency: 10 });
-const nextSaleId = saleIdSource(20_000_000);
 /** Figures printed at the end (the README's queue-mode figures come from these). */
 const figures = [];
-
-const purchase = (saleID = nextSaleId()) => flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID });
-
-/** The item without what differs between two deliveries of the same postback. */
-function comparable(item) {
-	const { receivedAt: _receivedAt, ...rest } = item;
-	// The status stand-in dates its answer when asked.
-	if (rest.sale?.fields) rest.sale = { ...rest.sale, fields: { ...rest.sale.fields, createdOn: undefined } };
-	return rest;
-}
 
 ensureBuilt();
 const install = await ensureN8n('2');
 
 describe(`queue mode: n8n ${install.version}, 1 main + 2 webhook processes + 2 workers, PostgreSQL, Redis`, () => {
 	const log = (line) => console.log(`[queue] ${line}`);
-	let demo;
+	const rig = queueRig(install, log);
+	const { urlOf, recorded, executionIds, audit, flexpayCredential } = rig;
+	/** Set once the rig has started, before the first check. */
 	let cluster;
 	let regular;
 	let reader;
-	/** The FlexPay credential the workflows use, for a shop and key. */
-	let flexpayCredential;
 	const check = checkWithN8nLog(log, () => cluster?.main);
 
-	const urlOf = (processIndex, webhookPath = RECORDED.webhookPath) => cluster.webhooks[processIndex].webhookUrl(webhookPath);
-	/** The trigger item of every stored execution of the lean workflow, by saleID. */
-	async function recorded() {
-		const bySale = new Map();
-		for (const execution of await reader.executions(RECORDED.workflowId)) {
-			// A crashed execution keeps its item in the stack it would have run.
-			const saleID = storedItem(execution, RECORDED.triggerNode)?.saleID;
-			if (!bySale.has(saleID)) bySale.set(saleID, []);
-			bySale.get(saleID).push({ id: execution.id, status: execution.status });
-		}
-		return bySale;
-	}
-	/** Sends each { url, query } at `concurrency`; resolves with the answers in sending order. */
-	async function sendAll(postbacks, concurrency = LOAD.concurrency) {
-		const answers = new Array(postbacks.length);
-		let next = 0;
-		await Promise.all(
-			Array.from({ length: concurrency }, async () => {
-				for (let index = next++; index < postbacks.length; index = next++) {
-					try {
-						answers[index] = await sendPostback(postbacks[index].url, postbacks[index].query);
-					} catch (error) {
-						answers[index] = { status: 0, body: error.code ?? error.message, ms: 0 };
-					}
-				}
-			}),
-		);
-		return answers;
-	}
-	/** Sends `count` fresh purchases at `concurrency`, spread over `targets` in turn. */
-	async function load({ count, concurrency = LOAD.concurrency, targets }) {
-		const started = performance.now();
-		const postbacks = Array.from({ length: count }, (_, index) => ({ index, saleID: nextSaleId() }));
-		const answers = await sendAll(
-			postbacks.map(({ index, saleID }) => ({ url: targets[index % targets.length](), query: purchase(saleID).query })),
-			concurrency,
-		);
-		return {
-			answers: answers.map((answer, index) => ({ saleID: postbacks[index].saleID, ...answer, target: index % targets.length })),
-			seconds: (performance.now() - started) / 1000,
-		};
-	}
-	/** The ids of the lean workflow's executions so far (an audit looks at the ones after). */
-	async function executionIds() {
-		return new Set((await reader.executions(RECORDED.workflowId)).map((e) => e.id));
-	}
-	/**
-	 * What became of the postbacks answered OK: `missing` are OKs without an execution that holds
-	 * their item, `dropped` the new executions that hold no item (n8n's verdict on a job it gave
-	 * up on replaces the execution's data with the error), `twice` the OKs with two executions.
-	 */
-	async function audit(answers, earlier, { timeoutMs = 120_000 } = {}) {
-		const ok = answers.filter((a) => a.status === 200 && a.body === 'OK').map((a) => a.saleID);
-		const FINAL_STATUSES = ['success', 'error', 'crashed', 'canceled'];
-		const fresh = async () => (await reader.executions(RECORDED.workflowId)).filter((e) => !earlier.has(e.id));
-		const executions = await waitUntil(
-			'an execution per OK, all finished',
-			async () => {
-				const list = await fresh();
-				return list.length >= ok.length && list.every((e) => FINAL_STATUSES.includes(e.status)) ? list : undefined;
-			},
-			{ timeoutMs },
-		).catch(fresh);
-		const bySale = new Map();
-		const dropped = [];
-		for (const execution of executions) {
-			const item = storedItem(execution, RECORDED.triggerNode);
-			if (!item) {
-				dropped.push({ id: execution.id, status: execution.status, error: execution.data?.resultData?.error?.message });
-				continue;
-			}
-			bySale.set(item.saleID, [...(bySale.get(item.saleID) ?? []), execution.status]);
-		}
-		const missing = ok.filter((saleID) => !bySale.has(saleID));
-		const twice = ok.filter((saleID) => bySale.get(saleID)?.length > 1);
-		const statuses = {};
-		for (const execution of executions) statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
-		return { ok: ok.length, executions: executions.length, missing, dropped, twice, statuses };
-	}
-
 	before(async () => {
-		const started = Date.now();
-		demo = await startDemoServices({ flexpay: SHOP });
-		const credentials = exampleCredentials({
-			flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },
-			smtp: { host: '127.0.0.1', port: demo.ports.smtp },
-		});
-		flexpayCredential = (shop) => exampleCredentials({ flexpay: { ...shop, brand: 'verotel', baseUrl: demo.baseUrl }, smtp: { host: '127.0.0.1', port: demo.ports.smtp } })[0];
-		// The same pack, credentials and workflows in the cluster and in one regular-mode n8n.
-		const setup = { install, packageDir: root, credentials, workflows: [...loadExamples({ crmBaseUrl: demo.baseUrl }), RECORDED.workflow] };
-		const webhookPaths = [EXAMPLES.postbacks.webhookPath, RECORDED.webhookPath];
-		cluster = await startCluster({ ...setup, webhookPaths, log });
-		reader = executionReader(install, cluster.postgres);
-		regular = await startN8n({ ...setup, waitForWebhooks: webhookPaths, log: (line) => log(`regular mode: ${line}`) });
-		log(`cluster and a regular-mode n8n ready in ${seconds(Date.now() - started)}`);
+		({ cluster, regular, reader } = await rig.start());
 	});
 
 	after(async () => {
-		await regular?.stop();
-		await cluster?.stop();
-		await demo?.stop();
+		await rig.stop();
 		if (figures.length) console.log(`[queue] figures:\n${figures.map((f) => `  ${f}`).join('\n')}`);
 	});
 
