@@ -24,7 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { cacheRoot, ensureN8n } from './n8n/install.mjs';
+import { cacheRoot, n8nInstallDir, readMarker } from './n8n/cache.mjs';
+import { ensureN8n } from './n8n/install.mjs';
 import { httpRequest } from './n8n/http.mjs';
 import { startN8n } from './n8n/instance.mjs';
 import { resolveSpec } from './n8n/versions.mjs';
@@ -130,8 +131,7 @@ async function main() {
 	// 2. n8n, installed once into the cache.
 	t = Date.now();
 	const spec = resolveSpec(line);
-	const marker = path.join(cacheRoot(), `n8n-${spec.version}`, '.e2e-install-complete.json');
-	if (!fs.existsSync(marker)) {
+	if (!readMarker(n8nInstallDir(spec.version))) {
 		say(`first run: installing n8n ${spec.version} into ${cacheRoot()} (about 2,400 packages and 3 GB, 3-5 minutes; reused afterwards)`);
 	}
 	const install = await ensureN8n(spec, { log: (msg) => say(`n8n install: ${msg}`) });
