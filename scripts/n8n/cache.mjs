@@ -129,28 +129,22 @@ async function withLock(dir, log, fn) {
 	const lockDir = `${dir}.lock`;
 	let waitedSince;
 	fs.mkdirSync(path.dirname(dir), { recursive: true });
-	const taken = await waitUntil(
+	await waitUntil(
 		`the lock on ${dir}`,
 		() => {
-			let owner;
-			try {
-				owner = tryLock(lockDir, log);
-			} catch (error) {
-				// Not "not yet" (e.g. no permission): fail now instead of waiting forever.
-				return { error };
-			}
-			if (owner === true) return { error: undefined };
+			const owner = tryLock(lockDir, log);
+			if (owner === true) return true;
 			waitedSince ??= Date.now();
 			const waited = Date.now() - waitedSince;
 			if (waited % 30_000 < 2_000) {
 				log(`waiting for process ${owner} that is installing into ${dir} (${Math.round(waited / 1000)} s)`);
 			}
-			return undefined;
+			return false;
 		},
-		// As long as its owner lives: an install takes minutes on a cold npm cache.
-		{ timeoutMs: Infinity, intervalMs: 2_000 },
+		// As long as its owner lives (an install takes minutes on a cold npm cache); an error other
+		// than "the lock exists" (e.g. no permission) fails at once.
+		{ timeoutMs: Infinity, intervalMs: 2_000, rethrow: true },
 	);
-	if (taken.error) throw taken.error;
 	// Released if this process exits (or is stopped) while holding it.
 	const forget = stopOnExit({ stop: () => removeLock(lockDir), killNow: () => removeLock(lockDir) });
 	try {
