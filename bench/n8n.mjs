@@ -15,126 +15,17 @@
 // time to OK (p50/p95/p99) when the downstream workflow takes 5 s.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import { ensureN8n } from '../scripts/n8n/install.mjs';
 import { startN8n } from '../scripts/n8n/instance.mjs';
+import { load } from './load.mjs';
+import { DRAIN_POLL, backlogThrottle, settledCount } from './n8n-executions.mjs';
+import { IDS, TARGETS, WEBHOOK_PATHS, benchCredentials, pathsFor, signedPostbackPath, workflows } from './n8n-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const PKG = 'n8n-nodes-verotel-flexpay';
-const SHOP = '123456';
-const KEY = ['bench', 'signature', 'key', 'not', 'secret'].join('-');
 /** Postbacks sent, one at a time, to the workflow whose downstream waits 5 s. */
 const SLOW_SAMPLES = 100;
-
-const IDS = {
-	flexpay: { workflow: 'bench0flexpay001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000001' },
-	floor: { workflow: 'bench0floor00001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000002' },
-	builtin: { workflow: 'bench0webhook001', path: 'bench-builtin' },
-	slow: { workflow: 'bench0slow000001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000004' },
-};
-
-function noOp(name, position) {
-	return { id: `${name}-noop`, name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
-}
-
-function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
-	return {
-		id,
-		name,
-		active: false,
-		nodes: [trigger, downstream],
-		connections: { [trigger.name]: { main: [[{ node: downstream.name, type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
-}
-
-function workflows(flexpayOptions) {
-	const credentials = { verotelFlexPayApi: { id: 'benchCredential01', name: 'Bench shop' } };
-	const flexpayTrigger = (webhookId) => ({
-		id: `${webhookId}-t`, name: 'Verotel FlexPay Trigger', type: `${PKG}.verotelFlexPayTrigger`, typeVersion: 1,
-		position: [0, 0], webhookId, parameters: flexpayOptions ? { options: flexpayOptions } : {}, credentials,
-	});
-	return [
-		workflow(IDS.flexpay.workflow, 'Bench: FlexPay Trigger', flexpayTrigger(IDS.flexpay.webhook)),
-		workflow(IDS.floor.workflow, 'Bench: floor trigger', {
-			id: 'floor-t', name: 'Floor Trigger', type: 'n8n-nodes-flexpay-bench-floor.floorTrigger', typeVersion: 1,
-			position: [0, 0], webhookId: IDS.floor.webhook, parameters: {},
-		}),
-		workflow(IDS.builtin.workflow, 'Bench: built-in Webhook', {
-			id: 'builtin-t', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0],
-			webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000003',
-			parameters: { httpMethod: 'GET', path: IDS.builtin.path, responseMode: 'onReceived', options: {} },
-		}),
-		workflow(IDS.slow.workflow, 'Bench: FlexPay Trigger, 5 s downstream', flexpayTrigger(IDS.slow.webhook), {
-			id: 'slow-wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [250, 0],
-			webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000005', parameters: { amount: 5, unit: 'seconds' },
-		}),
-	];
-}
-
-let saleCounter = 1_000_000;
-function signedPostbackPath(webhookId) {
-	const flexpay = require(join(root, 'index.js'));
-	const saleID = String(++saleCounter);
-	const params = {
-		shopID: SHOP, saleID, transactionID: String(50_000_000 + saleCounter), referenceID: `order-${saleID}`,
-		priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase', CCBrand: 'VISA', truncatedPAN: 'XXXXXXXXXXXX1111',
-	};
-	const query = flexpay.buildQueryString(Object.entries({ ...params, signature: flexpay.computeSignature(KEY, params) }));
-	return `/webhook/${webhookId}/webhook?${query}`;
-}
-
-function pathsFor(target, n) {
-	const paths = [];
-	for (let i = 0; i < n; i++) {
-		if (target === 'flexpay') paths.push(signedPostbackPath(IDS.flexpay.webhook));
-		else if (target === 'floor') paths.push(`/webhook/${IDS.floor.webhook}/webhook?i=${i}`);
-		else paths.push(`/webhook/${IDS.builtin.path}?i=${i}`);
-	}
-	return paths;
-}
-
-/** Sends every path with `concurrency` requests in flight; returns throughput and latency percentiles. */
-async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}, throttle = async () => {}, onOk = () => {}) {
-	const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1 });
-	const latencies = [];
-	let next = 0;
-	let answered = 0;
-	let answeredOk = 0;
-	let failures = 0;
-	const started = performance.now();
-	async function worker() {
-		while (next < paths.length) {
-			guard();
-			await throttle();
-			if (next >= paths.length) break;
-			const path = paths[next++];
-			const t = performance.now();
-			try {
-				const res = await pool.request({ path, method: 'GET', headersTimeout: 60_000, bodyTimeout: 60_000 });
-				const body = await res.body.text();
-				latencies.push(performance.now() - t);
-				answered++;
-				if (res.statusCode === 200 && (!expectOk || body === 'OK')) {
-					answeredOk++;
-					onOk();
-				}
-			} catch {
-				failures++;
-			}
-		}
-	}
-	await Promise.all(Array.from({ length: concurrency }, worker));
-	const seconds = (performance.now() - started) / 1000;
-	await pool.close();
-	latencies.sort((a, b) => a - b);
-	const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-	return { sent: paths.length, answered, answeredOk, failures, startedAt: started, seconds, rps: answered / seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
-}
 
 function rssMiB(pid) {
 	try {
@@ -144,56 +35,6 @@ function rssMiB(pid) {
 		return NaN;
 	}
 }
-
-async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, quietMs = 15_000 } = {}) {
-	// The answer comes once an execution is stored; its finished status is saved
-	// after the workflow ran. Wait until the count of finished runs stops moving.
-	let last = -1;
-	let stableSince = Date.now();
-	const deadline = Date.now() + 300_000;
-	for (;;) {
-		const rows = await n8n.executionCounts();
-		const success = rows.filter((r) => r.workflowId === workflowId && r.status === 'success').reduce((s, r) => s + r.count, 0);
-		const other = rows.filter((r) => r.workflowId === workflowId && r.status !== 'success').reduce((s, r) => s + r.count, 0);
-		if (success + other >= expected || (success === last && Date.now() - stableSince > quietMs) || Date.now() > deadline) {
-			return { success, other };
-		}
-		if (success !== last) {
-			last = success;
-			stableSince = Date.now();
-		}
-		log?.(`  waiting for executions of ${workflowId}: ${success}/${expected}`);
-		await new Promise((r) => setTimeout(r, pollMs));
-	}
-}
-
-/**
- * Back-pressure: n8n answers every trigger here once the execution is stored,
- * before the workflow runs, so a load generator that only waits for answers can
- * run ahead of n8n's executions. The backlog of stored, unfinished executions
- * then grows without bound and each one holds memory. Sending pauses while more
- * than `maxBacklog` answered postbacks have no finished execution, so the
- * figures are sustainable rates.
- */
-function backlogThrottle(n8n, workflowId, answeredSoFar, maxBacklog) {
-	let finished = 0;
-	let polling;
-	async function poll() {
-		const rows = await n8n.executionCounts();
-		finished = rows.filter((r) => r.workflowId === workflowId && !['new', 'running', 'waiting'].includes(r.status)).reduce((s, r) => s + r.count, 0);
-	}
-	async function throttle() {
-		while (answeredSoFar() - finished > maxBacklog) {
-			polling ??= poll().finally(() => (polling = undefined));
-			await polling;
-			if (answeredSoFar() - finished > maxBacklog) await new Promise((r) => setTimeout(r, 250));
-		}
-	}
-	return throttle;
-}
-
-/** Polling while a phase drains: often enough to time it, patient enough for a slow n8n. */
-const DRAIN_POLL = { pollMs: 250, quietMs: 30_000 };
 
 /** The n8n expression-engine settings the bench compares. */
 export const ENGINES = {
@@ -224,22 +65,17 @@ export async function runN8nBench({
 		install,
 		packageDir: root,
 		extraPackages: [{ packageDir: join(root, 'bench', 'floor-package') }],
-		credentials: [{ id: 'benchCredential01', name: 'Bench shop', type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' } }],
+		credentials: benchCredentials(),
 		workflows: workflows(flexpayOptions),
-		waitForWebhooks: [`${IDS.flexpay.webhook}/webhook`, `${IDS.floor.webhook}/webhook`, IDS.builtin.path, `${IDS.slow.webhook}/webhook`],
+		waitForWebhooks: WEBHOOK_PATHS,
 		env: ENGINES[engine].env,
 		logLevel: 'warn',
 		log,
 	});
-	const targets = [
-		['flexpay', IDS.flexpay.workflow, true],
-		['floor', IDS.floor.workflow, true],
-		['builtin', IDS.builtin.workflow, false],
-	];
 	const result = { n8n: n8n.version, node: n8n.nodeVersion, engine: ENGINES[engine].label, rows: [], loss: [], memory: {} };
 	try {
-		const expected = Object.fromEntries(targets.map(([name]) => [name, 0]));
-		for (const [target, , ok] of targets) {
+		const expected = Object.fromEntries(TARGETS.map(([name]) => [name, 0]));
+		for (const [target, , ok] of TARGETS) {
 			const w = await load(n8n.baseUrl, pathsFor(target, warmup), 2, ok);
 			expected[target] += w.answeredOk;
 		}
@@ -261,12 +97,12 @@ export async function runN8nBench({
 			for (const concurrency of concurrencies) {
 				// Warm up at this concurrency first (n8n grows its pools on the first burst),
 				// so the first target measured does not pay for it.
-				for (const [target, workflowId, ok] of targets) {
+				for (const [target, workflowId, ok] of TARGETS) {
 					const w = await load(n8n.baseUrl, pathsFor(target, warmup), concurrency, ok, guard);
 					expected[target] += w.answeredOk;
 					await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
 				}
-				for (const [target, workflowId, ok] of targets) {
+				for (const [target, workflowId, ok] of TARGETS) {
 					const paths = pathsFor(target, n);
 					log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
 					const rssBefore = rssMiB(n8n.pid);
@@ -288,7 +124,7 @@ export async function runN8nBench({
 				}
 			}
 		}
-		for (const [target, workflowId] of targets) {
+		for (const [target, workflowId] of TARGETS) {
 			const { success, other } = await settledCount(n8n, workflowId, expected[target], log);
 			let firstFailure;
 			if (other > 0) {

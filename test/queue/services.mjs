@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ensurePostgres } from '../../scripts/n8n/install.mjs';
+import { ensurePostgres } from '../../scripts/n8n/install-postgres.mjs';
 import { freePorts } from '../../scripts/n8n/ports.mjs';
 import { killGroup, stopOnExit } from '../../scripts/processes.mjs';
 import { sleep, waitUntil } from '../../scripts/wait.mjs';

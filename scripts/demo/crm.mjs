@@ -1,0 +1,90 @@
+// The CRM stand-in of the demo services: just enough state for the templates of examples/:
+// token balances (POST /crm/tokens/credit|debit), memberships (POST /crm/members/grant|extend|revoke)
+// and orders (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil). Any other
+// /crm/ request is answered {"ok":true}.
+
+/**
+ * The CRM stand-in's state and rules. Every change is keyed by the request's idempotencyKey: a
+ * repeated key changes nothing and is answered { ok: true, duplicate: true }.
+ */
+export function createCrm() {
+	const state = {
+		/** user (custom1) -> token balance */
+		tokens: new Map(),
+		/** saleID -> { saleID, user, until, active, replacedBy?, revokedAt? } */
+		members: new Map(),
+		/** referenceID -> { referenceID, amount, currency, status: 'unpaid' | 'paid', saleID?, fulfilments } */
+		orders: new Map(),
+		/** referenceID -> the sale-status fields Verotel answers for it */
+		orderSales: new Map(),
+		/** idempotency keys already applied */
+		applied: new Set(),
+	};
+	const ok = (answer = {}) => ({ status: 200, answer: { ok: true, ...answer } });
+	const bad = (message) => ({ status: 400, answer: { ok: false, error: message } });
+
+	/** Apply `change` once per idempotency key (a request without a key is applied every time). */
+	function once(body, change) {
+		const key = body?.idempotencyKey;
+		if (key !== undefined && state.applied.has(key)) return ok({ duplicate: true });
+		const result = change();
+		if (result.status === 200 && key !== undefined) state.applied.add(key);
+		return result;
+	}
+
+	function tokens(body, sign) {
+		if (!body?.user || !Number.isInteger(body.tokens) || body.tokens < 0) return bad('user and a whole number of tokens are required');
+		return once(body, () => {
+			const balance = (state.tokens.get(body.user) ?? 0) + sign * body.tokens;
+			state.tokens.set(body.user, balance);
+			return ok({ user: body.user, balance });
+		});
+	}
+
+	function handle({ method, path, query, body }) {
+		if (method === 'POST' && path === '/crm/tokens/credit') return tokens(body, 1);
+		if (method === 'POST' && path === '/crm/tokens/debit') return tokens(body, -1);
+		if (method === 'POST' && path.startsWith('/crm/members/')) {
+			if (!body?.saleID) return bad('saleID is required');
+			const action = path.slice('/crm/members/'.length);
+			return once(body, () => {
+				const member = state.members.get(body.saleID);
+				if (action === 'grant') {
+					state.members.set(body.saleID, { saleID: body.saleID, user: body.user ?? member?.user, until: body.until ?? null, active: true });
+					const replaced = body.replacesSaleID ? state.members.get(body.replacesSaleID) : undefined;
+					if (replaced) Object.assign(replaced, { active: false, replacedBy: body.saleID });
+					return ok({ member: state.members.get(body.saleID) });
+				}
+				if (!member) return { status: 404, answer: { ok: false, error: `no membership for sale ${body.saleID}` } };
+				if (action === 'extend') Object.assign(member, { until: body.until ?? member.until, active: true });
+				else if (action === 'revoke') Object.assign(member, { active: false, revokedAt: new Date().toISOString() });
+				else return { status: 404, answer: { ok: false, error: 'not found' } };
+				return ok({ member });
+			});
+		}
+		if (method === 'GET' && path === '/crm/orders') {
+			const orders = [...state.orders.values()].filter((o) => !query?.status || o.status === query.status);
+			return ok({ orders: orders.map(({ referenceID, amount, currency, status }) => ({ referenceID, amount, currency, status })) });
+		}
+		const fulfil = /^\/crm\/orders\/([^/]+)\/fulfil$/.exec(path);
+		if (method === 'POST' && fulfil) {
+			const order = state.orders.get(decodeURIComponent(fulfil[1]));
+			if (!order) return { status: 404, answer: { ok: false, error: 'no such order' } };
+			return once(body, () => {
+				order.fulfilments += 1;
+				Object.assign(order, { status: 'paid', saleID: body?.saleID ?? order.saleID });
+				return ok({ order });
+			});
+		}
+		return ok();
+	}
+
+	function addOrder({ referenceID, amount = '9.99', currency = 'EUR', sale }) {
+		state.orders.set(referenceID, { referenceID, amount, currency, status: 'unpaid', fulfilments: 0 });
+		if (sale) state.orderSales.set(referenceID, sale);
+		else state.orderSales.delete(referenceID);
+		return state.orders.get(referenceID);
+	}
+
+	return { state, handle, addOrder, saleOfOrder: (referenceID) => state.orderSales.get(referenceID) };
+}
