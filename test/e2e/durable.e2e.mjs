@@ -51,7 +51,7 @@ for (const spec of matrix) {
 			startN8n({
 				install,
 				userFolder,
-				...(first ? durableImport(MODES.map(workflowFor)) : {}),
+				...(first ? durableImport(MODES.map((mode) => workflowFor(mode))) : {}),
 				waitForWebhooks: MODES.map(webhookPath),
 				log: (line) => log(`n8n: ${line}`),
 			});
