@@ -16,7 +16,8 @@ import {
 	REREAD_INTERVAL_MS,
 } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { CREDENTIALS, harness, itemOf, KEY, PURCHASE, SHOP, signedQuery, type CallOptions, type Harness } from './harness';
+import { CREDENTIALS, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { harness, itemOf, type CallOptions, type Harness } from './webhook-harness';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const NEW_KEY = 'rotatedKeyFromControlCenter42';

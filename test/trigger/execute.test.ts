@@ -6,14 +6,13 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { asSent, CREDIT, deliverAndExecute, executeHarness, harness, itemOf, OK_ANSWER, outputItemOf, PURCHASE, signedQuery } from './harness';
+import { deliverAndExecute } from './delivery';
+import { asSent, executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
+import { CREDIT, PURCHASE, signedQuery } from './fixtures';
+import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
-beforeEach(() => {
-	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-});
+beforeEach(forgetTriggerState);
 
 const FOUND = 'response: FOUND\nsaleID: 700001\nsaleResult: APPROVED\nemail: buyer@example.com\n';
 

@@ -19,7 +19,7 @@ import {
 import { isEventSelected } from '../../nodes/VerotelFlexPayTrigger/options';
 import { safeReason } from '../../nodes/VerotelFlexPayTrigger/redaction';
 import { classifyError } from '../../nodes/VerotelFlexPayTrigger/rejection';
-import { KEY } from './harness';
+import { KEY } from './fixtures';
 
 afterEach(() => forgetDeliveriesInFlight());
 

@@ -22,25 +22,10 @@ import { httpRequestWithAuthentication as coreHttpRequestWithAuthentication } fr
 
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { computeSignature } from '../../lib';
-import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import {
-	CREDENTIALS,
-	CREDIT,
-	deliverAndExecute,
-	executeHarness,
-	harness,
-	itemOf,
-	KEY,
-	OK_ANSWER,
-	outputItemOf,
-	PURCHASE,
-	SHOP,
-	signedQuery,
-	visibleText,
-	type CallOptions,
-	type Delivery,
-} from './harness';
+import { deliverAndExecute, visibleText, type Delivery } from './delivery';
+import { executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
+import { CREDENTIALS, CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { forgetTriggerState, harness, itemOf, type CallOptions } from './webhook-harness';
 
 const HOST = 'https://secure.verotel.com';
 
@@ -90,10 +75,7 @@ function expectedStatusSignature(query: Record<string, string>): string {
 }
 
 beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-});
+beforeEach(forgetTriggerState);
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 

@@ -30,8 +30,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight, IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { setUpN8nContainer } from '../helpers/n8n-engine';
 import {
 	callWebhook,
@@ -42,7 +41,9 @@ import {
 	webhookDataOf,
 	type TriggerEnv,
 } from '../helpers/trigger-context';
-import { asSent, CREDENTIALS, CREDIT, idempotencyOf, KEY, OK_ANSWER, PURCHASE, SHOP, signedQuery } from './harness';
+import { asSent, OK_ANSWER } from './execute-harness';
+import { CREDENTIALS, CREDIT, idempotencyOf, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { forgetTriggerState } from './webhook-harness';
 
 const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
 const logs: Array<{ level: string; message: string }> = [];
@@ -60,10 +61,7 @@ beforeAll(() => {
 	Container.set(Logger, logger as unknown as Logger);
 	nock.disableNetConnect();
 });
-beforeEach(() => {
-	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-});
+beforeEach(forgetTriggerState);
 afterEach(() => {
 	logs.length = 0;
 	nock.cleanAll();

@@ -9,34 +9,16 @@
  */
 import { ObservableObject, type IDataObject, type IObservableObject } from 'n8n-workflow';
 
-import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import {
 	ANSWERED_MEMORY_MS,
-	forgetDeliveriesInFlight,
 	IN_FLIGHT_WAIT_MS,
 	MAX_REMEMBERED_SCOPES,
 	REPEAT_STORE_FIELD,
 } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import {
-	CANCEL,
-	CHARGEBACK,
-	CREDIT,
-	harness,
-	idempotencyOf,
-	itemOf,
-	PURCHASE,
-	PURCHASE_REDIRECT,
-	SHOP,
-	signedQuery,
-	UNCANCEL,
-	type CallOptions,
-	type Harness,
-} from './harness';
+import { CANCEL, CHARGEBACK, CREDIT, idempotencyOf, PURCHASE, PURCHASE_REDIRECT, SHOP, signedQuery, UNCANCEL } from './fixtures';
+import { forgetTriggerState, harness, itemOf, type CallOptions, type Harness } from './webhook-harness';
 
-beforeEach(() => {
-	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-});
+beforeEach(forgetTriggerState);
 
 /** No run: the node itself answered OK. */
 function expectAnsweredOkWithoutRun(h: Harness, result: object): void {

@@ -6,37 +6,17 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryString, type FlexPayParams } from '../../lib';
-import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight, IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { MAX_BODY_BYTES } from '../../nodes/VerotelFlexPayTrigger/request';
-import {
-	CANCEL,
-	CHARGEBACK,
-	CREDENTIALS,
-	CREDIT,
-	deliverAndExecute,
-	harness,
-	idempotencyOf,
-	KEY,
-	PURCHASE,
-	REBILL,
-	SHOP,
-	sign,
-	signedQuery,
-	visibleText,
-	type CallOptions,
-	type Delivery,
-	type Harness,
-} from './harness';
+import { deliverAndExecute, visibleText, type Delivery } from './delivery';
+import { CANCEL, CHARGEBACK, CREDENTIALS, CREDIT, idempotencyOf, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery } from './fixtures';
+import { forgetTriggerState, harness, type CallOptions, type Harness } from './webhook-harness';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** `:name=` inside a value: the canonical string could not tell it from two parameters (refused, 400). */
 const BOUNDARY = /:[A-Za-z0-9_.-]+=/;
 
-beforeEach(() => {
-	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-});
+beforeEach(forgetTriggerState);
 
 /** Exactly one answer: the node's own (no run), or none by the node and n8n's OK after storing the run. */
 function expectAnsweredOnce(h: Harness, result: { workflowData?: unknown }): void {

@@ -13,7 +13,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as saleRecord from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { forgetRecordedSales, MAX_RECORDED_SALES, REPAIR_PAUSE_MS, WRITE_TIMEOUT_MS } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
-import { CANCEL, deliverAndExecute, executeHarness, harness, itemOf, outputItemOf, ProcessedStore, PURCHASE, REBILL, SHOP, signedQuery, UNCANCEL } from './harness';
+import { deliverAndExecute } from './delivery';
+import { executeHarness, outputItemOf } from './execute-harness';
+import { CANCEL, PURCHASE, REBILL, SHOP, signedQuery, UNCANCEL } from './fixtures';
+import { ProcessedStore } from './processed-store';
+import { harness, itemOf } from './webhook-harness';
 
 beforeEach(() => {
 	forgetCachedCredentials();

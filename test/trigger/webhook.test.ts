@@ -4,15 +4,12 @@
  * responseData "OK" once it has stored the execution).
  */
 import { buildQueryString, computeSignature } from '../../lib';
-import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { MAX_BODY_BYTES, readSignedPayload } from '../../nodes/VerotelFlexPayTrigger/request';
-import { CHARGEBACK, CREDIT, harness, idempotencyOf, itemOf, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery, type Harness } from './harness';
+import { CHARGEBACK, CREDIT, idempotencyOf, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery } from './fixtures';
+import { forgetTriggerState, harness, itemOf, type Harness } from './webhook-harness';
 
-beforeEach(() => {
-	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-});
+beforeEach(forgetTriggerState);
 
 /** A run: the node wrote no status and no body, only the content type n8n's OK goes out with. */
 function expectHandedToN8n(h: Harness): void {
