@@ -1,7 +1,8 @@
 /**
  * How webhook() answered a delivery, as the trigger tests expect it: handed to
  * n8n (which answers OK once it stored the execution), answered OK by the node
- * itself without a run, or refused with a status and a short text.
+ * itself without a run (a deselected event, a repeat), or refused with a
+ * status and a short text.
  */
 import type { Harness } from './webhook-harness';
 
@@ -16,12 +17,22 @@ export function expectHandedToN8n(h: Harness): void {
 	expect(h.events.indexOf('type:text/plain')).toBeLessThan(h.events.indexOf('resolved'));
 }
 
-/** No run: the node itself answered OK, before webhook() resolved. */
-export function expectOkWrittenByNode(h: Harness, result: object): void {
+/** No run: the node itself answered OK. */
+export function expectAnsweredOkWithoutRun(h: Harness, result: object): void {
 	expect(result).toEqual({ noWebhookResponse: true });
 	expect(h.res).toMatchObject({ statusCode: 200, contentType: 'text/plain', body: 'OK', sendCount: 1 });
 	expect(h.events.filter((e) => /^(status|type|send):/.test(e))).toEqual(['status:200', 'type:text/plain', 'send:OK']);
+}
+
+/** No run: the node itself answered OK, before webhook() resolved. */
+export function expectOkWrittenByNode(h: Harness, result: object): void {
+	expectAnsweredOkWithoutRun(h, result);
 	expect(h.events.indexOf('send:OK')).toBeLessThan(h.events.indexOf('resolved'));
+}
+
+/** No run because the postback repeats one already accepted, said at info level. */
+export function expectRepeatLogged(h: Harness): void {
+	expect(h.logs).toEqual([expect.objectContaining({ level: 'info', message: expect.stringMatching(/repeated postback without a run/) })]);
 }
 
 export function expectRejected(h: Harness, result: { noWebhookResponse?: boolean; workflowData?: unknown; webhookResponse?: unknown }, status: number, body: string | RegExp): void {
