@@ -9,89 +9,17 @@
  * postback, with webhook()'s item as input; webhook() never makes a request.
  */
 import nock from 'nock';
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IHttpRequestOptions,
-	INode,
-	IExecuteFunctions,
-	IWorkflowExecuteAdditionalData,
-	Workflow,
-} from 'n8n-workflow';
-import { httpRequestWithAuthentication as coreHttpRequestWithAuthentication } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 
-import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
-import { computeSignature } from '../../lib';
-import { deliverAndExecute, visibleText, type Delivery } from './delivery';
+import { deliverAndExecute, visibleText } from './delivery';
 import { executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
 import { CREDENTIALS, CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
-import { forgetTriggerState, harness, itemOf, type CallOptions } from './webhook-harness';
-
-const HOST = 'https://secure.verotel.com';
-
-const FOUND_BODY = [
-	'response: FOUND',
-	'saleID: 700001',
-	`shopID: ${SHOP}`,
-	'referenceID: order-1001',
-	'saleResult: APPROVED',
-	'priceAmount: 19.99',
-	'priceCurrency: EUR',
-	'paymentMethod: CC',
-	'email: buyer@example.com',
-	'country: DE',
-	'billingAddr_fullName: Erika Mustermann',
-	'billingAddr_city: Berlin',
-	'billingAddr_zip: 10115',
-	'billingAddr_country: DE',
-	'',
-].join('\n');
-
-/** n8n's CredentialsHelper.authenticate for a credential whose authenticate is a function. */
-function realHttp(credentialType = new VerotelFlexPayApi()): CallOptions['httpRequestWithAuthentication'] {
-	const additionalData = {
-		credentialsHelper: {
-			getParentTypes: () => [],
-			preAuthentication: async () => undefined,
-			authenticate: async (credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) =>
-				await credentialType.authenticate(credentials, options),
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-	return async function (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) {
-		return await coreHttpRequestWithAuthentication.call(
-			this as never,
-			type,
-			options,
-			{} as Workflow,
-			this.getNode() as INode,
-			additionalData,
-		);
-	};
-}
-
-function expectedStatusSignature(query: Record<string, string>): string {
-	// salestatus signs shopID, saleID|referenceID and version (protocol 4).
-	return computeSignature(KEY, { ...query, shopID: SHOP, version: '4' });
-}
+import { expectedStatusSignature, FOUND_BODY, HOST, lookup, realHttp } from './sale-lookup';
+import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(forgetTriggerState);
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
-
-/**
- * webhook() with "Fetch Sale Details" on, then execute() with its item: the
- * webhook part must have made no request and emitted no sale.
- */
-async function lookup(call: CallOptions): Promise<Delivery & { item: IDataObject }> {
-	const delivery = await deliverAndExecute({ options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp(), ...call });
-	const webhookItem = itemOf(delivery.result);
-	expect(delivery.h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
-	expect(webhookItem).not.toHaveProperty('sale');
-	expect(webhookItem).not.toHaveProperty('saleLookup');
-	expect(delivery.h.res.sendCount).toBe(0);
-	return { ...delivery, item: outputItemOf(delivery.output) };
-}
 
 describe('Fetch Sale Details (in execute())', () => {
 	it('webhook() alone makes no request and hands over the item without sale', async () => {
