@@ -16,36 +16,18 @@
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { EventEmitter } from 'events';
 import { HookContext } from 'n8n-core';
 import nock from 'nock';
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteResponsePromiseData,
-	INodeExecutionData,
-	INodeParameters,
-	IRun,
-	IWebhookResponseData,
-	WorkflowExecuteMode,
-} from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { setUpN8nContainer } from '../helpers/n8n-engine';
-import {
-	callWebhook,
-	executeWebhookResult,
-	trigger,
-	TRIGGER_NODE_NAME as NODE_NAME,
-	triggerEnv,
-	webhookDataOf,
-	type TriggerEnv,
-} from '../helpers/trigger-context';
-import { asSent, OK_ANSWER } from './execute-harness';
-import { CREDENTIALS, CREDIT, idempotencyOf, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { trigger, TRIGGER_NODE_NAME as NODE_NAME, webhookDataOf } from '../helpers/trigger-context';
+import { deliver, execute, setup, WEBHOOK_ID } from './core-delivery';
+import { OK_ANSWER } from './execute-harness';
+import { CREDIT, idempotencyOf, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
 import { forgetTriggerState } from './webhook-harness';
 
-const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
 const logs: Array<{ level: string; message: string }> = [];
 
 beforeAll(() => {
@@ -67,95 +49,6 @@ afterEach(() => {
 	nock.cleanAll();
 });
 afterAll(() => nock.enableNetConnect());
-
-interface Sent {
-	status?: number;
-	type?: string;
-	body?: string;
-}
-
-function setup(parameters: INodeParameters, staticData: IDataObject = {}, credentials: ICredentialDataDecryptedObject = CREDENTIALS) {
-	return triggerEnv({ baseUrl: 'https://n8n.example.com', workflowId: 'wf-1', webhookId: WEBHOOK_ID, parameters, credentials, staticData });
-}
-
-interface Delivery {
-	result: IWebhookResponseData;
-	sent: Sent;
-	order: string[];
-	/** n8n answering the request (its OK once the execution is stored) and closing it. */
-	finish(status?: number): void;
-}
-
-async function deliver(env: TriggerEnv, query: string, mode: 'webhook' | 'manual' = 'webhook', order: string[] = []): Promise<Delivery> {
-	const sent: Sent = {};
-	let headersSent = false;
-	let writableFinished = false;
-	const closing = new EventEmitter();
-	const res = {
-		get headersSent() {
-			return headersSent;
-		},
-		get statusCode() {
-			return sent.status ?? 200;
-		},
-		get writableFinished() {
-			return writableFinished;
-		},
-		once(event: string, listener: () => void) {
-			closing.once(event, listener);
-			return res;
-		},
-		status(code: number) {
-			sent.status = code;
-			return res;
-		},
-		type(value: string) {
-			sent.type = value;
-			return res;
-		},
-		send(body: string) {
-			sent.body = body;
-			headersSent = true;
-			writableFinished = true;
-			order.push('sent');
-			return res;
-		},
-	};
-	const result = await callWebhook(env, mode, { method: 'GET', url: `/webhook/${WEBHOOK_ID}/webhook?${query}` }, res);
-	order.push('webhook resolved');
-	return {
-		result,
-		sent,
-		order,
-		finish(status = 200) {
-			sent.status = status;
-			sent.body = 'OK';
-			headersSent = true;
-			writableFinished = true;
-			closing.emit('close');
-		},
-	};
-}
-
-interface Execution {
-	run: IRun;
-	/** What the trigger node passed on, as the engine recorded it. */
-	output: INodeExecutionData[] | undefined;
-	responses: IExecuteResponsePromiseData[];
-}
-
-/** What n8n does with webhook()'s workflowData: the trigger node on the execution stack, run by the engine. */
-async function execute(env: TriggerEnv, webhookResult: IWebhookResponseData, order: string[] = [], mode: WorkflowExecuteMode = 'webhook'): Promise<Execution> {
-	const responses: IExecuteResponsePromiseData[] = [];
-	const run = await executeWebhookResult(env, webhookResult, mode, (response) => {
-		order.push('sendResponse');
-		responses.push(asSent(response));
-	});
-	order.push('execution finished');
-	const error = run.data.resultData.error;
-	if (error) throw new Error(`execution failed: ${error.message}`);
-	return { run, output: run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? undefined, responses };
-}
 
 describe('inside n8n-core contexts and engine', () => {
 	it('n8n resolves responseMode from "Answer OK" (onReceived by default, responseNode for whenRunStarts) and responseData to OK', () => {
