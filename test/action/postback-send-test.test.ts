@@ -22,7 +22,8 @@ import {
 	type ActionWorkflowOptions,
 } from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
-import { recordN8nLogs, setUpN8nContainer, type EngineRunResult } from '../helpers/n8n-engine';
+import { recordN8nLogs, setUpN8nContainer } from '../helpers/n8n-container';
+import type { EngineRunResult } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
 const PATH = '/webhook-test/3b0c7a52/webhook';

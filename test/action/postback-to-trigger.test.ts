@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { ACTION_NODE_NAME as FLEXPAY, actionWorkflow, runActionWorkflow } from '../helpers/action-engine';
-import { recordN8nLogs, setUpN8nContainer } from '../helpers/n8n-engine';
+import { recordN8nLogs, setUpN8nContainer } from '../helpers/n8n-container';
 import { findSecret } from '../helpers/secret-scan';
 import { callWebhook, executeWebhookResult, trigger, TRIGGER_NODE_NAME as TRIGGER, triggerEnv } from '../helpers/trigger-context';
 

@@ -17,7 +17,7 @@ import {
 } from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
-import type { TestCredentialStore } from '../helpers/n8n-engine';
+import type { TestCredentialStore } from '../helpers/n8n-credentials-helper';
 import { findSecret } from '../helpers/secret-scan';
 
 const HOST = 'http://status.flexpay.test';

@@ -26,7 +26,8 @@ import {
 } from '../helpers/action-engine';
 import { createExecuteContext } from '../helpers/action-context';
 import { basicAuth, startControlCenterServer } from '../helpers/control-center-server';
-import type { EngineRunResult, TestCredentialStore, WorkflowJson } from '../helpers/n8n-engine';
+import type { TestCredentialStore } from '../helpers/n8n-credentials-helper';
+import type { EngineRunResult, WorkflowJson } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 
 const HOST = 'http://controlcenter.test';

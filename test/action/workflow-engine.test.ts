@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { builtTypes, sourceTypes, runActionWorkflow, setUpEngineWithNock, type PackageTypes } from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
-import { readWorkflowJson, type TestCredentialStore } from '../helpers/n8n-engine';
+import type { TestCredentialStore } from '../helpers/n8n-credentials-helper';
+import { readWorkflowJson } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 

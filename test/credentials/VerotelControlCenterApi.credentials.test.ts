@@ -15,7 +15,7 @@ import {
 } from '../../credentials/VerotelControlCenterApi.credentials';
 import { basicAuth, startControlCenterServer, type ControlCenterServer } from '../helpers/control-center-server';
 import { runCredentialTest } from '../helpers/n8n-credential-tester';
-import { setUpN8nContainer } from '../helpers/n8n-engine';
+import { setUpN8nContainer } from '../helpers/n8n-container';
 import { findSecret } from '../helpers/secret-scan';
 
 const credential = new VerotelControlCenterApi();

@@ -11,7 +11,7 @@ import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentia
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { ERROR_BODY, statusServer } from '../helpers/flexpay-status-server';
 import { runCredentialTest } from '../helpers/n8n-credential-tester';
-import { setUpN8nContainer } from '../helpers/n8n-engine';
+import { setUpN8nContainer } from '../helpers/n8n-container';
 import { findSecret } from '../helpers/secret-scan';
 
 const BASE = 'https://secure.verotel.com';

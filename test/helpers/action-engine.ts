@@ -11,16 +11,11 @@ import * as net from 'node:net';
 import { VerotelControlCenterApi } from '../../credentials/VerotelControlCenterApi.credentials';
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import {
-	loadBuiltPackage,
-	registerBaseStandIns,
-	runWorkflow,
-	setUpN8nContainer,
-	TestNodeTypes,
-	type EngineRunResult,
-	type TestCredentialStore,
-	type WorkflowJson,
-} from './n8n-engine';
+import { setUpN8nContainer } from './n8n-container';
+import type { TestCredentialStore } from './n8n-credentials-helper';
+import { runWorkflow, type EngineRunResult, type WorkflowJson } from './n8n-engine';
+import { registerBaseStandIns, TestNodeTypes } from './n8n-node-types';
+import { loadBuiltPackage } from './n8n-package-loader';
 
 export const ACTION_NODE_TYPE = 'n8n-nodes-verotel-flexpay.verotelFlexPay';
 /** The name of the action node in actionWorkflow(). */

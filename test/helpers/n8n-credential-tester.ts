@@ -36,24 +36,16 @@ import type {
 } from 'n8n-workflow';
 import { createEmptyRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { createAdditionalData, TestCredentialsHelper, withDefaults } from './n8n-engine';
+import { TestCredentialsHelper, withDefaults } from './n8n-credentials-helper';
+import { createAdditionalData } from './n8n-engine';
+import { NoOpStandIn } from './n8n-node-types';
 
 // lodash ships with n8n-core; the CLI uses exactly this function.
 const get = require('lodash/get') as (object: unknown, path: string) => unknown;
 
 /** n8n-nodes-base.noOp as the tester sees it (only its description is used). */
 const noOpNodeType: INodeType = {
-	description: {
-		displayName: 'No Operation, do nothing',
-		name: 'n8n-nodes-base.noOp',
-		group: ['organization'],
-		version: 1,
-		description: 'No Operation',
-		defaults: { name: 'No Operation, do nothing' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeType['description'],
+	description: { ...new NoOpStandIn().description, name: 'n8n-nodes-base.noOp' },
 };
 
 export interface CredentialTestRun {

@@ -21,7 +21,7 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { setUpN8nContainer } from '../helpers/n8n-engine';
+import { setUpN8nContainer } from '../helpers/n8n-container';
 import { trigger, TRIGGER_NODE_NAME as NODE_NAME, webhookDataOf } from '../helpers/trigger-context';
 import { deliver, execute, setup, WEBHOOK_ID } from './core-delivery';
 import { OK_ANSWER } from './execute-harness';
