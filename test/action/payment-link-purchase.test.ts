@@ -1,27 +1,17 @@
+/**
+ * Payment Link -> Create Purchase URL: the official protocol-4 vector byte for
+ * byte, parameters per item, every refusal as a NodeOperationError that says
+ * what and how to fix, and Continue On Fail.
+ */
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { createExecuteContext, jsonOf, TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
+import { CZECH, OFFICIAL, queryOf, V2_URL } from '../helpers/payment-links';
 import { findSecret } from '../helpers/secret-scan';
-import { OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 
 const node = new VerotelFlexPay();
-
-// Official vectors (flexpay-protocol.md §3.8): flexpay4j 2.2.0 test suite, key and shop of its client.
-const OFFICIAL = { shopId: '60678', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
-const CZECH = TEST_DESCRIPTION;
-const V2_URL =
-	'https://secure.verotel.com/startorder?custom1=custom1&custom2=custom2&custom3=custom3&declineURL=http%3A%2F%2Fexample.com%2Fdecline&description=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&email=foo%40example.com&paymentMethod=CC&priceAmount=45.20&priceCurrency=EUR&referenceID=ref1&shopID=60678&successURL=http%3A%2F%2Fexample.com%2Fapprove&type=purchase&version=4&signature=08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b';
-const V3_URL =
-	'https://secure.verotel.com/startorder?custom1=custom1+value&name=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&period=P1M&precedingSaleID=433456&priceAmount=0.00&priceCurrency=USD&shopID=60678&subscriptionType=recurring&successURL=http%3A%2F%2FsuccessURL.test&trialAmount=0.01&trialPeriod=P3D&type=upgradesubscription&version=4&signature=cc4da94d214a4eb64a3f7affa3c39d168a9163c020f9caacca9bfd7498e33abc';
-
-/** Parameters a URL carries, decoded, signature apart. */
-function queryOf(url: string): { signature: string | null; params: Record<string, string> } {
-	const search = new URL(url).searchParams;
-	const params = Object.fromEntries([...search.entries()].filter(([key]) => key !== 'signature'));
-	return { signature: search.get('signature'), params };
-}
 
 describe('Payment Link -> Create Purchase URL', () => {
 	it('reproduces the official protocol-4 purchase vector (flexpay4j V2) byte for byte', async () => {
@@ -233,165 +223,4 @@ describe('Payment Link -> Create Purchase URL', () => {
 		expect(output[0][2].json.priceAmount).toBe('3.00');
 		expect(output[0][2].pairedItem).toEqual({ item: 2 });
 	});
-});
-
-describe('Payment Link -> Create Subscription URL', () => {
-	it('builds a signed subscription URL with all fields', async () => {
-		const { context } = createExecuteContext({
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createSubscriptionUrl',
-				amount: '29.99',
-				currency: 'GBP',
-				subscriptionType: 'recurring',
-				period: 'P1M',
-				additionalFields: {
-					name: 'Gold membership',
-					trialAmount: '0.99',
-					trialPeriod: 'P3D',
-					referenceID: 'sub-1',
-					paymentMethod: 'CC',
-					successURL: 'https://shop.example/ok',
-					custom1: 'u-42',
-				},
-			},
-		});
-		const [json] = jsonOf(await node.execute.call(context));
-		const { signature, params } = queryOf(json.url as string);
-		expect(params).toEqual({
-			custom1: 'u-42',
-			name: 'Gold membership',
-			paymentMethod: 'CC',
-			period: 'P1M',
-			priceAmount: '29.99',
-			priceCurrency: 'GBP',
-			referenceID: 'sub-1',
-			shopID: TEST_SHOP_ID,
-			subscriptionType: 'recurring',
-			successURL: 'https://shop.example/ok',
-			trialAmount: '0.99',
-			trialPeriod: 'P3D',
-			type: 'subscription',
-			version: '4',
-		});
-		expect(signature).toBe(referenceSignature(TEST_SIGNATURE_KEY, params));
-		expect(json).toEqual({ url: json.url, ...params, signature });
-	});
-
-	it('refuses a recurring period under 7 days', async () => {
-		const { context } = createExecuteContext({
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createSubscriptionUrl',
-				amount: '1',
-				currency: 'EUR',
-				subscriptionType: 'recurring',
-				period: 'P3D',
-				additionalFields: {},
-			},
-		});
-		await expect(node.execute.call(context)).rejects.toThrow(/shorter than the minimum of 7 days/);
-	});
-});
-
-describe('Payment Link -> Create Upgrade Subscription URL', () => {
-	it('reproduces the official upgrade vector (flexpay4j V3) byte for byte', async () => {
-		const { context } = createExecuteContext({
-			credentials: OFFICIAL,
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createUpgradeSubscriptionUrl',
-				precedingSaleID: '433456',
-				amount: '00.00',
-				currency: 'USD',
-				subscriptionType: 'recurring',
-				period: 'P1M',
-				additionalFields: {
-					custom1: 'custom1 value',
-					name: CZECH,
-					successURL: 'http://successURL.test',
-					trialAmount: '0.01',
-					trialPeriod: 'P3D',
-				},
-			},
-		});
-		const [json] = jsonOf(await node.execute.call(context));
-		expect(json.url).toBe(V3_URL);
-		expect(json.signature).toBe('cc4da94d214a4eb64a3f7affa3c39d168a9163c020f9caacca9bfd7498e33abc');
-		expect(json.type).toBe('upgradesubscription');
-	});
-
-	it('passes the upgrade option and refuses a non-numeric preceding sale', async () => {
-		const ok = createExecuteContext({
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createUpgradeSubscriptionUrl',
-				precedingSaleID: '12',
-				amount: '5',
-				currency: 'EUR',
-				subscriptionType: 'one-time',
-				period: 'P30D',
-				additionalFields: { upgradeOption: 'lost' },
-			},
-		});
-		const [json] = jsonOf(await node.execute.call(ok.context));
-		expect(json.upgradeOption).toBe('lost');
-		const bad = createExecuteContext({
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createUpgradeSubscriptionUrl',
-				precedingSaleID: 'S-12',
-				amount: '5',
-				currency: 'EUR',
-				subscriptionType: 'one-time',
-				period: 'P30D',
-				additionalFields: {},
-			},
-		});
-		const error = (await node.execute.call(bad.context).catch((e: unknown) => e)) as NodeOperationError;
-		expect(error.message).toMatch(/not a numeric Verotel ID/);
-		expect(error.description).toMatch(/Parameter: Preceding Sale ID/);
-	});
-});
-
-describe('Payment Link -> Create Cancel Subscription URL', () => {
-	it('builds the signed cancel-subscription page URL', async () => {
-		const { context } = createExecuteContext({
-			parameters: { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleId: '433456' },
-		});
-		const [json] = jsonOf(await node.execute.call(context));
-		const signature = referenceSignature(TEST_SIGNATURE_KEY, { saleID: '433456', shopID: TEST_SHOP_ID, version: '4' });
-		expect(json).toEqual({
-			url: `https://secure.verotel.com/cancel-subscription?saleID=433456&shopID=${TEST_SHOP_ID}&version=4&signature=${signature}`,
-			saleID: '433456',
-			shopID: TEST_SHOP_ID,
-			version: '4',
-			signature,
-		});
-	});
-});
-
-describe('Payment Link outputs never contain the signature key', () => {
-	it.each(['createPurchaseUrl', 'createSubscriptionUrl', 'createUpgradeSubscriptionUrl', 'createCancelSubscriptionUrl'])(
-		'%s',
-		async (operation) => {
-			const { context } = createExecuteContext({
-				parameters: {
-					resource: 'paymentLink',
-					operation,
-					amount: '10',
-					currency: 'EUR',
-					description: 'd',
-					subscriptionType: 'recurring',
-					period: 'P1M',
-					precedingSaleID: '1',
-					saleId: '2',
-					additionalFields: { custom1: 'c' },
-				},
-			});
-			const output = await node.execute.call(context);
-			expect(output[0]).toHaveLength(1);
-			expect(findSecret(output, TEST_SIGNATURE_KEY)).toEqual([]);
-		},
-	);
 });
