@@ -4,7 +4,7 @@
  * (n8n builds a tool's description from the operation's `action`), and which
  * credential n8n shows for which resource (n8n's own displayParameter over the
  * credentials' displayOptions, which the editor and n8n-core's getCredentials
- * use; the engine side is in subscription-cancel-http.test.ts).
+ * use; the engine side is in subscription-cancel-credentials.test.ts).
  */
 import type { INode, INodeCredentialDescription, INodeParameters, INodePropertyOptions } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
