@@ -59,7 +59,7 @@ const testPostback = (url: string, options: INodeParameters = {}): INodeParamete
 	options: { custom1: 'c1', ...options },
 });
 const trigger = () => nock(TRIGGER).get('/webhook/x/webhook').query(true);
-// Its failures (refused, timeout, bad URL, bad option) are scanned for the key in postback-send-test.test.ts.
+// Its failures (refused, timeout, bad URL, bad option) are scanned for the key in postback-send-test-failures.test.ts.
 
 const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['purchase URL', purchase('9.99'), noop, 'ok'],
