@@ -6,53 +6,21 @@
  * built, against dist loaded by n8n's PackageDirectoryLoader.
  */
 import nock from 'nock';
-import * as path from 'node:path';
 
-import { builtTypes, sourceTypes, runActionWorkflow, setUpEngineWithNock, type PackageTypes } from '../helpers/action-engine';
+import { runActionWorkflow, setUpEngineWithNock, type PackageTypes } from '../helpers/action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { credentials, FOUND_BODY, packages, readActionWorkflow, STATUS_HOST } from '../helpers/action-workflows';
 import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
-import type { TestCredentialStore } from '../helpers/n8n-credentials-helper';
-import { readWorkflowJson } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';
 import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 
-const workflow = (name: string) => readWorkflowJson(path.join(__dirname, 'workflows', name));
 const FLEXPAY = 'Verotel FlexPay';
-const STATUS_HOST = 'http://flexpay-status.test';
-
-const credentials: TestCredentialStore = {
-	official: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: OFFICIAL_KEY } },
-	'official-v4': { type: 'verotelFlexPayApi', data: { shopId: '68849', signatureKey: OFFICIAL_KEY } },
-	canary: {
-		type: 'verotelFlexPayApi',
-		data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, brand: 'bill', baseUrl: STATUS_HOST },
-	},
-};
 
 /** PHP urlencode, written independently of the lib for expected URLs. */
 const formEncode = (value: string) =>
 	encodeURIComponent(value)
 		.replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 		.replace(/%20/g, '+');
-
-const FOUND_BODY = [
-	'response: FOUND',
-	'saleID: 433456',
-	'shopID: 60678',
-	'saleResult: APPROVED',
-	'priceAmount: 45.20',
-	'priceCurrency: EUR',
-	'paymentMethod: CC',
-	'email: buyer@example.com',
-	'billingAddr_fullName: Jan Jansen',
-	'billingAddr_city: Amsterdam',
-	'billingAddr_country: NL',
-].join('\n');
-
-const packages: Array<[string, () => Promise<PackageTypes | undefined>]> = [
-	['TypeScript classes', async () => sourceTypes()],
-	['built package (dist)', builtTypes],
-];
 
 setUpEngineWithNock();
 
@@ -63,7 +31,7 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 	});
 	const run = async (file: string) => {
 		if (!types) throw new Error('package types not available');
-		return await runActionWorkflow(workflow(file), credentials, types);
+		return await runActionWorkflow(readActionWorkflow(file), credentials, types);
 	};
 	const itIfLoaded = (name: string, fn: () => Promise<void>) =>
 		it(name, async () => {
@@ -261,24 +229,5 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 		const result = await run('sale-status.workflow.json');
 		expect(result.run.status).toBe('success');
 		expect(result.outputJson(FLEXPAY)?.map((json) => json.found)).toEqual([false, false]);
-	});
-});
-
-describe('the built package as n8n loads it', () => {
-	it('has the codex, icons and credential n8n reads (when built)', async () => {
-		const built = await builtTypes();
-		if (!built) {
-			console.warn('skipped: dist is not built (npm run build)');
-			return;
-		}
-		const node = built.nodeTypes['n8n-nodes-verotel-flexpay.verotelFlexPay'] as unknown as {
-			description: Record<string, unknown>;
-		};
-		expect(node.description.codex).toMatchObject({
-			categories: ['Finance & Accounting'],
-			alias: expect.arrayContaining(['payment', 'checkout', 'verotel', 'flexpay', 'cardbilling', 'postback']),
-		});
-		expect(node.description.usableAsTool).toBe(true);
-		expect(built.credentialTypes.verotelFlexPayApi.name).toBe('verotelFlexPayApi');
 	});
 });
