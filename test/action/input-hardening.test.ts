@@ -133,7 +133,7 @@ describe('credential values are never quoted', () => {
 describe('Sale -> Get Status: Verotel text in errors', () => {
 	function status(body: string) {
 		return createExecuteContext({
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', saleId: '1', options: {} },
+			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: '1', options: {} },
 			httpRequestWithAuthentication: jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body }),
 		}).context;
 	}

@@ -27,8 +27,8 @@ const purchase = (amount: string): INodeParameters => ({
 const status = (saleId: string, timeout = 5000): INodeParameters => ({
 	resource: 'sale',
 	operation: 'getStatus',
-	lookUpBy: 'saleId',
-	saleId,
+	lookUpBy: 'saleID',
+	saleID: saleId,
 	options: { timeout },
 });
 const signedRedirect = (() => {
@@ -66,7 +66,7 @@ const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['purchase URL, invalid amount', purchase('nine'), noop, 'fails'],
 	['subscription URL', subscription, noop, 'ok'],
 	['upgrade URL, invalid preceding sale', upgradeWithBadSale, noop, 'fails'],
-	['cancel URL', { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleId: '8' }, noop, 'ok'],
+	['cancel URL', { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleID: '8' }, noop, 'ok'],
 	['status FOUND', status('1'), server(TEST_SIGNATURE_KEY, { 'saleID:1': 'response: FOUND\nsaleID: 1\nemail: e@x.example\n' }), 'ok'],
 	['status NOTFOUND', status('2'), server(TEST_SIGNATURE_KEY), 'ok'],
 	['status ERROR (the server expects another key)', status('3'), server('the-server-expects-another-key'), 'fails'],

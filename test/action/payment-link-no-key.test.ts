@@ -21,7 +21,7 @@ describe('Payment Link outputs never contain the signature key', () => {
 					subscriptionType: 'recurring',
 					period: 'P1M',
 					precedingSaleID: '1',
-					saleId: '2',
+					saleID: '2',
 					additionalFields: { custom1: 'c' },
 				},
 			});

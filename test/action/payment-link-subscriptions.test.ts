@@ -133,7 +133,7 @@ describe('Payment Link -> Create Upgrade Subscription URL', () => {
 describe('Payment Link -> Create Cancel Subscription URL', () => {
 	it('builds the signed cancel-subscription page URL', async () => {
 		const { context } = createExecuteContext({
-			parameters: { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleId: '433456' },
+			parameters: { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleID: '433456' },
 		});
 		const [json] = jsonOf(await node.execute.call(context));
 		const signature = referenceSignature(TEST_SIGNATURE_KEY, { saleID: '433456', shopID: TEST_SHOP_ID, version: '4' });

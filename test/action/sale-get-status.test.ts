@@ -31,14 +31,14 @@ const FOUND_BODY = [
 function statusContext(parameters: Record<string, unknown>, body: unknown, extra: { continueOnFail?: boolean } = {}) {
 	return createExecuteContext({
 		...extra,
-		parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', options: {}, ...parameters },
+		parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', options: {}, ...parameters },
 		httpRequestWithAuthentication: jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body }),
 	});
 }
 
 describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	it('asks the status service through the credential (which signs), with a timeout and a text body', async () => {
-		const { context, httpRequestWithAuthentication } = statusContext({ saleId: ' 433456 ' }, 'response: NOTFOUND\n');
+		const { context, httpRequestWithAuthentication } = statusContext({ saleID: ' 433456 ' }, 'response: NOTFOUND\n');
 		await node.execute.call(context);
 		expect(httpRequestWithAuthentication).toHaveBeenCalledTimes(1);
 		const [credentialType, options] = httpRequestWithAuthentication.mock.calls[0];
@@ -59,7 +59,7 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 
 	it('looks up by reference ID and honours the Timeout option', async () => {
 		const { context, httpRequestWithAuthentication } = statusContext(
-			{ lookUpBy: 'referenceId', referenceId: 'order-1001', options: { timeout: 1234 } },
+			{ lookUpBy: 'referenceID', referenceID: 'order-1001', options: { timeout: 1234 } },
 			'response: NOTFOUND\n',
 		);
 		await node.execute.call(context);
@@ -67,14 +67,14 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	});
 
 	it('returns NOTFOUND as a normal item with found: false and the looked-up ID', async () => {
-		const { context } = statusContext({ saleId: '999' }, 'response: NOTFOUND\n');
+		const { context } = statusContext({ saleID: '999' }, 'response: NOTFOUND\n');
 		expect(await node.execute.call(context)).toEqual([
 			[{ json: { found: false, response: 'NOTFOUND', saleID: '999' }, pairedItem: { item: 0 } }],
 		]);
 	});
 
 	it('maps a FOUND answer: typed found/amount/billingAddress plus every returned field', async () => {
-		const { context } = statusContext({ saleId: '433456' }, FOUND_BODY);
+		const { context } = statusContext({ saleID: '433456' }, FOUND_BODY);
 		expect(jsonOf(await node.execute.call(context))).toEqual([
 			{
 				found: true,
@@ -103,14 +103,14 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	});
 
 	it('reads a Buffer body too', async () => {
-		const { context } = statusContext({ saleId: '1' }, Buffer.from('response: FOUND\nsaleID: 1\npriceAmount: x\n'));
+		const { context } = statusContext({ saleID: '1' }, Buffer.from('response: FOUND\nsaleID: 1\npriceAmount: x\n'));
 		expect(jsonOf(await node.execute.call(context))).toEqual([
 			{ found: true, response: 'FOUND', saleID: '1', priceAmount: 'x', amount: null },
 		]);
 	});
 
 	it('turns response: ERROR into a NodeApiError pointing at the key and shop ID', async () => {
-		const { context } = statusContext({ saleId: '1' }, 'response: ERROR\nerror: Invalid signature\n');
+		const { context } = statusContext({ saleID: '1' }, 'response: ERROR\nerror: Invalid signature\n');
 		const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('The FlexPay status service refused the request: Invalid signature');
@@ -119,9 +119,9 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	});
 
 	it.each([
-		[{ saleId: '' }, 'Sale ID is empty', /\{\{ \$json\.saleID \}\}/],
-		[{ lookUpBy: 'referenceId', referenceId: '   ' }, 'Reference ID is empty', /referenceID/],
-		[{ saleId: 'S-42' }, 'saleID "S-42" is not a numeric Verotel ID', /Parameter: Sale ID/],
+		[{ saleID: '' }, 'Sale ID is empty', /\{\{ \$json\.saleID \}\}/],
+		[{ lookUpBy: 'referenceID', referenceID: '   ' }, 'Reference ID is empty', /referenceID/],
+		[{ saleID: 'S-42' }, 'saleID "S-42" is not a numeric Verotel ID', /Parameter: Sale ID/],
 	])('refuses %j before any request', async (parameters, message, description) => {
 		const { context, httpRequestWithAuthentication } = statusContext(parameters, 'response: NOTFOUND\n');
 		const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeOperationError;
@@ -134,7 +134,7 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	it('refuses a credential without a key before any request', async () => {
 		const { context, httpRequestWithAuthentication } = createExecuteContext({
 			credentials: { ...TEST_CREDENTIALS, signatureKey: '' },
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', saleId: '1', options: {} },
+			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: '1', options: {} },
 		});
 		await expect(node.execute.call(context)).rejects.toThrow('Signature key is empty');
 		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
@@ -147,7 +147,7 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 		const { context } = createExecuteContext({
 			continueOnFail: true,
 			items: [{ json: {} }, { json: {} }],
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', saleId: (i: number) => String(i + 1), options: {} },
+			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: (i: number) => String(i + 1), options: {} },
 			httpRequestWithAuthentication,
 		});
 		const output = await node.execute.call(context);

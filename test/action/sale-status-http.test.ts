@@ -34,7 +34,7 @@ const expectedQuery = (saleID: string) => ({
 });
 
 async function runStatus(saleId: string, options: INodeParameters = {}, baseUrl = HOST, onError?: string) {
-	const parameters = { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleId', saleId, options };
+	const parameters = { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: saleId, options };
 	const result = await runActionWorkflow(actionWorkflow(parameters, { onError }), credentialsFor(baseUrl));
 	// Nothing anywhere in the execution (items, errors, their causes, run data) holds the key.
 	expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);

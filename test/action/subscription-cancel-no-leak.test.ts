@@ -95,7 +95,7 @@ function expectNoSecret(result: EngineRunResult): void {
 }
 
 async function run(saleId: string, continueOnFail: boolean, baseUrl = `${HOST}/api`): Promise<EngineRunResult> {
-	const parameters = { resource: 'subscription', operation: 'cancel', saleId };
+	const parameters = { resource: 'subscription', operation: 'cancel', saleID: saleId };
 	const onError = continueOnFail ? 'continueRegularOutput' : undefined;
 	return await runActionWorkflow(actionWorkflow(parameters, { credentials: CONTROL_CENTER_CREDENTIAL, onError }), {
 		cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD, baseUrl } },

@@ -168,7 +168,7 @@ describe('Subscription -> Cancel over real HTTP (nock)', () => {
 	it('accepts a saleID that an expression gives as a number, and trims spaces', async () => {
 		const one = cancelEndpoint('433456', 200, { is_success: true });
 		const two = cancelEndpoint('12', 200, { is_success: true });
-		const workflow = cancelWorkflow([], undefined, { saleId: '={{ $json.n }}' });
+		const workflow = cancelWorkflow([], undefined, { saleID: '={{ $json.n }}' });
 		workflow.pinData = { Start: [{ json: { n: 433456 } }, { json: { n: ' 12 ' } }] };
 		const result = await runActionWorkflow(workflow, credentials());
 		expect(one.scope.isDone() && two.scope.isDone()).toBe(true);

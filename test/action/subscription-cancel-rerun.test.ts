@@ -41,7 +41,7 @@ describe('a timeout (mocked HTTP helper: the real limit is 30 s)', () => {
 	it('says the sale may or may not be cancelled and that running again is safe', async () => {
 		const timeout = Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' });
 		const { context } = createExecuteContext({
-			parameters: { resource: 'subscription', operation: 'cancel', saleId: '433456' },
+			parameters: { resource: 'subscription', operation: 'cancel', saleID: '433456' },
 			httpRequestWithAuthentication: jest.fn().mockRejectedValue(timeout),
 		});
 		context.getCredentials.mockImplementation(async () => ({ username: USER, password: PASSWORD, baseUrl: BASE }));

@@ -70,7 +70,7 @@ describe('Subscription resource: description', () => {
 		expect(shown).toEqual([
 			expect.objectContaining({
 				displayName: 'Sale ID',
-				name: 'saleId',
+				name: 'saleID',
 				type: 'string',
 				required: true,
 				default: '',

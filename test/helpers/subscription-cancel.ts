@@ -22,7 +22,7 @@ export const AUTH = basicAuth(USER, PASSWORD);
 /** Start -> Subscription -> Cancel, one item per sale ID, the Sale ID taken from each item's saleID. */
 export function cancelWorkflow(saleIds: string[], onError?: string, parameters: INodeParameters = {}): WorkflowJson {
 	return actionWorkflow(
-		{ resource: 'subscription', operation: 'cancel', saleId: '={{ $json.saleID }}', ...parameters },
+		{ resource: 'subscription', operation: 'cancel', saleID: '={{ $json.saleID }}', ...parameters },
 		{ credentials: CONTROL_CENTER_CREDENTIAL, onError, items: saleIds.map((saleID) => ({ saleID })) },
 	);
 }

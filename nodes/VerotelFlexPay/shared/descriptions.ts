@@ -28,7 +28,7 @@ export const paymentMethodOptions: INodePropertyOptions[] = Object.keys(PAYMENT_
 export function saleIdField(displayOptions: IDisplayOptions, description: string): INodeProperties {
 	return {
 		displayName: 'Sale ID',
-		name: 'saleId',
+		name: 'saleID',
 		type: 'string',
 		required: true,
 		default: '',

@@ -16,7 +16,6 @@ const REQUEST_FIELDS: readonly string[] = [...SIGNED_REQUEST_PARAMS, 'email', 'o
 const PARAMETER_NAMES: Record<string, string> = {
 	priceAmount: 'amount',
 	priceCurrency: 'currency',
-	saleID: 'saleId',
 };
 
 /** Protocol field name -> the label the node shows for it. */

@@ -13,6 +13,6 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = await getFlexPayConfig.call(this, itemIndex);
-	const saleID = this.getNodeParameter('saleId', itemIndex) as string;
+	const saleID = this.getNodeParameter('saleID', itemIndex) as string;
 	return signedRequestToJson(buildCancelSubscriptionRequest(config, { saleID }));
 }

@@ -15,23 +15,23 @@ export const description: INodeProperties[] = [
 		name: 'lookUpBy',
 		type: 'options',
 		options: [
-			{ name: 'Sale ID', value: 'saleId', description: "Verotel's sale ID from the postback or success redirect" },
-			{ name: 'Reference ID', value: 'referenceId', description: 'Your own reference ID sent with the purchase URL' },
+			{ name: 'Sale ID', value: 'saleID', description: "Verotel's sale ID from the postback or success redirect" },
+			{ name: 'Reference ID', value: 'referenceID', description: 'Your own reference ID sent with the purchase URL' },
 		],
-		default: 'saleId',
+		default: 'saleID',
 		description: 'Which identifier to look the sale up by',
 		displayOptions,
 	},
-	saleIdField({ show: { ...displayOptions.show, lookUpBy: ['saleId'] } }, "Verotel's sale ID"),
+	saleIdField({ show: { ...displayOptions.show, lookUpBy: ['saleID'] } }, "Verotel's sale ID"),
 	{
 		displayName: 'Reference ID',
-		name: 'referenceId',
+		name: 'referenceID',
 		type: 'string',
 		required: true,
 		default: '',
 		placeholder: 'e.g. order-1001',
 		description: 'The reference ID you sent with the purchase URL',
-		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['referenceId'] } },
+		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['referenceID'] } },
 	},
 	optionsCollection(displayOptions, [timeoutOption('Time in milliseconds to wait for the status service before giving up')]),
 ];
@@ -53,17 +53,17 @@ export function saleStatusToJson(status: SaleStatus, lookup: StatusLookup): IDat
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = await getFlexPayConfig.call(this, itemIndex);
-	const lookUpBy = this.getNodeParameter('lookUpBy', itemIndex) as string;
-	const value = this.getNodeParameter(lookUpBy === 'referenceId' ? 'referenceId' : 'saleId', itemIndex) as string;
+	const field = this.getNodeParameter('lookUpBy', itemIndex) === 'referenceID' ? 'referenceID' : 'saleID';
+	const value = this.getNodeParameter(field, itemIndex) as string;
 	const text = value === undefined || value === null ? '' : String(value).trim();
 	if (text === '') {
-		const label = lookUpBy === 'referenceId' ? 'Reference ID' : 'Sale ID';
+		const label = field === 'referenceID' ? 'Reference ID' : 'Sale ID';
 		throw new NodeOperationError(this.getNode(), `${label} is empty`, {
 			itemIndex,
-			description: `Enter the ${label}, or map it from the input, e.g. {{ $json.${lookUpBy === 'referenceId' ? 'referenceID' : 'saleID'} }}.`,
+			description: `Enter the ${label}, or map it from the input, e.g. {{ $json.${field} }}.`,
 		});
 	}
-	const lookup: StatusLookup = lookUpBy === 'referenceId' ? { referenceID: text } : { saleID: text };
+	const lookup: StatusLookup = field === 'referenceID' ? { referenceID: text } : { saleID: text };
 	// Validates the identifier (and the credential) with the lib's own rules
 	// before any request; the credential signs the real request.
 	buildStatusRequest(config, lookup);

@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
  * or a repeated run is safe.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const saleID = readSaleId(this.getNode(), this.getNodeParameter('saleId', itemIndex), itemIndex);
+	const saleID = readSaleId(this.getNode(), this.getNodeParameter('saleID', itemIndex), itemIndex);
 	const { alreadyCancelled } = await cancelSale.call(this, saleID, itemIndex);
 	return { saleID, cancelled: true, alreadyCancelled };
 }
