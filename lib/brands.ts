@@ -5,26 +5,26 @@ import { FlexPayValidationError } from './errors';
  * client (Brand/*.php, 5.1.1) and flexpay4j (Brand.kt, 2.2.0). The merchant-ID
  * prefix is the first four digits of the 16-digit Customer ID.
  */
+interface Brand {
+	displayName: string;
+	merchantIdPrefix: string;
+	baseUrl: string;
+}
+
+const brand = (displayName: string, merchantIdPrefix: string, host: string): Readonly<Brand> => ({
+	displayName,
+	merchantIdPrefix,
+	baseUrl: `https://${host}`,
+});
+
 export const BRANDS = {
-	verotel: { displayName: 'Verotel', merchantIdPrefix: '9804', baseUrl: 'https://secure.verotel.com' },
-	cardbilling: {
-		displayName: 'CardBilling',
-		merchantIdPrefix: '9762',
-		baseUrl: 'https://secure.billing.creditcard',
-	},
-	bitsafepay: { displayName: 'BitsafePay', merchantIdPrefix: '9653', baseUrl: 'https://secure.bitsafepay.com' },
-	bill: { displayName: 'Bill', merchantIdPrefix: '9511', baseUrl: 'https://secure.bill.creditcard' },
-	paintfest: {
-		displayName: 'PaintFest',
-		merchantIdPrefix: '9444',
-		baseUrl: 'https://secure.paintfestpayments.com',
-	},
-	gaycharge: { displayName: 'GayCharge', merchantIdPrefix: '9388', baseUrl: 'https://secure.gaycharge.com' },
-	yoursafedirect: {
-		displayName: 'YoursafeDirect',
-		merchantIdPrefix: '9001',
-		baseUrl: 'https://secure.yoursafedirect.com',
-	},
+	verotel: brand('Verotel', '9804', 'secure.verotel.com'),
+	cardbilling: brand('CardBilling', '9762', 'secure.billing.creditcard'),
+	bitsafepay: brand('BitsafePay', '9653', 'secure.bitsafepay.com'),
+	bill: brand('Bill', '9511', 'secure.bill.creditcard'),
+	paintfest: brand('PaintFest', '9444', 'secure.paintfestpayments.com'),
+	gaycharge: brand('GayCharge', '9388', 'secure.gaycharge.com'),
+	yoursafedirect: brand('YoursafeDirect', '9001', 'secure.yoursafedirect.com'),
 } as const;
 
 export type BrandName = keyof typeof BRANDS;

@@ -9,7 +9,7 @@ import type {
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import { parseStatusResponse, type FlexPayPostback, type SaleStatus } from '../../lib';
 import { bodyText } from '../shared/http';
-import { sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
+import { saleToJson, sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
 
 /** Upper bound for the optional status lookup, which runs inside the execution (Verotel already got its `OK`). */
@@ -77,7 +77,7 @@ export async function lookupSale(
 	}
 
 	if (status.response === 'FOUND') {
-		return { sale: saleFromStatus(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus) };
+		return { sale: saleToJson(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus) };
 	}
 	const reason =
 		status.response === 'NOTFOUND'
@@ -89,14 +89,4 @@ export async function lookupSale(
 function withStatus(lookup: IDataObject, httpStatus: number | undefined): IDataObject {
 	if (httpStatus !== undefined) lookup.httpStatus = httpStatus;
 	return lookup;
-}
-
-function saleFromStatus(status: SaleStatus): IDataObject {
-	const sale: IDataObject = {};
-	for (const key of ['saleResult', 'email', 'saleID', 'referenceID', 'shopID', 'priceAmount', 'priceCurrency', 'paymentMethod', 'country'] as const) {
-		if (status[key] !== undefined) sale[key] = status[key];
-	}
-	if (status.billingAddress !== undefined) sale.billingAddress = { ...status.billingAddress };
-	sale.fields = { ...status.fields };
-	return sale;
 }

@@ -17,7 +17,7 @@ import { idempotencyScopeOf } from '../../lib';
  * n8n's deduplication store is one row per trigger, read and then written
  * whole, so it has the same weakness on a scale of milliseconds, and n8n
  * offers community nodes nothing atomic per key. So:
- * - each n8n process writes a row once at a time, and the runs that arrive
+ * - each n8n process makes one write of a row at a time, and the runs that arrive
  *   meanwhile share the next write: no key lost within a process, and the
  *   store keeps up with any rate of postbacks;
  * - across processes (queue-mode workers) a write whose read came before

@@ -1,11 +1,30 @@
-import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
-import { PATHS } from '../../lib';
+import { BILLING_ADDRESS_PREFIX, parseAmount, PATHS, type SaleStatus } from '../../lib';
 import { sendForAnswer } from './http';
 
 /** One sale, by Verotel's saleID or by the merchant's referenceID. */
 export type StatusLookup = { saleID: string } | { referenceID: string };
+
+const SHAPED_KEYS = new Set(['found', 'response', 'amount', 'billingAddress']);
+
+/**
+ * A sale as both nodes output it (Sale > Get Status, the trigger's `sale`):
+ * `found`, `response`, `known` (what was asked for, when the service does not
+ * know the sale), every returned field as text, `amount` as a number and the
+ * `billingAddr_*` fields grouped as `billingAddress`.
+ */
+export function saleToJson(status: SaleStatus, known: IDataObject = {}): IDataObject {
+	const json: IDataObject = { found: status.found, response: status.response, ...known };
+	for (const [key, value] of Object.entries(status.fields)) {
+		if (SHAPED_KEYS.has(key) || key.startsWith(BILLING_ADDRESS_PREFIX)) continue;
+		json[key] = value;
+	}
+	if (status.found) json.amount = parseAmount(status.priceAmount);
+	if (status.billingAddress) json.billingAddress = { ...status.billingAddress };
+	return json;
+}
 
 /**
  * The sale-status request of both nodes: `GET /salestatus` for one sale, signed

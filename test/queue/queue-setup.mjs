@@ -36,7 +36,7 @@ export const purchase = (saleID = nextSaleId()) => flexpay.buildSamplePostback(S
 export function comparable(item) {
 	const { receivedAt: _receivedAt, ...rest } = item;
 	// The status stand-in dates its answer when asked.
-	if (rest.sale?.fields) rest.sale = { ...rest.sale, fields: { ...rest.sale.fields, createdOn: undefined } };
+	if (rest.sale) rest.sale = { ...rest.sale, createdOn: undefined };
 	return rest;
 }
 

@@ -45,18 +45,21 @@ describe('Fetch Sale Details (in execute())', () => {
 		const { item, e } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(scope.isDone()).toBe(true);
 		expect(item.saleLookup).toEqual({ ok: true, response: 'FOUND', httpStatus: 200 });
+		// The shape of Sale > Get Status (nodes/shared/saleStatus.ts): one sale, one shape.
 		expect(item.sale).toEqual({
-			saleResult: 'APPROVED',
-			email: 'buyer@example.com',
+			found: true,
+			response: 'FOUND',
 			saleID: '700001',
-			referenceID: 'order-1001',
 			shopID: SHOP,
+			referenceID: 'order-1001',
+			saleResult: 'APPROVED',
 			priceAmount: '19.99',
 			priceCurrency: 'EUR',
 			paymentMethod: 'CC',
+			email: 'buyer@example.com',
 			country: 'DE',
+			amount: 19.99,
 			billingAddress: { fullName: 'Erika Mustermann', city: 'Berlin', zip: '10115', country: 'DE' },
-			fields: expect.objectContaining({ response: 'FOUND', billingAddr_city: 'Berlin' }),
 		});
 		// The postback fields are untouched by the lookup.
 		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99 });

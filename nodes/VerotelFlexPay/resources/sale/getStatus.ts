@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { BILLING_ADDRESS_PREFIX, buildStatusRequest, parseAmount, type SaleStatus } from '../../../../lib';
+import { buildStatusRequest } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../shared/descriptions';
-import type { StatusLookup } from '../../../shared/saleStatus';
+import { saleToJson, type StatusLookup } from '../../../shared/saleStatus';
 import { requestSaleStatus, timeoutOf } from '../../shared/transport';
 
 const displayOptions = showFor('sale', 'getStatus');
@@ -36,21 +36,6 @@ export const description: INodeProperties[] = [
 	optionsCollection(displayOptions, [timeoutOption('Time in milliseconds to wait for the status service before giving up')]),
 ];
 
-const TYPED_KEYS = new Set(['found', 'response', 'amount', 'billingAddress']);
-
-/** found, response, every returned field (strings as sent), amount as a number, billingAddress grouped. */
-export function saleStatusToJson(status: SaleStatus, lookup: StatusLookup): IDataObject {
-	const json: IDataObject = { found: status.found, response: status.response };
-	if (!status.found) Object.assign(json, lookup);
-	for (const [key, value] of Object.entries(status.fields)) {
-		if (TYPED_KEYS.has(key) || key.startsWith(BILLING_ADDRESS_PREFIX)) continue;
-		json[key] = value;
-	}
-	if (status.found) json.amount = parseAmount(status.priceAmount);
-	if (status.billingAddress) json.billingAddress = { ...status.billingAddress };
-	return json;
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = await getFlexPayConfig.call(this, itemIndex);
 	const field = this.getNodeParameter('lookUpBy', itemIndex) === 'referenceID' ? 'referenceID' : 'saleID';
@@ -69,5 +54,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	buildStatusRequest(config, lookup);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const status = await requestSaleStatus.call(this, lookup, timeoutOf(options), itemIndex);
-	return saleStatusToJson(status, lookup);
+	return saleToJson(status, status.found ? {} : lookup);
 }
