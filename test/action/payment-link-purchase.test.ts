@@ -8,8 +8,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { createExecuteContext, jsonOf, TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
-import { CZECH, OFFICIAL, queryOf, V2_URL } from '../helpers/payment-links';
+import { CZECH, OFFICIAL, queryOf } from '../helpers/payment-links';
 import { findSecret } from '../helpers/secret-scan';
+import { V2_PURCHASE_ITEM } from '../fixtures/vectors';
 
 const node = new VerotelFlexPay();
 
@@ -39,24 +40,7 @@ describe('Payment Link -> Create Purchase URL', () => {
 		expect(output).toEqual([
 			[
 				{
-					json: {
-						url: V2_URL,
-						custom1: 'custom1',
-						custom2: 'custom2',
-						custom3: 'custom3',
-						declineURL: 'http://example.com/decline',
-						description: CZECH,
-						email: 'foo@example.com',
-						paymentMethod: 'CC',
-						priceAmount: '45.20',
-						priceCurrency: 'EUR',
-						referenceID: 'ref1',
-						shopID: '60678',
-						successURL: 'http://example.com/approve',
-						type: 'purchase',
-						version: '4',
-						signature: '08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b',
-					},
+					json: V2_PURCHASE_ITEM,
 					pairedItem: { item: 0 },
 				},
 			],

@@ -12,7 +12,7 @@ import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { credentials, FOUND_BODY, packages, readActionWorkflow, STATUS_HOST } from '../helpers/action-workflows';
 import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
-import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
+import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, V2_PURCHASE_ITEM } from '../fixtures/vectors';
 
 const FLEXPAY = 'Verotel FlexPay';
 
@@ -67,24 +67,7 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 			.join('&')}&signature=${secondSignature}`;
 		expect(result.outputItems(FLEXPAY)).toEqual([
 			{
-				json: {
-					url: 'https://secure.verotel.com/startorder?custom1=custom1&custom2=custom2&custom3=custom3&declineURL=http%3A%2F%2Fexample.com%2Fdecline&description=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&email=foo%40example.com&paymentMethod=CC&priceAmount=45.20&priceCurrency=EUR&referenceID=ref1&shopID=60678&successURL=http%3A%2F%2Fexample.com%2Fapprove&type=purchase&version=4&signature=08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b',
-					custom1: 'custom1',
-					custom2: 'custom2',
-					custom3: 'custom3',
-					declineURL: 'http://example.com/decline',
-					description: TEST_DESCRIPTION,
-					email: 'foo@example.com',
-					paymentMethod: 'CC',
-					priceAmount: '45.20',
-					priceCurrency: 'EUR',
-					referenceID: 'ref1',
-					shopID: '60678',
-					successURL: 'http://example.com/approve',
-					type: 'purchase',
-					version: '4',
-					signature: '08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b',
-				},
+				json: V2_PURCHASE_ITEM,
 				pairedItem: { item: 0 },
 			},
 			{ json: { url: secondUrl, ...second, signature: secondSignature }, pairedItem: { item: 1 } },

@@ -9,9 +9,6 @@ import { OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 export const OFFICIAL = { shopId: '60678', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
 /** The description (and subscription name) of the official vectors. */
 export const CZECH = TEST_DESCRIPTION;
-/** The purchase URL of flexpay4j's V2 vector. */
-export const V2_URL =
-	'https://secure.verotel.com/startorder?custom1=custom1&custom2=custom2&custom3=custom3&declineURL=http%3A%2F%2Fexample.com%2Fdecline&description=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&email=foo%40example.com&paymentMethod=CC&priceAmount=45.20&priceCurrency=EUR&referenceID=ref1&shopID=60678&successURL=http%3A%2F%2Fexample.com%2Fapprove&type=purchase&version=4&signature=08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b';
 /** The upgrade subscription URL of flexpay4j's V3 vector. */
 export const V3_URL =
 	'https://secure.verotel.com/startorder?custom1=custom1+value&name=My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123&period=P1M&precedingSaleID=433456&priceAmount=0.00&priceCurrency=USD&shopID=60678&subscriptionType=recurring&successURL=http%3A%2F%2FsuccessURL.test&trialAmount=0.01&trialPeriod=P3D&type=upgradesubscription&version=4&signature=cc4da94d214a4eb64a3f7affa3c39d168a9163c020f9caacca9bfd7498e33abc';

@@ -8,7 +8,7 @@ import {
 	signRequest,
 	verifySignature,
 } from '../../lib';
-import { GITBOOK_KEY, KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, PHP_PARAMS, TEST_DESCRIPTION } from '../fixtures/vectors';
+import { GITBOOK_KEY, KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, PHP_PARAMS, TEST_DESCRIPTION, V2_PURCHASE } from '../fixtures/vectors';
 
 const ENCODED_DESCRIPTION = 'My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123';
 
@@ -39,33 +39,15 @@ describe('official vectors, byte for byte', () => {
 	});
 
 	test('V2: flexpay4j purchase URL (protocol 4, SHA-256), email sent unsigned', () => {
-		const url = buildPurchaseUrl(
-			{ shopId: '60678', signatureKey: OFFICIAL_KEY },
-			{
-				priceAmount: '45.20',
-				priceCurrency: 'EUR',
-				description: TEST_DESCRIPTION,
-				paymentMethod: 'CC',
-				referenceID: 'ref1',
-				custom1: 'custom1',
-				custom2: 'custom2',
-				custom3: 'custom3',
-				successURL: 'http://example.com/approve',
-				declineURL: 'http://example.com/decline',
-				email: 'foo@example.com',
-			},
-		);
-		expect(url).toBe(
-			`https://secure.verotel.com/startorder?custom1=custom1&custom2=custom2&custom3=custom3&declineURL=http%3A%2F%2Fexample.com%2Fdecline&description=${ENCODED_DESCRIPTION}&email=foo%40example.com&paymentMethod=CC&priceAmount=45.20&priceCurrency=EUR&referenceID=ref1&shopID=60678&successURL=http%3A%2F%2Fexample.com%2Fapprove&type=purchase&version=4&signature=08a33095ae3f4cee4ba25bc50a4076d11c008b84e40423a1cd436c29d2a9225b`,
-		);
+		const url = buildPurchaseUrl({ shopId: V2_PURCHASE.shopID, signatureKey: OFFICIAL_KEY }, V2_PURCHASE.fields);
+		expect(url).toBe(V2_PURCHASE.url);
+		expect(V2_PURCHASE.url).toContain(`&description=${ENCODED_DESCRIPTION}&`);
 	});
 
 	test('V2: canonical string as printed in the reference', () => {
-		const signed = {
-			custom1: 'custom1', custom2: 'custom2', custom3: 'custom3', declineURL: 'http://example.com/decline',
-			description: TEST_DESCRIPTION, paymentMethod: 'CC', priceAmount: '45.20', priceCurrency: 'EUR',
-			referenceID: 'ref1', shopID: '60678', successURL: 'http://example.com/approve', type: 'purchase', version: '4',
-		};
+		// Everything but `email`, which the protocol sends unsigned.
+		const { email: _unsigned, ...fields } = V2_PURCHASE.fields;
+		const signed = { ...fields, shopID: V2_PURCHASE.shopID, type: 'purchase', version: '4' };
 		expect(canonicalString(OFFICIAL_KEY, signed)).toBe(
 			`${OFFICIAL_KEY}:custom1=custom1:custom2=custom2:custom3=custom3:declineURL=http://example.com/decline:description=My Dščřčřřěřě&?=blah123:paymentMethod=CC:priceAmount=45.20:priceCurrency=EUR:referenceID=ref1:shopID=60678:successURL=http://example.com/approve:type=purchase:version=4`,
 		);
