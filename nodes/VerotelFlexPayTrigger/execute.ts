@@ -5,18 +5,35 @@ import { addSaleDetails } from './lookup';
 import { resolveOptions } from './options';
 import { safeErrorReason } from './redaction';
 import { rememberPostback } from './repeatStore';
-import { recordSaleOpenings } from './saleRecord';
+import { recordSaleOpenings, releaseSaleOpenings } from './saleRecord';
 
 /**
  * Runs inside the execution n8n stored for the postback: everything that may
- * be slow or fail happens here, after the hand-over, never before the OK.
+ * be slow or fail happens here, after the hand-over.
+ *
+ * With "When the Workflow Starts" the trigger answers last, and nothing waits
+ * between its OK and its return. n8n 1.x cancels, on SIGTERM, every run whose
+ * trigger answers Verotel, and saves a run cancelled while its trigger waits
+ * without the postback. Cancelled before the OK, such a run is answered with
+ * an error by n8n, Verotel sends the postback again, and that delivery runs.
  */
 export async function executePostbacks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
+	let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
+	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
+	let recorded: INodeExecutionData[] = [];
+	if (options.ignoreRepeats && this.getMode() !== 'manual') {
+		rememberRun(this.getWorkflowStaticData('node'), items);
+		({ items, recorded } = await runnableItems.call(this, items));
+	}
 	if (options.answerOk === 'whenRunStarts') {
+		if (this.getExecutionCancelSignal?.()?.aborted === true) {
+			await releaseCancelled.call(this, recorded);
+			return [[]];
+		}
 		// A Buffer body is written at once on every n8n line; n8n 1.x ends a text body's
 		// response before it sends it whenever the run changed static data (the repeat store).
-		// n8n 2.x returns a promise (typed void): awaited, so a failure to answer fails this run.
+		// n8n 2.x returns a promise (typed void), and never cancels such a run on shutdown.
 		const answered: unknown = this.sendResponse({
 			body: Buffer.from(POSTBACK_OK),
 			statusCode: 200,
@@ -24,13 +41,21 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 		});
 		await answered;
 	}
-	let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
-	if (options.ignoreRepeats && this.getMode() !== 'manual') {
-		rememberRun(this.getWorkflowStaticData('node'), items);
-		items = await runnableItems.call(this, items);
-	}
-	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
 	return [items];
+}
+
+/** A run cancelled before its OK: its sales must run when Verotel sends them again. */
+async function releaseCancelled(this: IExecuteFunctions, recorded: INodeExecutionData[]): Promise<void> {
+	const saleIDs = this.getInputData().map(({ json }) => json.saleID ?? null);
+	try {
+		await releaseSaleOpenings.call(this, recorded);
+		this.logger.warn('Verotel FlexPay Trigger did not answer OK: n8n cancelled the run first, so Verotel will send the postback again', { saleIDs });
+	} catch (error) {
+		this.logger.error(
+			`Verotel FlexPay Trigger did not answer OK (n8n cancelled the run), and could not take its sale out of n8n's deduplication store, so the postback Verotel sends again may pass nothing on: ${safeErrorReason(error)}`,
+			{ saleIDs },
+		);
+	}
 }
 
 /**
@@ -47,11 +72,15 @@ function rememberRun(staticData: IDataObject, items: INodeExecutionData[]): void
 }
 
 /**
- * The items whose sale no earlier run has opened (saleRecord.ts). A repeat that
- * got past the webhook's check (another process, or a key lost from static
- * data) ends here: its execution is stored, it passes no item on.
+ * The items whose sale no earlier run has opened (saleRecord.ts), and those of
+ * them this run recorded. A repeat that got past the webhook's check (another
+ * process, or a key lost from static data) ends here: its execution is stored,
+ * it passes no item on.
  */
-async function runnableItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function runnableItems(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<{ items: INodeExecutionData[]; recorded: INodeExecutionData[] }> {
 	try {
 		const runnable = await recordSaleOpenings.call(this, items);
 		for (const { json } of items.filter((item) => !runnable.includes(item))) {
@@ -61,12 +90,12 @@ async function runnableItems(this: IExecuteFunctions, items: INodeExecutionData[
 				idempotencyKey: json.idempotencyKey,
 			});
 		}
-		return runnable;
+		return { items: runnable, recorded: runnable };
 	} catch (error) {
 		// The sale must still run; only the repeat check is lost.
 		this.logger.error(
 			`Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway: ${safeErrorReason(error)}`,
 		);
-		return items;
+		return { items, recorded: [] };
 	}
 }

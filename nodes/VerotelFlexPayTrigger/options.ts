@@ -23,7 +23,8 @@ const KNOWN_EVENTS = new Set(ALL_EVENTS.filter((event) => event !== 'other'));
 /**
  * When the trigger's OK leaves. `whenStored`: n8n sends it, and n8n 2.x does so
  * only after it has stored the execution (n8n 1.x before the run). `whenRunStarts`:
- * the trigger sends it from inside the execution, which n8n 1.x has stored by then too.
+ * the trigger sends it from inside the execution, which n8n 1.x has stored by then too,
+ * as its last step (execute.ts says why).
  */
 export type AnswerOk = 'whenStored' | 'whenRunStarts';
 

@@ -25,6 +25,8 @@ export interface ExecuteCall extends RunOptions {
 	events?: string[];
 	/** The execution's ID (default: a fresh one per harness; the same one for a retried job). */
 	executionId?: string;
+	/** n8n's cancel signal of the execution (aborted when n8n cancels the run). */
+	cancelSignal?: AbortSignal;
 }
 
 let executionCounter = 0;
@@ -47,6 +49,7 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
 	ctx.getExecutionId.mockReturnValue(call.executionId ?? `exec-${++executionCounter}`);
 	ctx.getInputData.mockImplementation(() => call.items);
+	ctx.getExecutionCancelSignal.mockImplementation(() => call.cancelSignal);
 	const staticData = call.staticData ?? {};
 	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
 	ctx.getNodeParameter.mockImplementation(((name: string, _itemIndex: number, fallback?: unknown) =>
@@ -70,7 +73,10 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	const processed = call.processed;
 	ctx.helpers = {
 		httpRequestWithAuthentication,
-		...(processed && { checkProcessedAndRecord: processed.checkProcessedAndRecord.bind(processed) }),
+		...(processed && {
+			checkProcessedAndRecord: processed.checkProcessedAndRecord.bind(processed),
+			removeProcessed: processed.removeProcessed.bind(processed),
+		}),
 	} as unknown as IExecuteFunctions['helpers'];
 
 	const node = new VerotelFlexPayTrigger();

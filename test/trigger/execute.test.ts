@@ -10,6 +10,7 @@ import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repe
 import { deliverAndExecute } from './delivery';
 import { asSent, executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
 import { CREDIT, PURCHASE, signedQuery } from './fixtures';
+import { ProcessedStore } from './processed-store';
 import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
 beforeEach(forgetTriggerState);
@@ -90,8 +91,8 @@ describe('execute(): who answers Verotel', () => {
 		}
 	});
 
-	it('"When the Workflow Starts": sends OK as text/plain exactly once, before anything else', async () => {
-		const e = executeHarness({ items: [{ json: await webhookItem() }], options: { answerOk: 'whenRunStarts' } });
+	it('"When the Workflow Starts": sends OK as text/plain exactly once, as its last step', async () => {
+		const e = executeHarness({ items: [{ json: await webhookItem() }], options: { answerOk: 'whenRunStarts' }, processed: new ProcessedStore() });
 		outputItemOf(await e.run());
 		// "OK" as text/plain, whether n8n is handed a string or a Buffer.
 		expect(e.ctx.sendResponse.mock.calls.map(([response]) => asSent(response))).toEqual([OK_ANSWER]);
@@ -99,26 +100,68 @@ describe('execute(): who answers Verotel', () => {
 		expect(e.ctx.getCredentials).not.toHaveBeenCalled();
 	});
 
-	it('"When the Workflow Starts" with "Fetch Sale Details": OK before the credential read and the status request', async () => {
+	// n8n 1.x cancels such runs on SIGTERM and saves one cancelled while its trigger waits without
+	// the postback: nothing may wait between the OK and the trigger's return.
+	it('"When the Workflow Starts" with "Fetch Sale Details": the status request first, then the OK', async () => {
 		const e = executeHarness({
 			items: [{ json: await webhookItem() }],
 			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
 			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }),
 		});
 		outputItemOf(await e.run());
-		expect(e.events).toEqual(['sendResponse:200:OK', 'execute:getCredentials', 'execute:statusRequest', 'execute:resolved']);
+		expect(e.events).toEqual(['execute:getCredentials', 'execute:statusRequest', 'sendResponse:200:OK', 'execute:resolved']);
 	});
 
-	it('"When the Workflow Starts": the OK is out even when the credential cannot be read afterwards', async () => {
+	it('"When the Workflow Starts": a credential that cannot be read still gets the postback its OK', async () => {
 		const e = executeHarness({
 			items: [{ json: await webhookItem() }],
 			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
 			credentials: new Error('credential store unavailable'),
 		});
-		// Whatever execute() then makes of the failure, Verotel already has its OK.
-		await e.run().catch(() => undefined);
+		expect(outputItemOf(await e.run()).saleLookup).toEqual({ ok: false, reason: 'The credential could not be read: credential store unavailable' });
 		expect(e.responses).toEqual([OK_ANSWER]);
-		expect(e.events[0]).toBe('sendResponse:200:OK');
+	});
+
+	it('"When the Workflow Starts", cancelled by n8n while the trigger waits: no OK, and the postback Verotel sends again runs', async () => {
+		const processed = new ProcessedStore();
+		const json = await webhookItem();
+		const cancel = new AbortController();
+		// n8n 1.x on SIGTERM: the run is cancelled while its sale is being recorded.
+		processed.duringWrite = () => cancel.abort();
+		const cancelled = executeHarness({ items: [{ json }], options: { answerOk: 'whenRunStarts' }, processed, cancelSignal: cancel.signal });
+		await cancelled.run();
+		expect(cancelled.responses).toEqual([]);
+		expect(processed.keys).toEqual([]);
+		expect(cancelled.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+			'Verotel FlexPay Trigger did not answer OK: n8n cancelled the run first, so Verotel will send the postback again',
+		]);
+
+		processed.duringWrite = undefined;
+		const again = executeHarness({ items: [{ json }], options: { answerOk: 'whenRunStarts' }, processed });
+		expect(outputItemOf(await again.run()).saleID).toBe(json.saleID);
+		expect(again.responses).toEqual([OK_ANSWER]);
+		// And it is recorded as usual: one more delivery passes nothing on.
+		const third = executeHarness({ items: [{ json }], options: { answerOk: 'whenRunStarts' }, processed });
+		expect(await third.run()).toEqual([[]]);
+		expect(third.responses).toEqual([OK_ANSWER]);
+	});
+
+	it('"When the Workflow Starts", cancelled during the status request: no OK, nothing recorded', async () => {
+		const processed = new ProcessedStore();
+		const cancel = new AbortController();
+		const e = executeHarness({
+			items: [{ json: await webhookItem() }],
+			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
+			processed,
+			cancelSignal: cancel.signal,
+			httpRequestWithAuthentication: async () => {
+				cancel.abort();
+				return { statusCode: 200, body: FOUND };
+			},
+		});
+		await e.run();
+		expect(e.responses).toEqual([]);
+		expect(processed.keys).toEqual([]);
 	});
 });
 

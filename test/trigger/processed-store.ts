@@ -9,12 +9,15 @@ export class ProcessedStore {
 	keys: string[] = [];
 	calls: { items: string[]; scope: string; options: ICheckProcessedOptions }[] = [];
 	failWith?: Error;
+	/** Called while a write is in flight (between its read and its write). */
+	duringWrite?: () => void;
 
 	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, options: ICheckProcessedOptions): Promise<IDeduplicationOutput> {
 		this.calls.push({ items: items.map(String), scope, options });
 		if (this.failWith) throw this.failWith;
 		const row = [...this.keys];
 		await new Promise((resolve) => setImmediate(resolve));
+		this.duringWrite?.();
 		const output: IDeduplicationOutput = { new: [], processed: [] };
 		const seen = new Set(row);
 		for (const item of items) {
@@ -28,5 +31,13 @@ export class ProcessedStore {
 		await new Promise((resolve) => setImmediate(resolve));
 		this.keys = row;
 		return output;
+	}
+
+	async removeProcessed(items: DeduplicationItemTypes[], scope: DeduplicationScope, options: ICheckProcessedOptions): Promise<void> {
+		this.calls.push({ items: items.map(String), scope, options });
+		const gone = new Set(items.map(String));
+		const row = this.keys.filter((key) => !gone.has(key));
+		await new Promise((resolve) => setImmediate(resolve));
+		this.keys = row;
 	}
 }

@@ -158,7 +158,7 @@ describe('inside n8n-core contexts and engine', () => {
 		expect(JSON.stringify({ delivery, output: execution.output, logs })).not.toContain(KEY);
 	});
 
-	it('"Answer OK" = when the workflow starts with Fetch Sale Details: the OK leaves before the status request', async () => {
+	it('"Answer OK" = when the workflow starts with Fetch Sale Details: the OK leaves after the status request, as the last step', async () => {
 		const order: string[] = [];
 		nock('https://secure.verotel.com')
 			.get('/salestatus')
@@ -170,7 +170,7 @@ describe('inside n8n-core contexts and engine', () => {
 		const env = setup({ options: { answerOk: 'whenRunStarts', fetchSaleDetails: true } });
 		const delivery = await deliver(env, signedQuery(PURCHASE), 'webhook', order);
 		const execution = await execute(env, delivery.result, order);
-		expect(order).toEqual(['webhook resolved', 'sendResponse', 'status request', 'execution finished']);
+		expect(order).toEqual(['webhook resolved', 'status request', 'sendResponse', 'execution finished']);
 		expect(execution.responses).toEqual([OK_ANSWER]);
 		expect(execution.output?.[0].json).toMatchObject({ saleLookup: { ok: false, response: 'NOTFOUND' } });
 	});

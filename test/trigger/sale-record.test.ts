@@ -12,7 +12,8 @@ import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repe
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as saleRecord from '../../nodes/VerotelFlexPayTrigger/saleRecord';
-import { forgetRecordedSales, MAX_RECORDED_SALES, REPAIR_PAUSE_MS, WRITE_TIMEOUT_MS } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
+import { REPAIR_PAUSE_MS, WRITE_TIMEOUT_MS } from '../../nodes/VerotelFlexPayTrigger/processedRow';
+import { forgetRecordedSales, MAX_RECORDED_SALES } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { deliverAndExecute } from './delivery';
 import { executeHarness, outputItemOf } from './execute-harness';
 import { CANCEL, PURCHASE, REBILL, SHOP, signedQuery, UNCANCEL } from './fixtures';
@@ -140,6 +141,16 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 	});
 });
 
+/** The context saleRecord.ts needs, on `store`: one trigger of one workflow. */
+const context = (store: ProcessedStore, executionId: string) =>
+	({
+		helpers: { checkProcessedAndRecord: store.checkProcessedAndRecord.bind(store), removeProcessed: store.removeProcessed.bind(store) },
+		getWorkflow: () => ({ id: 'wf-shared' }),
+		getNode: () => ({ id: 'trigger-1', name: 'Verotel FlexPay Trigger' }),
+		getExecutionId: () => executionId,
+	}) as unknown as IExecuteFunctions;
+const sale = (saleID: string): INodeExecutionData[] => [{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } }];
+
 describe("n8n's deduplication store shared by two n8n processes", () => {
 	/** A second copy of saleRecord.ts: what another n8n process (a queue-mode worker) holds. */
 	function otherProcess(): typeof saleRecord {
@@ -149,14 +160,6 @@ describe("n8n's deduplication store shared by two n8n processes", () => {
 		});
 		return copy!;
 	}
-	const context = (store: ProcessedStore, executionId: string) =>
-		({
-			helpers: { checkProcessedAndRecord: store.checkProcessedAndRecord.bind(store) },
-			getWorkflow: () => ({ id: 'wf-shared' }),
-			getNode: () => ({ id: 'trigger-1', name: 'Verotel FlexPay Trigger' }),
-			getExecutionId: () => executionId,
-		}) as unknown as IExecuteFunctions;
-	const sale = (saleID: string): INodeExecutionData[] => [{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } }];
 
 	it('a key dropped by the other process\'s overlapping write is written again: its redelivery passes nothing on', async () => {
 		const store = new ProcessedStore();
@@ -176,6 +179,23 @@ describe("n8n's deduplication store shared by two n8n processes", () => {
 		const c = otherProcess();
 		expect((await c.recordSaleOpenings.call(context(store, 'c1'), sale('910001'))).length).toBe(0);
 		expect((await c.recordSaleOpenings.call(context(store, 'c2'), sale('910002'))).length).toBe(0);
+	});
+});
+
+describe("n8n's deduplication store: a sale taken out again (a run n8n cancelled before its OK)", () => {
+	it('stays out: neither a write in flight (which restates it) nor the repair write puts it back', async () => {
+		const store = new ProcessedStore();
+		expect(await saleRecord.recordSaleOpenings.call(context(store, 'x1'), sale('930001'))).toHaveLength(1);
+		// Another run's write starts: it reads the row and restates what this process wrote lately.
+		const other = saleRecord.recordSaleOpenings.call(context(store, 'y1'), sale('930002'));
+		await new Promise((resolve) => setImmediate(resolve));
+		await saleRecord.releaseSaleOpenings.call(context(store, 'x1'), sale('930001'));
+		expect(await other).toHaveLength(1);
+		await new Promise((resolve) => setTimeout(resolve, REPAIR_PAUSE_MS.max + 200));
+		expect(store.keys.filter((key) => key.includes(':930001:'))).toEqual([]);
+		expect(store.keys).toContain(`${SHOP}:930002:purchase`);
+		// Verotel's next delivery of the sale runs.
+		expect(await saleRecord.recordSaleOpenings.call(context(store, 'x2'), sale('930001'))).toHaveLength(1);
 	});
 });
 

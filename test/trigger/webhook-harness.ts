@@ -12,6 +12,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import { forgetRecordedSales } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
 import { credentialsOf, recordingLogger, TRIGGER_NODE, type Logs, type RunOptions } from './context-common';
 
@@ -19,6 +20,7 @@ import { credentialsOf, recordingLogger, TRIGGER_NODE, type Logs, type RunOption
 export function forgetTriggerState(): void {
 	forgetCachedCredentials();
 	forgetDeliveriesInFlight();
+	forgetRecordedSales();
 }
 
 export interface RecordedResponse {
