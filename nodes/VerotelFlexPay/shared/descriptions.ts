@@ -90,7 +90,7 @@ export function currencyField(displayOptions: IDisplayOptions): INodeProperties 
 	};
 }
 
-export function subscriptionTypeField(displayOptions: IDisplayOptions): INodeProperties {
+function subscriptionTypeField(displayOptions: IDisplayOptions): INodeProperties {
 	return {
 		displayName: 'Subscription Type',
 		name: 'subscriptionType',
@@ -105,7 +105,7 @@ export function subscriptionTypeField(displayOptions: IDisplayOptions): INodePro
 	};
 }
 
-export function periodField(displayOptions: IDisplayOptions): INodeProperties {
+function periodField(displayOptions: IDisplayOptions): INodeProperties {
 	return {
 		displayName: 'Period',
 		name: 'period',
@@ -119,7 +119,11 @@ export function periodField(displayOptions: IDisplayOptions): INodeProperties {
 	};
 }
 
-/** Options shared by the "Additional Fields" collections, keyed by parameter name. */
+/** What a subscription link and an upgrade link both ask for: the price of a period, the type and the period. */
+export function subscriptionTermsFields(displayOptions: IDisplayOptions, amountDescription: string): INodeProperties[] {
+	return [amountField(displayOptions, amountDescription), currencyField(displayOptions), subscriptionTypeField(displayOptions), periodField(displayOptions)];
+}
+
 /** Additional fields of every payment link: names of `orderFields`, and of the startorder parameters they fill. */
 export const LINK_FIELDS = ['custom1', 'custom2', 'custom3', 'declineURL', 'email', 'paymentMethod', 'successURL'] as const;
 

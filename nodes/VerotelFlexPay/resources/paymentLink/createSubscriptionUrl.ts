@@ -2,17 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildSubscriptionRequest, type SubscriptionParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import {
-	additionalFields,
-	amountField,
-	currencyField,
-	fieldNames,
-	orderFields,
-	periodField,
-	showFor,
-	SUBSCRIPTION_LINK_FIELDS,
-	subscriptionTypeField,
-} from '../../shared/descriptions';
+import { additionalFields, fieldNames, orderFields, showFor, SUBSCRIPTION_LINK_FIELDS, subscriptionTermsFields } from '../../shared/descriptions';
 import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
@@ -20,10 +10,7 @@ const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
 const ADDITIONAL = fieldNames(...SUBSCRIPTION_LINK_FIELDS, 'referenceID');
 
 export const description: INodeProperties[] = [
-	amountField(displayOptions, 'Price of one period with a dot and up to two decimals, e.g. 29.99'),
-	currencyField(displayOptions),
-	subscriptionTypeField(displayOptions),
-	periodField(displayOptions),
+	...subscriptionTermsFields(displayOptions, 'Price of one period with a dot and up to two decimals, e.g. 29.99'),
 	additionalFields(
 		displayOptions,
 		ADDITIONAL.map((name) => orderFields[name]),

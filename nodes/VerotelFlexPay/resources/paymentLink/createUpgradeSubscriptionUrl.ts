@@ -2,17 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildUpgradeSubscriptionRequest, type UpgradeSubscriptionParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import {
-	additionalFields,
-	amountField,
-	currencyField,
-	fieldNames,
-	orderFields,
-	periodField,
-	showFor,
-	SUBSCRIPTION_LINK_FIELDS,
-	subscriptionTypeField,
-} from '../../shared/descriptions';
+import { additionalFields, fieldNames, orderFields, showFor, SUBSCRIPTION_LINK_FIELDS, subscriptionTermsFields } from '../../shared/descriptions';
 import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createUpgradeSubscriptionUrl');
@@ -30,10 +20,7 @@ export const description: INodeProperties[] = [
 		description: 'Sale ID of the subscription being upgraded',
 		displayOptions,
 	},
-	amountField(displayOptions, 'Price of one period of the new subscription, e.g. 49.99'),
-	currencyField(displayOptions),
-	subscriptionTypeField(displayOptions),
-	periodField(displayOptions),
+	...subscriptionTermsFields(displayOptions, 'Price of one period of the new subscription, e.g. 49.99'),
 	additionalFields(displayOptions, [
 		...ADDITIONAL.filter((name) => name !== 'upgradeOption').map((name) => orderFields[name]),
 		{
