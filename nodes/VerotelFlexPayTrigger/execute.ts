@@ -19,18 +19,19 @@ import { recordSaleOpenings, releaseSaleOpenings } from './saleRecord';
  */
 export async function executePostbacks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
+	const answers = options.answerOk === 'whenRunStarts';
+	const cancelled = () => answers && this.getExecutionCancelSignal?.()?.aborted === true;
 	let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
 	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
+	// Cancelled during the lookup: record nothing, so that Verotel's next delivery runs.
+	if (cancelled()) return await notAnswered.call(this, []);
 	let recorded: INodeExecutionData[] = [];
 	if (options.ignoreRepeats && this.getMode() !== 'manual') {
 		rememberRun(this.getWorkflowStaticData('node'), items);
 		({ items, recorded } = await runnableItems.call(this, items));
 	}
-	if (options.answerOk === 'whenRunStarts') {
-		if (this.getExecutionCancelSignal?.()?.aborted === true) {
-			await releaseCancelled.call(this, recorded);
-			return [[]];
-		}
+	if (cancelled()) return await notAnswered.call(this, recorded);
+	if (answers) {
 		// A Buffer body is written at once on every n8n line; n8n 1.x ends a text body's
 		// response before it sends it whenever the run changed static data (the repeat store).
 		// n8n 2.x returns a promise (typed void), and never cancels such a run on shutdown.
@@ -45,7 +46,7 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 }
 
 /** A run cancelled before its OK: its sales must run when Verotel sends them again. */
-async function releaseCancelled(this: IExecuteFunctions, recorded: INodeExecutionData[]): Promise<void> {
+async function notAnswered(this: IExecuteFunctions, recorded: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const saleIDs = this.getInputData().map(({ json }) => json.saleID ?? null);
 	try {
 		await releaseSaleOpenings.call(this, recorded);
@@ -56,6 +57,7 @@ async function releaseCancelled(this: IExecuteFunctions, recorded: INodeExecutio
 			{ saleIDs },
 		);
 	}
+	return [[]];
 }
 
 /**
