@@ -12,13 +12,13 @@ import { bodyText } from '../shared/http';
 import { saleToJson, sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
 
-/** Upper bound for the optional status lookup, which runs inside the execution (Verotel already got its `OK`). */
+/** Upper bound for the optional status lookup, which runs inside the execution (with "When the Workflow Starts", before the `OK`). */
 export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
 
 /**
  * "Fetch Sale Details": adds `sale` and `saleLookup` to each item. The postback
- * is stored and answered by now, so a failed lookup marks its item and the item
- * goes on.
+ * is stored by now (and, with the default "Answer OK", answered), so a failed
+ * lookup marks its item and the item goes on.
  */
 export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<void> {
 	let credentials: ICredentialDataDecryptedObject;
