@@ -12,6 +12,7 @@ export type FlexPayErrorCode =
 	| 'SIGNATURE_MISSING'
 	| 'SIGNATURE_INVALID'
 	| 'SHOP_MISMATCH'
+	| 'NOT_A_SALE_MESSAGE'
 	| 'STATUS_ERROR'
 	| 'STATUS_UNREADABLE';
 
@@ -61,6 +62,17 @@ export class FlexPayShopMismatchError extends FlexPayError {
 	constructor(receivedShopID: string, message: string, hint?: string) {
 		super('SHOP_MISMATCH', message, { field: 'shopID', hint });
 		this.receivedShopID = receivedShopID;
+	}
+}
+
+/**
+ * Correctly signed, but not shaped like a message from Verotel: a payment link,
+ * cancel link or status request that the merchant signed with the same key
+ * (see saleMessage.ts). Holding one proves nothing about a payment.
+ */
+export class FlexPayNotASaleError extends FlexPayError {
+	constructor(field: string, message: string, hint?: string) {
+		super('NOT_A_SALE_MESSAGE', message, { field, hint });
 	}
 }
 

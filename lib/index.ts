@@ -13,6 +13,7 @@ export {
 	excerpt,
 	FlexPayError,
 	FlexPayMalformedQueryError,
+	FlexPayNotASaleError,
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
 	FlexPayStatusError,
@@ -25,6 +26,7 @@ export {
 	parseSuccessRedirect,
 	POSTBACK_EVENTS,
 	POSTBACK_OK,
+	POSTBACK_PARAMS,
 	type FlexPayPostback,
 	type KnownPostbackEvent,
 	type ParsePostbackOptions,
@@ -39,6 +41,7 @@ export {
 	type SamplePostback,
 	type SamplePostbackInput,
 } from './samplePostback';
+export { checkSaleMessage, isTestPostback, TEST_POSTBACK_MARKER } from './saleMessage';
 export {
 	BILLING_ADDRESS_PREFIX,
 	buildStatusRequest,

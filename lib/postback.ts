@@ -3,6 +3,7 @@ import { resolveShopAndKey, type VerificationConfig } from './config';
 import { FlexPayMalformedQueryError, FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
 import { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
 import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
+import { checkSaleMessage, isTestPostback } from './saleMessage';
 import { matchSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
@@ -71,6 +72,8 @@ export interface FlexPayPostback {
 	 */
 	idempotencyScope: string;
 	signatureAlgorithm: SignatureAlgorithm;
+	/** Present (true) only for a sample made with the merchant's key by Send Test Postback or the simulator (TEST_POSTBACK_MARKER). */
+	test?: true;
 	/** Every received parameter except `signature`, as decoded strings. */
 	params: FlexPayParams;
 }
@@ -101,13 +104,29 @@ const COPIED_FIELDS = [
 	'precededBySaleID',
 ] as const;
 
+/** Every parameter name Verotel's postbacks and success redirects are known to carry. */
+export const POSTBACK_PARAMS: readonly string[] = [
+	...COPIED_FIELDS,
+	'shopID',
+	'event',
+	'priceAmount',
+	'priceCurrency',
+	'amount',
+	'currency',
+	'signature',
+];
+
 /**
  * Verifies and parses a postback or success redirect. `query` is the raw query
  * string (preferred: hashing must cover exactly what Verotel sent) or a map a
- * framework already parsed. Throws `FlexPayMalformedQueryError` for unreadable
- * input (also: no shopID, an ID that is not digits, a value containing
- * `:name=`), `FlexPayShopMismatchError` for another website's postback and
- * `FlexPaySignatureError` for a missing or wrong signature.
+ * framework already parsed. In this order, so that a request without the key
+ * learns nothing but "malformed" or "unsigned":
+ * - `FlexPayMalformedQueryError` for unreadable input (also: no shopID, an ID
+ *   that is not digits, a value containing `:name=`);
+ * - `FlexPaySignatureError` for a missing or wrong signature;
+ * - `FlexPayShopMismatchError` for another website's postback;
+ * - `FlexPayNotASaleError` for a signed set that is not shaped like Verotel's
+ *   messages (a payment link, cancel link or status request; saleMessage.ts).
  */
 export function parsePostback(
 	query: string | Record<string, unknown>,
@@ -125,13 +144,6 @@ export function parsePostback(
 		);
 	}
 	checkReceivedParams(params);
-	if (params.shopID !== shopID) {
-		throw new FlexPayShopMismatchError(
-			params.shopID,
-			`The postback is for shop ${params.shopID}, not for the configured shop`,
-			'Use the credential of that website, or point that website’s postback URL at its own workflow',
-		);
-	}
 	const algorithm = matchSignature(signatureKey, params, signature, options);
 	if (algorithm === null) {
 		throw new FlexPaySignatureError(
@@ -140,13 +152,21 @@ export function parsePostback(
 			'Check that the credential holds this website’s signature key, and that nothing adds parameters to the postback URL',
 		);
 	}
+	if (params.shopID !== shopID) {
+		throw new FlexPayShopMismatchError(
+			params.shopID,
+			`The postback is for shop ${params.shopID}, not for the configured shop`,
+			'Use the credential of that website, or point that website’s postback URL at its own workflow',
+		);
+	}
+	checkSaleMessage(params);
 	return toPostback(params, algorithm);
 }
 
 /** A success redirect carries the same signed data as a postback and is verified the same way. */
 export const parseSuccessRedirect = parsePostback;
 
-const ID_FIELDS = ['saleID', 'transactionID', 'parentID', 'precededBySaleID'] as const;
+const ID_FIELDS = ['shopID', 'saleID', 'transactionID', 'parentID', 'precededBySaleID'] as const;
 
 /**
  * Checks what a signature cannot: the canonical string has no escaping, so a
@@ -197,6 +217,7 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 		params,
 	};
 	if (amountString !== undefined) postback.amountString = amountString;
+	if (isTestPostback(params)) postback.test = true;
 	const currency = params.priceCurrency ?? params.currency;
 	if (currency !== undefined) postback.currency = currency;
 	for (const field of COPIED_FIELDS) {

@@ -5,6 +5,7 @@ import { resolveShopAndKey, type VerificationConfig } from './config';
 import { buildQueryString } from './encoding';
 import { excerpt, FlexPayValidationError } from './errors';
 import { POSTBACK_EVENTS, SUBSCRIPTION_EVENTS, type PostbackEvent } from './postback';
+import { TEST_POSTBACK_MARKER } from './saleMessage';
 import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import {
 	checkNoParameterBoundary,
@@ -45,6 +46,13 @@ export interface SamplePostbackInput {
 	custom1?: ParamValue;
 	/** Default sha256; sha1 only to try the trigger's legacy-signature option. */
 	algorithm?: SignatureAlgorithm;
+	/**
+	 * Default true: the sample carries the signed TEST_POSTBACK_MARKER, so that a
+	 * copy replayed to a production URL never runs as a sale by accident. False
+	 * only for tools that stand in for Verotel itself (test suites, the demo's
+	 * order page), whose postbacks must look exactly like Verotel's.
+	 */
+	test?: boolean;
 }
 
 export interface SamplePostback {
@@ -95,8 +103,9 @@ function checkEvent(value: string | undefined): string {
  * parameters each event carries (a purchase has no `event` parameter; every
  * other event has one; subscription events have `type=subscription`; a rebill
  * names its price `amount`/`currency`, every other event
- * `priceAmount`/`priceCurrency`; credit and chargeback carry `parentID`), signed
- * with the website's key over every parameter. Values are checked as the
+ * `priceAmount`/`priceCurrency`; credit and chargeback carry `parentID`), plus
+ * the test marker unless `test` is false, signed with the website's key over
+ * every parameter. Values are checked as the
  * trigger checks them, so a sample is never refused for its form.
  *
  * Deterministic for given IDs; IDs left out come from `randomId` (default:
@@ -131,6 +140,7 @@ export function buildSamplePostback(
 	if (event !== 'purchase') params.event = event;
 	if (PARENT_EVENTS.has(event)) params.parentID = checkVerotelId('parentID', input.parentID) ?? randomId(8);
 	if (custom1 !== undefined) params.custom1 = custom1;
+	if (input.test !== false) params[TEST_POSTBACK_MARKER.name] = TEST_POSTBACK_MARKER.value;
 
 	const signature = computeSignature(signatureKey, params, input.algorithm ?? 'sha256');
 	const sent: FlexPayParams = { ...params, signature };

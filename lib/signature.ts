@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 
 import { FlexPayMalformedQueryError } from './errors';
-import { safeKey } from './query';
+import { hasParameterBoundary, safeKey } from './query';
 
 export type SignatureAlgorithm = 'sha256' | 'sha1';
 
@@ -137,11 +137,19 @@ export function matchSignature(
 }
 
 /**
- * Verifies a signed parameter map such as a postback or success redirect:
- * every parameter except `signature` is signed (no whitelist). As in the
- * official clients, the configured `shopId` is added when the map lacks
- * `shopID`. Values must be strings: an array or object has no canonical text
- * form, and stringifying it would let `['a', 'b']` verify as `a,b`.
+ * The low-level signature check: whether `params` carry a valid signature made
+ * with `signatureKey` over every parameter except `signature` (no whitelist).
+ * It proves the key, NOT a sale: payment links, cancel links and status
+ * requests are signed with the same key. To accept a postback or success
+ * redirect use parsePostback / parseSuccessRedirect, which also refuse sets
+ * that are not shaped like Verotel's messages.
+ *
+ * As in the official clients, the configured `shopId` is added when the map
+ * lacks `shopID`. Values must be strings: an array or object has no canonical
+ * text form, and stringifying it would let `['a', 'b']` verify as `a,b`. A
+ * value containing `:name=` gives false: the canonical string cannot tell it
+ * from two parameters, so a signed set could be regrouped into another one
+ * (`custom1=u:event=chargeback`).
  */
 export function verifySignature(
 	signatureKey: string,
@@ -163,5 +171,6 @@ export function verifySignature(
 	const { signature, ...rest } = params;
 	if (signature === undefined || signature === '') return false;
 	if (rest.shopID === undefined && options.shopId !== undefined) rest.shopID = String(options.shopId);
+	if (Object.keys(rest).some((key) => hasParameterBoundary(rest[key]))) return false;
 	return matchSignature(signatureKey, rest, signature, options) !== null;
 }

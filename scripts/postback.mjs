@@ -27,6 +27,9 @@ const HELP = `Usage: npm run postback -- --url <trigger URL> [options]
   --sha1                 sign with legacy SHA-1 instead of SHA-256
   --method <GET|POST>    GET query (what Verotel sends, default) or POST form body
   --tamper               change the amount after signing (expect 401)
+  --as-verotel           leave out the test marker, as Verotel would (by default the postback
+                         is a test postback: a production URL answers it OK without a run
+                         unless the trigger's "Run Test Postbacks on the Production URL" is on)
   --repeat <n>           send the same postback n times (redelivery)
   --json                 print the result as JSON
 `;
@@ -46,6 +49,7 @@ export function buildPostback(options) {
 			currency: options.currency,
 			custom1: options.custom1,
 			algorithm: options.sha1 ? 'sha1' : 'sha256',
+			test: !options.asVerotel,
 		},
 	);
 	if (!options.tamper) return postback.query;
@@ -75,7 +79,7 @@ async function main() {
 			url: { type: 'string' }, event: { type: 'string' }, amount: { type: 'string' }, currency: { type: 'string' },
 			'sale-id': { type: 'string' }, 'transaction-id': { type: 'string' }, 'reference-id': { type: 'string' },
 			custom1: { type: 'string' }, 'shop-id': { type: 'string' }, key: { type: 'string' }, sha1: { type: 'boolean' },
-			method: { type: 'string' }, tamper: { type: 'boolean' }, repeat: { type: 'string' }, json: { type: 'boolean' },
+			method: { type: 'string' }, tamper: { type: 'boolean' }, 'as-verotel': { type: 'boolean' }, repeat: { type: 'string' }, json: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
 		},
 	});
@@ -89,6 +93,7 @@ async function main() {
 		event: values.event, amount: values.amount, currency: values.currency, saleId: values['sale-id'],
 		transactionId: values['transaction-id'], referenceId: values['reference-id'], custom1: values.custom1,
 		shopId: values['shop-id'] ?? settings.shopId, key: values.key ?? settings.signatureKey, sha1: values.sha1, tamper: values.tamper,
+		asVerotel: values['as-verotel'],
 	});
 	const repeat = Math.max(1, Number(values.repeat ?? 1));
 	let failed = false;

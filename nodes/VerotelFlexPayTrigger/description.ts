@@ -126,6 +126,14 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to answer a repeat of an accepted postback with OK and not run the workflow for it again (remembers the last 1,000 sales, and the openings of the last 5,000 in n8n\'s deduplication store)',
 			},
+			{
+				displayName: 'Run Test Postbacks on the Production URL',
+				name: 'runTestPostbacks',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a test postback (made with your key by the Verotel FlexPay node\'s Send Test Postback or the postback simulator; "test": true in the item) runs the workflow when it reaches the production URL. Off, it is answered OK without a run, so a copied sample never grants anything. The test URL always runs them.',
+			},
 		],
 	},
 ];

@@ -35,6 +35,7 @@ export function buildItem(postback: FlexPayPostback, httpMethod: string, receive
 	item.idempotencyKey = postback.idempotencyKey;
 	item.receivedAt = receivedAt.toISOString();
 	item.signatureAlgorithm = postback.signatureAlgorithm;
+	if (postback.test) item.test = true;
 	item.httpMethod = httpMethod;
 	item.params = { ...postback.params };
 	return item;

@@ -34,6 +34,7 @@ export interface TriggerOptions {
 	fetchSaleDetails: boolean;
 	ignoreRepeats: boolean;
 	allowSha1: boolean;
+	runTestPostbacks: boolean;
 }
 
 /** Options collection with the documented defaults filled in. */
@@ -45,6 +46,7 @@ export function resolveOptions(raw: IDataObject | undefined): TriggerOptions {
 		fetchSaleDetails: options.fetchSaleDetails === true,
 		ignoreRepeats: options.ignoreRepeats !== false,
 		allowSha1: options.allowSha1 !== false,
+		runTestPostbacks: options.runTestPostbacks === true,
 	};
 }
 

@@ -1,8 +1,11 @@
 import {
 	FlexPayMalformedQueryError,
+	FlexPayNotASaleError,
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
 	FlexPayValidationError,
+	POSTBACK_PARAMS,
+	SIGNED_REQUEST_PARAMS,
 } from '../../lib';
 import { messageOf, safeReason } from './redaction';
 
@@ -23,16 +26,29 @@ const REASON_PHRASES: Record<Rejection['statusCode'], string> = {
 	503: 'Service Unavailable',
 };
 
-/** A refusal of Verotel's request is a warning; a 503 (the problem is on our side) an error. */
-function rejection(statusCode: Rejection['statusCode'], message: string, code: string, detail?: string): Rejection {
+/**
+ * A refusal of a request is a warning; a 503 (the problem is on our side) and a
+ * signed request that is not a sale (someone holds a link signed with the key) are errors.
+ */
+function rejection(
+	statusCode: Rejection['statusCode'],
+	message: string,
+	code: string,
+	detail?: string,
+	level: Rejection['level'] = statusCode === 503 ? 'error' : 'warn',
+): Rejection {
 	const phrase = REASON_PHRASES[statusCode];
-	return {
-		statusCode,
-		body: detail === undefined ? phrase : `${phrase}: ${detail}`,
-		level: statusCode === 503 ? 'error' : 'warn',
-		message,
-		code,
-	};
+	return { statusCode, body: detail === undefined ? phrase : `${phrase}: ${detail}`, level, message, code };
+}
+
+/**
+ * Parameter names a refusal may quote: the ones Verotel sends. Any other name in
+ * a malformed request is the sender's own text and becomes "a parameter".
+ */
+const QUOTABLE_NAMES: ReadonlySet<string> = new Set([...POSTBACK_PARAMS, ...SIGNED_REQUEST_PARAMS]);
+
+function withoutRequestText(message: string): string {
+	return message.replace(/"([^"]*)"/g, (quoted, name: string) => (QUOTABLE_NAMES.has(name) ? quoted : '"(a parameter)"'));
 }
 
 /**
@@ -44,7 +60,7 @@ function rejection(statusCode: Rejection['statusCode'], message: string, code: s
  */
 export function classifyError(error: unknown, signatureKey?: string): Rejection {
 	if (error instanceof FlexPayMalformedQueryError) {
-		const reason = safeReason(error.message, signatureKey);
+		const reason = safeReason(withoutRequestText(error.message), signatureKey);
 		return rejection(400, `Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`, error.code, reason);
 	}
 	if (error instanceof FlexPaySignatureError) {
@@ -54,6 +70,16 @@ export function classifyError(error: unknown, signatureKey?: string): Rejection 
 				? 'Verotel FlexPay Trigger rejected a postback without signature (401)'
 				: 'Verotel FlexPay Trigger rejected a postback whose signature does not match (401): check that the credential holds this website’s signature key',
 			error.code,
+		);
+	}
+	if (error instanceof FlexPayNotASaleError) {
+		// Signed with the key, so someone holds a payment link or request: worth the merchant's attention.
+		return rejection(
+			403,
+			`Verotel FlexPay Trigger refused a signed request that is not a Verotel postback (403): ${error.message}. Nothing ran. If Verotel itself sent it, report it to the pack's maintainers`,
+			error.code,
+			'not a Verotel postback',
+			'error',
 		);
 	}
 	if (error instanceof FlexPayShopMismatchError) {

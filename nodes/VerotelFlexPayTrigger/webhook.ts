@@ -68,6 +68,15 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		this.logger.debug(`Verotel FlexPay Trigger answered OK to a "${postback.event}" postback without a run: the event is not selected`, logMeta);
 		return { noWebhookResponse: true };
 	}
+	if (postback.test && this.getMode() !== 'manual' && !options.runTestPostbacks) {
+		// A sample made with the merchant's key: a copy replayed to the production URL must not grant anything.
+		sendText(res, 200, POSTBACK_OK);
+		this.logger.warn(
+			'Verotel FlexPay Trigger answered OK to a test postback on the production URL without a run: turn on the option "Run Test Postbacks on the Production URL" to run such samples',
+			logMeta,
+		);
+		return { noWebhookResponse: true };
+	}
 	// In test mode ("Listen for test event") every call runs: swallowing it would leave the editor waiting.
 	if (options.ignoreRepeats && this.getMode() !== 'manual') {
 		let repeat = false;

@@ -63,6 +63,8 @@ export async function payOrder({ lib, flexpay, postbackUrl, orderQuery, beforeSe
 		custom1: order.custom1,
 		shopId: flexpay.shopId,
 		key: flexpay.signatureKey,
+		// The order page stands in for Verotel: its postback is what Verotel would send, no test marker.
+		asVerotel: true,
 	});
 	const answer = await sendPostback(postbackUrl, query);
 	return { saleId, order, answer, html: page.paidHtml(saleId, answer) };

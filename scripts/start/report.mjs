@@ -30,7 +30,8 @@ export function printSummary({ n8n, pkg, startedIn, login, shop, statusBaseUrl, 
 	const shopLine = shop.isDemo
 		? `demo shop ${shop.shopId} (public demo key); for your website set FLEXPAY_SHOP_ID and FLEXPAY_SIGNATURE_KEY`
 		: `shop ${shop.shopId} (${shop.brand}), key from FLEXPAY_SIGNATURE_KEY; sale status from ${statusBaseUrl || brandHost(shop.brand)}`;
-	const postbackCommand = `npm run postback -- --url ${localPostbackUrl}`;
+	// --as-verotel: the demo shop's postbacks stand in for Verotel's, so they run on the production URL.
+	const postbackCommand = `npm run postback -- --url ${localPostbackUrl} --as-verotel`;
 	const out = [
 		'',
 		'='.repeat(100),

@@ -138,8 +138,19 @@ async function send(url: string, event: string, options: INodeParameters = {}, k
 const CREDENTIALS = { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' };
 
 describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
-	it('production URL: the trigger verifies the purchase, its execution carries the sale, the answer is OK -> ok: true', async () => {
+	it('production URL: a test postback is answered OK without a run, so a copied sample grants nothing -> ok: true', async () => {
 		current = { parameters: {}, credentials: CREDENTIALS, mode: 'webhook' };
+		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
+		const out = await send(url, 'purchase', { saleID: '700002' });
+		expect(out).toMatchObject({ url, event: 'purchase', saleID: '700002', statusCode: 200, body: 'OK', ok: true });
+		expect((out.params as IDataObject).testPostback).toBe('1');
+		// The trigger answered itself: no execution, no item.
+		expect(deliveries).toEqual([{ statusCode: 200, body: 'OK' }]);
+		expect(JSON.stringify(logs)).toMatch(/test postback on the production URL without a run/);
+	});
+
+	it('production URL with "Run Test Postbacks": the execution carries the sale, marked test: true -> ok: true', async () => {
+		current = { parameters: { options: { runTestPostbacks: true } }, credentials: CREDENTIALS, mode: 'webhook' };
 		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
 		const out = await send(url, 'purchase', { saleID: '700001', referenceID: 'order-1001', amount: '19.99', custom1: 'user-42' });
 		expect(out).toMatchObject({ url, event: 'purchase', saleID: '700001', statusCode: 200, body: 'OK', ok: true });
@@ -156,6 +167,7 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 			idempotencyKey: `${SHOP}:700001:purchase`,
 			signatureAlgorithm: 'sha256',
 			httpMethod: 'GET',
+			test: true,
 		});
 		const { signature, ...signed } = out.params as IDataObject;
 		expect(signature).toMatch(/^[0-9a-f]{64}$/);
@@ -166,7 +178,7 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 		current = { parameters: {}, credentials: CREDENTIALS, mode: 'manual' };
 		const out = await send(`${base}/webhook-test/${WEBHOOK_ID}/webhook`, event);
 		expect(out).toMatchObject({ event, statusCode: 200, body: 'OK', ok: true });
-		expect(deliveries[0].item).toMatchObject({ event, saleID: out.saleID, amount: 9.99 });
+		expect(deliveries[0].item).toMatchObject({ event, saleID: out.saleID, amount: 9.99, test: true });
 		if (event === 'credit') expect(deliveries[0].item?.parentID).toMatch(/^\d{8}$/);
 	});
 

@@ -1,5 +1,7 @@
+import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { canonicalString } from '../../lib';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { queryPart } from '../../nodes/VerotelFlexPay/resources/signature/verifyRedirect';
 import { createExecuteContext, jsonOf, TEST_SIGNATURE_KEY } from '../helpers/action-context';
@@ -9,7 +11,9 @@ import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, PHP_PARAMS } from '../fixtures/ve
 
 const node = new VerotelFlexPay();
 
-// Official vectors (flexpay-protocol.md §3.8), shared with the protocol-core tests.
+// Official vectors (flexpay-protocol.md §3.8), shared with the protocol-core tests. Both are
+// request-shaped (request fields, no `type` or no `saleID`): their signatures verify
+// (test/lib/vectors.test.ts), but Verify Redirect must not take them for a sale.
 /** V4 (flexpay4j "validates signature as correct"): all parameters signed, SHA-256. */
 const V4_PARAMS = KOTLIN_VALIDATE_PARAMS;
 const V4_SIGNATURE = '0df722dd32b8a9f68e3ae4e3f226651eba1397d7928862635ba32674dc7bed6a';
@@ -17,6 +21,19 @@ const V4_SIGNATURE = '0df722dd32b8a9f68e3ae4e3f226651eba1397d7928862635ba32674dc
 const V6_PARAMS = PHP_PARAMS;
 const V6_SHA256_UPPER = 'E50B4E92FCD0A21114D3BF3A64F888EDFBC784DF170E70EE165C4350FE9FFC3C';
 const V6_SHA1 = 'fc63f38e2722d2e5bc4f2044ad3ffb2051e89643';
+
+/** A purchase's success redirect as Verotel sends it (protocol reference §6.4), for the official shop. */
+const REDIRECT_PARAMS = {
+	saleID: '433456',
+	shopID: '68849',
+	priceAmount: '0.00',
+	priceCurrency: 'USD',
+	paymentMethod: 'CC',
+	type: 'purchase',
+	referenceID: 'reference1234',
+	custom1: 'My',
+};
+const REDIRECT_SIGNATURE = referenceSignature(OFFICIAL_KEY, REDIRECT_PARAMS);
 
 const OFFICIAL_CREDENTIALS = { shopId: '68849', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
 
@@ -31,50 +48,62 @@ function verify(redirect: unknown, options: Record<string, unknown> = {}, creden
 }
 
 describe('Signature -> Verify Redirect', () => {
-	it('accepts the official V4 redirect given as an object (e.g. {{ $json.query }} of a Webhook node)', async () => {
-		const output = await verify({ ...V4_PARAMS, signature: V4_SIGNATURE });
+	it('accepts a success redirect given as an object (e.g. {{ $json.query }} of a Webhook node)', async () => {
+		const output = await verify({ ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE });
 		expect(output[0][0].pairedItem).toEqual({ item: 0 });
 		const [json] = jsonOf(output);
 		expect(json.valid).toBe(true);
 		expect(json.sale).toMatchObject({
 			event: 'purchase',
 			shopID: '68849',
+			saleID: '433456',
 			amount: 0,
 			amountString: '0.00',
 			currency: 'USD',
 			referenceID: 'reference1234',
 			signatureAlgorithm: 'sha256',
-			params: V4_PARAMS,
+			params: REDIRECT_PARAMS,
 		});
 		expect(json.reason).toBeUndefined();
 	});
 
 	it.each([
-		['a query string', `${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}`],
-		['a query string with ?', `?${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}`],
-		['a full success URL with fragment', `https://shop.example/thanks?${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}#top`],
-		['surrounding whitespace', `  ${encode(V4_PARAMS)}&signature=${V4_SIGNATURE}\n`],
+		['a query string', `${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}`],
+		['a query string with ?', `?${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}`],
+		['a full success URL with fragment', `https://shop.example/thanks?${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}#top`],
+		['surrounding whitespace', `  ${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}\n`],
+		['an upper-case signature', { ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE.toUpperCase() }],
 	])('accepts the same redirect as %s', async (_label, redirect) => {
 		const [json] = jsonOf(await verify(redirect));
 		expect(json.valid).toBe(true);
-		expect((json.sale as { params: unknown }).params).toEqual(V4_PARAMS);
+		expect((json.sale as { params: unknown }).params).toEqual(REDIRECT_PARAMS);
 	});
 
-	it('accepts the official V6 upper-case SHA-256 signature and, by default, its legacy SHA-1', async () => {
-		const [sha256] = jsonOf(await verify({ ...V6_PARAMS, signature: V6_SHA256_UPPER }));
-		expect(sha256).toMatchObject({ valid: true, sale: { signatureAlgorithm: 'sha256', saleID: '433456' } });
-		const [sha1] = jsonOf(await verify({ ...V6_PARAMS, signature: V6_SHA1 }));
-		expect(sha1).toMatchObject({ valid: true, sale: { signatureAlgorithm: 'sha1' } });
-		const [refused] = jsonOf(await verify({ ...V6_PARAMS, signature: V6_SHA1 }, { allowSha1: false }));
+	it('accepts the legacy SHA-1 signature by default, and not with Accept SHA-1 Signatures off', async () => {
+		const sha1 = createHash('sha1').update(canonicalString(OFFICIAL_KEY, REDIRECT_PARAMS), 'utf8').digest('hex');
+		const [accepted] = jsonOf(await verify({ ...REDIRECT_PARAMS, signature: sha1 }));
+		expect(accepted).toMatchObject({ valid: true, sale: { signatureAlgorithm: 'sha1' } });
+		const [refused] = jsonOf(await verify({ ...REDIRECT_PARAMS, signature: sha1 }, { allowSha1: false }));
 		expect(refused).toMatchObject({ valid: false, reasonCode: 'SIGNATURE_INVALID' });
 	});
 
 	it.each([
-		['a changed amount', { ...V4_PARAMS, priceAmount: '100.00', signature: V4_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
-		['an added parameter', { ...V4_PARAMS, extra: '1', signature: V4_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
-		['no signature', { ...V4_PARAMS }, 'SIGNATURE_MISSING', /carries no signature/],
+		['V4 (request fields, no saleID)', { ...V4_PARAMS, signature: V4_SIGNATURE }, 'saleID'],
+		['V6 in upper case (a saleID, no type)', { ...V6_PARAMS, signature: V6_SHA256_UPPER }, 'type'],
+		['V6 in legacy SHA-1', { ...V6_PARAMS, signature: V6_SHA1 }, 'type'],
+	])('refuses the official vector %s: correctly signed, but not shaped like a redirect', async (_label, redirect, field) => {
+		const [json] = jsonOf(await verify(redirect));
+		expect(json).toMatchObject({ valid: false, reasonCode: 'NOT_A_SALE_MESSAGE' });
+		expect(json.reason).toContain(`"${field}"`);
+		expect(json.sale).toBeUndefined();
+	});
+
+	it.each([
+		['a changed amount', { ...REDIRECT_PARAMS, priceAmount: '100.00', signature: REDIRECT_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
+		['an added parameter', { ...REDIRECT_PARAMS, extra: '1', signature: REDIRECT_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
+		['no signature', { ...REDIRECT_PARAMS }, 'SIGNATURE_MISSING', /carries no signature/],
 		['an empty object', {}, 'SIGNATURE_MISSING', /carries no signature/],
-		['a repeated key (array)', { ...V4_PARAMS, custom1: ['a', 'b'], signature: V4_SIGNATURE }, 'MALFORMED_QUERY', /more than once/],
+		['a repeated key (array)', { ...REDIRECT_PARAMS, custom1: ['a', 'b'], signature: REDIRECT_SIGNATURE }, 'MALFORMED_QUERY', /more than once/],
 	])('outputs valid: false (not an error) for %s', async (_label, redirect, reasonCode, reason) => {
 		const output = await verify(redirect);
 		expect(output[0]).toHaveLength(1);
@@ -86,12 +115,12 @@ describe('Signature -> Verify Redirect', () => {
 	});
 
 	it('outputs valid: false for a duplicate key in a raw query string', async () => {
-		const [json] = jsonOf(await verify(`${encode(V4_PARAMS)}&shopID=68849&signature=${V4_SIGNATURE}`));
+		const [json] = jsonOf(await verify(`${encode(REDIRECT_PARAMS)}&shopID=68849&signature=${REDIRECT_SIGNATURE}`));
 		expect(json).toMatchObject({ valid: false, reasonCode: 'MALFORMED_QUERY' });
 	});
 
 	it('outputs valid: false with the received shop for another website’s redirect', async () => {
-		const params = { saleID: '5', shopID: '11111', priceAmount: '1.00' };
+		const params = { saleID: '5', shopID: '11111', priceAmount: '1.00', type: 'purchase' };
 		const redirect = { ...params, signature: referenceSignature(OFFICIAL_KEY, params) };
 		const [json] = jsonOf(await verify(redirect));
 		expect(json).toMatchObject({ valid: false, reasonCode: 'SHOP_MISMATCH', receivedShopID: '11111' });
@@ -120,7 +149,7 @@ describe('Signature -> Verify Redirect', () => {
 	);
 
 	it('processes each item on its own', async () => {
-		const inputs = [{ ...V4_PARAMS, signature: V4_SIGNATURE }, { ...V4_PARAMS, signature: '00' }];
+		const inputs = [{ ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE }, { ...REDIRECT_PARAMS, signature: '00' }];
 		const { context } = createExecuteContext({
 			credentials: OFFICIAL_CREDENTIALS,
 			items: inputs.map((query) => ({ json: { query } })),

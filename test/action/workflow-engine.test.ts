@@ -12,7 +12,7 @@ import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { credentials, FOUND_BODY, packages, readActionWorkflow, STATUS_HOST } from '../helpers/action-workflows';
 import { NOTFOUND_BODY, referenceSignature, statusServer } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
-import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, V2_PURCHASE_ITEM } from '../fixtures/vectors';
+import { OFFICIAL_KEY, V2_PURCHASE_ITEM } from '../fixtures/vectors';
 
 const FLEXPAY = 'Verotel FlexPay';
 
@@ -139,27 +139,27 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 		expect(findSecret(server.requests, TEST_SIGNATURE_KEY)).toEqual([]);
 	});
 
-	itIfLoaded('Verify Redirect: the official V4 parameters are valid, a changed amount is not', async () => {
+	itIfLoaded('Verify Redirect: a success redirect is valid, a changed amount is not, the request-shaped V4 vector is no sale', async () => {
 		const result = await run('verify-redirect.workflow.json');
 		expect(result.run.status).toBe('success');
-		const params = KOTLIN_VALIDATE_PARAMS;
+		const params = { saleID: '433456', shopID: '68849', priceAmount: '0.00', priceCurrency: 'USD', paymentMethod: 'CC', type: 'purchase', referenceID: 'reference1234', custom1: 'My' };
 		expect(result.outputItems(FLEXPAY)).toEqual([
 			{
 				json: {
 					valid: true,
 					sale: {
 						event: 'purchase',
+						type: 'purchase',
 						shopID: '68849',
+						saleID: '433456',
 						amount: 0,
 						amountString: '0.00',
 						currency: 'USD',
+						paymentMethod: 'CC',
 						referenceID: 'reference1234',
 						custom1: 'My',
-						subscriptionType: 'RECURRING',
-						period: 'P1M',
-						// No saleID: keyed by the first 20 hex digits of SHA-256("cancelDiscountPercentage=30:…:trialPeriod=P3D").
-						idempotencyKey: '68849:-:purchase:8526eb009a1ddabf0445',
-						idempotencyScope: '68849:-:purchase:8526eb009a1ddabf0445',
+						idempotencyKey: '68849:433456:purchase',
+						idempotencyScope: '68849:433456:purchase',
 						signatureAlgorithm: 'sha256',
 						params,
 					},
@@ -174,6 +174,15 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 					hint: expect.stringContaining('signature key'),
 				},
 				pairedItem: { item: 1 },
+			},
+			{
+				json: {
+					valid: false,
+					reason: expect.stringContaining('look like a request signed with the key'),
+					reasonCode: 'NOT_A_SALE_MESSAGE',
+					hint: expect.stringContaining('postbacks and success redirects'),
+				},
+				pairedItem: { item: 2 },
 			},
 		]);
 	});

@@ -84,7 +84,7 @@ export const nextSaleId = saleIdSource(1_000_000_000);
 
 /** The signed purchase postback (query string) of `saleId`. */
 export const purchaseQuery = (saleId) =>
-	buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, event: 'purchase', saleId, transactionId: `9${saleId}` });
+	buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, event: 'purchase', saleId, transactionId: `9${saleId}`, asVerotel: true });
 
 /** Per mode (answerOk): the ids of the workflow's executions so far. */
 export async function executionIdsByMode(n8n) {

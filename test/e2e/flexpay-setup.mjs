@@ -81,7 +81,8 @@ function flexpayN8n(spec, timings) {
 		/** A test; on failure it also prints the tail of n8n's log. */
 		check: checkWithN8nLog(log, () => suite.n8n),
 		postbacksUrl: () => suite.n8n.webhookUrl(EXAMPLES.postbacks.webhookPath),
-		postback: (options) => buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, ...options }),
+		/** A postback as Verotel sends it (no test marker), unless `options` say otherwise. */
+		postback: (options) => buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, asVerotel: true, ...options }),
 		triggerItem,
 
 		/**

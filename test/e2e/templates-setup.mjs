@@ -36,7 +36,7 @@ export const nextSaleId = saleIdSource(8_000_000);
 export function signedPostback({ event, saleId, custom1, amount, extra = {} }) {
 	const sample = flexpay.buildSamplePostback(
 		{ shopId: SHOP.shopId, signatureKey: SHOP.signatureKey },
-		{ event, saleID: saleId, custom1, amount },
+		{ event, saleID: saleId, custom1, amount, test: false },
 	);
 	const { signature: _unused, ...params } = sample.params;
 	Object.assign(params, extra);

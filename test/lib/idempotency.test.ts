@@ -5,7 +5,7 @@
  */
 import { createHash } from 'crypto';
 
-import { buildQueryString, idempotencyScopeOf, parsePostback, parseSuccessRedirect, type FlexPayParams } from '../../lib';
+import { buildQueryString, idempotencyKeyOf, idempotencyScopeOf, parsePostback, parseSuccessRedirect, type FlexPayParams } from '../../lib';
 import { CREDIT_POSTBACK, PURCHASE_POSTBACK, TEST_KEY, TEST_SHOP, postbackQuery, signPostback } from '../helpers/postbacks';
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
@@ -44,11 +44,11 @@ describe('idempotency of events that open a sale (purchase, initial, upgrade)', 
 		expect([upgrade.idempotencyKey, upgrade.idempotencyScope]).toEqual([`${TEST_SHOP}:12:upgrade`, `${TEST_SHOP}:12:upgrade`]);
 	});
 
-	test('without a saleID, a sale-opening event is keyed by its fingerprint, and the scope is the key', () => {
+	test('without a saleID (never a postback: parsePostback refuses it), a sale-opening event is keyed by its fingerprint', () => {
 		const { saleID: _saleID, ...noSale } = PURCHASE_POSTBACK;
-		const postback = parse(noSale);
-		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:-:purchase:${expectedFingerprint(noSale)}`);
-		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
+		const key = idempotencyKeyOf({ shopID: TEST_SHOP, event: 'purchase', params: noSale });
+		expect(key).toBe(`${TEST_SHOP}:-:purchase:${expectedFingerprint(noSale)}`);
+		expect(idempotencyScopeOf(key)).toBe(key);
 	});
 });
 
@@ -90,11 +90,11 @@ describe('idempotency of every other event', () => {
 		expect([first.idempotencyScope, second.idempotencyScope]).toEqual([`${TEST_SHOP}:${SALE}:events`, `${TEST_SHOP}:${SALE}:events`]);
 	});
 
-	test('an event without saleID has its key as scope', () => {
+	test('an event without saleID (never a postback: parsePostback refuses it) has its key as scope', () => {
 		const orphan = { event: 'chargeback', shopID: TEST_SHOP, transactionID: '7', parentID: '6' };
-		const postback = parse(orphan);
-		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:-:chargeback:${expectedFingerprint(orphan)}`);
-		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
+		const key = idempotencyKeyOf({ shopID: TEST_SHOP, event: 'chargeback', params: orphan });
+		expect(key).toBe(`${TEST_SHOP}:-:chargeback:${expectedFingerprint(orphan)}`);
+		expect(idempotencyScopeOf(key)).toBe(key);
 	});
 });
 

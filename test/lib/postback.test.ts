@@ -81,7 +81,7 @@ describe('parsePostback: valid postbacks', () => {
 
 	test('a subscription without event is its initial postback; unknown events are kept lower-cased', () => {
 		expect(parsePostback(postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', type: 'subscription' }), config).event).toBe('initial');
-		expect(parsePostback(postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', event: 'SomethingNew' }), config).event).toBe('somethingnew');
+		expect(parsePostback(postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', type: 'subscription', event: 'SomethingNew' }), config).event).toBe('somethingnew');
 	});
 
 	test('legacy SHA-1 is accepted unless disabled; upper-case hex is accepted', () => {

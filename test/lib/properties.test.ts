@@ -15,8 +15,13 @@ import { TEST_KEY, TEST_SHOP, signPostback } from '../helpers/postbacks';
 const settings = { seed: 20261126, numRuns: 2000 };
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
 
-/** Parameters the parser checks by name (digits-only IDs) are left to the example tests. */
-const CHECKED_NAMES = new Set(['signature', 'shopID', 'saleID', 'transactionID', 'parentID', 'precededBySaleID']);
+/**
+ * Parameters the parser checks by name (digits-only IDs; the sale shape: `version`
+ * refused, `saleID` and `type` required) are left to the example tests; every
+ * generated set carries the fields of a Verotel message (SALE_SHAPE).
+ */
+const CHECKED_NAMES = new Set(['signature', 'shopID', 'saleID', 'transactionID', 'parentID', 'precededBySaleID', 'type', 'version']);
+const SALE_SHAPE = { shopID: TEST_SHOP, saleID: '433456', type: 'purchase' };
 const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/).filter((k) => !CHECKED_NAMES.has(k));
 /** `:name=` inside a value reads as a parameter boundary; such values are refused by design. */
 const BOUNDARY = /:[A-Za-z0-9_.\-]+=/;
@@ -24,7 +29,7 @@ const BOUNDARY = /:[A-Za-z0-9_.\-]+=/;
 const value = fc
 	.string({ unit: 'grapheme', maxLength: 40 })
 	.filter((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v) && !BOUNDARY.test(v));
-const paramsArb = fc.dictionary(key, value, { minKeys: 1, maxKeys: 12 }).map((p) => ({ ...p, shopID: TEST_SHOP }));
+const paramsArb = fc.dictionary(key, value, { minKeys: 1, maxKeys: 12 }).map((p) => ({ ...p, ...SALE_SHAPE }));
 
 describe('property: build -> parse -> verify', () => {
 	test('every signed map survives encoding and verifies, with identical parameters', () => {
@@ -196,8 +201,12 @@ describe('property: percent-encoding a character does not change what a query re
 
 	test('parsePostback: a signed plain postback verifies on both paths', () => {
 		const plainParams = fc
-			.dictionary(fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }), plainValue.filter((v) => !BOUNDARY.test(v)), { minKeys: 1, maxKeys: 12 })
-			.map((p) => ({ ...p, shopID: TEST_SHOP }));
+			.dictionary(
+				fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }).filter((k) => !CHECKED_NAMES.has(k)),
+				plainValue.filter((v) => !BOUNDARY.test(v)),
+				{ minKeys: 1, maxKeys: 12 },
+			)
+			.map((p) => ({ ...p, ...SALE_SHAPE }));
 		fc.assert(
 			fc.property(plainParams, fc.nat(), (params, pick) => {
 				const signed = signPostback(TEST_KEY, params);

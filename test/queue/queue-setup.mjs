@@ -30,7 +30,7 @@ export const RECORDED = Object.freeze({
 export const LOAD = Object.freeze({ count: Number(process.env.QUEUE_LOAD_N || 2000), concurrency: 10 });
 export const nextSaleId = saleIdSource(20_000_000);
 
-export const purchase = (saleID = nextSaleId()) => flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID });
+export const purchase = (saleID = nextSaleId()) => flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID, test: false });
 
 /** The item without what differs between two deliveries of the same postback. */
 export function comparable(item) {

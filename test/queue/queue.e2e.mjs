@@ -93,7 +93,7 @@ describe(`queue mode: n8n ${install.version}, 1 main + 2 webhook processes + 2 w
 		const before = await postbackCounts();
 		const good = purchase();
 		const tampered = good.query.replace(/priceAmount=[^&]*/, 'priceAmount=0.01');
-		const otherShop = flexpay.buildSamplePostback({ shopId: '111111', signatureKey: 'another-key' }, { event: 'purchase' }).query;
+		const otherShop = flexpay.buildSamplePostback({ shopId: '111111', signatureKey: 'another-key' }, { event: 'purchase', test: false }).query;
 		const malformed = 'shopID=765432&saleID=abc&signature=zz';
 		for (const [query, status] of [[tampered, 401], [otherShop, 403], [malformed, 400]]) {
 			for (const processIndex of [0, 1]) {
@@ -172,7 +172,7 @@ describe(`queue mode: n8n ${install.version}, 1 main + 2 webhook processes + 2 w
 
 	check('credential rotated while running: the new key is accepted by both webhook processes, the old one refused within 60 s', async () => {
 		const rotated = { ...SHOP, signatureKey: 'queue-rotated-signature-key-Qz8' };
-		const signed = (shop) => flexpay.buildSamplePostback(shop, { event: 'purchase', saleID: nextSaleId() }).query;
+		const signed = (shop) => flexpay.buildSamplePostback(shop, { event: 'purchase', saleID: nextSaleId(), test: false }).query;
 		await cluster.main.importCredentials([flexpayCredential(rotated)]);
 		const rotatedAt = Date.now();
 		for (const processIndex of [0, 1]) {

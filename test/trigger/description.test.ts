@@ -75,6 +75,7 @@ describe('node description', () => {
 		expect(option('allowSha1')).toMatchObject({ type: 'boolean', default: true, displayName: 'Accept Legacy SHA-1 Signatures' });
 		expect(option('fetchSaleDetails')).toMatchObject({ type: 'boolean', default: false });
 		expect(option('ignoreRepeats')).toMatchObject({ type: 'boolean', default: true });
+		expect(option('runTestPostbacks')).toMatchObject({ type: 'boolean', default: false, displayName: 'Run Test Postbacks on the Production URL' });
 		const answerOk = option('answerOk');
 		expect(answerOk).toMatchObject({ type: 'options', default: 'whenStored', displayName: 'Answer OK' });
 		expect((answerOk.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['whenStored', 'whenRunStarts']);
@@ -86,7 +87,7 @@ describe('node description', () => {
 		// Every event the protocol core knows is offered, plus "other".
 		expect([...ALL_EVENTS].sort()).toEqual([...POSTBACK_EVENTS, 'other'].sort());
 		// Not adding an option means its default.
-		expect(resolveOptions({})).toEqual({ answerOk: 'whenStored', events: ALL_EVENTS, fetchSaleDetails: false, ignoreRepeats: true, allowSha1: true });
+		expect(resolveOptions({})).toEqual({ answerOk: 'whenStored', events: ALL_EVENTS, fetchSaleDetails: false, ignoreRepeats: true, allowSha1: true, runTestPostbacks: false });
 		expect(resolveOptions({ answerOk: 'whenRunStarts' }).answerOk).toBe('whenRunStarts');
 		// Anything else (a value from a newer version, a typo) keeps n8n's answer.
 		expect(resolveOptions({ answerOk: 'sometimes' }).answerOk).toBe('whenStored');

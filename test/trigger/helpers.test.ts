@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	FlexPayMalformedQueryError,
+	FlexPayNotASaleError,
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
 	FlexPayStatusError,
@@ -128,7 +129,10 @@ describe('safeReason', () => {
 
 describe('classifyError', () => {
 	it.each([
-		[new FlexPayMalformedQueryError('Parameter "a" appears more than once', 'a'), 400, 'Bad Request: Parameter "a" appears more than once', 'warn'],
+		// A name Verotel sends is named; any other name is the sender's own text and is not repeated.
+		[new FlexPayMalformedQueryError('Parameter "saleID" appears more than once', 'saleID'), 400, 'Bad Request: Parameter "saleID" appears more than once', 'warn'],
+		[new FlexPayMalformedQueryError('Parameter "x-evil" appears more than once', 'x-evil'), 400, 'Bad Request: Parameter "(a parameter)" appears more than once', 'warn'],
+		[new FlexPayNotASaleError('version', 'The signed parameters carry "version"'), 403, 'Forbidden: not a Verotel postback', 'error'],
 		[new FlexPaySignatureError('SIGNATURE_MISSING', 'no signature'), 401, 'Unauthorized', 'warn'],
 		[new FlexPaySignatureError('SIGNATURE_INVALID', 'mismatch'), 401, 'Unauthorized', 'warn'],
 		[new FlexPayShopMismatchError('42', 'other shop'), 403, 'Forbidden', 'warn'],

@@ -164,24 +164,6 @@ describe('Fetch Sale Details (in execute())', () => {
 		expect(item).toMatchObject({ event: 'credit', saleLookup: { ok: true } });
 	});
 
-	it('falls back to referenceID when the postback has no saleID', async () => {
-		const { saleID: _omit, ...withoutSale } = PURCHASE;
-		const scope = nock(HOST)
-			.get('/salestatus')
-			.query((q) => q.referenceID === 'order-1001' && q.saleID === undefined && q.signature === expectedStatusSignature({ referenceID: 'order-1001' }))
-			.reply(200, FOUND_BODY);
-		const { item } = await lookup({ query: signedQuery(withoutSale) });
-		expect(scope.isDone()).toBe(true);
-		expect(item.saleLookup).toMatchObject({ ok: true });
-	});
-
-	it('no saleID and no referenceID: no request, saleLookup explains why', async () => {
-		const { saleID: _a, referenceID: _b, ...anonymous } = PURCHASE;
-		const { item, e } = await lookup({ query: signedQuery(anonymous) });
-		expect(item.saleLookup).toEqual({ ok: false, reason: 'The postback carries neither saleID nor referenceID' });
-		expect(e?.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
-	});
-
 	it('repeats and deselected events start no run, so no lookup', async () => {
 		const staticData = {};
 		const scope = nock(HOST).get('/salestatus').query(true).once().reply(200, FOUND_BODY);

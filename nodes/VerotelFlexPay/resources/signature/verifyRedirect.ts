@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	FlexPayMalformedQueryError,
+	FlexPayNotASaleError,
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
 	parseSuccessRedirect,
@@ -65,11 +66,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	try {
 		const sale = parseSuccessRedirect(input, config, { allowSha1: options.allowSha1 !== false });
+		if (sale.test) {
+			// Made with the key by Send Test Postback or the simulator: a copy must never pass for a payment.
+			return {
+				valid: false,
+				reason: 'This is a test postback made with your key (Send Test Postback or the simulator), not a redirect from Verotel',
+				reasonCode: 'TEST_POSTBACK',
+				hint: 'Test the success page with a sale in Verotel’s test mode',
+			};
+		}
 		return { valid: true, sale: { ...sale, params: { ...sale.params } } };
 	} catch (error) {
 		if (
 			error instanceof FlexPaySignatureError ||
 			error instanceof FlexPayShopMismatchError ||
+			error instanceof FlexPayNotASaleError ||
 			error instanceof FlexPayMalformedQueryError
 		) {
 			const json: IDataObject = { valid: false, reason: error.message, reasonCode: error.code };
