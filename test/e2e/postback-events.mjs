@@ -60,6 +60,82 @@ export function postbackEventChecks(suite) {
 		assert.equal(demo.mails.length, mailsBefore, 'a refused postback caused a mail');
 	});
 
+	check('links and requests signed with the key get 403, a test postback OK, and none of them starts a run', async () => {
+		const { n8n, demo } = suite;
+		const before = await n8n.executions();
+		const mailsBefore = demo.mails.length;
+		const saleID = nextSaleId();
+		// What a buyer holds or sees: his payment link (e-mail dropped), a cancel link, a status request.
+		const queryOf = (url) => {
+			const params = new URL(url).searchParams;
+			params.delete('email');
+			return params.toString();
+		};
+		const signed = {
+			'a payment link': flexpay.buildPurchaseRequest(SHOP, { priceAmount: '49.99', priceCurrency: 'EUR', description: 'Video', email: 'b@example.com' }).url,
+			'a subscription link': flexpay.buildSubscriptionRequest(SHOP, { priceAmount: '9.99', priceCurrency: 'EUR', period: 'P30D', subscriptionType: 'recurring', name: 'Club' }).url,
+			'a cancel link': flexpay.buildCancelSubscriptionUrl(SHOP, { saleID }),
+			'a status request': flexpay.buildStatusUrl(SHOP, { saleID }),
+		};
+		for (const [what, url] of Object.entries(signed)) {
+			const response = await sendPostback(postbacksUrl(), queryOf(url));
+			assert.equal(response.status, 403, `${what}: ${response.body}`);
+			assert.equal(response.body, 'Forbidden: not a Verotel postback');
+		}
+		// A sample of Send Test Postback / the simulator, replayed to the production URL.
+		const sample = await sendPostback(postbacksUrl(), postback({ saleId: nextSaleId(), asVerotel: false }));
+		assert.equal(sample.status, 200, sample.body);
+		assert.equal(sample.body, 'OK');
+
+		await sleep(SETTLE_MS);
+		assert.deepEqual(
+			(await n8n.executions()).map((e) => e.id),
+			before.map((e) => e.id),
+			'a signed request or a test postback started an execution',
+		);
+		assert.equal(demo.mails.length, mailsBefore, 'a signed request or a test postback caused a mail');
+	});
+
+	check('a real-shaped postback of every event, and both success redirects, run once each with "OK"', async () => {
+		const { n8n } = suite;
+		const before = (await n8n.executions({ workflowId: SLOW.workflowId })).length;
+		/** A postback as Verotel sends it for `event`, with the fields community fixtures show added before signing. */
+		const shaped = (event, extra = {}) => {
+			const saleId = nextSaleId();
+			const { signature: _unused, ...params } = flexpay.buildSamplePostback(SHOP, { event, saleID: saleId, test: false }).params;
+			const signed = { ...params, ...extra };
+			return { event, saleId, query: flexpay.buildQueryString(Object.entries({ ...signed, signature: flexpay.computeSignature(SHOP.signatureKey, signed) })) };
+		};
+		const redirect = (event, params) => {
+			const saleId = nextSaleId();
+			const signed = { ...params, saleID: saleId, shopID: SHOP.shopId };
+			return { event, saleId, query: flexpay.buildQueryString(Object.entries({ ...signed, signature: flexpay.computeSignature(SHOP.signatureKey, signed) })) };
+		};
+		const deliveries = [
+			shaped('purchase'),
+			shaped('initial', { nextChargeOn: '2027-01-06', period: 'P30D', subscriptionType: 'recurring' }),
+			shaped('rebill', { nextChargeOn: '2027-02-05', subscriptionPhase: 'normal' }),
+			shaped('extend', { nextChargeOn: '2027-03-05' }),
+			shaped('upgrade', { precededBySaleID: '4242424' }),
+			shaped('downgrade'),
+			shaped('cancel', { cancelledBy: 'user' }),
+			shaped('uncancel', { uncancelledBy: 'user' }),
+			shaped('expiry'),
+			shaped('credit'),
+			shaped('chargeback'),
+			// Success redirects (protocol reference §6.4): no transactionID or card fields.
+			redirect('purchase', { priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase', referenceID: 'order-r1' }),
+			redirect('initial', { event: 'initial', nextChargeOn: '2027-01-06', paymentMethod: 'CC', period: 'P30D', priceAmount: '9.99', priceCurrency: 'EUR', subscriptionType: 'recurring', type: 'subscription' }),
+		];
+		const answers = await Promise.all(deliveries.map(({ query }) => sendPostback(n8n.webhookUrl(SLOW.webhookPath), query)));
+		answers.forEach((answer, i) => assert.deepEqual([answer.status, answer.body], [200, 'OK'], `${deliveries[i].event} (${i})`));
+		for (const { event, saleId } of deliveries) {
+			const execution = await executionForSale(SLOW.workflowId, saleId);
+			assert.equal(triggerItem(execution).event, event);
+		}
+		assert.equal((await n8n.executions({ workflowId: SLOW.workflowId })).length, before + deliveries.length);
+	});
+
 	check('a valid postback for an event the workflow does not select is answered "OK" without a run', async () => {
 		const { n8n } = suite;
 		const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
