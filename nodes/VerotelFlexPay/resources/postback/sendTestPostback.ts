@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildSamplePostback, cutText, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS, POSTBACK_OK } from '../../../../lib';
+import { idText, isEmpty, type ParamValue } from '../../../../lib/validation';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { currencyOptions, optionsCollection, showFor, timeoutOption } from '../../shared/descriptions';
 import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
@@ -150,10 +151,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const event = this.getNodeParameter('event', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config = await getFlexPayConfig.call(this, itemIndex);
+	const referenceID = options.referenceID as ParamValue;
 	const postback = buildSamplePostback(config, {
 		event,
-		saleID: options.saleID as string | undefined,
-		referenceID: options.referenceID as string | undefined,
+		saleID: options.saleID as ParamValue,
+		// An ID, even when it is the merchant's: a number past 2^53 is refused rather than sent rounded.
+		referenceID: isEmpty(referenceID) ? undefined : idText('referenceID', referenceID),
 		amount: options.amount as string | undefined,
 		currency: options.currency as string | undefined,
 		custom1: options.custom1 as string | undefined,
