@@ -11,6 +11,7 @@ import {
 	checkNoParameterBoundary,
 	checkText,
 	formatCurrency,
+	idText,
 	isEmpty,
 	isVerotelId,
 	VEROTEL_ID_MAX_DIGITS,
@@ -74,7 +75,7 @@ export function randomVerotelId(digits: number): string {
 
 function checkVerotelId(field: string, value: ParamValue): string | undefined {
 	if (isEmpty(value)) return undefined;
-	const text = String(value).trim();
+	const text = idText(field, value).trim();
 	if (!isVerotelId(text)) {
 		throw new FlexPayValidationError(
 			field,

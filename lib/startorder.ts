@@ -7,6 +7,7 @@ import {
 	checkId,
 	checkOption,
 	checkPeriod,
+	checkReference,
 	checkText,
 	checkUrl,
 	formatCurrency,
@@ -156,7 +157,7 @@ export function buildPurchaseRequest(config: FlexPayConfig, input: PurchaseParam
 		...fields,
 		...ideal,
 		description: checkText('description', input.description, 100, true),
-		referenceID: checkText('referenceID', input.referenceID, 255),
+		referenceID: checkReference('referenceID', input.referenceID, 255),
 		oneClickToken,
 		type: 'purchase',
 	});
@@ -192,7 +193,7 @@ export function buildSubscriptionRequest(config: FlexPayConfig, input: Subscript
 		...checkExtras(input, SUBSCRIPTION_FIELDS),
 		...fields,
 		...subscriptionFields(input, fields),
-		referenceID: checkText('referenceID', input.referenceID, 255),
+		referenceID: checkReference('referenceID', input.referenceID, 255),
 		type: 'subscription',
 	});
 }

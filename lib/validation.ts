@@ -82,9 +82,49 @@ export function asText(field: string, value: ParamValue): string {
 		}
 		return value;
 	}
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		// Past 2^53 a number has already lost digits: sending it would send other digits than were meant.
+		if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw roundedNumber(field, value, false);
+		return String(value);
+	}
 	if (typeof value === 'boolean') return value ? '1' : '0';
 	throw new FlexPayValidationError(field, `${field} must be text, got ${describe(value)}`, `Pass ${field} as a string`);
+}
+
+/**
+ * Refuses a number past 2^53: it has already lost digits, and String() of it
+ * would only repeat the rounded ones, so the fix is the text from the source.
+ */
+function roundedNumber(field: string, value: number, id: boolean): FlexPayValidationError {
+	const source = id ? ', e.g. {{ $json.saleID }} of the Verotel FlexPay Trigger (always text) or a string field of the item' : ' (a string field of the item)';
+	return new FlexPayValidationError(
+		field,
+		`${field} is the number ${String(value)}, larger than ${Number.MAX_SAFE_INTEGER}: its last digits were rounded when it was read, so it ${id ? 'may name another sale' : 'may not be the value that was sent'}`,
+		`Pass ${field} as text with all its digits${source}; String() of the number keeps the rounded digits`,
+	);
+}
+
+/**
+ * An ID (Verotel's saleID, precedingSaleID, transactionID, parentID, or a
+ * merchant's referenceID) as the exact text to send. Text is taken as it is.
+ * A number only when it is a whole number from 0 to 2^53 - 1: a larger one was
+ * already rounded on its way here (12345678901234567891 arrives as
+ * 12345678901234567000 and would cancel or look up another sale), and NaN,
+ * Infinity, negative or fractional numbers are no IDs. Booleans, objects and
+ * null are refused too. Empty values are the caller's to handle.
+ */
+export function idText(field: string, value: ParamValue): string {
+	if (typeof value === 'string') return asText(field, value);
+	if (typeof value === 'number') {
+		if (Number.isSafeInteger(value) && value >= 0) return String(value);
+		if (Number.isInteger(value) && value > 0) throw roundedNumber(field, value, true);
+		throw new FlexPayValidationError(
+			field,
+			`${field} is the number ${String(value)}, which is not an ID (IDs are whole numbers of 0 or more)`,
+			`Pass ${field} as text, e.g. "433456" or {{ $json.saleID }} of the Verotel FlexPay Trigger, not a calculated number`,
+		);
+	}
+	throw new FlexPayValidationError(field, `${field} must be text, got ${describe(value)}`, `Pass ${field} as text, e.g. "433456"`);
 }
 
 function describe(value: unknown): string {
@@ -199,11 +239,21 @@ export function checkOption<T extends string>(field: string, value: ParamValue, 
 	return text;
 }
 
+/** Free text that identifies something (a referenceID): checkText, with numbers taken only as idText takes them. */
+export function checkReference(field: string, value: ParamValue, maxLength: number, required = false): string | undefined {
+	return checkText(field, isEmpty(value) ? value : idText(field, value), maxLength, required);
+}
+
+/** Verotel's numeric ID (saleID, precedingSaleID): idText, then 1 to VEROTEL_ID_MAX_DIGITS digits. */
 export function checkId(field: string, value: ParamValue, required: boolean): string | undefined {
-	const text = checkText(field, value, 64, required);
+	const text = checkText(field, isEmpty(value) ? value : idText(field, value), 64, required);
 	if (text === undefined) return undefined;
-	if (!/^\d+$/.test(text.trim())) {
-		throw new FlexPayValidationError(field, `${field} "${text}" is not a numeric Verotel ID`, `Use the ${field} from the postback or Control Center, e.g. 433456`);
+	if (!isVerotelId(text.trim())) {
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${text}" is not a numeric Verotel ID`,
+			`Use the ${field} from the postback or Control Center (1 to ${VEROTEL_ID_MAX_DIGITS} digits), e.g. 433456`,
+		);
 	}
 	return text.trim();
 }

@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INode,
 	INodeExecutionData,
 	INodeProperties,
 	INodeType,
@@ -49,6 +50,27 @@ const properties: INodeProperties[] = [
 	...subscriptionDescription,
 ];
 
+/**
+ * Operations an AI agent must not run (labels as the node shows them): a test
+ * postback carries a valid signature, so a trigger may grant goods for it, and
+ * a cancel stops a buyer's billing. Everything else only builds or checks links
+ * and reads a sale.
+ */
+const NOT_AS_TOOL: Record<string, Record<string, string>> = {
+	postback: { sendTestPostback: 'Postback -> Send Test Postback' },
+	subscription: { cancel: 'Subscription -> Cancel' },
+};
+
+/**
+ * Whether n8n runs this node as an AI agent tool: n8n adds the tool variant
+ * under the node's type name plus `Tool` (n8n-workflow's `@tool` display
+ * condition tests the same suffix). The lint requires `usableAsTool` to be
+ * declared, and n8n's type allows only `true` there, so the refusal is here.
+ */
+function runsAsTool(node: INode): boolean {
+	return node.type.endsWith('Tool');
+}
+
 /** Errors name the parameters as the node shows them. */
 const PARAMETER_LABELS = parameterLabels(properties);
 
@@ -86,6 +108,14 @@ export class VerotelFlexPay implements INodeType {
 					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`, {
 						itemIndex,
 						description: 'Choose an operation from the list in the node.',
+					});
+				}
+				const notAsTool = NOT_AS_TOOL[resource]?.[operation];
+				if (notAsTool !== undefined && runsAsTool(this.getNode())) {
+					throw new NodeOperationError(this.getNode(), `${notAsTool} cannot run as an AI agent tool`, {
+						itemIndex,
+						description:
+							'An agent could be talked into sending signed postbacks or cancelling subscriptions. Use a regular Verotel FlexPay node in the workflow for this operation, after the step that decides it (such as an If node or a human approval).',
 					});
 				}
 				const json = await route.execute.call(this, itemIndex);

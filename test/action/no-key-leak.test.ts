@@ -51,6 +51,8 @@ const server = (signatureKey: string, sales?: Record<string, string>) => () =>
 	statusServer({ baseUrl: HOST, shopId: TEST_SHOP_ID, signatureKey, sales });
 
 const TRIGGER = 'http://n8n.leak-check.test';
+/** The trigger's webhook ID: Send Test Postback sends only to a path ending in /<UUID>/webhook. */
+const WEBHOOK_ID = '0b7e3c1a-5d2f-4e8a-9c6b-1f3d5a7e9b02';
 const testPostback = (url: string, options: INodeParameters = {}): INodeParameters => ({
 	resource: 'postback',
 	operation: 'sendTestPostback',
@@ -58,7 +60,7 @@ const testPostback = (url: string, options: INodeParameters = {}): INodeParamete
 	event: 'credit',
 	options: { custom1: 'c1', ...options },
 });
-const trigger = () => nock(TRIGGER).get('/webhook/x/webhook').query(true);
+const trigger = () => nock(TRIGGER).get(`/webhook/${WEBHOOK_ID}/webhook`).query(true);
 // Its failures (refused, timeout, bad URL, bad option) are scanned for the key in postback-send-test-failures.test.ts.
 
 const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
@@ -76,8 +78,8 @@ const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['status HTTP 404', status('7'), () => nock(HOST).get('/salestatus').query(true).reply(404, 'no such page'), 'fails'],
 	['verify redirect, valid', { resource: 'signature', operation: 'verifyRedirect', redirect: signedRedirect as unknown as string }, noop, 'ok'],
 	['verify redirect, forged (valid: false is an output)', { resource: 'signature', operation: 'verifyRedirect', redirect: 'saleID=1&shopID=60678&signature=abc' }, noop, 'ok'],
-	['test postback, 200 OK', testPostback(`${TRIGGER}/webhook/x/webhook`), () => trigger().reply(200, 'OK'), 'ok'],
-	['test postback, 401 whose body echoes the query (an output)', testPostback(`${TRIGGER}/webhook/x/webhook`), () => trigger().reply(401, (uri) => `Unauthorized: ${uri}`), 'ok'],
+	['test postback, 200 OK', testPostback(`${TRIGGER}/webhook/${WEBHOOK_ID}/webhook`), () => trigger().reply(200, 'OK'), 'ok'],
+	['test postback, 401 whose body echoes the query (an output)', testPostback(`${TRIGGER}/webhook/${WEBHOOK_ID}/webhook`), () => trigger().reply(401, (uri) => `Unauthorized: ${uri}`), 'ok'],
 ];
 
 setUpEngineWithNock();

@@ -34,13 +34,13 @@ describe('Send Test Postback: no answer -> NodeApiError', () => {
 	it('On Error "continue": the failure becomes an error item paired with its input; the other items are sent', async () => {
 		const port = await closedPort();
 		const result = await run(
-			{ url: `={{ $json.good ? '${base}${PATH}' : 'http://127.0.0.1:${port}/x' }}`, event: 'purchase' },
+			{ url: `={{ $json.good ? '${base}${PATH}' : 'http://127.0.0.1:${port}${PATH}' }}`, event: 'purchase' },
 			{ onError: 'continueRegularOutput', items: [{ good: false }, { good: true }] },
 		);
 		expect(result.run.status).toBe('success');
 		const items = result.outputItems(FLEXPAY)!;
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(items[0].json).toEqual({ error: `Could not send the postback to http://127.0.0.1:${port}/x` });
+		expect(items[0].json).toEqual({ error: `Could not send the postback to http://127.0.0.1:${port}${PATH}` });
 		expect(items[0].error?.description).toMatch(/ECONNREFUSED/);
 		expect(items[1].json).toMatchObject({ ok: true, statusCode: 200 });
 	});

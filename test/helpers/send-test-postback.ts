@@ -17,7 +17,7 @@ import type { EngineRunResult } from './n8n-engine';
 import { findSecret } from './secret-scan';
 
 /** Where the receiver is asked to send: a test URL of n8n's webhook server. */
-export const PATH = '/webhook-test/3b0c7a52/webhook';
+export const PATH = '/webhook-test/3b0c7a52-9d1e-4f6a-8b2c-5e7f9a1b3c4d/webhook';
 /** The credential's shop and key, to verify what arrived with the protocol core. */
 export const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 

@@ -5,6 +5,7 @@ import {
 	buildCancelSubscriptionUrl,
 	buildPurchaseRequest,
 	buildPurchaseUrl,
+	buildSamplePostback,
 	buildStatusUrl,
 	buildSubscriptionUrl,
 	buildUpgradeSubscriptionUrl,
@@ -12,6 +13,7 @@ import {
 	resolveConfig,
 	type PurchaseParams,
 } from '../../lib';
+import { idText } from '../../lib/validation';
 import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
@@ -241,5 +243,85 @@ describe('configuration errors never quote a configured value', () => {
 		const error = validationError(() => buildPurchaseUrl(config, { ...base, shopID: pasted }));
 		expect(error.field).toBe('shopID');
 		expect(error.message).not.toContain(pasted);
+	});
+});
+
+describe('IDs are text, never rounded numbers (issue 18)', () => {
+	/** What JSON.parse makes of 12345678901234567891: 12345678901234567000, another sale's ID. */
+	const rounded = JSON.parse('12345678901234567891') as number;
+
+	test.each([
+		['433456', '433456'],
+		[' 433456 ', ' 433456 '],
+		['12345678901234567891', '12345678901234567891'],
+		['order-1001', 'order-1001'],
+		[433456, '433456'],
+		[0, '0'],
+		[Number.MAX_SAFE_INTEGER, '9007199254740991'],
+	])('idText(%p) is %p', (input, expected) => {
+		expect(idText('saleID', input)).toBe(expected);
+	});
+
+	test.each([
+		[rounded, /^saleID is the number 12345678901234567000, larger than 9007199254740991: its last digits were rounded when it was read, so it may name another sale$/],
+		[Number.MAX_SAFE_INTEGER + 1, /^saleID is the number 9007199254740992, larger than/],
+		[Number.NaN, /^saleID is the number NaN, which is not an ID/],
+		[Number.NEGATIVE_INFINITY, /^saleID is the number -Infinity, which is not an ID/],
+		[-1, /^saleID is the number -1, which is not an ID/],
+		[-rounded, /^saleID is the number -12345678901234567000, which is not an ID/],
+		[1.5, /^saleID is the number 1\.5, which is not an ID/],
+		[true, /^saleID must be text, got boolean$/],
+		[null, /^saleID must be text, got null$/],
+		[{} as never, /^saleID must be text, got object$/],
+	])('idText refuses %p naming the field and saying to pass it as text', (input, message) => {
+		const error = validationError(() => idText('saleID', input as never));
+		expect(error.field).toBe('saleID');
+		expect(error.message).toMatch(message);
+		expect(error.hint).toMatch(/^Pass saleID as text/);
+	});
+
+	test('the hint for a rounded number names the exact source, and that String() does not bring the digits back', () => {
+		expect(validationError(() => idText('saleID', rounded)).hint).toBe(
+			'Pass saleID as text with all its digits, e.g. {{ $json.saleID }} of the Verotel FlexPay Trigger (always text) or a string field of the item; String() of the number keeps the rounded digits',
+		);
+	});
+
+	test('every builder that takes an ID refuses a rounded one, naming its field', () => {
+		const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
+		expect(validationError(() => buildCancelSubscriptionUrl(config, { saleID: rounded })).field).toBe('saleID');
+		expect(validationError(() => buildStatusUrl(config, { saleID: rounded })).field).toBe('saleID');
+		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: rounded })).field).toBe('precedingSaleID');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, referenceID: rounded as never })).field).toBe('referenceID');
+		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, referenceID: 1.5 as never })).field).toBe('referenceID');
+		// The status lookup by referenceID takes text as text; a rounded number is refused there too (asText).
+		expect(validationError(() => buildStatusUrl(config, { referenceID: rounded as never })).field).toBe('referenceID');
+		for (const field of ['saleID', 'transactionID', 'parentID'] as const) {
+			expect(validationError(() => buildSamplePostback(config, { event: 'credit', [field]: rounded })).field).toBe(field);
+			expect(validationError(() => buildSamplePostback(config, { event: 'credit', [field]: -7 })).field).toBe(field);
+		}
+	});
+
+	test('whole numbers up to 2^53 - 1 keep working, as their digits; IDs as text keep all 20 digits', () => {
+		expect(buildCancelSubscriptionUrl(config, { saleID: 433456 })).toContain('saleID=433456&');
+		expect(buildCancelSubscriptionUrl(config, { saleID: '12345678901234567891' })).toContain('saleID=12345678901234567891&');
+		expect(buildStatusUrl(config, { saleID: Number.MAX_SAFE_INTEGER })).toContain('saleID=9007199254740991&');
+		const sample = buildSamplePostback(config, { event: 'credit', saleID: 433456, transactionID: 55502, parentID: '12345678901234567891' });
+		expect(sample.params).toMatchObject({ saleID: '433456', transactionID: '55502', parentID: '12345678901234567891' });
+	});
+
+	test('a Verotel ID is 1 to 20 digits in every builder (a 64-bit number), as in Subscription -> Cancel', () => {
+		const error = validationError(() => buildCancelSubscriptionUrl(config, { saleID: '1'.repeat(21) }));
+		expect(error.field).toBe('saleID');
+		expect(error.hint).toMatch(/1 to 20 digits/);
+		expect(validationError(() => buildStatusUrl(config, { saleID: '9'.repeat(64) })).field).toBe('saleID');
+		expect(buildStatusUrl(config, { saleID: '9'.repeat(20) })).toContain(`saleID=${'9'.repeat(20)}&`);
+	});
+
+	test('any other field refuses a number past 2^53 as well (its digits are gone), but keeps smaller numbers', () => {
+		const error = validationError(() => buildPurchaseUrl(config, { ...base, custom1: rounded as never }));
+		expect(error.field).toBe('custom1');
+		expect(error.message).toMatch(/^custom1 is the number 12345678901234567000, larger than 9007199254740991: .* may not be the value that was sent$/);
+		expect(error.hint).toBe('Pass custom1 as text with all its digits (a string field of the item); String() of the number keeps the rounded digits');
+		expect(buildPurchaseUrl(config, { ...base, custom1: 42 as never })).toContain('custom1=42');
 	});
 });

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { excerpt, FlexPayStatusError, parseStatusResponse, type SaleStatus } from '../../../lib';
 import { bodyText, sendForAnswer, type OutgoingRequest } from '../../shared/http';
@@ -55,7 +55,8 @@ export interface NoAnswer {
 	unreachable: ErrorText;
 }
 
-export type AnswerRequest = OutgoingRequest & NoAnswer;
+/** `disableFollowRedirect` reaches n8n's request helper as sendForAnswer passes every field of the request on. */
+export type AnswerRequest = OutgoingRequest & NoAnswer & Pick<IHttpRequestOptions, 'disableFollowRedirect'>;
 
 /**
  * The full answer of a request being sent (sendForAnswer). A request that got
@@ -180,7 +181,9 @@ const CHECK_TRIGGER_URL =
  * status (a refusal is the trigger's verdict, not a failure of this request);
  * only a missing answer (refused, DNS, TLS, timeout) becomes a NodeApiError.
  * Not sent through the credential: its `authenticate` signs sale-status
- * requests and would replace this query with one.
+ * requests and would replace this query with one. A redirect is not followed:
+ * the URL was checked to be a trigger's (checkTriggerUrl), the address a
+ * redirect names was not.
  */
 export async function sendPostbackRequest(
 	this: IExecuteFunctions,
@@ -195,6 +198,7 @@ export async function sendPostbackRequest(
 			method: 'GET',
 			url: `${url}?${query}`,
 			timeout,
+			disableFollowRedirect: true,
 			timedOut: {
 				message: `${url} did not answer within ${timeout} ms`,
 				description: `${CHECK_TRIGGER_URL} A slow answer can also mean a busy n8n: raise Options -> Timeout.`,

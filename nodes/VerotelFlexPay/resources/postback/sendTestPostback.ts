@@ -1,15 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildSamplePostback, cutText, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS, POSTBACK_OK } from '../../../../lib';
+import { buildSamplePostback, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS, POSTBACK_OK } from '../../../../lib';
+import { idText, isEmpty, type ParamValue } from '../../../../lib/validation';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { currencyOptions, optionsCollection, showFor, timeoutOption } from '../../shared/descriptions';
 import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
 
 const displayOptions = showFor('postback', 'sendTestPostback');
 
-/** Longest answer body an output item carries; a trigger answers `OK`, n8n a short JSON message. */
-export const MAX_BODY_LENGTH = 1000;
+/**
+ * Longest excerpt of the answer an output item carries. A trigger answers `OK`
+ * and n8n a short JSON message; anything longer is not a trigger, and its
+ * content is not this node's to pass on (it could be an internal page).
+ */
+export const MAX_BODY_LENGTH = 100;
+
+/** An example of the URLs the node sends to, as a Verotel FlexPay Trigger shows them. */
+const TRIGGER_URL_EXAMPLE = 'https://n8n.example.com/webhook/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook';
 
 const EVENT_LABELS: Record<(typeof POSTBACK_EVENTS)[number], { name: string; description: string }> = {
 	purchase: { name: 'Purchase', description: 'A one-off purchase was paid (no event parameter)' },
@@ -32,9 +40,9 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. http://localhost:5678/webhook-test/1a2b3c/webhook',
+		placeholder: 'e.g. http://localhost:5678/webhook-test/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
 		description:
-			'Test URL or Production URL of the Verotel FlexPay Trigger that should receive the postback (http or https, without a query)',
+			'Test URL or Production URL of the Verotel FlexPay Trigger that should receive the postback. Only such n8n webhook URLs are accepted: http or https, no query, the path ending in the webhook ID n8n gave the trigger (a UUID) and /webhook, as in the placeholder.',
 		displayOptions,
 	},
 	{
@@ -92,8 +100,20 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-const URL_EXAMPLE =
-	'Paste the Test URL or the Production URL shown in the Verotel FlexPay Trigger, e.g. https://n8n.example.com/webhook/1a2b3c/webhook.';
+const URL_EXAMPLE = `Paste the Test URL or the Production URL shown in the Verotel FlexPay Trigger, e.g. ${TRIGGER_URL_EXAMPLE}.`;
+
+/**
+ * The path of a Verotel FlexPay Trigger's webhook URL, as n8n forms it
+ * (n8n-workflow getNodeWebhookPath): n8n's webhook prefix (`/webhook/`,
+ * `/webhook-test/`, whatever N8N_ENDPOINT_WEBHOOK* say, behind a proxy's
+ * sub-path), then the node's webhookId (a UUID the editor gives it) and the
+ * trigger's webhook path `webhook`. The node signs postbacks with the real key
+ * and reports what answered, so it sends nowhere else: not to internal
+ * services, not to other webhooks. Prefix segments are plain characters only;
+ * `%`, `;` and the like could make a server read another path than checked.
+ */
+const TRIGGER_PATH =
+	/^(?:\/[A-Za-z0-9._~-]+)*\/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\/webhook$/;
 
 function urlError(this: IExecuteFunctions, itemIndex: number, message: string, fix: string): NodeOperationError {
 	return new NodeOperationError(this.getNode(), message, { itemIndex, description: `Parameter: URL. ${fix}` });
@@ -121,6 +141,14 @@ export function checkTriggerUrl(this: IExecuteFunctions, value: unknown, itemInd
 			'Remove everything from "?" on: the postback brings its own signed query, and the trigger refuses any extra parameter.',
 		);
 	}
+	if (!TRIGGER_PATH.test(parsed.pathname)) {
+		throw urlError.call(
+			this,
+			itemIndex,
+			'URL is not the address of a Verotel FlexPay Trigger: its path must end in /<webhook ID>/webhook',
+			`The node sends test postbacks only to n8n webhook URLs of a Verotel FlexPay Trigger: n8n's webhook prefix (such as /webhook/ or /webhook-test/), the trigger's webhook ID (a UUID) and /webhook, e.g. ${TRIGGER_URL_EXAMPLE}. Copy the Test URL or the Production URL from the trigger's panel.`,
+		);
+	}
 	return `${parsed.origin}${parsed.pathname}`;
 }
 
@@ -128,6 +156,9 @@ export function checkTriggerUrl(this: IExecuteFunctions, value: unknown, itemInd
 export function hintFor(statusCode: number): string {
 	if (statusCode === 200) {
 		return 'Something answered, but not with the trigger\'s plain "OK": check that the URL is the one a Verotel FlexPay Trigger shows.';
+	}
+	if (statusCode >= 300 && statusCode < 400) {
+		return 'The server answered with a redirect, which the node does not follow: a trigger answers at its own URL. Copy the URL exactly as the trigger shows it (behind a proxy often https:// rather than http://).';
 	}
 	if (statusCode === 400) return 'The trigger found the postback malformed; the body says why.';
 	if (statusCode === 401) {
@@ -150,10 +181,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const event = this.getNodeParameter('event', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config = await getFlexPayConfig.call(this, itemIndex);
+	const referenceID = options.referenceID as ParamValue;
 	const postback = buildSamplePostback(config, {
 		event,
-		saleID: options.saleID as string | undefined,
-		referenceID: options.referenceID as string | undefined,
+		saleID: options.saleID as ParamValue,
+		// An ID, even when it is the merchant's: a number past 2^53 is refused rather than sent rounded.
+		referenceID: isEmpty(referenceID) ? undefined : idText('referenceID', referenceID),
 		amount: options.amount as string | undefined,
 		currency: options.currency as string | undefined,
 		custom1: options.custom1 as string | undefined,
@@ -166,7 +199,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		saleID: postback.saleID,
 		params: { ...postback.params },
 		statusCode: answer.statusCode,
-		body: cutText(answer.body, MAX_BODY_LENGTH),
+		body: excerpt(answer.body, MAX_BODY_LENGTH),
 		ok,
 		...(ok ? {} : { hint: hintFor(answer.statusCode) }),
 	};
