@@ -7,7 +7,8 @@
 
 import assert from 'node:assert/strict';
 
-import { SHOP, SEND_TEST, flexpay, flexpaySuite, nextSaleId } from './flexpay-setup.mjs';
+import { SETTLE_MS, sleep } from './check.mjs';
+import { SHOP, SEND_TEST, SLOW, flexpay, flexpaySuite, nextSaleId } from './flexpay-setup.mjs';
 
 import { httpRequest } from '../../scripts/n8n/http.mjs';
 import { EXAMPLES } from '../../scripts/examples.mjs';
@@ -50,25 +51,34 @@ flexpaySuite((suite) => {
 		assert.equal(executions[executions.length - 1].status, 'success');
 	});
 
-	check('Postback -> Send Test Postback signs a postback with the credential; the trigger answers OK and runs it', async () => {
+	check('Postback -> Send Test Postback: a production URL answers OK without a run, unless it runs test postbacks', async () => {
 		const { n8n } = suite;
+		const sendTest = async (url, saleId) => {
+			const response = await httpRequest(n8n.webhookUrl(SEND_TEST.webhookPath), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ url, event: 'purchase', saleID: saleId }),
+				timeoutMs: 30_000,
+			});
+			assert.equal(response.status, 200, response.body);
+			const sent = JSON.parse(response.body);
+			assert.deepEqual([sent.ok, sent.statusCode, sent.body, sent.saleID], [true, 200, 'OK', saleId], response.body);
+			assert.equal(sent.params.testPostback, '1');
+			assert.ok(!response.body.includes(SHOP.signatureKey), 'the signature key must not be in the output');
+		};
+		// The example workflow: a sample replayed to its production URL must not grant anything.
+		const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+		await sendTest(postbacksUrl(), nextSaleId());
+		await sleep(SETTLE_MS);
+		assert.equal((await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length, before, 'a test postback ran on the production URL');
+		// A trigger with "Run Test Postbacks on the Production URL" on runs it, marked test: true.
 		const saleId = nextSaleId();
-		const response = await httpRequest(n8n.webhookUrl(SEND_TEST.webhookPath), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ url: postbacksUrl(), event: 'purchase', saleID: saleId }),
-			timeoutMs: 30_000,
-		});
-		assert.equal(response.status, 200, response.body);
-		const sent = JSON.parse(response.body);
-		assert.equal(sent.ok, true, response.body);
-		assert.equal(sent.statusCode, 200);
-		assert.equal(sent.body, 'OK');
-		assert.equal(sent.saleID, saleId);
-		assert.ok(!response.body.includes(SHOP.signatureKey), 'the signature key must not be in the output');
-		const execution = await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+		await sendTest(n8n.webhookUrl(SLOW.webhookPath), saleId);
+		const execution = await executionForSale(SLOW.workflowId, saleId);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
-		assert.equal(triggerItem(execution).idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
+		const item = triggerItem(execution);
+		assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
+		assert.equal(item.test, true);
 	});
 
 	check('an invalid order is answered 400 with the reason, through the action node\'s error output', async () => {
