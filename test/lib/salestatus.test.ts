@@ -80,5 +80,29 @@ describe('parseStatusResponse', () => {
 		expect(message).toContain(`"${'X'.repeat(199)}…"`);
 		expect(message).not.toContain('X'.repeat(200));
 	});
+
+	test.each([
+		['a lone \\r', '\r'],
+		['U+2028', '\u2028'],
+		['U+2029', '\u2029'],
+	])('%s ends a line, as \\n does', (_name, separator) => {
+		const status = parseStatusResponse(['response: FOUND', 'saleID: 7', 'saleResult: APPROVED', 'email: a@example.com'].join(separator));
+		expect(status).toMatchObject({ found: true, saleID: '7', saleResult: 'APPROVED', email: 'a@example.com' });
+		expect(status.fields).toEqual({ response: 'FOUND', saleID: '7', saleResult: 'APPROVED', email: 'a@example.com' });
+	});
+
+	test('line syntax: blanks before the colon, a colon without a blank after it, comments and markers', () => {
+		const status = parseStatusResponse(
+			['---', '# a comment: with a colon', 'response :  FOUND  ', 'saleID:\t42', 'note:', 'url:http://example.com', 'two words: x', '...', ''].join('\n'),
+		);
+		expect(status.fields).toEqual({ response: 'FOUND', saleID: '42', note: '' });
+	});
+
+	test('ERROR text: the error line, else the first line that is no field, else the third line', () => {
+		expect(parseStatusResponse('response: ERROR\nfoo: bar\nWrong signature\n').error).toBe('Wrong signature');
+		expect(parseStatusResponse('response: ERROR\nfoo: bar\nbaz: qux\n').error).toBe('baz: qux');
+		expect(parseStatusResponse('response: ERROR\nmessage: Try later\n').error).toBe('Try later');
+		expect(parseStatusResponse('response: ERROR\n').error).toBe('No error text given');
+	});
 });
 
