@@ -72,6 +72,12 @@ export const BILLING_ADDRESS_PREFIX = 'billingAddr_';
  * The answer comes from outside, so it is read in one pass without a
  * backtracking regex: each character is looked at a bounded number of times,
  * whatever the answer holds.
+ *
+ * A key that comes twice with different values is refused: which line is the
+ * real one cannot be known, and reading either could report a wrong status
+ * (`saleResult: NOK` then `saleResult: OK`). The same key with the same value
+ * twice is kept, as both readings agree. `response` twice is always refused: it
+ * starts an answer, so two of them mean two answers glued together.
  */
 export function parseStatusResponse(text: string): SaleStatus {
 	if (typeof text !== 'string') {
@@ -111,18 +117,26 @@ export function parseStatusResponse(text: string): SaleStatus {
 		const key = body.slice(first, keyEnd);
 		const value = unquote(body.slice(valueStart, last));
 
-		// Which of two answers would be the real one cannot be known; reading either could report a wrong status.
-		if (key === 'response' && typeof (fields as Record<string, unknown>).response === 'string') {
+		// Values read are strings; anything else is Object's own (a key such as `constructor`), not an earlier line.
+		const earlier: unknown = fields[key];
+		if (typeof earlier !== 'string') {
+			fields[key] = value;
+			if (key.startsWith(BILLING_ADDRESS_PREFIX)) {
+				billing[key.slice(BILLING_ADDRESS_PREFIX.length)] = value;
+				hasBilling = true;
+			}
+		} else if (key === 'response') {
 			throw new FlexPayStatusError(
 				'STATUS_UNREADABLE',
 				'The sale status answer has more than one "response" line',
 				'Check that the base URL points at the FlexPay status service and that no proxy alters its answer',
 			);
-		}
-		fields[key] = value;
-		if (key.startsWith(BILLING_ADDRESS_PREFIX)) {
-			billing[key.slice(BILLING_ADDRESS_PREFIX.length)] = value;
-			hasBilling = true;
+		} else if (earlier !== value) {
+			throw new FlexPayStatusError(
+				'STATUS_UNREADABLE',
+				`The sale status answer has two "${excerpt(key, 60)}" lines with different values`,
+				'Check that the base URL points at the FlexPay status service and that no proxy alters its answer',
+			);
 		}
 	}
 	const responseValue = (fields.response ?? '').toUpperCase();
