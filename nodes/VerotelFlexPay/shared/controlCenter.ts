@@ -272,9 +272,18 @@ async function readLogin(this: IExecuteFunctions, itemIndex: number): Promise<Co
 	return { baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex), mask: credentialMask(username, password) };
 }
 
+/**
+ * The longest answer body that is parsed. Verotel's answers to a cancel are a
+ * few hundred bytes; a longer body is none of them, and parsing a large hostile
+ * one (deeply nested brackets) would hold up n8n for nothing. Such a body
+ * counts as no JSON: the cancel is not confirmed and no title is shown.
+ */
+export const CONTROL_CENTER_MAX_ANSWER_LENGTH = 64 * 1024;
+
 function bodyObject(body: unknown): IDataObject | undefined {
 	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as IDataObject;
-	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+	if ((typeof body !== 'string' && !Buffer.isBuffer(body)) || body.length > CONTROL_CENTER_MAX_ANSWER_LENGTH) return undefined;
+	const text = typeof body === 'string' ? body : body.toString('utf8');
 	const parsed = jsonParse<unknown>(text, { fallbackValue: null });
 	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
 }
@@ -324,8 +333,8 @@ export type CancelAnswer = { outcome: 'cancelled' } | { outcome: 'alreadyCancell
  * Reads Verotel's answer to `POST /sale/{saleID}/cancel`. 200 with
  * `is_success: true` = cancelled; 412 "This sale is already cancelled." =
  * cancelled before; anything else is refused. The body comes from outside, so
- * it is read in linear time: JSON.parse, then at most the first 1000
- * characters of the title (and what a password starting there needs).
+ * it is read in linear time: JSON.parse of at most 64 KB, then at most the
+ * first 1000 characters of the title (and what a password starting there needs).
  */
 export function readCancelAnswer(statusCode: number, body: unknown, mask: CredentialMask): CancelAnswer {
 	const answer = bodyObject(body);
