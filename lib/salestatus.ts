@@ -68,31 +68,76 @@ export const BILLING_ADDRESS_PREFIX = 'billingAddr_';
  * the first `:` splits a line, surrounding quotes are removed, unknown keys
  * are kept. The success value `FOUND` was never seen literally [INFER], so a
  * body with sale fields but no `response` line also counts as found.
+ *
+ * The answer comes from outside, so it is read in one pass without a
+ * backtracking regex: each character is looked at a bounded number of times,
+ * whatever the answer holds.
+ *
+ * A key that comes twice with different values is refused: which line is the
+ * real one cannot be known, and reading either could report a wrong status
+ * (`saleResult: NOK` then `saleResult: OK`). The same key with the same value
+ * twice is kept, as both readings agree. `response` twice is always refused: it
+ * starts an answer, so two of them mean two answers glued together.
  */
 export function parseStatusResponse(text: string): SaleStatus {
 	if (typeof text !== 'string') {
 		throw new FlexPayStatusError('STATUS_UNREADABLE', 'The sale status answer is not text', 'Check the base URL points at the FlexPay status service');
 	}
 	const fields: Record<string, string> = {};
-	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-	const plainLines: string[] = [];
-	for (const rawLine of lines) {
-		const line = rawLine.trim();
-		if (line === '' || line === '---' || line === '...' || line.startsWith('#')) continue;
-		const match = /^([A-Za-z][A-Za-z0-9_\-]*)\s*:(?:\s+(.*)|)$/.exec(line);
-		if (!match) {
-			plainLines.push(line);
+	const billing: Record<string, string> = {};
+	let hasBilling = false;
+	const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+	let firstPlainLine: string | undefined;
+	// One community parser takes the third line as the error text, counting every non-empty line.
+	let thirdLine: string | undefined;
+	let nonEmptyLines = 0;
+	for (let start = 0; start <= body.length; ) {
+		let end = start;
+		while (end < body.length && !isLineBreak(body.charCodeAt(end))) end++;
+		// The line is body[first, last): trimmed by index, so no copy is made of a line that is skipped.
+		let first = start;
+		let last = end;
+		while (first < last && isBlank(body.charCodeAt(first))) first++;
+		while (last > first && isBlank(body.charCodeAt(last - 1))) last--;
+		start = end + (body.charCodeAt(end) === CR && body.charCodeAt(end + 1) === LF ? 2 : 1);
+
+		if (first === last) continue;
+		if (++nonEmptyLines === 3) thirdLine = body.slice(first, last);
+		if (isMarkerOrComment(body, first, last)) continue;
+		const keyEnd = fieldKeyEnd(body, first, last);
+		if (keyEnd < 0) {
+			if (firstPlainLine === undefined) firstPlainLine = body.slice(first, last);
 			continue;
 		}
-		// Which of two answers would be the real one cannot be known; reading either could report a wrong status.
-		if (match[1] === 'response' && fields.response !== undefined) {
+		// fieldKeyEnd checked that only blanks stand between the key and the colon.
+		let valueStart = keyEnd;
+		while (body.charCodeAt(valueStart) !== COLON) valueStart++;
+		valueStart++;
+		while (valueStart < last && isBlank(body.charCodeAt(valueStart))) valueStart++;
+		const key = body.slice(first, keyEnd);
+		const value = unquote(body.slice(valueStart, last));
+
+		// Values read are strings; anything else is Object's own (a key such as `constructor`), not an earlier line.
+		const earlier: unknown = fields[key];
+		if (typeof earlier !== 'string') {
+			fields[key] = value;
+			if (key.startsWith(BILLING_ADDRESS_PREFIX)) {
+				billing[key.slice(BILLING_ADDRESS_PREFIX.length)] = value;
+				hasBilling = true;
+			}
+		} else if (key === 'response') {
 			throw new FlexPayStatusError(
 				'STATUS_UNREADABLE',
 				'The sale status answer has more than one "response" line',
 				'Check that the base URL points at the FlexPay status service and that no proxy alters its answer',
 			);
+		} else if (earlier !== value) {
+			throw new FlexPayStatusError(
+				'STATUS_UNREADABLE',
+				`The sale status answer has two "${excerpt(key, 60)}" lines with different values`,
+				'Check that the base URL points at the FlexPay status service and that no proxy alters its answer',
+			);
 		}
-		fields[match[1]] = unquote((match[2] ?? '').trim());
 	}
 	const responseValue = (fields.response ?? '').toUpperCase();
 	let response: StatusResponse;
@@ -113,25 +158,87 @@ export function parseStatusResponse(text: string): SaleStatus {
 	if (response === 'ERROR') {
 		// The error text is an `error:` line [INFER from community field lists]; one
 		// community parser takes the third line instead, which the fallback covers.
-		status.error = fields.error || fields.message || plainLines[0] || lines.map((l) => l.trim()).filter(Boolean)[2] || 'No error text given';
+		status.error = fields.error || fields.message || firstPlainLine || thirdLine || 'No error text given';
 	}
 	for (const key of ['saleID', 'referenceID', 'shopID', 'saleResult', 'email', 'priceAmount', 'priceCurrency', 'paymentMethod', 'country'] as const) {
 		if (fields[key] !== undefined) status[key] = fields[key];
 	}
-	const billing: BillingAddress = {};
-	for (const key of Object.keys(fields)) {
-		if (!key.startsWith(BILLING_ADDRESS_PREFIX)) continue;
-		(billing as Record<string, string>)[key.slice(BILLING_ADDRESS_PREFIX.length)] = fields[key];
-	}
-	if (Object.keys(billing).length > 0) status.billingAddress = billing;
+	if (hasBilling) status.billingAddress = billing as BillingAddress;
 	return status;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const COLON = 0x3a;
+
+/**
+ * Where a line of the answer ends: \n, \r\n, a lone \r, U+2028 or U+2029.
+ * YAML 1.2 ends a line at a lone \r, and editors, browsers and JavaScript show
+ * U+2028/U+2029 as new lines. Ending the line there too means a value can never
+ * hide what a person or another reader takes for a line of its own: a second
+ * `saleResult:` behind such a character meets the duplicate check instead of
+ * riding inside the first value.
+ */
+function isLineBreak(code: number): boolean {
+	return code === LF || code === CR || code === 0x2028 || code === 0x2029;
+}
+
+/** The whitespace that String.prototype.trim removes, so a line is trimmed as before. */
+function isBlank(code: number): boolean {
+	if (code > 0x20 && code < 0x7f) return false;
+	return (
+		code === 0x20 ||
+		(code >= 0x09 && code <= 0x0d) ||
+		code === 0xa0 ||
+		code === 0x1680 ||
+		(code >= 0x2000 && code <= 0x200a) ||
+		code === 0x2028 ||
+		code === 0x2029 ||
+		code === 0x202f ||
+		code === 0x205f ||
+		code === 0x3000 ||
+		code === 0xfeff
+	);
+}
+
+/** `---` or `...` (YAML document markers) or a `#` comment. */
+function isMarkerOrComment(text: string, first: number, last: number): boolean {
+	const code = text.charCodeAt(first);
+	if (code === 0x23) return true;
+	return last - first === 3 && (code === 0x2d || code === 0x2e) && text.charCodeAt(first + 1) === code && text.charCodeAt(first + 2) === code;
+}
+
+/**
+ * Where the key of the trimmed line text[first, last) ends, or -1 when the line
+ * is not a `key: value` field: the key is a letter then letters, digits, `_` or
+ * `-`; blanks may stand before the colon; the colon ends the line or is
+ * followed by a blank (so `a:b` is not a field). Read left to right, each
+ * character once.
+ */
+function fieldKeyEnd(text: string, first: number, last: number): number {
+	if (!isLetter(text.charCodeAt(first))) return -1;
+	let i = first + 1;
+	while (i < last && isKeyCharacter(text.charCodeAt(i))) i++;
+	const keyEnd = i;
+	while (i < last && isBlank(text.charCodeAt(i))) i++;
+	if (i === last || text.charCodeAt(i) !== COLON) return -1;
+	i++;
+	return i === last || isBlank(text.charCodeAt(i)) ? keyEnd : -1;
+}
+
+function isKeyCharacter(code: number): boolean {
+	return isLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x2d;
+}
+
+function isLetter(code: number): boolean {
+	return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 function unquote(value: string): string {
 	if (value.length >= 2) {
 		const first = value[0];
 		const last = value[value.length - 1];
-		if (first === "'" && last === "'") return value.slice(1, -1).replace(/''/g, "'");
+		if (first === "'" && last === "'") return value.slice(1, -1).split("''").join("'");
 		if (first === '"' && last === '"') {
 			try {
 				return JSON.parse(value) as string;

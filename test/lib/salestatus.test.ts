@@ -80,5 +80,74 @@ describe('parseStatusResponse', () => {
 		expect(message).toContain(`"${'X'.repeat(199)}…"`);
 		expect(message).not.toContain('X'.repeat(200));
 	});
+	/** The status error a body is refused with. */
+	function refusal(body: string): FlexPayStatusError {
+		let caught: unknown;
+		try {
+			parseStatusResponse(body);
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught).toBeInstanceOf(FlexPayStatusError);
+		return caught as FlexPayStatusError;
+	}
+
+	test.each([
+		['saleResult', 'response: FOUND\nsaleID: 1\nsaleResult: NOK\nsaleResult: OK\n'],
+		['saleResult', 'response: FOUND\nsaleResult: APPROVED\nsaleID: 1\nsaleResult: DECLINED\n'],
+		['saleID', 'response: FOUND\nsaleID: 1\nsaleID: 2\n'],
+		['priceAmount', 'response: FOUND\nsaleID: 1\npriceAmount: 9.90\npriceAmount: "0.00"\n'],
+		['billingAddr_country', 'response: FOUND\nsaleID: 1\nbillingAddr_country: CZ\nbillingAddr_country: DE\n'],
+		['error', 'response: ERROR\nerror: Invalid signature\nerror: \n'],
+	])('two "%s" lines with different values are refused, naming the key', (key, body) => {
+		const error = refusal(body);
+		expect(error.code).toBe('STATUS_UNREADABLE');
+		expect(error.message).toBe(`The sale status answer has two "${key}" lines with different values`);
+		expect(error.hint).toMatch(/status service.*no proxy alters its answer/);
+	});
+
+	test('the same line twice is read once: both readings agree (quoted or not)', () => {
+		const status = parseStatusResponse("response: FOUND\nsaleID: 1\nsaleResult: APPROVED\nsaleResult: APPROVED\nsaleID: '1'\nemail: \"a@example.com\"\nemail: a@example.com\n");
+		expect(status).toMatchObject({ found: true, saleID: '1', saleResult: 'APPROVED', email: 'a@example.com' });
+		expect(status.fields).toEqual({ response: 'FOUND', saleID: '1', saleResult: 'APPROVED', email: 'a@example.com' });
+	});
+
+	test('a key named like a property of every object is a field like any other', () => {
+		const status = parseStatusResponse('response: FOUND\nsaleID: 1\nconstructor: a\ntoString: b\nconstructor: a\n');
+		expect(status.fields).toEqual({ response: 'FOUND', saleID: '1', constructor: 'a', toString: 'b' });
+		expect(refusal('response: FOUND\nsaleID: 1\nconstructor: a\nconstructor: b\n').message).toMatch(/two "constructor" lines/);
+	});
+
+	test('a refused key is quoted cut to 60 characters', () => {
+		const key = `k${'x'.repeat(5000)}`;
+		const message = refusal(`response: FOUND\nsaleID: 1\n${key}: a\n${key}: b\n`).message;
+		expect(message).toBe(`The sale status answer has two "k${'x'.repeat(58)}…" lines with different values`);
+	});
+
+	test.each([
+		['a lone \\r', '\r'],
+		['U+2028', '\u2028'],
+		['U+2029', '\u2029'],
+	])('%s ends a line, as \\n does', (_name, separator) => {
+		const status = parseStatusResponse(['response: FOUND', 'saleID: 7', 'saleResult: APPROVED', 'email: a@example.com'].join(separator));
+		expect(status).toMatchObject({ found: true, saleID: '7', saleResult: 'APPROVED', email: 'a@example.com' });
+		expect(status.fields).toEqual({ response: 'FOUND', saleID: '7', saleResult: 'APPROVED', email: 'a@example.com' });
+		// So a value cannot carry what a reader sees as a second line with another verdict.
+		expect(refusal(`response: FOUND\nsaleID: 7\nsaleResult: DECLINED${separator}saleResult: APPROVED\n`).message).toMatch(/two "saleResult" lines/);
+	});
+
+	test('line syntax: blanks before the colon, a colon without a blank after it, comments and markers', () => {
+		const status = parseStatusResponse(
+			['---', '# a comment: with a colon', 'response :  FOUND  ', 'saleID:\t42', 'note:', 'url:http://example.com', 'two words: x', '...', ''].join('\n'),
+		);
+		expect(status.fields).toEqual({ response: 'FOUND', saleID: '42', note: '' });
+	});
+
+	test('ERROR text: the error line, else the first line that is no field, else the third line', () => {
+		expect(parseStatusResponse('response: ERROR\nfoo: bar\nWrong signature\n').error).toBe('Wrong signature');
+		expect(parseStatusResponse('response: ERROR\nfoo: bar\nbaz: qux\n').error).toBe('baz: qux');
+		expect(parseStatusResponse('response: ERROR\nmessage: Try later\n').error).toBe('Try later');
+		expect(parseStatusResponse('response: ERROR\n').error).toBe('No error text given');
+	});
 });
 

@@ -16,8 +16,218 @@ const RETRY_IS_SAFE = 'a sale that is already cancelled is reported as cancelled
 
 interface ControlCenterLogin {
 	baseUrl: string;
-	/** Texts that must never reach an output or an error: the password and the Basic token. */
-	secrets: string[];
+	/** The password in every form it may come back in, to mask in whatever Verotel's answer shows. */
+	mask: CredentialMask;
+}
+
+/** The most of Verotel's `error.title` an error shows, `…` included. */
+const TITLE_MAX_LENGTH = 200;
+
+/**
+ * The forms in which the Control Center password can come back in an answer:
+ * as typed; URL-encoded as JavaScript (encodeURIComponent), HTML forms and
+ * URLSearchParams, PHP (urlencode) and RFC 3986 (rawurlencode) encode it, with
+ * `%20` or `+` for a space; and in Base64, standard and URL-safe, alone and as
+ * the Basic token (`user:password`), with and without the `=` padding (so a
+ * token shown without it is found, and shown with it is masked whole). Empty
+ * when there is no password.
+ */
+export function credentialForms(username: string, password: string): string[] {
+	if (password === '') return [];
+	const padded = [`${username}:${password}`, password].map((text) => Buffer.from(text, 'utf8').toString('base64'));
+	const tokens = [...padded, ...padded.map((token) => token.replace(/=+$/, ''))];
+	return [
+		password,
+		percentEncoded(password, "-_.!~*'()", '%20'),
+		percentEncoded(password, "-_.!~*'()", '+'),
+		percentEncoded(password, '*-._', '+'),
+		percentEncoded(password, '-_.', '+'),
+		percentEncoded(password, '-_.~', '%20'),
+		...tokens,
+		...tokens.map((token) => token.split('+').join('-').split('/').join('_')),
+	];
+}
+
+/** UTF-8 percent-encoding: ASCII letters, digits and `keep` stay, a space becomes `space`, every other byte `%XX`. */
+function percentEncoded(text: string, keep: string, space: string): string {
+	let encoded = '';
+	for (const byte of Buffer.from(text, 'utf8')) {
+		const char = String.fromCharCode(byte);
+		if (byte === 0x20) encoded += space;
+		else if (/^[A-Za-z0-9]$/.test(char) || (byte < 0x80 && keep.includes(char))) encoded += char;
+		else encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+	}
+	return encoded;
+}
+
+/** One credential form, ready for a linear search (Knuth-Morris-Pratt): its compared characters and their borders. */
+interface MaskPattern {
+	codes: number[];
+	/** borders[i]: length of the longest proper prefix of codes[0..i] that is also its suffix. */
+	borders: number[];
+}
+
+/** The credential forms to mask; made by credentialMask. */
+export type CredentialMask = readonly MaskPattern[];
+
+/** The credential forms of a login, prepared for maskCredentials. */
+export function credentialMask(username: string, password: string): CredentialMask {
+	const patterns = new Map<string, MaskPattern>();
+	for (const form of credentialForms(username, password)) {
+		const codes = comparedCodes(form);
+		const key = codes.join(',');
+		if (codes.length === 0 || patterns.has(key)) continue;
+		const borders = [0];
+		for (let i = 1, k = 0; i < codes.length; i++) {
+			while (k > 0 && codes[i] !== codes[k]) k = borders[k - 1];
+			if (codes[i] === codes[k]) k++;
+			borders.push(k);
+		}
+		patterns.set(key, { codes, borders });
+	}
+	return [...patterns.values()];
+}
+
+/**
+ * Characters a reader does not see, or that would break a one-line message:
+ * controls (C0, DEL, C1), soft hyphen, zero-width and direction marks, line and
+ * paragraph separators, BOM. An error shows each as `?`.
+ */
+function isHidden(code: number): boolean {
+	return (
+		code < 0x20 ||
+		(code >= 0x7f && code <= 0x9f) ||
+		code === 0xad ||
+		code === 0x61c ||
+		code === 0x180e ||
+		(code >= 0x200b && code <= 0x200f) ||
+		(code >= 0x2028 && code <= 0x202e) ||
+		(code >= 0x2060 && code <= 0x206f) ||
+		code === 0xfeff ||
+		(code >= 0xfff9 && code <= 0xfffb)
+	);
+}
+
+function isSpace(code: number): boolean {
+	return (
+		code === 0x20 ||
+		code === 0xa0 ||
+		code === 0x1680 ||
+		(code >= 0x2000 && code <= 0x200a) ||
+		code === 0x202f ||
+		code === 0x205f ||
+		code === 0x3000
+	);
+}
+
+/**
+ * Hidden characters and spaces never count when a credential is looked for, and
+ * letters count without their case: a password that an answer splits
+ * with a line break or a space, wraps (Base64 cut into lines), or writes with
+ * `%2f` instead of `%2F` is still found. Masking a look-alike too is harmless.
+ */
+function isSkipped(code: number): boolean {
+	return isHidden(code) || isSpace(code);
+}
+
+/** A character without its case; one UTF-16 unit stays one, so positions keep matching the text. */
+function folded(code: number): number {
+	if (code < 0x80) return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+	const lower = String.fromCharCode(code).toLowerCase();
+	return lower.length === 1 ? lower.charCodeAt(0) : code;
+}
+
+function comparedCodes(text: string): number[] {
+	const codes: number[] = [];
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (!isSkipped(code)) codes.push(folded(code));
+	}
+	return codes;
+}
+
+/**
+ * How far past the shown part maskCredentials reads to see whether a
+ * credential form that starts in it completes. Beyond that, the form is masked
+ * from its start anyway: a password's beginning followed by thousands of
+ * hidden characters is no text worth showing, and reading on would cost time.
+ */
+const MASK_LOOKAHEAD = 4096;
+
+/**
+ * The first `shown` characters of `text` with every credential form replaced
+ * by `***` (see isSkipped for what matches). A form that starts within them is
+ * masked even when it ends further on, so cutting a text never leaves the start
+ * of a password visible. Linear in what it reads, which is at most `shown` +
+ * MASK_LOOKAHEAD characters: each is compared once per form, and the KMP
+ * borders never step back in the text.
+ */
+export function maskCredentials(text: string, mask: CredentialMask, shown = text.length): string {
+	const end = Math.max(0, Math.min(shown, text.length));
+	if (mask.length === 0) return text.slice(0, end);
+	const limit = Math.min(text.length, end + MASK_LOOKAHEAD);
+	const matched = mask.map(() => 0);
+	// Where in `text` each compared character stands.
+	const origin: number[] = [];
+	// +1 where a masked run starts, -1 after it ends (runs may overlap).
+	const cover = new Int32Array(end + 1);
+	// Start of the earliest form begun in the shown part and not yet complete; -1 when there is none.
+	let pendingStart = -1;
+	let i = 0;
+	for (; i < limit && (i < end || pendingStart >= 0); i++) {
+		const code = text.charCodeAt(i);
+		if (isSkipped(code)) continue;
+		const char = folded(code);
+		origin.push(i);
+		const at = origin.length - 1;
+		pendingStart = -1;
+		for (let p = 0; p < mask.length; p++) {
+			const { codes, borders } = mask[p];
+			let k = matched[p];
+			while (k > 0 && codes[k] !== char) k = borders[k - 1];
+			if (codes[k] === char) k++;
+			if (k === codes.length) {
+				const first = origin[at - k + 1];
+				if (first < end) {
+					cover[first]++;
+					cover[Math.min(i + 1, end)]--;
+				}
+				k = borders[k - 1];
+			}
+			matched[p] = k;
+			const start = k > 0 ? origin[at - k + 1] : end;
+			if (start < end && (pendingStart < 0 || start < pendingStart)) pendingStart = start;
+		}
+	}
+	if (pendingStart >= 0 && i < text.length) {
+		cover[pendingStart]++;
+		cover[end]--;
+	}
+	let masked = '';
+	let depth = 0;
+	let runStart = 0;
+	for (let j = 0; j < end; j++) {
+		const wasMasked = depth > 0;
+		depth += cover[j];
+		if (depth > 0 && !wasMasked) {
+			masked += `${text.slice(runStart, j)}***`;
+		} else if (depth === 0 && wasMasked) {
+			runStart = j;
+		}
+	}
+	return depth > 0 ? masked : masked + text.slice(runStart, end);
+}
+
+/** Each hidden character (isHidden) as `?`, so Verotel's text can neither break nor forge a line. */
+function showHidden(text: string): string {
+	let shown = '';
+	let runStart = 0;
+	for (let i = 0; i < text.length; i++) {
+		if (!isHidden(text.charCodeAt(i))) continue;
+		shown += `${text.slice(runStart, i)}?`;
+		runStart = i + 1;
+	}
+	return shown + text.slice(runStart);
 }
 
 /**
@@ -59,25 +269,93 @@ async function readLogin(this: IExecuteFunctions, itemIndex: number): Promise<Co
 	const credentials = await this.getCredentials(CONTROL_CENTER_CREDENTIAL_TYPE, itemIndex);
 	const username = typeof credentials.username === 'string' ? credentials.username : '';
 	const password = typeof credentials.password === 'string' ? credentials.password : '';
-	const secrets = [password, Buffer.from(`${username}:${password}`, 'utf8').toString('base64')].filter((s) => s !== '');
-	return { baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex), secrets };
+	return { baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex), mask: credentialMask(username, password) };
 }
+
+/**
+ * The longest answer body that is parsed. Verotel's answers to a cancel are a
+ * few hundred bytes; a longer body is none of them, and parsing a large hostile
+ * one (deeply nested brackets) would hold up n8n for nothing. Such a body
+ * counts as no JSON: the cancel is not confirmed and no title is shown.
+ */
+export const CONTROL_CENTER_MAX_ANSWER_LENGTH = 64 * 1024;
 
 function bodyObject(body: unknown): IDataObject | undefined {
 	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as IDataObject;
-	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+	if ((typeof body !== 'string' && !Buffer.isBuffer(body)) || body.length > CONTROL_CENTER_MAX_ANSWER_LENGTH) return undefined;
+	const text = typeof body === 'string' ? body : body.toString('utf8');
 	const parsed = jsonParse<unknown>(text, { fallbackValue: null });
 	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
 }
 
-/** Verotel's `error.title`, cut to 200 characters, with any credential text masked. */
-function errorTitle(body: IDataObject | undefined, secrets: string[]): string | undefined {
+/**
+ * The most of Verotel's `error.title` that is read. Masking can shorten it (a
+ * password becomes `***`), so more than the 200 shown characters are read, but
+ * not all of a title that may be megabytes long.
+ */
+const TITLE_READ_LENGTH = 1000;
+
+/**
+ * Verotel's `error.title` as an error may show it: trimmed, hidden characters
+ * as `?`, the credential masked, cut to 200 characters. Masking runs on the
+ * title as received (a password split by a line break is found before the
+ * break turns into `?`) and again on the title as shown; only the cut, which
+ * just drops the end, comes after it, and the error's message is masked once
+ * more as a whole (safeMessage). A password that starts in the part read is
+ * masked even when it ends beyond it.
+ */
+export function verotelTitle(body: IDataObject | undefined, mask: CredentialMask): string | undefined {
+	const title = errorTitleOf(body);
+	if (title === undefined) return undefined;
+	const read = Math.min(title.length, TITLE_READ_LENGTH);
+	const visible = maskCredentials(showHidden(maskCredentials(title, mask, read)), mask);
+	if (read === title.length && visible.length <= TITLE_MAX_LENGTH) return visible;
+	let end = Math.min(visible.length, TITLE_MAX_LENGTH - 1);
+	// Never end on the first half of a surrogate pair.
+	const last = visible.charCodeAt(end - 1);
+	if (end < visible.length && last >= 0xd800 && last <= 0xdbff) end--;
+	return `${visible.slice(0, end)}…`;
+}
+
+/** Verotel's `error.title`, trimmed; undefined when there is none. */
+function errorTitleOf(body: IDataObject | undefined): string | undefined {
 	const error = body?.error;
 	const title = error !== null && typeof error === 'object' && !Array.isArray(error) ? (error as IDataObject).title : undefined;
-	if (typeof title !== 'string' || title.trim() === '') return undefined;
-	let safe = title;
-	for (const secret of secrets) safe = safe.split(secret).join('***');
-	return excerpt(safe.trim(), 200);
+	if (typeof title !== 'string') return undefined;
+	const trimmed = title.trim();
+	return trimmed === '' ? undefined : trimmed;
+}
+
+/** What Verotel's answer to a cancel says: cancelled now, cancelled before, or refused (with its title, made safe by verotelTitle). */
+export type CancelAnswer = { outcome: 'cancelled' } | { outcome: 'alreadyCancelled' } | { outcome: 'refused'; title?: string };
+
+/**
+ * Reads Verotel's answer to `POST /sale/{saleID}/cancel`. 200 with
+ * `is_success: true` = cancelled; 412 "This sale is already cancelled." =
+ * cancelled before; anything else is refused. The body comes from outside, so
+ * it is read in linear time: JSON.parse of at most 64 KB, then at most the
+ * first 1000 characters of the title (and what a password starting there needs).
+ */
+export function readCancelAnswer(statusCode: number, body: unknown, mask: CredentialMask): CancelAnswer {
+	const answer = bodyObject(body);
+	if (statusCode === 200 && answer?.is_success === true) return { outcome: 'cancelled' };
+	const raw = errorTitleOf(answer);
+	// Judged on Verotel's own words, so a password that happens to hold one of them cannot turn this success
+	// into an error; the title is a few dozen characters, so a longer one is another title.
+	if (statusCode === 412 && raw !== undefined && raw.length <= 60 && ALREADY_CANCELLED_TITLE.test(raw)) {
+		return { outcome: 'alreadyCancelled' };
+	}
+	return { outcome: 'refused', title: verotelTitle(answer, mask) };
+}
+
+/**
+ * The message of an error that quotes Verotel's title, masked once more as a
+ * whole, as the last step. Should masking ever leave a credential form behind
+ * (a password such as `a***b`, which `***` can recreate), the title is left out.
+ */
+function safeMessage(message: string, title: string | undefined, mask: CredentialMask): string {
+	const once = maskCredentials(`${message}${title ? `: ${title}` : ''}`, mask);
+	return maskCredentials(once, mask) === once ? once : maskCredentials(message, mask);
 }
 
 function howToFix(statusCode: number): string {
@@ -135,16 +413,15 @@ export async function cancelSale(
 	);
 
 	const statusCode = Number(response.statusCode);
-	const body = bodyObject(response.body);
-	if (statusCode === 200 && body?.is_success === true) return { alreadyCancelled: false };
-	const title = errorTitle(body, login.secrets);
-	if (statusCode === 412 && title !== undefined && ALREADY_CANCELLED_TITLE.test(title)) return { alreadyCancelled: true };
+	const answer = readCancelAnswer(statusCode, response.body, login.mask);
+	if (answer.outcome === 'cancelled') return { alreadyCancelled: false };
+	if (answer.outcome === 'alreadyCancelled') return { alreadyCancelled: true };
 
 	if (statusCode >= 200 && statusCode < 300) {
 		throw safeApiError(
 			this.getNode(),
 			itemIndex,
-			`Verotel Control Center did not confirm the cancellation of sale ${saleID}${title ? `: ${title}` : ''}`,
+			safeMessage(`Verotel Control Center did not confirm the cancellation of sale ${saleID}`, answer.title, login.mask),
 			`Verotel answered HTTP ${statusCode} without "is_success": true. Check the sale in Control Center before running the node again. ${CHECK_BASE_URL}`,
 			String(statusCode),
 		);
@@ -152,7 +429,7 @@ export async function cancelSale(
 	throw safeApiError(
 		this.getNode(),
 		itemIndex,
-		`Verotel Control Center could not cancel sale ${saleID} (HTTP ${statusCode})${title ? `: ${title}` : ''}`,
+		safeMessage(`Verotel Control Center could not cancel sale ${saleID} (HTTP ${statusCode})`, answer.title, login.mask),
 		howToFix(statusCode),
 		String(statusCode),
 	);
