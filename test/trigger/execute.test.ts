@@ -118,7 +118,9 @@ describe('execute(): who answers Verotel', () => {
 			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
 			credentials: new Error('credential store unavailable'),
 		});
-		expect(outputItemOf(await e.run()).saleLookup).toEqual({ ok: false, reason: 'The credential could not be read: credential store unavailable' });
+		const item = outputItemOf(await e.run());
+		expect(item.saleLookup).toEqual({ ok: false, reason: 'The credential could not be read: credential store unavailable' });
+		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The credential could not be read: credential store unavailable' } });
 		expect(e.responses).toEqual([OK_ANSWER]);
 	});
 
