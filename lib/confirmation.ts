@@ -27,13 +27,19 @@ import type { SaleStatus } from './salestatus';
 export type Confirmation = { confirmed: true } | { confirmed: false; reason: string };
 
 /** The postback fields the cross check reads (the trigger's item has them all). */
-export type ConfirmationPostback = Pick<FlexPayPostback, 'event' | 'shopID' | 'saleID' | 'referenceID' | 'amountString' | 'currency'>;
+export type ConfirmationPostback = Pick<
+	FlexPayPostback,
+	'event' | 'shopID' | 'saleID' | 'referenceID' | 'custom1' | 'custom2' | 'custom3' | 'amountString' | 'currency'
+>;
 
 /** The status fields the cross check reads (what parseStatusResponse returns). */
 export type ConfirmationStatus = Pick<
 	SaleStatus,
-	'response' | 'found' | 'shopID' | 'saleID' | 'referenceID' | 'saleResult' | 'priceAmount' | 'priceCurrency'
+	'response' | 'found' | 'shopID' | 'saleID' | 'referenceID' | 'saleResult' | 'priceAmount' | 'priceCurrency' | 'fields'
 >;
+
+/** The merchant's pass-through values, echoed by postbacks and (community-reported [COMM]) by the status service. */
+const CUSTOM_FIELDS = ['custom1', 'custom2', 'custom3'] as const;
 
 /** The one `saleResult` seen for a paid sale [COMM: a community integration checks the line `saleResult: APPROVED`]. */
 const APPROVED_SALE_RESULT = 'APPROVED';
@@ -54,7 +60,9 @@ const refused = (reason: string): Confirmation => ({ confirmed: false, reason })
  *    them (and the postback does). The request names the sale and is signed for
  *    the shop, so an answer that does not echo them is about what was asked; one
  *    that names another is about another sale (a wrong base URL, a cache), and
- *    refused.
+ *    refused. Likewise custom1-3, which the status answer carries too [COMM]:
+ *    they often name the buyer's account, and a postback forged for a real sale
+ *    must not be able to move it to another account.
  * 3. `saleResult` is APPROVED (case and surrounding spaces aside). It is the
  *    only value seen [COMM]; a missing one is refused, because postbacks are sent
  *    only for approved sales [OFF-DOC] and the cross check is there to prove
@@ -79,6 +87,9 @@ export function crossCheckPostback(postback: ConfirmationPostback, status: Confi
 	if (differs(status.shopID, postback.shopID)) return refused('The status service names another shopID');
 	if (differs(status.saleID, postback.saleID)) return refused('The status service names another saleID');
 	if (differs(status.referenceID, postback.referenceID)) return refused('The status service names another referenceID');
+	for (const field of CUSTOM_FIELDS) {
+		if (differs(status.fields?.[field], postback[field])) return refused(`The status service names another ${field}`);
+	}
 
 	if (status.saleResult === undefined || status.saleResult.trim() === '') return refused('The status answer carries no saleResult');
 	if (status.saleResult.trim().toUpperCase() !== APPROVED_SALE_RESULT) return refused('The sale result is not APPROVED');

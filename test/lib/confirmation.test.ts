@@ -24,6 +24,7 @@ const POSTBACK: ConfirmationPostback = {
 	shopID: TEST_SHOP,
 	saleID: SALE,
 	referenceID: 'order-1001',
+	custom1: 'user-42',
 	amountString: '19.90',
 	currency: 'EUR',
 };
@@ -37,6 +38,7 @@ const STATUS: ConfirmationStatus = {
 	saleResult: 'APPROVED',
 	priceAmount: '19.90',
 	priceCurrency: 'EUR',
+	fields: { custom1: 'user-42' },
 };
 
 const without = <T extends object>(object: T, key: keyof T): T => {
@@ -67,6 +69,8 @@ describe('crossCheckPostback', () => {
 		['another shopID', {}, { shopID: '999999' }, 'The status service names another shopID'],
 		['another saleID', {}, { saleID: '700002' }, 'The status service names another saleID'],
 		['another referenceID', {}, { referenceID: 'order-9' }, 'The status service names another referenceID'],
+		['another custom1 (the buyer’s account)', {}, { fields: { custom1: 'user-666' } }, 'The status service names another custom1'],
+		['another custom3', { custom3: 'gold' }, { fields: { custom1: 'user-42', custom3: 'silver' } }, 'The status service names another custom3'],
 		['no saleResult', {}, (s) => without(s, 'saleResult'), 'The status answer carries no saleResult'],
 		['empty saleResult', {}, { saleResult: ' ' }, 'The status answer carries no saleResult'],
 		['saleResult DECLINED', {}, { saleResult: 'DECLINED' }, 'The sale result is not APPROVED'],
@@ -84,7 +88,7 @@ describe('crossCheckPostback', () => {
 		const verdict = crossCheckPostback(postback, status);
 		expect(verdict).toEqual({ confirmed: false, reason });
 		// No value of either side in the reason.
-		for (const value of ['999999', '700002', 'order-9', '9.99', '19.91', '19,90', 'USD', 'DECLINED']) expect(reason).not.toContain(value);
+		for (const value of ['999999', '700002', 'order-9', 'user-666', 'silver', '9.99', '19.91', '19,90', 'USD', 'DECLINED']) expect(reason).not.toContain(value);
 	});
 
 	test('amounts are compared as decimals, not as text or floating point', () => {
@@ -103,8 +107,8 @@ describe('crossCheckPostback', () => {
 		for (const [a, b] of [['1.5', '15'], ['10', '1.0'], ['', ''], [undefined, undefined], ['-1', '-1'], ['1e2', '100']]) expect(sameAmount(a, b)).toBe(false);
 	});
 
-	test('fields the status answer does not name are not compared: shopID, saleID, referenceID', () => {
-		const bare = without(without(without(STATUS, 'shopID'), 'saleID'), 'referenceID');
+	test('fields the status answer does not name are not compared: shopID, saleID, referenceID, custom1-3', () => {
+		const bare = { ...without(without(without(STATUS, 'shopID'), 'saleID'), 'referenceID'), fields: {} };
 		expect(crossCheckPostback(POSTBACK, bare)).toEqual({ confirmed: true });
 		// Nor what the postback does not name (a sale looked up by referenceID).
 		expect(crossCheckPostback(without(POSTBACK, 'saleID'), STATUS)).toEqual({ confirmed: true });

@@ -53,6 +53,13 @@ describe('Grant Access Only When Confirmed', () => {
 		expect(item.access).toEqual(withheld('grant', '700001', reason));
 	});
 
+	it('a sale whose status names another custom1 (the buyer’s account in many shops) grants nothing', async () => {
+		statusAnswers(`${FOUND_BODY}custom1: user-666\n`);
+		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
+		expect(item.custom1).toBe('user-42');
+		expect(item.access).toEqual(withheld('grant', '700001', 'The status service names another custom1'));
+	});
+
 	it('a failed lookup (HTTP 503) grants nothing, for the lookup’s reason', async () => {
 		statusAnswers('maintenance', 503);
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
