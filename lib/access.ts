@@ -6,7 +6,8 @@ import type { FlexPayPostback, KnownPostbackEvent } from './postback';
  * - `extend`: access of `saleID` continues, its end moves to `until`,
  * - `keep`: access of `saleID` stays as it is (it ends at `until` when given),
  * - `revoke`: end access of `saleID` now,
- * - `none`: an event this version does not know; change nothing.
+ * - `none`: change nothing: an event this version does not know, or (with
+ *   `withheld`) a grant or extend the status service did not confirm.
  */
 export type AccessAction = 'grant' | 'extend' | 'keep' | 'revoke' | 'none';
 
@@ -21,6 +22,14 @@ export interface Access {
 	saleID?: string;
 	/** A sale-opening postback that succeeds an older sale (upgrade): move access from this sale to `saleID`. */
 	replacesSaleID?: string;
+	/**
+	 * Only with `action: 'none'`, under the trigger's "Grant Access Only When
+	 * Confirmed": the action the postback called for, held back because the
+	 * status service did not confirm the sale (accessWhenConfirmed).
+	 */
+	withheld?: 'grant' | 'extend';
+	/** Why `withheld`: a short fixed sentence, never a value from the postback. */
+	reason?: string;
 }
 
 /** The postback fields `accessFor` reads. */

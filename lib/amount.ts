@@ -91,3 +91,22 @@ export function parseAmount(value: string | undefined): number | null {
 	if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
 	return Number(value);
 }
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Whether two amounts as Verotel sends them (digits, optional dot and
+ * decimals) are the same decimal: `19.9`, `19.90` and `019.900` are. Compared
+ * digit by digit, never as floating point, so no two different amounts can
+ * round to one. False when either is missing or not such an amount.
+ */
+export function sameAmount(a: string | undefined, b: string | undefined): boolean {
+	const left = canonicalDecimal(a);
+	return left !== undefined && left === canonicalDecimal(b);
+}
+
+function canonicalDecimal(value: string | undefined): string | undefined {
+	const match = value === undefined ? null : DECIMAL.exec(value);
+	if (match === null) return undefined;
+	return `${match[1].replace(/^0+(?=\d)/, '')}.${(match[2] ?? '').replace(/0+$/, '')}`;
+}

@@ -9,7 +9,7 @@ import type { FlexPayPostback } from './postback';
 import { canonicalParameterString, type FlexPayParams } from './signature';
 
 /** Events that open a sale: each runs once per saleID, whatever else its parameters carry. */
-const SALE_OPENING_EVENTS: ReadonlySet<string> = new Set(['purchase', 'initial', 'upgrade']);
+export const SALE_OPENING_EVENTS: ReadonlySet<string> = new Set(['purchase', 'initial', 'upgrade']);
 
 /**
  * A sale's opening event is `shopID:saleID:event`, whatever else it carries; every other

@@ -4,8 +4,15 @@
  * `require('n8n-nodes-verotel-flexpay')` exposes it for programmatic use.
  */
 export { accessFor, type Access, type AccessAction, type AccessPostback } from './access';
-export { formatAmount, formatPositiveAmount, parseAmount } from './amount';
+export { formatAmount, formatPositiveAmount, parseAmount, sameAmount } from './amount';
 export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName } from './brands';
+export {
+	accessWhenConfirmed,
+	crossCheckPostback,
+	type Confirmation,
+	type ConfirmationPostback,
+	type ConfirmationStatus,
+} from './confirmation';
 export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
 export { buildQueryString, formEncode } from './encoding';
 export {

@@ -145,6 +145,11 @@ export async function startDemoServices({
 		crm: crm.state,
 		/** Put an order into the CRM (status unpaid); `sale`: the status fields Verotel answers for its referenceID. */
 		addOrder: crm.addOrder,
+		/**
+		 * What Verotel's status service answers for a saleID from now on: these fields over the made-up
+		 * sale (9.99 EUR, APPROVED), e.g. the price of the postback about to be sent; null: NOTFOUND.
+		 */
+		setSale: saleStatus.setSale,
 		/** The Control Center stand-in: its requests and its sales (saleID -> 'active' | 'cancelled'). */
 		controlCenter: { baseUrl: `http://127.0.0.1:${ports.http}${controlCenter.prefix}`, requests: controlCenter.requests, sales: controlCenter.sales },
 		setPostbackUrl(url) {

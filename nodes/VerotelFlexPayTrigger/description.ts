@@ -116,7 +116,15 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to ask the FlexPay status service for the sale (email, billing address, sale result) once the execution runs, and add it to the item as "sale"',
+					'Whether to ask the FlexPay status service for the sale (email, billing address, sale result) once the execution runs, and add it to the item as "sale", with "confirmed": whether the service confirms what the postback says',
+			},
+			{
+				displayName: 'Grant Access Only When Confirmed',
+				name: 'grantOnlyWhenConfirmed',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether "access.action" may be grant or extend only when the FlexPay status service confirms the sale (found, approved, same IDs; for purchase, initial and upgrade also the same amount and currency). Otherwise it is none, with the reason. Turns on Fetch Sale Details. Revokes are never held back, and Verotel still gets its OK.',
 			},
 			{
 				displayName: 'Ignore Repeated Postbacks',

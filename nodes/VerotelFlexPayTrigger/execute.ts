@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { idempotencyScopeOf, POSTBACK_OK } from '../../lib';
+import { accessFor, accessWhenConfirmed, idempotencyScopeOf, POSTBACK_OK, type AccessPostback, type Confirmation } from '../../lib';
 import { addSaleDetails } from './lookup';
 import { resolveOptions } from './options';
 import { safeErrorReason } from './redaction';
@@ -23,6 +23,7 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 	const cancelled = () => answers && this.getExecutionCancelSignal?.()?.aborted === true;
 	let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
 	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
+	if (options.grantOnlyWhenConfirmed) for (const item of items) item.json.access = confirmedAccess(item.json);
 	// Cancelled during the lookup: record nothing, so that Verotel's next delivery runs.
 	if (cancelled()) return await notAnswered.call(this, []);
 	let recorded: INodeExecutionData[] = [];
@@ -43,6 +44,19 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 		await answered;
 	}
 	return [items];
+}
+
+/**
+ * "Grant Access Only When Confirmed": `access` once more from the postback's
+ * fields (as webhook() built it), now with the lookup's verdict, so a grant or
+ * extend the status service did not confirm becomes `none`. An item without a
+ * verdict (no lookup ran) counts as not confirmed.
+ */
+function confirmedAccess(json: IDataObject): IDataObject {
+	const reason = (json.confirmation as IDataObject | undefined)?.reason;
+	const confirmation: Confirmation =
+		json.confirmed === true ? { confirmed: true } : { confirmed: false, reason: typeof reason === 'string' ? reason : 'The sale was not looked up' };
+	return { ...accessWhenConfirmed(accessFor(json as AccessPostback), confirmation) };
 }
 
 /** A run cancelled before its OK: its sales must run when Verotel sends them again. */

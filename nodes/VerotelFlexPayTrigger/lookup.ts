@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
-import { parseStatusResponse, type FlexPayPostback, type SaleStatus } from '../../lib';
+import { crossCheckPostback, parseStatusResponse, type Confirmation, type ConfirmationPostback, type SaleStatus } from '../../lib';
 import { bodyText } from '../shared/http';
 import { saleToJson, sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
@@ -16,9 +16,11 @@ import { messageOf, safeErrorReason, safeReason } from './redaction';
 export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
 
 /**
- * "Fetch Sale Details": adds `sale` and `saleLookup` to each item. The postback
+ * "Fetch Sale Details": adds `sale`, `saleLookup` and the cross check's verdict
+ * (`confirmed`, and `confirmation.reason` when false) to each item. The postback
  * is stored by now (and, with the default "Answer OK", answered), so a failed
- * lookup marks its item and the item goes on.
+ * lookup marks its item (not confirmed, for the lookup's reason) and the item
+ * goes on.
  */
 export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<void> {
 	let credentials: ICredentialDataDecryptedObject;
@@ -26,17 +28,17 @@ export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecut
 		credentials = await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
 	} catch (error) {
 		const reason = `The credential could not be read: ${safeErrorReason(error)}`;
-		for (const item of items) item.json.saleLookup = { ok: false, reason };
+		for (const item of items) Object.assign(item.json, failedLookup(reason));
 		this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`);
 		return;
 	}
 	for (const item of items) {
-		const postback = item.json as Pick<FlexPayPostback, 'saleID' | 'referenceID'>;
+		const postback = item.json as ConfirmationPostback;
 		try {
 			Object.assign(item.json, await lookupSale.call(this, postback, credentials));
 		} catch (error) {
 			const reason = safeErrorReason(error, credentials.signatureKey as string);
-			item.json.saleLookup = { ok: false, reason };
+			Object.assign(item.json, failedLookup(reason));
 			this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, { saleID: postback.saleID ?? null });
 		}
 	}
@@ -45,24 +47,24 @@ export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecut
 /**
  * Asks the FlexPay status service about the sale (the "cross check" Verotel
  * recommends) through the credential, which adds shopID, version and the
- * signature. Never throws: failures come back as `saleLookup.ok = false`.
+ * signature, and compares its answer with the postback (crossCheckPostback).
+ * Never throws: failures come back as `saleLookup.ok = false`, not confirmed.
  */
 export async function lookupSale(
 	this: IExecuteFunctions,
-	postback: Pick<FlexPayPostback, 'saleID' | 'referenceID'>,
+	postback: ConfirmationPostback,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<IDataObject> {
 	const signatureKey = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
-	let lookup: StatusLookup;
-	if (postback.saleID !== undefined) lookup = { saleID: postback.saleID };
-	else if (postback.referenceID !== undefined) lookup = { referenceID: postback.referenceID };
-	else return { saleLookup: { ok: false, reason: 'The postback carries neither saleID nor referenceID' } };
+	// Every postback the trigger accepts carries a saleID (lib/saleMessage.ts); an item edited upstream may not.
+	if (postback.saleID === undefined) return failedLookup('The item carries no saleID');
+	const lookup: StatusLookup = { saleID: postback.saleID };
 
 	let response: Partial<IN8nHttpFullResponse> | undefined;
 	try {
 		response = await sendSaleStatusRequest.call(this, lookup, STATUS_LOOKUP_TIMEOUT_MS);
 	} catch (error) {
-		return { saleLookup: { ok: false, reason: `The status request failed: ${safeReason(messageOf(error), signatureKey)}` } };
+		return failedLookup(`The status request failed: ${safeReason(messageOf(error), signatureKey)}`);
 	}
 
 	const httpStatus = typeof response?.statusCode === 'number' ? response.statusCode : undefined;
@@ -73,17 +75,29 @@ export async function lookupSale(
 		status = parseStatusResponse(text);
 	} catch (error) {
 		const reason = httpStatus !== undefined && httpStatus >= 400 ? `The status service answered HTTP ${httpStatus}` : safeReason(messageOf(error), signatureKey);
-		return { saleLookup: withStatus({ ok: false, reason }, httpStatus) };
+		return { saleLookup: withStatus({ ok: false, reason }, httpStatus), ...verdict(notConfirmed(reason)) };
 	}
 
+	const confirmation = crossCheckPostback(postback, status);
 	if (status.response === 'FOUND') {
-		return { sale: saleToJson(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus) };
+		return { sale: saleToJson(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus), ...verdict(confirmation) };
 	}
-	const reason =
-		status.response === 'NOTFOUND'
-			? 'The status service does not know this sale'
-			: `The status service answered ERROR: ${safeReason(status.error ?? 'no error text', signatureKey)}`;
-	return { saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus) };
+	// NOTFOUND or ERROR: the cross check's reason, with the service's own (redacted) text for ERROR.
+	const base = confirmation.confirmed ? status.response : confirmation.reason;
+	const reason = status.response === 'ERROR' ? `${base}: ${safeReason(status.error ?? 'no error text', signatureKey)}` : base;
+	return { saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus), ...verdict(notConfirmed(reason)) };
+}
+
+const notConfirmed = (reason: string): Confirmation => ({ confirmed: false, reason });
+
+/** The item's verdict fields: `confirmed`, and `confirmation.reason` when it is false. */
+function verdict(confirmation: Confirmation): IDataObject {
+	return confirmation.confirmed ? { confirmed: true } : { confirmed: false, confirmation: { reason: confirmation.reason } };
+}
+
+/** A lookup that failed: `saleLookup` says why, and the sale is not confirmed, for the same reason. */
+function failedLookup(reason: string): IDataObject {
+	return { saleLookup: { ok: false, reason }, ...verdict(notConfirmed(reason)) };
 }
 
 function withStatus(lookup: IDataObject, httpStatus: number | undefined): IDataObject {

@@ -31,7 +31,10 @@ export type AnswerOk = 'whenStored' | 'whenRunStarts';
 export interface TriggerOptions {
 	answerOk: AnswerOk;
 	events: string[];
+	/** Whether the status lookup runs: "Fetch Sale Details", or implied by grantOnlyWhenConfirmed. */
 	fetchSaleDetails: boolean;
+	/** "Grant Access Only When Confirmed": an unconfirmed grant or extend becomes access.action none. */
+	grantOnlyWhenConfirmed: boolean;
 	ignoreRepeats: boolean;
 	allowSha1: boolean;
 	runTestPostbacks: boolean;
@@ -40,10 +43,13 @@ export interface TriggerOptions {
 /** Options collection with the documented defaults filled in. */
 export function resolveOptions(raw: IDataObject | undefined): TriggerOptions {
 	const options = raw ?? {};
+	const grantOnlyWhenConfirmed = options.grantOnlyWhenConfirmed === true;
 	return {
 		answerOk: options.answerOk === 'whenRunStarts' ? 'whenRunStarts' : 'whenStored',
 		events: Array.isArray(options.events) ? options.events.map(String) : ALL_EVENTS,
-		fetchSaleDetails: options.fetchSaleDetails === true,
+		// Implied: without the lookup there is nothing to confirm, and the option would hold back every grant.
+		fetchSaleDetails: options.fetchSaleDetails === true || grantOnlyWhenConfirmed,
+		grantOnlyWhenConfirmed,
 		ignoreRepeats: options.ignoreRepeats !== false,
 		allowSha1: options.allowSha1 !== false,
 		runTestPostbacks: options.runTestPostbacks === true,

@@ -1,6 +1,7 @@
 // Verotel's sale status service as a stand-in of the demo services (GET /salestatus): what it
-// knows of a sale comes from the demo shop (every sale exists), the demo order page (the sales
-// "paid" there) and the CRM (the sale of an order, by referenceID).
+// knows of a sale comes from the demo shop (every sale exists, at 9.99 EUR), the demo order page
+// (the sales "paid" there, at their price), what a test tells it (setSale: a sale at its price, or
+// one it does not know) and the CRM (the sale of an order, by referenceID).
 
 /**
  * @param {object} options
@@ -10,23 +11,31 @@
  * @param {(referenceID: string) => Record<string,string> | undefined} options.saleOfOrder the sale of a CRM order
  */
 export function createSaleStatus({ lib, flexpay, saleFor, saleOfOrder }) {
-	/** Sales "paid" on the demo order page: saleID -> the order's fields (the status service answers with them). */
-	const paidSales = new Map();
+	/** saleID -> status fields over saleFor's, or null for a sale the service does not know. */
+	const sales = new Map();
 	const statusFor = (lookup) => {
 		// By referenceID: the sale of a CRM order, if Verotel "has" one (addOrder({ sale })).
 		if (lookup.referenceID !== undefined) return saleOfOrder(lookup.referenceID);
 		const saleID = lookup.saleID;
 		if (saleID === undefined) return undefined;
-		const paid = paidSales.get(saleID);
+		const known = sales.get(saleID);
+		if (known === null) return undefined;
 		const base = saleFor(saleID);
-		return paid && base ? { ...base, ...paid } : base;
+		return known && base ? { ...base, ...known } : base;
 	};
+	const setSale = (saleId, fields) => sales.set(String(saleId), fields === null ? null : { ...fields });
 	return {
 		/** The service's answer to the query string of a status request. */
 		answer: (query) => statusAnswer(lib, flexpay, query, statusFor),
-		/** A sale paid on the demo order page: from now on its status carries the order's buyer and price. */
+		/**
+		 * What the service answers for a sale from now on: `fields` over the demo shop's made-up
+		 * sale (e.g. `{ priceAmount: '19.90' }`, the price the postback will name), or null for a
+		 * sale it does not know (NOTFOUND).
+		 */
+		setSale,
+		/** A sale paid on the demo order page: from now on its status carries the order's price and buyer. */
 		recordPaid(saleId, order) {
-			if (order.email) paidSales.set(saleId, { email: order.email, priceAmount: order.priceAmount, priceCurrency: order.priceCurrency });
+			setSale(saleId, { priceAmount: order.priceAmount, priceCurrency: order.priceCurrency, ...(order.email ? { email: order.email } : {}) });
 		},
 	};
 }

@@ -90,7 +90,8 @@ export async function reportExecutions(n8n, isStopping) {
 				const name = Object.values(EXAMPLES).find((e) => e.workflowId === execution.workflowId);
 				const trigger = execution.nodes[EXAMPLES.postbacks.triggerNode]?.[0];
 				const lookup = trigger?.saleLookup && !trigger.saleLookup.ok ? `, sale look-up failed: ${trigger.saleLookup.reason}` : '';
-				const what = trigger ? ` (${trigger.event} of sale ${trigger.saleID}${trigger.sale?.email ? `, buyer ${trigger.sale.email}` : ''}${lookup})` : '';
+				const unconfirmed = trigger?.saleLookup?.ok && trigger.confirmed === false ? `, not confirmed: ${trigger.confirmation?.reason}` : '';
+				const what = trigger ? ` (${trigger.event} of sale ${trigger.saleID}${trigger.sale?.email ? `, buyer ${trigger.sale.email}` : ''}${lookup}${unconfirmed})` : '';
 				const error = execution.error ? ` in "${execution.error.node ?? '?'}": ${execution.error.message ?? ''}` : '';
 				console.log(`[n8n]  execution ${execution.id} of "${name ? workflowName(Object.keys(EXAMPLES).find((k) => EXAMPLES[k] === name)) : execution.workflowId}": ${execution.status}${what}${error}`);
 			}

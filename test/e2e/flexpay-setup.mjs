@@ -42,6 +42,16 @@ export const SLOW = Object.freeze({
 	workflowId: 'E2eSlowDownstrm1',
 	webhookPath: '6b8d0f2a-4c6e-4a1b-9d3f-5e7a9c1b3d01/webhook',
 });
+/**
+ * Trigger with "Grant Access Only When Confirmed" (and "Answer OK" when the workflow starts, so the
+ * OK leaves after the verdict) -> Switch on access.action -> "Grant access" for grants only.
+ */
+export const CONFIRMED = Object.freeze({
+	file: path.join(root, 'test', 'e2e', 'fixtures', 'confirmed-access.json'),
+	workflowId: 'E2eConfirmedAcc1',
+	webhookPath: '8d2f4b6a-3e5c-4b7d-9f1a-2c4e6a8b0d01/webhook',
+	grantNode: 'Grant access',
+});
 /** Webhook -> the action node's Postback -> Send Test Postback, as an n8n user tests a trigger. */
 export const SEND_TEST = Object.freeze({
 	file: path.join(root, 'test', 'e2e', 'fixtures', 'send-test-postback.json'),
@@ -132,6 +142,7 @@ function flexpayN8n(spec, timings) {
 		const workflows = [
 			...loadExamples({ crmBaseUrl: demo.baseUrl }),
 			JSON.parse(fs.readFileSync(SLOW.file, 'utf8')),
+			JSON.parse(fs.readFileSync(CONFIRMED.file, 'utf8')),
 			JSON.parse(fs.readFileSync(SEND_TEST.file, 'utf8')),
 		];
 		const n8n = (suite.n8n = await startN8n({
@@ -148,6 +159,7 @@ function flexpayN8n(spec, timings) {
 				{ path: EXAMPLES.postbacks.webhookPath, method: 'POST' },
 				{ path: EXAMPLES.order.webhookPath, method: 'POST' },
 				SLOW.webhookPath,
+				CONFIRMED.webhookPath,
 				{ path: SEND_TEST.webhookPath, method: 'POST' },
 			],
 			log: (line) => log(`n8n: ${line}`),

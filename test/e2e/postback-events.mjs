@@ -1,12 +1,12 @@
 // Checks of the postbacks suite (postbacks.e2e.mjs) that need no earlier check: postbacks the
-// trigger refuses, an event the workflow does not select, credit and chargeback, and a workflow
-// whose downstream is slow. Each counts what it started itself, so they may run on an n8n that has
+// trigger refuses, an event the workflow does not select, credit and chargeback, "Grant Access
+// Only When Confirmed" against the status stand-in, and a workflow whose downstream is slow. Each counts what it started itself, so they may run on an n8n that has
 // already run other postbacks.
 
 import assert from 'node:assert/strict';
 
 import { SETTLE_MS, seconds, sleep } from './check.mjs';
-import { SHOP, SLOW, flexpay, nextSaleId } from './flexpay-setup.mjs';
+import { CONFIRMED, SHOP, SLOW, flexpay, nextSaleId } from './flexpay-setup.mjs';
 
 import { EXAMPLES } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
@@ -182,6 +182,45 @@ export function postbackEventChecks(suite) {
 			assert.equal(update[0].body.email, `buyer-${saleId}@example.com`);
 		});
 	}
+
+	// The stand-in of Verotel's status service answers what demo.setSale() told it: the sale at a
+	// price, or NOTFOUND. The fixture's trigger answers OK from inside the run, after the verdict.
+	check('Grant Access Only When Confirmed: a purchase the status service confirms is confirmed and grants', async () => {
+		const { demo } = suite;
+		const saleId = nextSaleId();
+		demo.setSale(saleId, { priceAmount: '19.90', priceCurrency: 'EUR' });
+		const response = await sendPostback(suite.n8n.webhookUrl(CONFIRMED.webhookPath), postback({ saleId, amount: '19.90' }));
+		assert.deepEqual([response.status, response.body], [200, 'OK']);
+		const execution = await executionForSale(CONFIRMED.workflowId, saleId);
+		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+		const item = triggerItem(execution);
+		assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
+		assert.equal(item.confirmation, undefined);
+		assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+		assert.ok(execution.nodes[CONFIRMED.grantNode], `the grant branch did not run: ${Object.keys(execution.nodes).join(', ')}`);
+	});
+
+	check('Grant Access Only When Confirmed: a sale the status service does not know, or knows at another price, grants nothing and gets "OK"', async () => {
+		const { demo } = suite;
+		const unknown = nextSaleId();
+		const otherPrice = nextSaleId();
+		demo.setSale(unknown, null);
+		demo.setSale(otherPrice, { priceAmount: '1.00', priceCurrency: 'EUR' });
+		for (const [saleId, reason] of [
+			[unknown, 'The status service does not know this sale'],
+			[otherPrice, 'The amount differs from the status service’s'],
+		]) {
+			const response = await sendPostback(suite.n8n.webhookUrl(CONFIRMED.webhookPath), postback({ saleId, amount: '19.90' }));
+			assert.deepEqual([response.status, response.body], [200, 'OK'], `sale ${saleId}`);
+			const execution = await executionForSale(CONFIRMED.workflowId, saleId);
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			const item = triggerItem(execution);
+			assert.equal(item.confirmed, false);
+			assert.deepEqual(item.confirmation, { reason });
+			assert.deepEqual(item.access, { action: 'none', saleID: saleId, withheld: 'grant', reason: `Not confirmed: ${reason}` });
+			assert.equal(execution.nodes[CONFIRMED.grantNode], undefined, `sale ${saleId} reached the grant branch`);
+		}
+	});
 
 	check('a workflow whose downstream takes 5 s still gets its "OK" in well under a second', async () => {
 		const { n8n } = suite;

@@ -38,6 +38,8 @@ flexpaySuite((suite) => {
 	check('a signed purchase postback gets HTTP 200 "OK" and exactly one successful run with the expected item', async () => {
 		const { n8n } = suite;
 		const saleId = nextSaleId();
+		// Verotel's status service (the stand-in) knows the sale at the price the postback names.
+		suite.demo.setSale(saleId, { priceAmount: '19.90', priceCurrency: 'EUR' });
 		const query = postback({ event: 'purchase', saleId, transactionId: `9${saleId}`, referenceId: `order-${saleId}`, amount: '19.90', custom1: 'user-42' });
 		const response = await sendPostback(postbacksUrl(), query);
 		assert.equal(response.status, 200, `body: ${response.body}`);
@@ -84,6 +86,9 @@ flexpaySuite((suite) => {
 		assert.equal(item.sale.email, `buyer-${saleId}@example.com`);
 		assert.equal(item.sale.saleID, saleId);
 		assert.equal(item.sale.saleResult, 'APPROVED');
+		// It agrees with the postback: confirmed (the example does not hold back grants; access as sent).
+		assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
+		assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
 		assert.equal(item.sale.billingAddress?.fullName, 'Demo Buyer');
 		const requests = demo.statusRequests.filter((r) => new URLSearchParams(r.query).get('saleID') === saleId);
 		assert.equal(requests.length, 1, `status requests: ${JSON.stringify(demo.statusRequests)}`);

@@ -23,7 +23,7 @@ import { EXAMPLES } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
 templatesSuite((suite) => {
-	const { check, log, crmFor, executionFor, deliver } = suite;
+	const { check, log, crmFor, executionFor, deliver, verotelKnows } = suite;
 
 	// ---- verotel-token-credit.json ------------------------------------------------------
 
@@ -33,6 +33,8 @@ templatesSuite((suite) => {
 		const user = `user-${saleId}`;
 		const purchase = await deliver(EXAMPLES.tokens, { event: 'purchase', saleId, custom1: user, amount: '19.90' });
 		const item = purchase.nodes[EXAMPLES.tokens.triggerNode][0];
+		// The template grants only what the status service confirms; the stand-in knows this sale.
+		assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
 		await sleep(SETTLE_MS);
 		assert.deepEqual(
 			crmFor(saleId).map(({ method, path, body }) => ({ method, path, body })),
@@ -55,7 +57,7 @@ templatesSuite((suite) => {
 		const { n8n, demo } = suite;
 		const saleId = nextSaleId();
 		const user = `user-${saleId}`;
-		const query = signedPostback({ event: 'purchase', saleId, custom1: user, amount: '5.00' });
+		const query = verotelKnows(signedPostback({ event: 'purchase', saleId, custom1: user, amount: '5.00' }));
 		for (let i = 0; i < 2; i++) {
 			const response = await sendPostback(n8n.webhookUrl(EXAMPLES.tokens.webhookPath), query);
 			assert.equal(response.status, 200, response.body);
@@ -72,6 +74,26 @@ templatesSuite((suite) => {
 			(e) => e.nodes[EXAMPLES.tokens.triggerNode]?.[0]?.saleID === saleId,
 		);
 		assert.equal(runs.length, 2, 'one run for the purchase (the repeat is ignored), one for the chargeback');
+	});
+
+	check('token credit: a purchase the status service knows at another price credits nothing, and still gets "OK"', async () => {
+		const { n8n, demo } = suite;
+		const saleId = nextSaleId();
+		// Verotel's status service has the sale at 1.00; the signed postback claims 50.00.
+		demo.setSale(saleId, { priceAmount: '1.00', priceCurrency: 'EUR' });
+		const query = signedPostback({ event: 'purchase', saleId, custom1: `user-${saleId}`, amount: '50.00' });
+		const response = await sendPostback(n8n.webhookUrl(EXAMPLES.tokens.webhookPath), query);
+		assert.deepEqual([response.status, response.body], [200, 'OK']);
+		const execution = await executionFor(EXAMPLES.tokens, saleId, 'purchase');
+		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+		const item = execution.nodes[EXAMPLES.tokens.triggerNode][0];
+		assert.equal(item.confirmed, false);
+		assert.equal(item.confirmation.reason, 'The amount differs from the status service’s');
+		assert.deepEqual(item.access, { action: 'none', saleID: saleId, withheld: 'grant', reason: `Not confirmed: ${item.confirmation.reason}` });
+		assert.equal(execution.nodes[EXAMPLES.tokens.creditNode], undefined, 'an unconfirmed purchase credited tokens');
+		await sleep(SETTLE_MS);
+		assert.deepEqual(crmFor(saleId), []);
+		assert.equal(demo.crm.tokens.get(`user-${saleId}`), undefined);
 	});
 
 	// ---- verotel-membership.json -----------------------------------------------------------

@@ -74,6 +74,11 @@ describe('node description', () => {
 	it('options and their defaults', () => {
 		expect(option('allowSha1')).toMatchObject({ type: 'boolean', default: true, displayName: 'Accept Legacy SHA-1 Signatures' });
 		expect(option('fetchSaleDetails')).toMatchObject({ type: 'boolean', default: false });
+		expect(option('grantOnlyWhenConfirmed')).toMatchObject({ type: 'boolean', default: false, displayName: 'Grant Access Only When Confirmed' });
+		expect(option('grantOnlyWhenConfirmed').description).toMatch(/Turns on Fetch Sale Details/);
+		// The option implies the lookup: on its own it could only hold back every grant.
+		expect(resolveOptions({ grantOnlyWhenConfirmed: true })).toMatchObject({ grantOnlyWhenConfirmed: true, fetchSaleDetails: true });
+		expect(resolveOptions({ grantOnlyWhenConfirmed: true, fetchSaleDetails: false }).fetchSaleDetails).toBe(true);
 		expect(option('ignoreRepeats')).toMatchObject({ type: 'boolean', default: true });
 		expect(option('runTestPostbacks')).toMatchObject({ type: 'boolean', default: false, displayName: 'Run Test Postbacks on the Production URL' });
 		const answerOk = option('answerOk');
@@ -87,7 +92,15 @@ describe('node description', () => {
 		// Every event the protocol core knows is offered, plus "other".
 		expect([...ALL_EVENTS].sort()).toEqual([...POSTBACK_EVENTS, 'other'].sort());
 		// Not adding an option means its default.
-		expect(resolveOptions({})).toEqual({ answerOk: 'whenStored', events: ALL_EVENTS, fetchSaleDetails: false, ignoreRepeats: true, allowSha1: true, runTestPostbacks: false });
+		expect(resolveOptions({})).toEqual({
+			answerOk: 'whenStored',
+			events: ALL_EVENTS,
+			fetchSaleDetails: false,
+			grantOnlyWhenConfirmed: false,
+			ignoreRepeats: true,
+			allowSha1: true,
+			runTestPostbacks: false,
+		});
 		expect(resolveOptions({ answerOk: 'whenRunStarts' }).answerOk).toBe('whenRunStarts');
 		// Anything else (a value from a newer version, a typo) keeps n8n's answer.
 		expect(resolveOptions({ answerOk: 'sometimes' }).answerOk).toBe('whenStored');

@@ -112,13 +112,28 @@ describe('execute(): who answers Verotel', () => {
 		expect(e.events).toEqual(['execute:getCredentials', 'execute:statusRequest', 'sendResponse:200:OK', 'execute:resolved']);
 	});
 
+	it('"Grant Access Only When Confirmed": an unconfirmed sale changes access on the copy only; the OK still leaves last', async () => {
+		const json = await webhookItem();
+		const e = executeHarness({
+			items: [{ json }],
+			options: { answerOk: 'whenRunStarts', grantOnlyWhenConfirmed: true },
+			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: 'response: NOTFOUND\n' }),
+		});
+		const item = outputItemOf(await e.run());
+		expect(item.access).toMatchObject({ action: 'none', withheld: 'grant' });
+		expect(json.access).toEqual({ action: 'grant', saleID: '700001' });
+		expect(e.events).toEqual(['execute:getCredentials', 'execute:statusRequest', 'sendResponse:200:OK', 'execute:resolved']);
+	});
+
 	it('"When the Workflow Starts": a credential that cannot be read still gets the postback its OK', async () => {
 		const e = executeHarness({
 			items: [{ json: await webhookItem() }],
 			options: { answerOk: 'whenRunStarts', fetchSaleDetails: true },
 			credentials: new Error('credential store unavailable'),
 		});
-		expect(outputItemOf(await e.run()).saleLookup).toEqual({ ok: false, reason: 'The credential could not be read: credential store unavailable' });
+		const item = outputItemOf(await e.run());
+		expect(item.saleLookup).toEqual({ ok: false, reason: 'The credential could not be read: credential store unavailable' });
+		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The credential could not be read: credential store unavailable' } });
 		expect(e.responses).toEqual([OK_ANSWER]);
 	});
 

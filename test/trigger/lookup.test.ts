@@ -61,8 +61,11 @@ describe('Fetch Sale Details (in execute())', () => {
 			amount: 19.99,
 			billingAddress: { fullName: 'Erika Mustermann', city: 'Berlin', zip: '10115', country: 'DE' },
 		});
-		// The postback fields are untouched by the lookup.
-		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99 });
+		// The status service agrees with the postback: confirmed, no reason.
+		expect(item.confirmed).toBe(true);
+		expect(item).not.toHaveProperty('confirmation');
+		// The postback fields are untouched by the lookup; without the option, so is access.
+		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99, access: { action: 'grant', saleID: '700001' } });
 		expect(requests.join('\n')).not.toContain(KEY);
 		// n8n answers OK ("When the Execution Is Stored"); execute() does not.
 		expect(e?.ctx.sendResponse).not.toHaveBeenCalled();
@@ -124,6 +127,9 @@ describe('Fetch Sale Details (in execute())', () => {
 		const { item } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(item).not.toHaveProperty('sale');
 		expect(item.saleLookup).toEqual({ ok: false, response: 'NOTFOUND', reason: 'The status service does not know this sale', httpStatus: 200 });
+		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The status service does not know this sale' } });
+		// "Grant Access Only When Confirmed" is off: access is what the postback says, as before.
+		expect(item.access).toEqual({ action: 'grant', saleID: '700001' });
 	});
 
 	it('ERROR: the service text is passed on, redacted (never the key or a signature)', async () => {
@@ -135,6 +141,8 @@ describe('Fetch Sale Details (in execute())', () => {
 			response: 'ERROR',
 			reason: expect.stringMatching(/^The status service answered ERROR: bad signature for key \[redacted\]/),
 		});
+		expect(delivery.item.confirmed).toBe(false);
+		expect((delivery.item.confirmation as { reason: string }).reason).toBe((delivery.item.saleLookup as { reason: string }).reason);
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toMatch(/[0-9a-f]{40}/);
 	});
@@ -143,12 +151,14 @@ describe('Fetch Sale Details (in execute())', () => {
 		nock(HOST).get('/salestatus').query(true).reply(500, '<html><body>Internal error</body></html>', { 'Content-Type': 'text/html' });
 		const { item } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(item.saleLookup).toEqual({ ok: false, reason: 'The status service answered HTTP 500', httpStatus: 500 });
+		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The status service answered HTTP 500' } });
 	});
 
 	it('network failure: failure with a reason, item still emitted', async () => {
 		nock(HOST).get('/salestatus').query(true).replyWithError('socket hang up');
 		const delivery = await lookup({ query: signedQuery(PURCHASE) });
 		expect(delivery.item.saleLookup).toEqual({ ok: false, reason: expect.stringMatching(/^The status request failed: /) });
+		expect(delivery.item).toMatchObject({ confirmed: false, confirmation: { reason: expect.stringMatching(/^The status request failed: /) } });
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
 	});
 
