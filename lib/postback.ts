@@ -3,8 +3,8 @@ import { resolveShopAndKey, type VerificationConfig } from './config';
 import { FlexPayMalformedQueryError, FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
 import { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
 import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
-import { checkSaleMessage, isTestPostback } from './saleMessage';
-import { matchSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
+import { checkSaleMessage, isTestPostback, signedRequestError } from './saleMessage';
+import { matchSignature, pickSignedRequestParams, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
 /** What a postback script answers once it has the postback; Verotel counts any other answer as not delivered. */
@@ -146,6 +146,11 @@ export function parsePostback(
 	checkReceivedParams(params);
 	const algorithm = matchSignature(signatureKey, params, signature, options);
 	if (algorithm === null) {
+		// A payment link as the buyer got it (email, oneClickToken unsigned beside its signed part):
+		// name it for what it is, so the merchant gets the alert instead of a "wrong key" warning.
+		if (params.version !== undefined && matchSignature(signatureKey, pickSignedRequestParams(params), signature, options) !== null) {
+			throw signedRequestError();
+		}
 		throw new FlexPaySignatureError(
 			'SIGNATURE_INVALID',
 			'The signature does not match the parameters',
@@ -196,7 +201,7 @@ function checkReceivedParams(params: FlexPayParams): void {
 	for (const key of Object.keys(params)) {
 		if (hasParameterBoundary(params[key])) {
 			throw new FlexPayMalformedQueryError(
-				`Parameter "${key}" contains ":" followed by a name and "=", which its signature cannot tell from a separate parameter`,
+				`Parameter "${key}" contains \`:name=\` (a colon, a name and an equals sign), which its signature cannot tell from a separate parameter`,
 				key,
 				'Such a value is refused because it could hide or forge a parameter; do not put ":name=" into custom1-3 or referenceID of your payment links',
 			);

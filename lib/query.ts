@@ -158,8 +158,8 @@ export function hasParameterBoundary(value: string): boolean {
 	return PARAMETER_BOUNDARY.test(value);
 }
 
-/** Keys go into error messages; keep them short and printable. */
+/** Keys go into error messages, quoted: keep them short, printable and free of `"`. */
 export function safeKey(key: string): string {
-	const printable = key.replace(/[^\x20-\x7e]/g, '?');
+	const printable = key.replace(/[^\x20-\x21\x23-\x7e]/g, '?');
 	return printable.length > 40 ? printable.slice(0, 40) + '…' : printable;
 }

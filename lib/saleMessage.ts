@@ -19,7 +19,12 @@
  *   fixtures; the WooCommerce plugin routes on `type`) [COMM, OFF-CODE]. A request
  *   may sign both too (the startorder whitelist has `saleID`; the official PHP
  *   test vector signs a purchase link with `saleID` and `type=purchase`), so they
- *   are required, but never enough on their own.
+ *   are required, but never enough on their own. Signed evidence of `type` covers
+ *   purchase, initial, rebill and credit; one community bundle's unsigned test
+ *   payloads for cancel and expiry list no `type` (nor `shopID`, which every
+ *   postback carries), so they are partial lists, not counter-evidence; still,
+ *   confirm in Verotel's test mode [COMM]. A refused cancel or expiry charges
+ *   nothing back, and shows as an error-level log line.
  * Request-only fields (`description`, `successURL`, ...) are not refused as
  * well: `version` already tells every request apart, and refusing a field
  * Verotel might echo one day would refuse a real postback, which makes Verotel
@@ -45,18 +50,25 @@ const REQUEST_HINT =
 	'Only Verotel’s postbacks and success redirects are accepted. Payment links, cancel links and status requests are signed with the same key but prove no payment; never send one to the postback or success URL.';
 
 /**
+ * The refusal of a request signed with the key: its signed part carries
+ * `version`. Also for a request that still carries its unsigned fields
+ * (`email`, `oneClickToken`), whose signature covers only the whitelist.
+ */
+export function signedRequestError(): FlexPayNotASaleError {
+	return new FlexPayNotASaleError(
+		'version',
+		'The signed parameters carry "version": they look like a payment link, cancel link or status request signed with the key, not a message from Verotel',
+		REQUEST_HINT,
+	);
+}
+
+/**
  * Throws FlexPayNotASaleError unless the parameters are shaped like a Verotel
  * postback or success redirect. Run it on signed parameters only: it is not a
  * signature check. Messages name fields, never values.
  */
 export function checkSaleMessage(params: FlexPayParams): void {
-	if (params.version !== undefined) {
-		throw new FlexPayNotASaleError(
-			'version',
-			'The signed parameters carry "version": they look like a payment link, cancel link or status request signed with the key, not a message from Verotel',
-			REQUEST_HINT,
-		);
-	}
+	if (params.version !== undefined) throw signedRequestError();
 	for (const field of ['saleID', 'type'] as const) {
 		if (params[field] === undefined || params[field] === '') {
 			throw new FlexPayNotASaleError(
