@@ -54,6 +54,21 @@ describe('Payment Link -> Create Subscription URL', () => {
 		expect(json).toEqual({ url: json.url, ...params, signature });
 	});
 
+	it.each([['0'], ['0.00'], ['00.00']])('refuses a subscription price of %s: a link the buyer pays must charge something', async (amount) => {
+		const { context } = createExecuteContext({
+			parameters: {
+				resource: 'paymentLink',
+				operation: 'createSubscriptionUrl',
+				amount,
+				currency: 'EUR',
+				subscriptionType: 'recurring',
+				period: 'P30D',
+				additionalFields: {},
+			},
+		});
+		await expect(node.execute.call(context)).rejects.toThrow(/priceAmount must be more than 0\.00/);
+	});
+
 	it('refuses a recurring period under 7 days', async () => {
 		const { context } = createExecuteContext({
 			parameters: {

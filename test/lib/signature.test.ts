@@ -42,3 +42,15 @@ describe('verifySignature accepts string values only', () => {
 		expect(verifySignature(OFFICIAL_KEY, { ...KOTLIN_VALIDATE_PARAMS, signature: V4_SIGNATURE })).toBe(true);
 	});
 });
+
+describe('verifySignature: a regrouped set is not valid', () => {
+	test('custom1 + event=chargeback regrouped into custom1=u:event=chargeback verifies as the same string, and is refused', () => {
+		// The canonical string of { custom1: 'u', event: 'chargeback' } is the one of { custom1: 'u:event=chargeback' }.
+		const split = { shopID: '68849', saleID: '433456', type: 'purchase', custom1: 'u', event: 'chargeback' };
+		const { signature } = { signature: computeSignature(OFFICIAL_KEY, split) };
+		expect(verifySignature(OFFICIAL_KEY, { ...split, signature })).toBe(true);
+		const { event: _hidden, ...regrouped } = { ...split, custom1: 'u:event=chargeback' };
+		expect(computeSignature(OFFICIAL_KEY, regrouped)).toBe(signature);
+		expect(verifySignature(OFFICIAL_KEY, { ...regrouped, signature })).toBe(false);
+	});
+});

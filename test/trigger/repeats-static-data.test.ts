@@ -9,8 +9,9 @@
  */
 import { ObservableObject, type IDataObject, type IObservableObject } from 'n8n-workflow';
 
+import { buildPurchaseRequest, buildQueryString } from '../../lib';
 import { MAX_REMEMBERED_SCOPES, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { CANCEL, CHARGEBACK, CREDIT, idempotencyOf, PURCHASE, PURCHASE_REDIRECT, SHOP, signedQuery, UNCANCEL } from './fixtures';
+import { CANCEL, CHARGEBACK, CREDIT, idempotencyOf, KEY, PURCHASE, PURCHASE_REDIRECT, SHOP, signedQuery, UNCANCEL } from './fixtures';
 import { expectAnsweredOkWithoutRun, expectRepeatLogged } from './webhook-answers';
 import { forgetTriggerState, harness, itemOf, type CallOptions } from './webhook-harness';
 
@@ -38,6 +39,21 @@ describe('repeated postbacks (the static data memory)', () => {
 		expect(purchase).toEqual({ key: `${SHOP}:700001:purchase`, scope: `${SHOP}:700001:purchase` });
 		expect(credit.scope).toBe(`${SHOP}:700001:events`);
 		expect(staticData).toEqual({ [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key, [credit.scope]: credit.key } });
+	});
+
+	it(`${MAX_REMEMBERED_SCOPES} payment links signed with the key are refused and push no real sale out of the store`, async () => {
+		const staticData: IDataObject = {};
+		expect(await runs({ query: signedQuery(PURCHASE), staticData })).toBe(true);
+		for (let i = 0; i < MAX_REMEMBERED_SCOPES; i++) {
+			const link = buildPurchaseRequest({ shopId: SHOP, signatureKey: KEY }, { priceAmount: '49.99', priceCurrency: 'EUR', description: 'Video', referenceID: `r-${i}` });
+			const h = harness({ query: buildQueryString(Object.entries(link.params)), staticData });
+			expect(await h.run()).toEqual({ noWebhookResponse: true });
+			expect(h.res.statusCode).toBe(403);
+		}
+		expect(staticData[REPEAT_STORE_FIELD]).toEqual({ [idempotencyOf(PURCHASE).scope]: idempotencyOf(PURCHASE).key });
+		// n8n restarted (nothing in memory): the real sale's redelivery is still a repeat.
+		forgetTriggerState();
+		expect(await runs({ query: signedQuery(PURCHASE), staticData })).toBe(false);
 	});
 
 	it('a byte-identical redelivery of the latest event of a sale is answered OK by the node, without a run', async () => {

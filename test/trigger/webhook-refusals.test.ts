@@ -49,6 +49,20 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 		expect(h.logs[0]).toMatchObject({ level: 'warn', message: expect.stringContaining('111111') });
 	});
 
+	it('the signature is checked before the shop: an unsigned request for another shop gets 401, and its shop is not logged', async () => {
+		for (const query of [buildQueryString(Object.entries({ ...PURCHASE, shopID: '111111' })), buildQueryString(Object.entries({ ...PURCHASE, shopID: '111111', signature: 'ab'.repeat(32) }))]) {
+			const h = harness({ query });
+			expectRejected(h, await h.run(), 401, 'Unauthorized');
+			expect(JSON.stringify(h.logs)).not.toContain('111111');
+		}
+	});
+
+	it('a shopID that is not digits -> 400 naming shopID, quoting nothing of it', async () => {
+		const h = harness({ query: signedQuery({ ...PURCHASE, shopID: 'x'.repeat(150) }) });
+		expectRejected(h, await h.run(), 400, /^Bad Request: Parameter "shopID" is not a Verotel ID$/);
+		expect(JSON.stringify(h.logs)).not.toContain('xxxx');
+	});
+
 	it('duplicate parameter -> 400 with a short reason', async () => {
 		const query = `${signedQuery(PURCHASE)}&saleID=700001`;
 		const h = harness({ query });

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-
-import type { SignedRequest } from '../../../lib';
+import { formatPositiveAmount, type SignedRequest } from '../../../lib';
 
 /** A parameter value as the lib takes it; anything else is refused by the lib with a clear message. */
 export type ParamInput = string | number | boolean | undefined;
@@ -21,10 +20,20 @@ export function pickFields(source: IDataObject, names: readonly string[]): Recor
 	return picked;
 }
 
-/** Amount and currency, the two required fields every order operation has. */
-export function readPrice(ctx: IExecuteFunctions, itemIndex: number): { priceAmount: string; priceCurrency: string } {
+/**
+ * Amount and currency, the two required fields every payment link has. A
+ * purchase or subscription the buyer pays must charge something; only an
+ * upgrade may cost 0.00 (`allowZero`), as in Verotel's official upgrade vector,
+ * where a trial carries the charge. The lib itself keeps 0.00 for the vectors.
+ */
+export function readPrice(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	{ allowZero = false }: { allowZero?: boolean } = {},
+): { priceAmount: string; priceCurrency: string } {
+	const amount = ctx.getNodeParameter('amount', itemIndex) as string;
 	return {
-		priceAmount: ctx.getNodeParameter('amount', itemIndex) as string,
+		priceAmount: allowZero ? amount : formatPositiveAmount('priceAmount', amount),
 		priceCurrency: ctx.getNodeParameter('currency', itemIndex) as string,
 	};
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPurchaseRequest, formatPositiveAmount, type PurchaseParams } from '../../../../lib';
+import { buildPurchaseRequest, type PurchaseParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { additionalFields, amountField, currencyField, fieldNames, LINK_FIELDS, orderFields, showFor } from '../../shared/descriptions';
 import { pickFields, readPrice, signedRequestToJson } from '../../shared/utils';
@@ -83,12 +83,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = await getFlexPayConfig.call(this, itemIndex);
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const price = readPrice(this, itemIndex);
 	const params: PurchaseParams = {
 		...pickFields(extra, ADDITIONAL),
-		...price,
-		// The lib keeps 0.00 for Verotel's official vectors; a payment link the buyer pays must charge something.
-		priceAmount: formatPositiveAmount('priceAmount', price.priceAmount),
+		...readPrice(this, itemIndex),
 		description: this.getNodeParameter('description', itemIndex) as string,
 	};
 	return signedRequestToJson(buildPurchaseRequest(config, params));

@@ -43,7 +43,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const params: UpgradeSubscriptionParams = {
 		...pickFields(extra, ADDITIONAL),
 		precedingSaleID: this.getNodeParameter('precedingSaleID', itemIndex) as string,
-		...readPrice(this, itemIndex),
+		...readPrice(this, itemIndex, { allowZero: true }),
 		...readSubscriptionTerms(this, itemIndex),
 	};
 	return signedRequestToJson(buildUpgradeSubscriptionRequest(config, params));
