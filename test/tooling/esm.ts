@@ -18,6 +18,8 @@ process.stdout.write(JSON.stringify(await m[${JSON.stringify(fn)}](...args)) ?? 
 		cwd: root,
 		encoding: 'utf8',
 		env: { ...process.env, ESM_ARGS: JSON.stringify(args) },
+		// stderr is kept on the error (a thrown function's message), not printed into jest's report.
+		stdio: ['ignore', 'pipe', 'pipe'],
 		timeout: 60_000,
 	});
 	return JSON.parse(out) as T;
