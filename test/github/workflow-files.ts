@@ -52,13 +52,6 @@ export function workflow(file: string): Workflow {
 	return doc as Workflow;
 }
 
-/** The workflow's one job (fails if there is not exactly one). */
-export function onlyJob(wf: Workflow): Job {
-	const jobs = Object.values(wf.jobs);
-	expect(jobs).toHaveLength(1);
-	return jobs[0];
-}
-
 /** The workflow's job `id` (fails if there is none). */
 export function jobNamed(wf: Workflow, id: string): Job {
 	expect(Object.keys(wf.jobs)).toContain(id);
