@@ -5,12 +5,16 @@
 // scanner does: the source (package.json, nodes/, credentials/ — plus lib/,
 // which ships inside dist/) and the packed tarball's compiled .js.
 // The scanner lints with allowInlineConfig: false, so disable comments are inert.
+// Between the two, check-pack.mjs checks what the tarball holds (exactly dist/, index.js,
+// index.d.ts, README.md, LICENSE, package.json), so the release's check runs on every lint too.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+import { checkPack } from './check-pack.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +35,10 @@ const sourceOk = report(
 
 // The tarball leg lints exactly what `npm pack` would publish, so build first.
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+const packOk = checkPack(root, {
+	log: (line) => console.log(`lint: ${line}`),
+	error: (line) => console.error(`lint: ${line}`),
+});
 const work = mkdtempSync(join(tmpdir(), 'flexpay-pack-'));
 let tarballOk = false;
 try {
@@ -42,4 +50,4 @@ try {
 	rmSync(work, { recursive: true, force: true });
 }
 
-process.exit(sourceOk && tarballOk ? 0 : 1);
+process.exit(sourceOk && packOk && tarballOk ? 0 : 1);

