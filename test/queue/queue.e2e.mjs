@@ -86,16 +86,19 @@ describe(`queue mode: n8n ${install.version}, 1 main + 2 webhook processes + 2 w
 		}
 	});
 
-	check('tampered, other-shop and malformed postbacks: 401/403/400 and no execution', async () => {
+	check('tampered, other-website, other-shop and malformed postbacks: 401/401/403/400 and no execution', async () => {
 		// Only the workflows postbacks start (the reconciliation template's schedule may fire).
 		const postbackCounts = async () =>
 			(await reader.counts()).filter((c) => [RECORDED.workflowId, EXAMPLES.postbacks.workflowId].includes(c.workflowId));
 		const before = await postbackCounts();
 		const good = purchase();
 		const tampered = good.query.replace(/priceAmount=[^&]*/, 'priceAmount=0.01');
-		const otherShop = flexpay.buildSamplePostback({ shopId: '111111', signatureKey: 'another-key' }, { event: 'purchase', test: false }).query;
+		// Another website's postback carries its own key: the signature (checked first) refuses it.
+		const otherWebsite = flexpay.buildSamplePostback({ shopId: '111111', signatureKey: 'another-key' }, { event: 'purchase', test: false }).query;
+		// Signed with this website's key, but for another shop.
+		const otherShop = flexpay.buildSamplePostback({ ...SHOP, shopId: '111111' }, { event: 'purchase', test: false }).query;
 		const malformed = 'shopID=765432&saleID=abc&signature=zz';
-		for (const [query, status] of [[tampered, 401], [otherShop, 403], [malformed, 400]]) {
+		for (const [query, status] of [[tampered, 401], [otherWebsite, 401], [otherShop, 403], [malformed, 400]]) {
 			for (const processIndex of [0, 1]) {
 				const answer = await sendPostback(urlOf(processIndex), query);
 				assert.equal(answer.status, status, `webhook process ${processIndex + 1}: ${answer.body}`);
