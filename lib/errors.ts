@@ -89,7 +89,7 @@ export class FlexPayStatusError extends FlexPayError {
  * answer cannot flood a log line or forge new ones.
  */
 export function excerpt(text: string, maxLength = 200): string {
-	return cutText(String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), maxLength);
+	return cutText(String(text).replace(/\p{Cc}/gu, '?'), maxLength);
 }
 
 /** At most `maxLength` characters, `…` marking a cut, never ending on the first half of a surrogate pair. */

@@ -10,7 +10,7 @@ export const QUERY_LIMITS = { maxLength: 16384, maxParameters: 100, maxKeyLength
  * (e.g. `wc-api`). Anything else (`a[]`, `a[b]`, spaces) would be mangled by
  * some framework before hashing, so it is refused instead of guessed at.
  */
-const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
+const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
 /**
  * `:` + a parameter name + `=` inside a value. The canonical string joins
  * `name=value` pairs with `:` and escapes nothing, so such a value hashes
@@ -18,10 +18,10 @@ const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
  * signed set could regroup it into another. Linear: `:` is not in the name
  * class, so each scan ends at the next `:` and no character is read twice.
  */
-const PARAMETER_BOUNDARY = /:[A-Za-z0-9_.\-]+=/;
+const PARAMETER_BOUNDARY = /:[A-Za-z0-9_.-]+=/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
-/** C0 controls, DEL and C1 controls: never part of a legitimate FlexPay value. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 controls, DEL and C1 controls (Unicode's Cc: U+0000-U+001F, U+007F-U+009F): never part of a legitimate FlexPay value. */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
 /**
  * The encoded forms of those characters: %00-%1F, %7F and the UTF-8 of
  * U+0080-U+009F (%C2%80-%C2%9F). One scan of the raw query replaces a check of

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// `npm run lint`: the gate n8n's verification scanner applies, run locally.
-// It imports the scanner itself (@n8n/scan-community-package) rather than a copy
-// of its config, so a scanner upgrade changes our gate too. Two legs, as the
-// scanner does: the source (package.json, nodes/, credentials/ — plus lib/,
-// which ships inside dist/) and the packed tarball's compiled .js.
-// The scanner lints with allowInlineConfig: false, so disable comments are inert.
-// Between the two, check-pack.mjs checks what the tarball holds (exactly dist/, index.js,
-// index.d.ts, README.md, LICENSE, package.json), so the release's check runs on every lint too.
+// `npm run lint`, in legs:
+// 1. ESLint over the repository (eslint.config.mjs: the starter's rules on the shipped sources);
+//    any error or warning fails, and a disable comment is itself reported (noInlineConfig).
+// 2. The gate n8n's verification scanner applies, run locally. It imports the scanner itself
+//    (@n8n/scan-community-package) rather than a copy of its config, so a scanner upgrade
+//    changes our gate too. Two legs, as the scanner does: the source (package.json, nodes/,
+//    credentials/ — plus lib/, which ships inside dist/) and the packed tarball's compiled .js.
+//    The scanner lints with allowInlineConfig: false, so disable comments are inert.
+//    Between the two, check-pack.mjs checks what the tarball holds (exactly dist/, index.js,
+//    index.d.ts, README.md, LICENSE, package.json), so the release's check runs on every lint.
+// Every leg runs even when an earlier one failed, so one run shows every problem.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import { ESLint } from 'eslint';
 
 import { checkPack } from './check-pack.mjs';
 
@@ -27,6 +31,23 @@ function report(label, result) {
 	if (result.details) console.error(result.details);
 	return false;
 }
+
+/** ESLint with eslint.config.mjs over the repository; any error or warning fails. */
+async function eslintLeg() {
+	const eslint = new ESLint({ cwd: root });
+	const results = await eslint.lintFiles(['.']);
+	const errors = results.reduce((sum, r) => sum + r.errorCount, 0);
+	const warnings = results.reduce((sum, r) => sum + r.warningCount, 0);
+	if (errors + warnings === 0) return { passed: true, message: `${results.length} files` };
+	const formatter = await eslint.loadFormatter('stylish');
+	return {
+		passed: false,
+		message: `${errors} errors, ${warnings} warnings (\`npx eslint --fix .\` fixes some)`,
+		details: await formatter.format(results),
+	};
+}
+
+const eslintOk = report('eslint (eslint.config.mjs)', await eslintLeg());
 
 const sourceOk = report(
 	'source (package.json, nodes/, credentials/, lib/)',
@@ -50,4 +71,4 @@ try {
 	rmSync(work, { recursive: true, force: true });
 }
 
-process.exit(sourceOk && packOk && tarballOk ? 0 : 1);
+process.exit(eslintOk && sourceOk && packOk && tarballOk ? 0 : 1);

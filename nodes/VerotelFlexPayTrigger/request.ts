@@ -98,8 +98,8 @@ function withoutTrailingLineEnds(text: string): string {
  * above 0x7f as latin1 characters; such bytes must form valid UTF-8.
  */
 function bytesAsUtf8(text: string, what: string): string {
-	if (!/[^\x00-\x7f]/.test(text)) return text;
-	if (/[^\x00-\xff]/.test(text)) return text;
+	if (!/[\x80-\uffff]/.test(text)) return text; // ASCII only
+	if (/[\u0100-\uffff]/.test(text)) return text; // above 0xff: not latin1 bytes
 	return strictUtf8(Buffer.from(text, 'latin1'), what);
 }
 

@@ -3,11 +3,13 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 import { killGroup } from '../processes.mjs';
 import { withTimeout } from '../wait.mjs';
 
-const stripColours = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+/** ANSI colours (and any other terminal escape sequence) removed. */
+const stripColours = (text) => stripVTControlCharacters(text);
 
 /** The last `lines` lines of a file, ANSI colours removed. */
 export function tailOf(file, lines = 40) {

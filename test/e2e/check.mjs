@@ -1,6 +1,6 @@
 // A node:test `it` that, when it fails, also prints the tail of n8n's log: the n8n instance and
 // its temp folder are gone by the time the runner reports.
-import { it } from 'node:test';
+import { after, it } from 'node:test';
 
 /**
  * @param {(line: string) => void} log
@@ -27,7 +27,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after } from 'node:test';
 
 import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 

@@ -20,6 +20,8 @@
  * (n8n-core 2.8.1 dist/execution-engine/routing-node.js line 282; 2.41.1 line
  * 326), a string for a text body.
  */
+// lodash ships with n8n-core; the CLI uses exactly this function (types: ./lodash-get.d.ts).
+import get from 'lodash/get';
 import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
@@ -39,9 +41,6 @@ import { createEmptyRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow
 import { TestCredentialsHelper, withDefaults } from './n8n-credentials-helper';
 import { createAdditionalData } from './n8n-engine';
 import { NoOpStandIn } from './n8n-node-types';
-
-// lodash ships with n8n-core; the CLI uses exactly this function.
-const get = require('lodash/get') as (object: unknown, path: string) => unknown;
 
 /** n8n-nodes-base.noOp as the tester sees it (only its description is used). */
 const noOpNodeType: INodeType = {

@@ -35,7 +35,7 @@ export function credentialsOf(call: RunOptions, events: string[], event: string)
 	};
 }
 
-export interface Logs extends Array<{ level: string; message: string; meta?: unknown }> {}
+export type Logs = Array<{ level: string; message: string; meta?: unknown }>;
 
 export function recordingLogger(logs: Logs): Logger {
 	return {

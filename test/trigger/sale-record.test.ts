@@ -5,11 +5,10 @@
  * own static data, as when a repeat reaches another n8n process or a key was
  * overwritten in static data.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as saleRecord from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { REPAIR_PAUSE_MS, WRITE_TIMEOUT_MS } from '../../nodes/VerotelFlexPayTrigger/processedRow';
