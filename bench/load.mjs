@@ -9,7 +9,15 @@ import { Pool } from 'undici';
  * @param {() => Promise<void>} [throttle] awaited before each request (back-pressure)
  * @param {() => void} [onOk] called for each OK answer
  */
-export async function load(baseUrl, paths, concurrency, expectOk, guard = () => {}, throttle = async () => {}, onOk = () => {}) {
+export async function load(
+	baseUrl,
+	paths,
+	concurrency,
+	expectOk,
+	guard = () => {},
+	throttle = async () => {},
+	onOk = () => {},
+) {
 	const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1 });
 	const latencies = [];
 	let next = 0;
@@ -25,7 +33,12 @@ export async function load(baseUrl, paths, concurrency, expectOk, guard = () => 
 			const path = paths[next++];
 			const t = performance.now();
 			try {
-				const res = await pool.request({ path, method: 'GET', headersTimeout: 60_000, bodyTimeout: 60_000 });
+				const res = await pool.request({
+					path,
+					method: 'GET',
+					headersTimeout: 60_000,
+					bodyTimeout: 60_000,
+				});
 				const body = await res.body.text();
 				latencies.push(performance.now() - t);
 				answered++;
@@ -42,6 +55,18 @@ export async function load(baseUrl, paths, concurrency, expectOk, guard = () => 
 	const seconds = (performance.now() - started) / 1000;
 	await pool.close();
 	latencies.sort((a, b) => a - b);
-	const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-	return { sent: paths.length, answered, answeredOk, failures, startedAt: started, seconds, rps: answered / seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
+	const pct = (p) =>
+		latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+	return {
+		sent: paths.length,
+		answered,
+		answeredOk,
+		failures,
+		startedAt: started,
+		seconds,
+		rps: answered / seconds,
+		p50: pct(50),
+		p95: pct(95),
+		p99: pct(99),
+	};
 }

@@ -13,7 +13,9 @@ export const DRAIN_POLL = { pollMs: 250, quietMs: 30_000 };
 
 /** The number of executions of `workflowId` whose status passes `test`. */
 function countOf(rows, workflowId, test) {
-	return rows.filter((r) => r.workflowId === workflowId && test(r.status)).reduce((s, r) => s + r.count, 0);
+	return rows
+		.filter((r) => r.workflowId === workflowId && test(r.status))
+		.reduce((s, r) => s + r.count, 0);
 }
 
 /**
@@ -21,7 +23,13 @@ function countOf(rows, workflowId, test) {
  * successful count has not moved for `quietMs`, or after five minutes.
  * @returns {Promise<{ success: number, other: number }>}
  */
-export async function settledCount(n8n, workflowId, expected, log, { pollMs = 1000, quietMs = 15_000 } = {}) {
+export async function settledCount(
+	n8n,
+	workflowId,
+	expected,
+	log,
+	{ pollMs = 1000, quietMs = 15_000 } = {},
+) {
 	// The answer comes once an execution is stored; its finished status is saved
 	// after the workflow ran. Wait until the count of finished runs stops moving.
 	let last = -1;
@@ -32,9 +40,16 @@ export async function settledCount(n8n, workflowId, expected, log, { pollMs = 10
 		`the executions of ${workflowId}`,
 		async () => {
 			const rows = await n8n.executionCounts();
-			counts = { success: countOf(rows, workflowId, (s) => s === 'success'), other: countOf(rows, workflowId, (s) => s !== 'success') };
+			counts = {
+				success: countOf(rows, workflowId, (s) => s === 'success'),
+				other: countOf(rows, workflowId, (s) => s !== 'success'),
+			};
 			const { success, other } = counts;
-			if (success + other >= expected || (success === last && Date.now() - stableSince > quietMs) || Date.now() > deadline) {
+			if (
+				success + other >= expected ||
+				(success === last && Date.now() - stableSince > quietMs) ||
+				Date.now() > deadline
+			) {
 				return true;
 			}
 			if (success !== last) {

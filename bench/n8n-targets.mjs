@@ -24,13 +24,31 @@ export const TARGETS = [
 ];
 
 /** The production webhook paths n8n must serve before the bench starts. */
-export const WEBHOOK_PATHS = [`${IDS.flexpay.webhook}/webhook`, `${IDS.floor.webhook}/webhook`, IDS.builtin.path, `${IDS.slow.webhook}/webhook`];
+export const WEBHOOK_PATHS = [
+	`${IDS.flexpay.webhook}/webhook`,
+	`${IDS.floor.webhook}/webhook`,
+	IDS.builtin.path,
+	`${IDS.slow.webhook}/webhook`,
+];
 
 /** The FlexPay credential of the bench shop, as startN8n imports it. */
-export const benchCredentials = () => [{ ...CREDENTIAL, type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' } }];
+export const benchCredentials = () => [
+	{
+		...CREDENTIAL,
+		type: 'verotelFlexPayApi',
+		data: { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' },
+	},
+];
 
 function noOp(name, position) {
-	return { id: `${name}-noop`, name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+	return {
+		id: `${name}-noop`,
+		name: 'No Operation',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position,
+		parameters: {},
+	};
 }
 
 function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
@@ -39,7 +57,9 @@ function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
 		name,
 		active: false,
 		nodes: [trigger, downstream],
-		connections: { [trigger.name]: { main: [[{ node: downstream.name, type: 'main', index: 0 }]] } },
+		connections: {
+			[trigger.name]: { main: [[{ node: downstream.name, type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -48,24 +68,54 @@ function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
 export function workflows(flexpayOptions) {
 	const credentials = { verotelFlexPayApi: CREDENTIAL };
 	const flexpayTrigger = (webhookId) => ({
-		id: `${webhookId}-t`, name: 'Verotel FlexPay Trigger', type: `${PKG}.verotelFlexPayTrigger`, typeVersion: 1,
-		position: [0, 0], webhookId, parameters: flexpayOptions ? { options: flexpayOptions } : {}, credentials,
+		id: `${webhookId}-t`,
+		name: 'Verotel FlexPay Trigger',
+		type: `${PKG}.verotelFlexPayTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: flexpayOptions ? { options: flexpayOptions } : {},
+		credentials,
 	});
 	return [
 		workflow(IDS.flexpay.workflow, 'Bench: FlexPay Trigger', flexpayTrigger(IDS.flexpay.webhook)),
 		workflow(IDS.floor.workflow, 'Bench: floor trigger', {
-			id: 'floor-t', name: 'Floor Trigger', type: 'n8n-nodes-flexpay-bench-floor.floorTrigger', typeVersion: 1,
-			position: [0, 0], webhookId: IDS.floor.webhook, parameters: {},
+			id: 'floor-t',
+			name: 'Floor Trigger',
+			type: 'n8n-nodes-flexpay-bench-floor.floorTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: IDS.floor.webhook,
+			parameters: {},
 		}),
 		workflow(IDS.builtin.workflow, 'Bench: built-in Webhook', {
-			id: 'builtin-t', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0],
+			id: 'builtin-t',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
 			webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000003',
-			parameters: { httpMethod: 'GET', path: IDS.builtin.path, responseMode: 'onReceived', options: {} },
+			parameters: {
+				httpMethod: 'GET',
+				path: IDS.builtin.path,
+				responseMode: 'onReceived',
+				options: {},
+			},
 		}),
-		workflow(IDS.slow.workflow, 'Bench: FlexPay Trigger, 5 s downstream', flexpayTrigger(IDS.slow.webhook), {
-			id: 'slow-wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [250, 0],
-			webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000005', parameters: { amount: 5, unit: 'seconds' },
-		}),
+		workflow(
+			IDS.slow.workflow,
+			'Bench: FlexPay Trigger, 5 s downstream',
+			flexpayTrigger(IDS.slow.webhook),
+			{
+				id: 'slow-wait',
+				name: 'Wait',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [250, 0],
+				webhookId: '6a1c1f3e-0b1e-4c55-9a11-000000000005',
+				parameters: { amount: 5, unit: 'seconds' },
+			},
+		),
 	];
 }
 
@@ -75,10 +125,20 @@ export function signedPostbackPath(webhookId) {
 	const flexpay = require('../index.js');
 	const saleID = String(++saleCounter);
 	const params = {
-		shopID: SHOP, saleID, transactionID: String(50_000_000 + saleCounter), referenceID: `order-${saleID}`,
-		priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase', CCBrand: 'VISA', truncatedPAN: 'XXXXXXXXXXXX1111',
+		shopID: SHOP,
+		saleID,
+		transactionID: String(50_000_000 + saleCounter),
+		referenceID: `order-${saleID}`,
+		priceAmount: '9.99',
+		priceCurrency: 'EUR',
+		paymentMethod: 'CC',
+		type: 'purchase',
+		CCBrand: 'VISA',
+		truncatedPAN: 'XXXXXXXXXXXX1111',
 	};
-	const query = flexpay.buildQueryString(Object.entries({ ...params, signature: flexpay.computeSignature(KEY, params) }));
+	const query = flexpay.buildQueryString(
+		Object.entries({ ...params, signature: flexpay.computeSignature(KEY, params) }),
+	);
 	return `/webhook/${webhookId}/webhook?${query}`;
 }
 

@@ -21,7 +21,15 @@ import { ensureN8n } from '../scripts/n8n/install.mjs';
 import { startN8n } from '../scripts/n8n/instance.mjs';
 import { load } from './load.mjs';
 import { DRAIN_POLL, backlogThrottle, settledCount } from './n8n-executions.mjs';
-import { IDS, TARGETS, WEBHOOK_PATHS, benchCredentials, pathsFor, signedPostbackPath, workflows } from './n8n-targets.mjs';
+import {
+	IDS,
+	TARGETS,
+	WEBHOOK_PATHS,
+	benchCredentials,
+	pathsFor,
+	signedPostbackPath,
+	workflows,
+} from './n8n-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Postbacks sent, one at a time, to the workflow whose downstream waits 5 s. */
@@ -57,7 +65,9 @@ export async function runN8nBench({
 	warmup = 50,
 	maxBacklog = 100,
 	// Default: two thirds of the machine's memory, so a runaway n8n never pushes it into swap.
-	maxRssMiB = Number(process.env.BENCH_MAX_RSS_MIB || Math.round((os.totalmem() / 2 ** 20) * (2 / 3))),
+	maxRssMiB = Number(
+		process.env.BENCH_MAX_RSS_MIB || Math.round((os.totalmem() / 2 ** 20) * (2 / 3)),
+	),
 	log = console.log,
 } = {}) {
 	const install = await ensureN8n(line, { log });
@@ -72,7 +82,14 @@ export async function runN8nBench({
 		logLevel: 'warn',
 		log,
 	});
-	const result = { n8n: n8n.version, node: n8n.nodeVersion, engine: ENGINES[engine].label, rows: [], loss: [], memory: {} };
+	const result = {
+		n8n: n8n.version,
+		node: n8n.nodeVersion,
+		engine: ENGINES[engine].label,
+		rows: [],
+		loss: [],
+		memory: {},
+	};
 	try {
 		const expected = Object.fromEntries(TARGETS.map(([name]) => [name, 0]));
 		for (const [target, , ok] of TARGETS) {
@@ -85,7 +102,8 @@ export async function runN8nBench({
 		// answers, so a run stops itself (and says so) instead of swapping.
 		const guard = () => {
 			const rss = rssMiB(n8n.pid);
-			if (rss > maxRssMiB) throw new Error(`n8n RSS ${rss.toFixed(0)} MiB exceeds BENCH_MAX_RSS_MIB=${maxRssMiB}`);
+			if (rss > maxRssMiB)
+				throw new Error(`n8n RSS ${rss.toFixed(0)} MiB exceeds BENCH_MAX_RSS_MIB=${maxRssMiB}`);
 		};
 		try {
 			await loadAll();
@@ -108,8 +126,21 @@ export async function runN8nBench({
 					const rssBefore = rssMiB(n8n.pid);
 					const base = expected[target];
 					let answeredInPhase = 0;
-					const throttle = backlogThrottle(n8n, workflowId, () => base + answeredInPhase, maxBacklog);
-					const r = await load(n8n.baseUrl, paths, concurrency, ok, guard, throttle, () => answeredInPhase++);
+					const throttle = backlogThrottle(
+						n8n,
+						workflowId,
+						() => base + answeredInPhase,
+						maxBacklog,
+					);
+					const r = await load(
+						n8n.baseUrl,
+						paths,
+						concurrency,
+						ok,
+						guard,
+						throttle,
+						() => answeredInPhase++,
+					);
 					expected[target] += r.answeredOk;
 					const rssAfter = rssMiB(n8n.pid);
 					// Answering is not finishing: n8n answers once the execution is stored,
@@ -119,8 +150,19 @@ export async function runN8nBench({
 					await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
 					const drainSeconds = (performance.now() - r.startedAt) / 1000 - r.seconds;
 					const executedPerSec = r.answeredOk / (r.seconds + drainSeconds);
-					result.rows.push({ target, concurrency, ...r, rssBefore, rssAfter, rssDrained: rssMiB(n8n.pid), drainSeconds, executedPerSec });
-					log(`  ${r.rps.toFixed(1)} answers/s, ${executedPerSec.toFixed(1)} executions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`);
+					result.rows.push({
+						target,
+						concurrency,
+						...r,
+						rssBefore,
+						rssAfter,
+						rssDrained: rssMiB(n8n.pid),
+						drainSeconds,
+						executedPerSec,
+					});
+					log(
+						`  ${r.rps.toFixed(1)} answers/s, ${executedPerSec.toFixed(1)} executions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`,
+					);
 				}
 			}
 		}
@@ -130,14 +172,33 @@ export async function runN8nBench({
 			if (other > 0) {
 				// Say why n8n failed runs, so the table is not just a count.
 				const failed = (await n8n.executions({ workflowId })).find((e) => e.status !== 'success');
-				firstFailure = failed && `${failed.status}: ${failed.error?.message ?? 'no error recorded'}`;
+				firstFailure =
+					failed && `${failed.status}: ${failed.error?.message ?? 'no error recorded'}`;
 			}
-			result.loss.push({ target, answeredOk: expected[target], executed: success, failedExecutions: other, lost: expected[target] - success, firstFailure });
+			result.loss.push({
+				target,
+				answeredOk: expected[target],
+				executed: success,
+				failedExecutions: other,
+				lost: expected[target] - success,
+				firstFailure,
+			});
 		}
 		result.memory.afterMiB = rssMiB(n8n.pid);
 		// Time to OK while the workflow behind it waits 5 s: one postback at a time.
-		const slow = await load(n8n.baseUrl, Array.from({ length: SLOW_SAMPLES }, () => signedPostbackPath(IDS.slow.webhook)), 1, true);
-		result.slowDownstream = { samples: slow.answeredOk, sent: slow.sent, p50: slow.p50, p95: slow.p95, p99: slow.p99 };
+		const slow = await load(
+			n8n.baseUrl,
+			Array.from({ length: SLOW_SAMPLES }, () => signedPostbackPath(IDS.slow.webhook)),
+			1,
+			true,
+		);
+		result.slowDownstream = {
+			samples: slow.answeredOk,
+			sent: slow.sent,
+			p50: slow.p50,
+			p95: slow.p95,
+			p99: slow.p99,
+		};
 	} finally {
 		await n8n.stop();
 	}

@@ -23,23 +23,37 @@ const require = createRequire(import.meta.url);
 const n = Number(process.env.BENCH_N || 2000);
 const WARMUP = 50;
 const MAX_BACKLOG = Number(process.env.BENCH_MAX_BACKLOG || 100);
-const FLEXPAY_OPTIONS = process.env.BENCH_FLEXPAY_OPTIONS ? JSON.parse(process.env.BENCH_FLEXPAY_OPTIONS) : undefined;
+const FLEXPAY_OPTIONS = process.env.BENCH_FLEXPAY_OPTIONS
+	? JSON.parse(process.env.BENCH_FLEXPAY_OPTIONS)
+	: undefined;
 
 function machine() {
 	const cpus = os.cpus();
-	return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, bench runner Node ${process.version}, load average before the run ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+	return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, bench runner Node ${process.version}, load average before the run ${os
+		.loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ')}`;
 }
 
 function dedupeStore() {
 	// The trigger's persisted repeat store after 10,000 distinct sales.
-	const { rememberPostback, MAX_REMEMBERED_SCOPES, REPEAT_STORE_FIELD } = require('../dist/nodes/VerotelFlexPayTrigger/repeatStore.js');
+	const {
+		rememberPostback,
+		MAX_REMEMBERED_SCOPES,
+		REPEAT_STORE_FIELD,
+	} = require('../dist/nodes/VerotelFlexPayTrigger/repeatStore.js');
 	const staticData = {};
 	for (let i = 0; i < 10_000; i++) {
 		const key = `123456:${1_000_000 + i}:purchase`;
 		rememberPostback(staticData, { idempotencyKey: key, idempotencyScope: key });
 	}
 	const stored = staticData[REPEAT_STORE_FIELD];
-	return { postbacks: 10_000, entries: Object.keys(stored ?? {}).length, bytes: Buffer.byteLength(JSON.stringify(staticData)), bound: MAX_REMEMBERED_SCOPES };
+	return {
+		postbacks: 10_000,
+		entries: Object.keys(stored ?? {}).length,
+		bytes: Buffer.byteLength(JSON.stringify(staticData)),
+		bound: MAX_REMEMBERED_SCOPES,
+	};
 }
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
@@ -49,35 +63,66 @@ function n8nTables(runs) {
 		'| engine | concurrency | trigger | answered req/s | executed runs/s | time to answer p50 ms | p95 ms | p99 ms | vs minimal trigger (answered / executed) | vs built-in Webhook (answered / executed) | n8n RSS: phase start → end → drained (MiB) |',
 		'|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
 	];
-	const names = { flexpay: 'Verotel FlexPay Trigger', floor: 'minimal trigger (n8n sends its OK)', builtin: 'n8n Webhook node' };
+	const names = {
+		flexpay: 'Verotel FlexPay Trigger',
+		floor: 'minimal trigger (n8n sends its OK)',
+		builtin: 'n8n Webhook node',
+	};
 	for (const run of runs) {
 		for (const c of [...new Set(run.rows.map((r) => r.concurrency))]) {
-			const at = Object.fromEntries(run.rows.filter((r) => r.concurrency === c).map((r) => [r.target, r]));
+			const at = Object.fromEntries(
+				run.rows.filter((r) => r.concurrency === c).map((r) => [r.target, r]),
+			);
 			for (const target of ['flexpay', 'floor', 'builtin']) {
 				const r = at[target];
 				if (!r) continue;
-				const ratios = (base) => `${fmt(r.rps / base.rps, 2)} / ${fmt(r.executedPerSec / base.executedPerSec, 2)}`;
+				const ratios = (base) =>
+					`${fmt(r.rps / base.rps, 2)} / ${fmt(r.executedPerSec / base.executedPerSec, 2)}`;
 				const vsFloor = target === 'flexpay' && at.floor ? ratios(at.floor) : '';
 				const vsBuiltin = target !== 'builtin' && at.builtin ? ratios(at.builtin) : '';
-				lines.push(`| ${run.engine} | ${c} | ${names[target]} | ${fmt(r.rps)} | ${fmt(r.executedPerSec)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${vsFloor} | ${vsBuiltin} | ${fmt(r.rssBefore, 0)} → ${fmt(r.rssAfter, 0)} → ${fmt(r.rssDrained, 0)} |`);
+				lines.push(
+					`| ${run.engine} | ${c} | ${names[target]} | ${fmt(r.rps)} | ${fmt(r.executedPerSec)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${vsFloor} | ${vsBuiltin} | ${fmt(r.rssBefore, 0)} → ${fmt(r.rssAfter, 0)} → ${fmt(r.rssDrained, 0)} |`,
+				);
 			}
 		}
 	}
 	for (const run of runs) {
-		for (const l of run.loss) if (l.firstFailure) lines.push('', `${run.engine}, ${names[l.target]}: ${l.failedExecutions} runs did not succeed, e.g. "${l.firstFailure}".`);
+		for (const l of run.loss)
+			if (l.firstFailure)
+				lines.push(
+					'',
+					`${run.engine}, ${names[l.target]}: ${l.failedExecutions} runs did not succeed, e.g. "${l.firstFailure}".`,
+				);
 	}
-	for (const run of runs) if (run.aborted) lines.push('', `**${run.engine}: load stopped early: ${run.aborted}.**`);
-	lines.push('', '| engine | trigger | answered OK | executed | lost | n8n RSS before → after the load (MiB) |', '|---|---|---:|---:|---:|---|');
+	for (const run of runs)
+		if (run.aborted) lines.push('', `**${run.engine}: load stopped early: ${run.aborted}.**`);
+	lines.push(
+		'',
+		'| engine | trigger | answered OK | executed | lost | n8n RSS before → after the load (MiB) |',
+		'|---|---|---:|---:|---:|---|',
+	);
 	for (const run of runs) {
 		for (const l of run.loss) {
-			const rss = l.target === 'flexpay' ? `${fmt(run.memory.beforeMiB, 0)} → ${fmt(run.memory.afterMiB, 0)}` : '';
-			lines.push(`| ${run.engine} | ${names[l.target]} | ${l.answeredOk} | ${l.executed} | ${l.lost} | ${rss} |`);
+			const rss =
+				l.target === 'flexpay'
+					? `${fmt(run.memory.beforeMiB, 0)} → ${fmt(run.memory.afterMiB, 0)}`
+					: '';
+			lines.push(
+				`| ${run.engine} | ${names[l.target]} | ${l.answeredOk} | ${l.executed} | ${l.lost} | ${rss} |`,
+			);
 		}
 	}
-	lines.push('', '| engine | FlexPay Trigger: time to OK with a 5 s downstream, p50 / p95 / p99 ms | OK / sent |', '|---|---|---:|');
+	lines.push(
+		'',
+		'| engine | FlexPay Trigger: time to OK with a 5 s downstream, p50 / p95 / p99 ms | OK / sent |',
+		'|---|---|---:|',
+	);
 	for (const run of runs) {
 		const s = run.slowDownstream;
-		if (s) lines.push(`| ${run.engine} | ${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)} | ${s.samples} / ${s.sent} |`);
+		if (s)
+			lines.push(
+				`| ${run.engine} | ${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)} | ${s.samples} / ${s.sent} |`,
+			);
 	}
 	return lines.join('\n');
 }
@@ -97,10 +142,23 @@ let n8nSection = '';
 if (!process.env.BENCH_SKIP_N8N) {
 	const line = process.env.BENCH_N8N || '2';
 	const runs = [];
-	const engines = process.env.BENCH_ENGINES ? process.env.BENCH_ENGINES.split(',') : Object.keys(ENGINES);
+	const engines = process.env.BENCH_ENGINES
+		? process.env.BENCH_ENGINES.split(',')
+		: Object.keys(ENGINES);
 	for (const engine of engines) {
-		console.log(`\n## Real n8n (${line}), ${ENGINES[engine].label} expression engine, ${n} requests per target and concurrency\n`);
-		runs.push(await runN8nBench({ line, engine, n, warmup: WARMUP, maxBacklog: MAX_BACKLOG, flexpayOptions: FLEXPAY_OPTIONS }));
+		console.log(
+			`\n## Real n8n (${line}), ${ENGINES[engine].label} expression engine, ${n} requests per target and concurrency\n`,
+		);
+		runs.push(
+			await runN8nBench({
+				line,
+				engine,
+				n,
+				warmup: WARMUP,
+				maxBacklog: MAX_BACKLOG,
+				flexpayOptions: FLEXPAY_OPTIONS,
+			}),
+		);
 	}
 	n8nSection = `## Real n8n ${runs[0].n8n} on Node ${runs[0].node}, SQLite, ${n} requests per trigger and concurrency
 
@@ -118,7 +176,15 @@ ${n8nTables(runs)}
 	console.log(`\n${n8nSection}`);
 }
 
-const settings = ['BENCH_N', 'BENCH_N8N', 'BENCH_SKIP_N8N', 'BENCH_ENGINES', 'BENCH_FLEXPAY_OPTIONS', 'BENCH_MAX_BACKLOG', 'BENCH_MAX_RSS_MIB']
+const settings = [
+	'BENCH_N',
+	'BENCH_N8N',
+	'BENCH_SKIP_N8N',
+	'BENCH_ENGINES',
+	'BENCH_FLEXPAY_OPTIONS',
+	'BENCH_MAX_BACKLOG',
+	'BENCH_MAX_RSS_MIB',
+]
 	.filter((name) => process.env[name])
 	.map((name) => `${name}=${process.env[name]}`);
 const md = `# Benchmark results

@@ -40,8 +40,8 @@ export function controlCenterNotActivatedMessage(statusCode: number): string {
  * without a rule gets n8n's own message (the reason phrase).
  */
 const REFUSAL_STATUSES = [
-	400, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 425,
-	426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+	400, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
+	423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ];
 
 export class VerotelControlCenterApi implements ICredentialType {
@@ -51,7 +51,8 @@ export class VerotelControlCenterApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/flexpay.svg', dark: 'file:../icons/flexpay.dark.svg' };
 
-	documentationUrl = 'https://github.com/verotel-flexpay-n8n/n8n-nodes-verotel-flexpay#verotel-control-center-api';
+	documentationUrl =
+		'https://github.com/verotel-flexpay-n8n/n8n-nodes-verotel-flexpay#verotel-control-center-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -78,7 +79,8 @@ export class VerotelControlCenterApi implements ICredentialType {
 			type: 'string',
 			default: CONTROL_CENTER_DEFAULT_API_VERSION,
 			placeholder: 'e.g. 1.5.0',
-			description: 'Version of the Control Center API to ask for; sent as "Accept: application/json; version=…"',
+			description:
+				'Version of the Control Center API to ask for; sent as "Accept: application/json; version=…"',
 		},
 		{
 			displayName: 'Base URL',
@@ -86,7 +88,8 @@ export class VerotelControlCenterApi implements ICredentialType {
 			type: 'string',
 			default: CONTROL_CENTER_DEFAULT_BASE_URL,
 			placeholder: `e.g. ${CONTROL_CENTER_DEFAULT_BASE_URL}`,
-			description: 'Address of the Control Center API. Change it only for a proxy or a test server.',
+			description:
+				'Address of the Control Center API. Change it only for a proxy or a test server.',
 		},
 	];
 
@@ -118,7 +121,10 @@ export class VerotelControlCenterApi implements ICredentialType {
 			qs: { output_currency: 'USD' },
 		},
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: CONTROL_CENTER_WRONG_LOGIN_MESSAGE } },
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: CONTROL_CENTER_WRONG_LOGIN_MESSAGE },
+			},
 			...REFUSAL_STATUSES.map(
 				(value): IAuthenticateRuleResponseCode => ({
 					type: 'responseCode',

@@ -66,7 +66,9 @@ export function flexPayConfigOf(credentials: ICredentialDataDecryptedObject): Fl
  * of the brand filled in). Throws the lib's FlexPayValidationError (with field
  * and hint) when the credential is unusable.
  */
-export function checkedFlexPayConfig(credentials: ICredentialDataDecryptedObject): Required<FlexPayConfig> {
+export function checkedFlexPayConfig(
+	credentials: ICredentialDataDecryptedObject,
+): Required<FlexPayConfig> {
 	const { shopID, signatureKey, brand, baseUrl } = resolveConfig(flexPayConfigOf(credentials));
 	return { shopId: shopID, signatureKey, brand, baseUrl };
 }
@@ -83,15 +85,19 @@ export function signStatusRequest(
 	requestOptions: IHttpRequestOptions,
 ): IHttpRequestOptions {
 	const options: SignableRequest = { ...requestOptions };
-	const target: 'uri' | 'url' = typeof options.uri === 'string' && options.uri !== '' ? 'uri' : 'url';
+	const target: 'uri' | 'url' =
+		typeof options.uri === 'string' && options.uri !== '' ? 'uri' : 'url';
 	const address = String(options[target] ?? '').split('#')[0];
 	const queryStart = address.indexOf('?');
 	const path = queryStart === -1 ? address : address.slice(0, queryStart);
-	const queryInAddress = new URLSearchParams(queryStart === -1 ? '' : address.slice(queryStart + 1));
+	const queryInAddress = new URLSearchParams(
+		queryStart === -1 ? '' : address.slice(queryStart + 1),
+	);
 	const qs: IDataObject = options.qs ?? {};
 	const query = {
 		saleID: textOrUndefined(qs.saleID) ?? textOrUndefined(queryInAddress.get('saleID')),
-		referenceID: textOrUndefined(qs.referenceID) ?? textOrUndefined(queryInAddress.get('referenceID')),
+		referenceID:
+			textOrUndefined(qs.referenceID) ?? textOrUndefined(queryInAddress.get('referenceID')),
 	};
 
 	let config: Required<FlexPayConfig>;
@@ -202,12 +208,30 @@ export class VerotelFlexPayApi implements ICredentialType {
 			json: false,
 		},
 		rules: [
-			{ type: 'responseSuccessBody', properties: { key: '10', value: 'E', message: KEY_REJECTED_MESSAGE } },
-			{ type: 'responseSuccessBody', properties: { key: '11', value: 'E', message: KEY_REJECTED_MESSAGE } },
-			{ type: 'responseSuccessBody', properties: { key: '14', value: 'E', message: KEY_REJECTED_MESSAGE } },
-			{ type: 'responseSuccessBody', properties: { key: '0', value: '<', message: NOT_FLEXPAY_MESSAGE } },
-			{ type: 'responseSuccessBody', properties: { key: '0', value: '{', message: NOT_FLEXPAY_MESSAGE } },
-			{ type: 'responseSuccessBody', properties: { key: 'length', value: 0, message: NOT_FLEXPAY_MESSAGE } },
+			{
+				type: 'responseSuccessBody',
+				properties: { key: '10', value: 'E', message: KEY_REJECTED_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: '11', value: 'E', message: KEY_REJECTED_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: '14', value: 'E', message: KEY_REJECTED_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: '0', value: '<', message: NOT_FLEXPAY_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: '0', value: '{', message: NOT_FLEXPAY_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'length', value: 0, message: NOT_FLEXPAY_MESSAGE },
+			},
 		],
 	};
 }

@@ -33,7 +33,10 @@ export interface Access {
 }
 
 /** The postback fields `accessFor` reads. */
-export type AccessPostback = Pick<FlexPayPostback, 'event' | 'saleID' | 'nextChargeOn' | 'expiresOn' | 'precededBySaleID'>;
+export type AccessPostback = Pick<
+	FlexPayPostback,
+	'event' | 'saleID' | 'nextChargeOn' | 'expiresOn' | 'precededBySaleID'
+>;
 
 type DateField = 'nextChargeOn' | 'expiresOn';
 
@@ -101,7 +104,9 @@ const UNKNOWN_EVENT: AccessRule = { action: 'none', until: NO_DATE, replaces: fa
 export function accessFor(postback: AccessPostback): Access {
 	const event = typeof postback.event === 'string' ? postback.event.trim().toLowerCase() : '';
 	// hasOwnProperty: "constructor", "__proto__" and the like are unknown events, not table rows.
-	const rule = Object.prototype.hasOwnProperty.call(ACCESS_RULES, event) ? ACCESS_RULES[event as KnownPostbackEvent] : UNKNOWN_EVENT;
+	const rule = Object.prototype.hasOwnProperty.call(ACCESS_RULES, event)
+		? ACCESS_RULES[event as KnownPostbackEvent]
+		: UNKNOWN_EVENT;
 	const access: Access = { action: rule.action };
 	for (const field of rule.until) {
 		const date = usableDate(postback[field]);
@@ -113,7 +118,8 @@ export function accessFor(postback: AccessPostback): Access {
 	const saleID = nonEmpty(postback.saleID);
 	if (saleID !== undefined) access.saleID = saleID;
 	const preceding = nonEmpty(postback.precededBySaleID);
-	if (rule.replaces && preceding !== undefined && preceding !== saleID) access.replacesSaleID = preceding;
+	if (rule.replaces && preceding !== undefined && preceding !== saleID)
+		access.replacesSaleID = preceding;
 	return access;
 }
 
@@ -122,7 +128,8 @@ function nonEmpty(value: unknown): string | undefined {
 }
 
 const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?$/;
+const ISO_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?$/;
 
 /**
  * The date fields are community-reported [COMM], their format only seen as
@@ -134,7 +141,17 @@ function usableDate(value: unknown): string | undefined {
 	if (typeof value !== 'string') return undefined;
 	const match = PLAIN_DATE.exec(value) ?? ISO_DATE_TIME.exec(value);
 	if (match === null) return undefined;
-	const [, year, month, day, hour = '0', minute = '0', second = '0', offsetHour = '0', offsetMinute = '0'] = match;
+	const [
+		,
+		year,
+		month,
+		day,
+		hour = '0',
+		minute = '0',
+		second = '0',
+		offsetHour = '0',
+		offsetMinute = '0',
+	] = match;
 	const m = Number(month);
 	if (m < 1 || m > 12) return undefined;
 	const d = Number(day);

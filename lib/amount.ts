@@ -13,17 +13,33 @@ import { asText, isEmpty, type ParamValue } from './validation';
  */
 export function formatAmount(field: string, value: ParamValue): string {
 	if (isEmpty(value)) {
-		throw new FlexPayValidationError(field, `${field} is required`, 'Give the amount as a decimal such as 9.99');
+		throw new FlexPayValidationError(
+			field,
+			`${field} is required`,
+			'Give the amount as a decimal such as 9.99',
+		);
 	}
 	if (typeof value === 'boolean') {
-		throw new FlexPayValidationError(field, `${field} must be an amount, got ${value}`, 'Give the amount as a decimal such as 9.99');
+		throw new FlexPayValidationError(
+			field,
+			`${field} must be an amount, got ${value}`,
+			'Give the amount as a decimal such as 9.99',
+		);
 	}
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value)) {
-			throw new FlexPayValidationError(field, `${field} must be a finite number, got ${value}`, 'Give the amount as a decimal such as 9.99');
+			throw new FlexPayValidationError(
+				field,
+				`${field} must be a finite number, got ${value}`,
+				'Give the amount as a decimal such as 9.99',
+			);
 		}
 		if (value < 0) {
-			throw new FlexPayValidationError(field, `${field} must not be negative, got ${value}`, 'Give a positive amount such as 9.99');
+			throw new FlexPayValidationError(
+				field,
+				`${field} must not be negative, got ${value}`,
+				'Give a positive amount such as 9.99',
+			);
 		}
 		// A few units in the last place of value * 100: enough for 0.1 + 0.2, far too
 		// little for 1e-9 or 9.999 to pass as a whole number of cents.
@@ -40,7 +56,11 @@ export function formatAmount(field: string, value: ParamValue): string {
 	}
 	const text = asText(field, value).trim();
 	if (text.startsWith('-')) {
-		throw new FlexPayValidationError(field, `${field} must not be negative, got "${text}"`, 'Give a positive amount such as 9.99');
+		throw new FlexPayValidationError(
+			field,
+			`${field} must not be negative, got "${text}"`,
+			'Give a positive amount such as 9.99',
+		);
 	}
 	if (/^\d{1,3}([.,]\d{3})*,\d{1,2}$/.test(text) || /^\d+,\d{1,2}$/.test(text)) {
 		throw new FlexPayValidationError(

@@ -31,9 +31,16 @@ export type VerificationConfig = Pick<FlexPayConfig, 'shopId' | 'signatureKey'>;
  * breaks every signature (pitfall 1 of the protocol notes); real keys are
  * alphanumeric, so trimming never changes a valid key.
  */
-export function resolveShopAndKey(config: VerificationConfig): { shopID: string; signatureKey: string } {
+export function resolveShopAndKey(config: VerificationConfig): {
+	shopID: string;
+	signatureKey: string;
+} {
 	if (!config || typeof config !== 'object') {
-		throw new FlexPayValidationError('config', 'No FlexPay configuration given', 'Pass { shopId, signatureKey }');
+		throw new FlexPayValidationError(
+			'config',
+			'No FlexPay configuration given',
+			'Pass { shopId, signatureKey }',
+		);
 	}
 	const shopID = String(config.shopId ?? '').trim();
 	if (!/^\d{1,12}$/.test(shopID)) {
@@ -84,10 +91,18 @@ function normaliseBaseUrl(value: string): string {
 		);
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		throw new FlexPayValidationError('baseUrl', 'Base URL must use http or https', 'Use an absolute http(s) URL, or leave it empty to use the brand');
+		throw new FlexPayValidationError(
+			'baseUrl',
+			'Base URL must use http or https',
+			'Use an absolute http(s) URL, or leave it empty to use the brand',
+		);
 	}
 	if (parsed.search || parsed.hash) {
-		throw new FlexPayValidationError('baseUrl', 'Base URL must not contain a query or fragment', 'Remove everything after the path');
+		throw new FlexPayValidationError(
+			'baseUrl',
+			'Base URL must not contain a query or fragment',
+			'Remove everything after the path',
+		);
 	}
 	return trimmed.replace(/\/+$/, '');
 }

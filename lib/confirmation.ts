@@ -29,13 +29,29 @@ export type Confirmation = { confirmed: true } | { confirmed: false; reason: str
 /** The postback fields the cross check reads (the trigger's item has them all). */
 export type ConfirmationPostback = Pick<
 	FlexPayPostback,
-	'event' | 'shopID' | 'saleID' | 'referenceID' | 'custom1' | 'custom2' | 'custom3' | 'amountString' | 'currency'
+	| 'event'
+	| 'shopID'
+	| 'saleID'
+	| 'referenceID'
+	| 'custom1'
+	| 'custom2'
+	| 'custom3'
+	| 'amountString'
+	| 'currency'
 >;
 
 /** The status fields the cross check reads (what parseStatusResponse returns). */
 export type ConfirmationStatus = Pick<
 	SaleStatus,
-	'response' | 'found' | 'shopID' | 'saleID' | 'referenceID' | 'saleResult' | 'priceAmount' | 'priceCurrency' | 'fields'
+	| 'response'
+	| 'found'
+	| 'shopID'
+	| 'saleID'
+	| 'referenceID'
+	| 'saleResult'
+	| 'priceAmount'
+	| 'priceCurrency'
+	| 'fields'
 >;
 
 /** The merchant's pass-through values, echoed by postbacks and (community-reported [COMM]) by the status service. */
@@ -79,31 +95,45 @@ const refused = (reason: string): Confirmation => ({ confirmed: false, reason })
  *    and the status the full price (or the reverse) is not known [INFER]; such
  *    a difference is refused with its reason.
  */
-export function crossCheckPostback(postback: ConfirmationPostback, status: ConfirmationStatus): Confirmation {
+export function crossCheckPostback(
+	postback: ConfirmationPostback,
+	status: ConfirmationStatus,
+): Confirmation {
 	if (status.response === 'NOTFOUND') return refused(NOT_FOUND_REASON);
 	if (status.response === 'ERROR') return refused(ERROR_REASON);
-	if (status.response !== 'FOUND' || status.found !== true) return refused('The status answer does not report the sale as found');
+	if (status.response !== 'FOUND' || status.found !== true)
+		return refused('The status answer does not report the sale as found');
 
-	if (differs(status.shopID, postback.shopID)) return refused('The status service names another shopID');
-	if (differs(status.saleID, postback.saleID)) return refused('The status service names another saleID');
-	if (differs(status.referenceID, postback.referenceID)) return refused('The status service names another referenceID');
+	if (differs(status.shopID, postback.shopID))
+		return refused('The status service names another shopID');
+	if (differs(status.saleID, postback.saleID))
+		return refused('The status service names another saleID');
+	if (differs(status.referenceID, postback.referenceID))
+		return refused('The status service names another referenceID');
 	for (const field of CUSTOM_FIELDS) {
-		if (differs(status.fields?.[field], postback[field])) return refused(`The status service names another ${field}`);
+		if (differs(status.fields?.[field], postback[field]))
+			return refused(`The status service names another ${field}`);
 	}
 
-	if (status.saleResult === undefined || status.saleResult.trim() === '') return refused('The status answer carries no saleResult');
-	if (status.saleResult.trim().toUpperCase() !== APPROVED_SALE_RESULT) return refused('The sale result is not APPROVED');
+	if (status.saleResult === undefined || status.saleResult.trim() === '')
+		return refused('The status answer carries no saleResult');
+	if (status.saleResult.trim().toUpperCase() !== APPROVED_SALE_RESULT)
+		return refused('The sale result is not APPROVED');
 
 	if (!SALE_OPENING_EVENTS.has(postback.event)) return { confirmed: true };
 
-	if (parseAmount(status.priceAmount) === null) return refused('The status answer carries no readable priceAmount');
-	if (parseAmount(postback.amountString) === null) return refused('The postback carries no readable amount');
-	if (!sameAmount(status.priceAmount, postback.amountString)) return refused('The amount differs from the status service’s');
+	if (parseAmount(status.priceAmount) === null)
+		return refused('The status answer carries no readable priceAmount');
+	if (parseAmount(postback.amountString) === null)
+		return refused('The postback carries no readable amount');
+	if (!sameAmount(status.priceAmount, postback.amountString))
+		return refused('The amount differs from the status service’s');
 	const statusCurrency = currencyOf(status.priceCurrency);
 	if (statusCurrency === undefined) return refused('The status answer carries no priceCurrency');
 	const postbackCurrency = currencyOf(postback.currency);
 	if (postbackCurrency === undefined) return refused('The postback carries no currency');
-	if (statusCurrency !== postbackCurrency) return refused('The currency differs from the status service’s');
+	if (statusCurrency !== postbackCurrency)
+		return refused('The currency differs from the status service’s');
 	return { confirmed: true };
 }
 
@@ -115,7 +145,8 @@ export function crossCheckPostback(postback: ConfirmationPostback, status: Confi
  * revoke must never wait for a confirmation.
  */
 export function accessWhenConfirmed(access: Access, confirmation: Confirmation): Access {
-	if (confirmation.confirmed || (access.action !== 'grant' && access.action !== 'extend')) return access;
+	if (confirmation.confirmed || (access.action !== 'grant' && access.action !== 'extend'))
+		return access;
 	const held: Access = { action: 'none' };
 	if (access.saleID !== undefined) held.saleID = access.saleID;
 	held.withheld = access.action;
@@ -125,7 +156,12 @@ export function accessWhenConfirmed(access: Access, confirmation: Confirmation):
 
 /** Both sides name a value and the values differ (IDs are compared exactly). */
 function differs(fromStatus: string | undefined, fromPostback: string | undefined): boolean {
-	return fromStatus !== undefined && fromStatus !== '' && fromPostback !== undefined && fromStatus !== fromPostback;
+	return (
+		fromStatus !== undefined &&
+		fromStatus !== '' &&
+		fromPostback !== undefined &&
+		fromStatus !== fromPostback
+	);
 }
 
 function currencyOf(value: string | undefined): string | undefined {

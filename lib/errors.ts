@@ -21,7 +21,11 @@ export class FlexPayError extends Error {
 	readonly field?: string;
 	readonly hint?: string;
 
-	constructor(code: FlexPayErrorCode, message: string, options: { field?: string; hint?: string } = {}) {
+	constructor(
+		code: FlexPayErrorCode,
+		message: string,
+		options: { field?: string; hint?: string } = {},
+	) {
 		super(message);
 		this.name = new.target.name;
 		this.code = code;

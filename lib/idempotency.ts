@@ -15,7 +15,9 @@ export const SALE_OPENING_EVENTS: ReadonlySet<string> = new Set(['purchase', 'in
  * A sale's opening event is `shopID:saleID:event`, whatever else it carries; every other
  * postback is `shopID:saleID:event:<fingerprint of everything it carries>`.
  */
-export function idempotencyKeyOf(p: Pick<FlexPayPostback, 'shopID' | 'saleID' | 'event' | 'params'>): string {
+export function idempotencyKeyOf(
+	p: Pick<FlexPayPostback, 'shopID' | 'saleID' | 'event' | 'params'>,
+): string {
 	return p.saleID !== undefined && SALE_OPENING_EVENTS.has(p.event)
 		? `${p.shopID}:${p.saleID}:${p.event}`
 		: `${p.shopID}:${p.saleID ?? '-'}:${p.event}:${fingerprint(p.params)}`;
@@ -37,5 +39,9 @@ export function idempotencyScopeOf(idempotencyKey: string): string {
  * tells a redelivery from a new event; the received data as a whole does.
  */
 function fingerprint(params: FlexPayParams): string {
-	return crypto.createHash('sha256').update(canonicalParameterString(params), 'utf8').digest('hex').slice(0, 20);
+	return crypto
+		.createHash('sha256')
+		.update(canonicalParameterString(params), 'utf8')
+		.digest('hex')
+		.slice(0, 20);
 }

@@ -13,7 +13,13 @@ export {
 	type ConfirmationPostback,
 	type ConfirmationStatus,
 } from './confirmation';
-export { resolveConfig, resolveShopAndKey, type FlexPayConfig, type ResolvedConfig, type VerificationConfig } from './config';
+export {
+	resolveConfig,
+	resolveShopAndKey,
+	type FlexPayConfig,
+	type ResolvedConfig,
+	type VerificationConfig,
+} from './config';
 export { buildQueryString, formEncode } from './encoding';
 export {
 	cutText,
@@ -40,7 +46,14 @@ export {
 	type PostbackEvent,
 } from './postback';
 export { paramsFromMap, parseRawQuery, QUERY_LIMITS } from './query';
-export { buildSignedRequest, PATHS, PROTOCOL_VERSION, type RequestParams, type SignedRequest, type SignedUrlOptions } from './request';
+export {
+	buildSignedRequest,
+	PATHS,
+	PROTOCOL_VERSION,
+	type RequestParams,
+	type SignedRequest,
+	type SignedUrlOptions,
+} from './request';
 export {
 	buildSamplePostback,
 	randomVerotelId,

@@ -1,20 +1,43 @@
 import { parseAmount } from './amount';
 import { resolveShopAndKey, type VerificationConfig } from './config';
-import { FlexPayMalformedQueryError, FlexPayShopMismatchError, FlexPaySignatureError } from './errors';
+import {
+	FlexPayMalformedQueryError,
+	FlexPayShopMismatchError,
+	FlexPaySignatureError,
+} from './errors';
 import { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
 import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
 import { checkSaleMessage, isTestPostback, signedRequestError } from './saleMessage';
-import { matchSignature, pickSignedRequestParams, type FlexPayParams, type SignatureAlgorithm } from './signature';
+import {
+	matchSignature,
+	pickSignedRequestParams,
+	type FlexPayParams,
+	type SignatureAlgorithm,
+} from './signature';
 import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
 
 /** What a postback script answers once it has the postback; Verotel counts any other answer as not delivered. */
 export const POSTBACK_OK = 'OK';
 
 /** Subscription events: postbacks about a subscription sale. */
-export const SUBSCRIPTION_EVENTS = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'] as const;
+export const SUBSCRIPTION_EVENTS = [
+	'initial',
+	'rebill',
+	'extend',
+	'downgrade',
+	'upgrade',
+	'cancel',
+	'uncancel',
+	'expiry',
+] as const;
 
 /** Postback events: purchase events first, then subscription events. */
-export const POSTBACK_EVENTS = ['purchase', 'credit', 'chargeback', ...SUBSCRIPTION_EVENTS] as const;
+export const POSTBACK_EVENTS = [
+	'purchase',
+	'credit',
+	'chargeback',
+	...SUBSCRIPTION_EVENTS,
+] as const;
 export type KnownPostbackEvent = (typeof POSTBACK_EVENTS)[number];
 /** Known events, or an event this version does not know yet (lower-cased). */
 export type PostbackEvent = KnownPostbackEvent | (string & { readonly __unknownEvent?: never });
@@ -148,7 +171,10 @@ export function parsePostback(
 	if (algorithm === null) {
 		// A payment link as the buyer got it (email, oneClickToken unsigned beside its signed part):
 		// name it for what it is, so the merchant gets the alert instead of a "wrong key" warning.
-		if (params.version !== undefined && matchSignature(signatureKey, pickSignedRequestParams(params), signature, options) !== null) {
+		if (
+			params.version !== undefined &&
+			matchSignature(signatureKey, pickSignedRequestParams(params), signature, options) !== null
+		) {
 			throw signedRequestError();
 		}
 		throw new FlexPaySignatureError(

@@ -50,7 +50,9 @@ export function splitRawQuery(raw: string, holdKey: string): SplitQuery {
 	if (typeof raw !== 'string') throw new FlexPayMalformedQueryError('The query string is not text');
 	const query = raw.charCodeAt(0) === 0x3f /* ? */ ? raw.slice(1) : raw;
 	if (query.length > QUERY_LIMITS.maxLength) {
-		throw new FlexPayMalformedQueryError(`The query string is longer than ${QUERY_LIMITS.maxLength} characters`);
+		throw new FlexPayMalformedQueryError(
+			`The query string is longer than ${QUERY_LIMITS.maxLength} characters`,
+		);
 	}
 	if (CONTROL_CHARACTERS.test(query) || ENCODED_CONTROL_CHARACTERS.test(query)) {
 		throw new FlexPayMalformedQueryError('The query string contains control characters');
@@ -60,7 +62,9 @@ export function splitRawQuery(raw: string, holdKey: string): SplitQuery {
 	for (const segment of query.split('&')) {
 		if (segment === '') continue;
 		if (++count > QUERY_LIMITS.maxParameters) {
-			throw new FlexPayMalformedQueryError(`The query string has more than ${QUERY_LIMITS.maxParameters} parameters`);
+			throw new FlexPayMalformedQueryError(
+				`The query string has more than ${QUERY_LIMITS.maxParameters} parameters`,
+			);
 		}
 		const eq = segment.indexOf('=');
 		const key = checkKey(decodeComponent(eq === -1 ? segment : segment.slice(0, eq), undefined));
@@ -84,16 +88,24 @@ export function splitMap(map: Record<string, unknown>, holdKey: string): SplitQu
 	}
 	const keys = Object.keys(map);
 	if (keys.length > QUERY_LIMITS.maxParameters) {
-		throw new FlexPayMalformedQueryError(`There are more than ${QUERY_LIMITS.maxParameters} parameters`);
+		throw new FlexPayMalformedQueryError(
+			`There are more than ${QUERY_LIMITS.maxParameters} parameters`,
+		);
 	}
 	const out: SplitQuery = { params: {} };
 	for (const key of keys) {
 		const value = map[key];
 		if (Array.isArray(value)) {
-			throw new FlexPayMalformedQueryError(`Parameter "${safeKey(key)}" appears more than once`, key);
+			throw new FlexPayMalformedQueryError(
+				`Parameter "${safeKey(key)}" appears more than once`,
+				key,
+			);
 		}
 		if (typeof value !== 'string') {
-			throw new FlexPayMalformedQueryError(`Parameter "${safeKey(key)}" is not a plain text value`, key);
+			throw new FlexPayMalformedQueryError(
+				`Parameter "${safeKey(key)}" is not a plain text value`,
+				key,
+			);
 		}
 		addParameter(out, holdKey, checkKey(key), value, true);
 	}
@@ -114,12 +126,19 @@ function checkKey(key: string): string {
 	return key;
 }
 
-function addParameter(out: SplitQuery, holdKey: string, key: string, value: string, checkControls: boolean): void {
+function addParameter(
+	out: SplitQuery,
+	holdKey: string,
+	key: string,
+	value: string,
+	checkControls: boolean,
+): void {
 	if (checkControls && CONTROL_CHARACTERS.test(value)) {
 		throw new FlexPayMalformedQueryError(`Parameter "${key}" contains control characters`, key);
 	}
 	if (key === holdKey) {
-		if (out.held !== undefined) throw new FlexPayMalformedQueryError(`Parameter "${key}" appears more than once`, key);
+		if (out.held !== undefined)
+			throw new FlexPayMalformedQueryError(`Parameter "${key}" appears more than once`, key);
 		out.held = value;
 		return;
 	}
@@ -137,7 +156,8 @@ function decodeComponent(encoded: string, key: string | undefined): string {
 		throw new FlexPayMalformedQueryError(`${where} has an incomplete percent-escape`, key);
 	}
 	const decoded = strictDecode(plus);
-	if (decoded === undefined) throw new FlexPayMalformedQueryError(`${where} is not valid UTF-8`, key);
+	if (decoded === undefined)
+		throw new FlexPayMalformedQueryError(`${where} is not valid UTF-8`, key);
 	return decoded;
 }
 

@@ -59,5 +59,8 @@ export function buildSignedRequest(
 		.sort(compareKeys)
 		.map((key) => [key, params[key]] as const);
 	const query = buildQueryString([...ordered, ['signature', signature]]);
-	return { url: `${baseUrl}${path}?${query}`, params: { ...Object.fromEntries(ordered), signature } };
+	return {
+		url: `${baseUrl}${path}?${query}`,
+		params: { ...Object.fromEntries(ordered), signature },
+	};
 }

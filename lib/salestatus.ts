@@ -4,7 +4,9 @@ import { buildSignedRequest, PATHS, type SignedRequest } from './request';
 import { checkId, checkText, isEmpty } from './validation';
 
 /** A sale is looked up either by Verotel's saleID or by the merchant's referenceID, never both. */
-export type StatusQuery = { saleID: string | number; referenceID?: undefined } | { referenceID: string; saleID?: undefined };
+export type StatusQuery =
+	| { saleID: string | number; referenceID?: undefined }
+	| { referenceID: string; saleID?: undefined };
 
 /** Signed `salestatus` request (shopID, saleID | referenceID, version, signature). */
 export function buildStatusRequest(config: FlexPayConfig, query: StatusQuery): SignedRequest {
@@ -14,18 +16,23 @@ export function buildStatusRequest(config: FlexPayConfig, query: StatusQuery): S
 	if (hasSale === hasReference) {
 		throw new FlexPayValidationError(
 			hasSale ? 'referenceID' : 'saleID',
-			hasSale ? 'Give either saleID or referenceID, not both' : 'Give a saleID or a referenceID to look up',
+			hasSale
+				? 'Give either saleID or referenceID, not both'
+				: 'Give a saleID or a referenceID to look up',
 			'The status service accepts exactly one of them',
 		);
 	}
 	return buildSignedRequest(
 		config,
 		PATHS.salestatus,
-		hasSale ? { saleID: checkId('saleID', q.saleID, true) } : { referenceID: checkText('referenceID', q.referenceID, 255, true) },
+		hasSale
+			? { saleID: checkId('saleID', q.saleID, true) }
+			: { referenceID: checkText('referenceID', q.referenceID, 255, true) },
 	);
 }
 
-export const buildStatusUrl = (config: FlexPayConfig, query: StatusQuery): string => buildStatusRequest(config, query).url;
+export const buildStatusUrl = (config: FlexPayConfig, query: StatusQuery): string =>
+	buildStatusRequest(config, query).url;
 
 export type StatusResponse = 'FOUND' | 'NOTFOUND' | 'ERROR';
 
@@ -81,7 +88,11 @@ export const BILLING_ADDRESS_PREFIX = 'billingAddr_';
  */
 export function parseStatusResponse(text: string): SaleStatus {
 	if (typeof text !== 'string') {
-		throw new FlexPayStatusError('STATUS_UNREADABLE', 'The sale status answer is not text', 'Check the base URL points at the FlexPay status service');
+		throw new FlexPayStatusError(
+			'STATUS_UNREADABLE',
+			'The sale status answer is not text',
+			'Check the base URL points at the FlexPay status service',
+		);
 	}
 	const fields: Record<string, string> = {};
 	const billing: Record<string, string> = {};
@@ -143,7 +154,10 @@ export function parseStatusResponse(text: string): SaleStatus {
 	let response: StatusResponse;
 	if (responseValue === 'FOUND' || responseValue === 'NOTFOUND' || responseValue === 'ERROR') {
 		response = responseValue;
-	} else if (responseValue === '' && (fields.saleID !== undefined || fields.saleResult !== undefined)) {
+	} else if (
+		responseValue === '' &&
+		(fields.saleID !== undefined || fields.saleResult !== undefined)
+	) {
 		response = 'FOUND';
 	} else {
 		throw new FlexPayStatusError(
@@ -158,9 +172,20 @@ export function parseStatusResponse(text: string): SaleStatus {
 	if (response === 'ERROR') {
 		// The error text is an `error:` line [INFER from community field lists]; one
 		// community parser takes the third line instead, which the fallback covers.
-		status.error = fields.error || fields.message || firstPlainLine || thirdLine || 'No error text given';
+		status.error =
+			fields.error || fields.message || firstPlainLine || thirdLine || 'No error text given';
 	}
-	for (const key of ['saleID', 'referenceID', 'shopID', 'saleResult', 'email', 'priceAmount', 'priceCurrency', 'paymentMethod', 'country'] as const) {
+	for (const key of [
+		'saleID',
+		'referenceID',
+		'shopID',
+		'saleResult',
+		'email',
+		'priceAmount',
+		'priceCurrency',
+		'paymentMethod',
+		'country',
+	] as const) {
 		if (fields[key] !== undefined) status[key] = fields[key];
 	}
 	if (hasBilling) status.billingAddress = billing as BillingAddress;
@@ -205,7 +230,12 @@ function isBlank(code: number): boolean {
 function isMarkerOrComment(text: string, first: number, last: number): boolean {
 	const code = text.charCodeAt(first);
 	if (code === 0x23) return true;
-	return last - first === 3 && (code === 0x2d || code === 0x2e) && text.charCodeAt(first + 1) === code && text.charCodeAt(first + 2) === code;
+	return (
+		last - first === 3 &&
+		(code === 0x2d || code === 0x2e) &&
+		text.charCodeAt(first + 1) === code &&
+		text.charCodeAt(first + 2) === code
+	);
 }
 
 /**

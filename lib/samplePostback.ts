@@ -95,8 +95,13 @@ function checkEchoedText(field: string, value: ParamValue): string | undefined {
 
 function checkEvent(value: string | undefined): string {
 	const event = (value ?? 'purchase').trim().toLowerCase();
-	if ((POSTBACK_EVENTS as readonly string[]).includes(event) || EVENT_NAME.test(event)) return event;
-	throw new FlexPayValidationError('event', 'event is not a postback event name', `Use one of ${POSTBACK_EVENTS.join(', ')}`);
+	if ((POSTBACK_EVENTS as readonly string[]).includes(event) || EVENT_NAME.test(event))
+		return event;
+	throw new FlexPayValidationError(
+		'event',
+		'event is not a postback event name',
+		`Use one of ${POSTBACK_EVENTS.join(', ')}`,
+	);
 }
 
 /**
@@ -121,8 +126,14 @@ export function buildSamplePostback(
 	const event = checkEvent(input.event);
 	const saleID = checkVerotelId('saleID', input.saleID) ?? randomId(7);
 	const transactionID = checkVerotelId('transactionID', input.transactionID) ?? randomId(8);
-	const amount = formatAmount('priceAmount', isEmpty(input.amount) ? SAMPLE_POSTBACK_DEFAULTS.amount : input.amount);
-	const currency = formatCurrency('priceCurrency', isEmpty(input.currency) ? SAMPLE_POSTBACK_DEFAULTS.currency : input.currency);
+	const amount = formatAmount(
+		'priceAmount',
+		isEmpty(input.amount) ? SAMPLE_POSTBACK_DEFAULTS.amount : input.amount,
+	);
+	const currency = formatCurrency(
+		'priceCurrency',
+		isEmpty(input.currency) ? SAMPLE_POSTBACK_DEFAULTS.currency : input.currency,
+	);
 	const referenceID = checkEchoedText('referenceID', input.referenceID) ?? `order-${saleID}`;
 	const custom1 = checkEchoedText('custom1', input.custom1);
 
@@ -139,7 +150,8 @@ export function buildSamplePostback(
 	if (event === 'rebill') Object.assign(params, { amount, currency });
 	else Object.assign(params, { priceAmount: amount, priceCurrency: currency });
 	if (event !== 'purchase') params.event = event;
-	if (PARENT_EVENTS.has(event)) params.parentID = checkVerotelId('parentID', input.parentID) ?? randomId(8);
+	if (PARENT_EVENTS.has(event))
+		params.parentID = checkVerotelId('parentID', input.parentID) ?? randomId(8);
 	if (custom1 !== undefined) params.custom1 = custom1;
 	if (input.test !== false) params[TEST_POSTBACK_MARKER.name] = TEST_POSTBACK_MARKER.value;
 

@@ -96,7 +96,8 @@ export function computeSignature(
 /** The subset of request parameters that a startorder/salestatus signature covers. */
 export function pickSignedRequestParams(params: FlexPayParams): FlexPayParams {
 	const signed: FlexPayParams = {};
-	for (const key of Object.keys(params)) if (SIGNED_REQUEST_PARAMS.has(key)) signed[key] = params[key];
+	for (const key of Object.keys(params))
+		if (SIGNED_REQUEST_PARAMS.has(key)) signed[key] = params[key];
 	return signed;
 }
 
@@ -157,7 +158,11 @@ export function verifySignature(
 	options: { allowSha1?: boolean; shopId?: string | number } = {},
 ): boolean {
 	if (!params || typeof params !== 'object' || Array.isArray(params)) {
-		throw new FlexPayMalformedQueryError('The parameters are not a key/value map', undefined, 'Pass an object of string values');
+		throw new FlexPayMalformedQueryError(
+			'The parameters are not a key/value map',
+			undefined,
+			'Pass an object of string values',
+		);
 	}
 	for (const key of Object.keys(params)) {
 		const value: unknown = params[key];
@@ -170,7 +175,8 @@ export function verifySignature(
 	}
 	const { signature, ...rest } = params;
 	if (signature === undefined || signature === '') return false;
-	if (rest.shopID === undefined && options.shopId !== undefined) rest.shopID = String(options.shopId);
+	if (rest.shopID === undefined && options.shopId !== undefined)
+		rest.shopID = String(options.shopId);
 	if (Object.keys(rest).some((key) => hasParameterBoundary(rest[key]))) return false;
 	return matchSignature(signatureKey, rest, signature, options) !== null;
 }

@@ -78,10 +78,18 @@ function checkExtras(input: Extras, known: ReadonlySet<string>): Extras {
 		// `version` is always this library's protocol version, as in the official clients.
 		if (known.has(key) || isEmpty(input[key]) || key === 'version') continue;
 		if (key === 'signature' || key === 'type') {
-			throw new FlexPayValidationError(key, `${key} is set by the library and cannot be passed`, `Remove ${key} from the parameters`);
+			throw new FlexPayValidationError(
+				key,
+				`${key} is set by the library and cannot be passed`,
+				`Remove ${key} from the parameters`,
+			);
 		}
 		if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) {
-			throw new FlexPayValidationError(key, `Parameter name "${key}" is not valid`, 'Use letters, digits and underscores only');
+			throw new FlexPayValidationError(
+				key,
+				`Parameter name "${key}" is not valid`,
+				'Use letters, digits and underscores only',
+			);
 		}
 		out[key] = checkText(key, input[key], 255);
 	}
@@ -125,8 +133,20 @@ function commonOrderFields(input: CommonOrderParams & Extras): Extras {
 const IDEAL_ONLY = ['mcc', 'subCreditorName', 'subCreditorId', 'subCreditorCountry'] as const;
 
 const PURCHASE_FIELDS: ReadonlySet<string> = new Set([
-	'priceAmount', 'priceCurrency', 'paymentMethod', 'custom1', 'custom2', 'custom3', 'successURL',
-	'declineURL', 'email', 'description', 'referenceID', 'oneClickToken', 'shopID', ...IDEAL_ONLY,
+	'priceAmount',
+	'priceCurrency',
+	'paymentMethod',
+	'custom1',
+	'custom2',
+	'custom3',
+	'successURL',
+	'declineURL',
+	'email',
+	'description',
+	'referenceID',
+	'oneClickToken',
+	'shopID',
+	...IDEAL_ONLY,
 ]);
 
 /** Signed `startorder` URL for a one-off purchase (type=purchase). */
@@ -146,11 +166,22 @@ export function buildPurchaseRequest(config: FlexPayConfig, input: PurchaseParam
 	for (const field of IDEAL_ONLY) {
 		ideal[field] = checkText(field, input[field], field === 'subCreditorName' ? 255 : 64);
 		if (ideal[field] !== undefined && fields.paymentMethod !== 'IDEAL') {
-			throw new FlexPayValidationError(field, `${field} can only be used with the iDEAL payment method`, `Set paymentMethod to IDEAL, or remove ${field}`);
+			throw new FlexPayValidationError(
+				field,
+				`${field} can only be used with the iDEAL payment method`,
+				`Set paymentMethod to IDEAL, or remove ${field}`,
+			);
 		}
 	}
-	if (ideal.subCreditorCountry !== undefined && !/^[A-Z]{2}$/.test(String(ideal.subCreditorCountry))) {
-		throw new FlexPayValidationError('subCreditorCountry', `subCreditorCountry "${String(ideal.subCreditorCountry)}" is not a 2-letter ISO 3166 code`, 'Use an upper-case country code such as NL');
+	if (
+		ideal.subCreditorCountry !== undefined &&
+		!/^[A-Z]{2}$/.test(String(ideal.subCreditorCountry))
+	) {
+		throw new FlexPayValidationError(
+			'subCreditorCountry',
+			`subCreditorCountry "${String(ideal.subCreditorCountry)}" is not a 2-letter ISO 3166 code`,
+			'Use an upper-case country code such as NL',
+		);
 	}
 	return buildSignedRequest(config, PATHS.startorder, {
 		...checkExtras(input, PURCHASE_FIELDS),
@@ -164,28 +195,59 @@ export function buildPurchaseRequest(config: FlexPayConfig, input: PurchaseParam
 }
 
 const SUBSCRIPTION_FIELDS: ReadonlySet<string> = new Set([
-	'priceAmount', 'priceCurrency', 'paymentMethod', 'custom1', 'custom2', 'custom3', 'successURL',
-	'declineURL', 'email', 'period', 'subscriptionType', 'name', 'trialAmount', 'trialPeriod', 'referenceID', 'shopID',
+	'priceAmount',
+	'priceCurrency',
+	'paymentMethod',
+	'custom1',
+	'custom2',
+	'custom3',
+	'successURL',
+	'declineURL',
+	'email',
+	'period',
+	'subscriptionType',
+	'name',
+	'trialAmount',
+	'trialPeriod',
+	'referenceID',
+	'shopID',
 ]);
 
-function subscriptionFields(input: SubscriptionParams | UpgradeSubscriptionParams, fields: Extras): Extras {
-	const subscriptionType = checkOption('subscriptionType', input.subscriptionType, SUBSCRIPTION_TYPES, true);
+function subscriptionFields(
+	input: SubscriptionParams | UpgradeSubscriptionParams,
+	fields: Extras,
+): Extras {
+	const subscriptionType = checkOption(
+		'subscriptionType',
+		input.subscriptionType,
+		SUBSCRIPTION_TYPES,
+		true,
+	);
 	const recurring = subscriptionType!.toLowerCase() === 'recurring';
 	if (recurring && fields.paymentMethod === 'DDEU') {
-		throw new FlexPayValidationError('subscriptionType', 'Direct debit (DDEU) subscriptions can only be one-time', 'Use subscriptionType one-time, or another payment method');
+		throw new FlexPayValidationError(
+			'subscriptionType',
+			'Direct debit (DDEU) subscriptions can only be one-time',
+			'Use subscriptionType one-time, or another payment method',
+		);
 	}
 	return {
 		subscriptionType,
 		period: checkPeriod('period', input.period, recurring ? 7 : 2, true),
 		name: checkText('name', input.name, 100),
 		// A free trial (0.00) is not documented by Verotel: no trial means no trialAmount.
-		trialAmount: isEmpty(input.trialAmount) ? undefined : formatPositiveAmount('trialAmount', input.trialAmount),
+		trialAmount: isEmpty(input.trialAmount)
+			? undefined
+			: formatPositiveAmount('trialAmount', input.trialAmount),
 		trialPeriod: checkPeriod('trialPeriod', input.trialPeriod, 2, false),
 	};
 }
 
 /** Signed `startorder` URL for a subscription (type=subscription). */
-export function buildSubscriptionRequest(config: FlexPayConfig, input: SubscriptionParams): SignedRequest {
+export function buildSubscriptionRequest(
+	config: FlexPayConfig,
+	input: SubscriptionParams,
+): SignedRequest {
 	requireObject(input);
 	checkShop(config, input);
 	const fields = commonOrderFields(input);
@@ -199,17 +261,38 @@ export function buildSubscriptionRequest(config: FlexPayConfig, input: Subscript
 }
 
 const UPGRADE_FIELDS: ReadonlySet<string> = new Set([
-	'priceAmount', 'priceCurrency', 'paymentMethod', 'custom1', 'custom2', 'custom3', 'successURL',
-	'declineURL', 'email', 'period', 'subscriptionType', 'name', 'trialAmount', 'trialPeriod', 'precedingSaleID',
-	'upgradeOption', 'shopID',
+	'priceAmount',
+	'priceCurrency',
+	'paymentMethod',
+	'custom1',
+	'custom2',
+	'custom3',
+	'successURL',
+	'declineURL',
+	'email',
+	'period',
+	'subscriptionType',
+	'name',
+	'trialAmount',
+	'trialPeriod',
+	'precedingSaleID',
+	'upgradeOption',
+	'shopID',
 ]);
 
 /** Signed `startorder` URL that upgrades an existing subscription (type=upgradesubscription). */
-export function buildUpgradeSubscriptionRequest(config: FlexPayConfig, input: UpgradeSubscriptionParams): SignedRequest {
+export function buildUpgradeSubscriptionRequest(
+	config: FlexPayConfig,
+	input: UpgradeSubscriptionParams,
+): SignedRequest {
 	requireObject(input);
 	checkShop(config, input);
 	if (!isEmpty(input.referenceID)) {
-		throw new FlexPayValidationError('referenceID', 'An upgrade cannot carry a referenceID', 'Remove referenceID; the upgrade refers to precedingSaleID');
+		throw new FlexPayValidationError(
+			'referenceID',
+			'An upgrade cannot carry a referenceID',
+			'Remove referenceID; the upgrade refers to precedingSaleID',
+		);
 	}
 	const fields = commonOrderFields(input);
 	return buildSignedRequest(config, PATHS.startorder, {
@@ -223,7 +306,10 @@ export function buildUpgradeSubscriptionRequest(config: FlexPayConfig, input: Up
 }
 
 /** Buyer-facing page on which a subscriber cancels their subscription. */
-export function buildCancelSubscriptionRequest(config: FlexPayConfig, input: CancelSubscriptionParams): SignedRequest {
+export function buildCancelSubscriptionRequest(
+	config: FlexPayConfig,
+	input: CancelSubscriptionParams,
+): SignedRequest {
 	requireObject(input);
 	return buildSignedRequest(config, PATHS.cancelSubscription, {
 		saleID: checkId('saleID', input.saleID, true),
@@ -232,7 +318,11 @@ export function buildCancelSubscriptionRequest(config: FlexPayConfig, input: Can
 
 function requireObject(input: unknown): void {
 	if (!input || typeof input !== 'object' || Array.isArray(input)) {
-		throw new FlexPayValidationError('params', 'No parameters given', 'Pass an object with the FlexPay parameters');
+		throw new FlexPayValidationError(
+			'params',
+			'No parameters given',
+			'Pass an object with the FlexPay parameters',
+		);
 	}
 }
 
@@ -240,7 +330,11 @@ export const buildPurchaseUrl = (config: FlexPayConfig, params: PurchaseParams):
 	buildPurchaseRequest(config, params).url;
 export const buildSubscriptionUrl = (config: FlexPayConfig, params: SubscriptionParams): string =>
 	buildSubscriptionRequest(config, params).url;
-export const buildUpgradeSubscriptionUrl = (config: FlexPayConfig, params: UpgradeSubscriptionParams): string =>
-	buildUpgradeSubscriptionRequest(config, params).url;
-export const buildCancelSubscriptionUrl = (config: FlexPayConfig, params: CancelSubscriptionParams): string =>
-	buildCancelSubscriptionRequest(config, params).url;
+export const buildUpgradeSubscriptionUrl = (
+	config: FlexPayConfig,
+	params: UpgradeSubscriptionParams,
+): string => buildUpgradeSubscriptionRequest(config, params).url;
+export const buildCancelSubscriptionUrl = (
+	config: FlexPayConfig,
+	params: CancelSubscriptionParams,
+): string => buildCancelSubscriptionRequest(config, params).url;

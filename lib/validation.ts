@@ -84,11 +84,16 @@ export function asText(field: string, value: ParamValue): string {
 	}
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		// Past 2^53 a number has already lost digits: sending it would send other digits than were meant.
-		if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw roundedNumber(field, value, false);
+		if (Number.isInteger(value) && !Number.isSafeInteger(value))
+			throw roundedNumber(field, value, false);
 		return String(value);
 	}
 	if (typeof value === 'boolean') return value ? '1' : '0';
-	throw new FlexPayValidationError(field, `${field} must be text, got ${describe(value)}`, `Pass ${field} as a string`);
+	throw new FlexPayValidationError(
+		field,
+		`${field} must be text, got ${describe(value)}`,
+		`Pass ${field} as a string`,
+	);
 }
 
 /**
@@ -96,7 +101,9 @@ export function asText(field: string, value: ParamValue): string {
  * would only repeat the rounded ones, so the fix is the text from the source.
  */
 function roundedNumber(field: string, value: number, id: boolean): FlexPayValidationError {
-	const source = id ? ', e.g. {{ $json.saleID }} of the Verotel FlexPay Trigger (always text) or a string field of the item' : ' (a string field of the item)';
+	const source = id
+		? ', e.g. {{ $json.saleID }} of the Verotel FlexPay Trigger (always text) or a string field of the item'
+		: ' (a string field of the item)';
 	return new FlexPayValidationError(
 		field,
 		`${field} is the number ${String(value)}, larger than ${Number.MAX_SAFE_INTEGER}: its last digits were rounded when it was read, so it ${id ? 'may name another sale' : 'may not be the value that was sent'}`,
@@ -124,7 +131,11 @@ export function idText(field: string, value: ParamValue): string {
 			`Pass ${field} as text, e.g. "433456" or {{ $json.saleID }} of the Verotel FlexPay Trigger, not a calculated number`,
 		);
 	}
-	throw new FlexPayValidationError(field, `${field} must be text, got ${describe(value)}`, `Pass ${field} as text, e.g. "433456"`);
+	throw new FlexPayValidationError(
+		field,
+		`${field} must be text, got ${describe(value)}`,
+		`Pass ${field} as text, e.g. "433456"`,
+	);
 }
 
 function describe(value: unknown): string {
@@ -135,7 +146,11 @@ function describe(value: unknown): string {
 
 export function formatCurrency(field: string, value: ParamValue): Currency {
 	if (isEmpty(value)) {
-		throw new FlexPayValidationError(field, `${field} is required`, `Use one of ${CURRENCIES.join(', ')}`);
+		throw new FlexPayValidationError(
+			field,
+			`${field} is required`,
+			`Use one of ${CURRENCIES.join(', ')}`,
+		);
 	}
 	const text = asText(field, value).trim().toUpperCase();
 	if (!(CURRENCIES as readonly string[]).includes(text)) {
@@ -162,10 +177,19 @@ export function formatPaymentMethod(value: ParamValue): PaymentMethod | undefine
 }
 
 /** Free text shown to the buyer or echoed back: printable, bounded in length. */
-export function checkText(field: string, value: ParamValue, maxLength: number, required = false): string | undefined {
+export function checkText(
+	field: string,
+	value: ParamValue,
+	maxLength: number,
+	required = false,
+): string | undefined {
 	if (isEmpty(value)) {
 		if (required) {
-			throw new FlexPayValidationError(field, `${field} is required`, `Give a ${field} of at most ${maxLength} characters`);
+			throw new FlexPayValidationError(
+				field,
+				`${field} is required`,
+				`Give a ${field} of at most ${maxLength} characters`,
+			);
 		}
 		return undefined;
 	}
@@ -193,10 +217,18 @@ export function checkUrl(field: string, value: ParamValue): string | undefined {
 	if (text === undefined) return undefined;
 	const parsed = parseAbsoluteUrl(text);
 	if (!parsed) {
-		throw new FlexPayValidationError(field, `${field} "${text}" is not an absolute URL`, 'Use a full URL such as https://shop.example.com/thank-you');
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${text}" is not an absolute URL`,
+			'Use a full URL such as https://shop.example.com/thank-you',
+		);
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw new FlexPayValidationError(field, `${field} must be an http or https URL`, 'Use a full URL such as https://shop.example.com/thank-you');
+		throw new FlexPayValidationError(
+			field,
+			`${field} must be an http or https URL`,
+			'Use a full URL such as https://shop.example.com/thank-you',
+		);
 	}
 	return text;
 }
@@ -205,42 +237,81 @@ export function checkEmail(value: ParamValue): string | undefined {
 	const text = checkText('email', value, 100);
 	if (text === undefined) return undefined;
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
-		throw new FlexPayValidationError('email', `email "${text}" is not an e-mail address`, 'Use an address such as buyer@example.com, or leave it empty');
+		throw new FlexPayValidationError(
+			'email',
+			`email "${text}" is not an e-mail address`,
+			'Use an address such as buyer@example.com, or leave it empty',
+		);
 	}
 	return text;
 }
 
 /** ISO-8601 duration as FlexPay uses it: P30D, P1M, P1Y, P2W. */
-export function checkPeriod(field: string, value: ParamValue, minDays: number, required: boolean): string | undefined {
+export function checkPeriod(
+	field: string,
+	value: ParamValue,
+	minDays: number,
+	required: boolean,
+): string | undefined {
 	const text = checkText(field, value, 20, required);
 	if (text === undefined) return undefined;
 	const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(text);
 	if (!match || text === 'P') {
-		throw new FlexPayValidationError(field, `${field} "${text}" is not an ISO-8601 period`, 'Use e.g. P30D (30 days), P1M (one month) or P1Y (one year)');
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${text}" is not an ISO-8601 period`,
+			'Use e.g. P30D (30 days), P1M (one month) or P1Y (one year)',
+		);
 	}
 	// Months counted as 28 days: a lower bound, so a valid period is never refused.
 	const days =
-		Number(match[1] ?? 0) * 365 + Number(match[2] ?? 0) * 28 + Number(match[3] ?? 0) * 7 + Number(match[4] ?? 0);
+		Number(match[1] ?? 0) * 365 +
+		Number(match[2] ?? 0) * 28 +
+		Number(match[3] ?? 0) * 7 +
+		Number(match[4] ?? 0);
 	if (days < minDays) {
-		throw new FlexPayValidationError(field, `${field} ${text} is shorter than the minimum of ${minDays} days`, `Use at least P${minDays}D`);
+		throw new FlexPayValidationError(
+			field,
+			`${field} ${text} is shorter than the minimum of ${minDays} days`,
+			`Use at least P${minDays}D`,
+		);
 	}
 	return text;
 }
 
-export function checkOption<T extends string>(field: string, value: ParamValue, options: readonly T[], required: boolean): string | undefined {
+export function checkOption<T extends string>(
+	field: string,
+	value: ParamValue,
+	options: readonly T[],
+	required: boolean,
+): string | undefined {
 	if (isEmpty(value)) {
-		if (required) throw new FlexPayValidationError(field, `${field} is required`, `Use one of ${options.join(', ')}`);
+		if (required)
+			throw new FlexPayValidationError(
+				field,
+				`${field} is required`,
+				`Use one of ${options.join(', ')}`,
+			);
 		return undefined;
 	}
 	const text = asText(field, value).trim();
 	if (!(options as readonly string[]).includes(text.toLowerCase())) {
-		throw new FlexPayValidationError(field, `${field} "${text}" is not valid`, `Use one of ${options.join(', ')}`);
+		throw new FlexPayValidationError(
+			field,
+			`${field} "${text}" is not valid`,
+			`Use one of ${options.join(', ')}`,
+		);
 	}
 	return text;
 }
 
 /** Free text that identifies something (a referenceID): checkText, with numbers taken only as idText takes them. */
-export function checkReference(field: string, value: ParamValue, maxLength: number, required = false): string | undefined {
+export function checkReference(
+	field: string,
+	value: ParamValue,
+	maxLength: number,
+	required = false,
+): string | undefined {
 	return checkText(field, isEmpty(value) ? value : idText(field, value), maxLength, required);
 }
 

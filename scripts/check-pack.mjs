@@ -15,7 +15,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The top-level entries the tarball holds, no more and no fewer ('dist/' = the folder). */
-export const EXPECTED = Object.freeze(['dist/', 'index.js', 'index.d.ts', 'README.md', 'LICENSE', 'package.json']);
+export const EXPECTED = Object.freeze([
+	'dist/',
+	'index.js',
+	'index.d.ts',
+	'README.md',
+	'LICENSE',
+	'package.json',
+]);
 
 /**
  * What is wrong with a tarball holding `files` for this `pkg` (pure, for the tests).
@@ -31,7 +38,9 @@ export function packProblems(files, pkg) {
 	}
 	for (const entry of EXPECTED) {
 		if (!files.some((file) => top(file) === entry)) {
-			problems.push(`missing from the tarball: ${entry}${entry === 'dist/' ? ' (run `npm run build` first)' : ''}`);
+			problems.push(
+				`missing from the tarball: ${entry}${entry === 'dist/' ? ' (run `npm run build` first)' : ''}`,
+			);
 		}
 	}
 	const referenced = [
@@ -43,7 +52,8 @@ export function packProblems(files, pkg) {
 	for (const [field, file] of referenced) {
 		if (!file) continue;
 		const normal = path.posix.normalize(file);
-		if (!files.includes(normal)) problems.push(`package.json ${field} names ${file}, which is not in the tarball`);
+		if (!files.includes(normal))
+			problems.push(`package.json ${field} names ${file}, which is not in the tarball`);
 	}
 	return problems;
 }
@@ -66,7 +76,9 @@ export function checkPack(dir = root, { log = console.log, error = console.error
 	const problems = packProblems(files, pkg);
 	if (problems.length === 0) {
 		const dist = files.filter((f) => f.startsWith('dist/')).length;
-		log(`check-pack: ${filename}: dist/ (${dist} files), ${EXPECTED.slice(1).join(', ')}: as expected`);
+		log(
+			`check-pack: ${filename}: dist/ (${dist} files), ${EXPECTED.slice(1).join(', ')}: as expected`,
+		);
 		return true;
 	}
 	error(`check-pack: ${filename}: FAILED`);

@@ -41,7 +41,8 @@ function createControlCenter(options) {
 		if (options.activated === false) {
 			return json(response, 403, { error: { title: 'API access is not allowed.' } });
 		}
-		if (!url.pathname.startsWith(`${prefix}/`)) return json(response, 404, { error: { title: 'Not found.' } });
+		if (!url.pathname.startsWith(`${prefix}/`))
+			return json(response, 404, { error: { title: 'Not found.' } });
 		const path = url.pathname.slice(prefix.length);
 		if (request.method === 'GET' && path === '/dashboard/totals') {
 			return json(response, 200, { currency: url.searchParams.get('output_currency'), totals: [] });
@@ -54,7 +55,8 @@ function createControlCenter(options) {
 				sales[saleID] = 'cancelled';
 				return json(response, 200, { is_success: true });
 			}
-			if (state === 'cancelled') return json(response, 412, { error: { title: 'This sale is already cancelled.' } });
+			if (state === 'cancelled')
+				return json(response, 412, { error: { title: 'This sale is already cancelled.' } });
 			return json(response, 404, { error: { title: 'Sale not found.' } });
 		}
 		return json(response, 404, { error: { title: 'Not found.' } });

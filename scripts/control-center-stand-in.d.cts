@@ -42,6 +42,8 @@ export interface ControlCenter {
 export function createControlCenter(options: ControlCenterServerOptions): ControlCenter;
 
 /** The stand-in as a server of its own on 127.0.0.1 (a free port). */
-export function startControlCenterServer(options: ControlCenterServerOptions): Promise<ControlCenterServer>;
+export function startControlCenterServer(
+	options: ControlCenterServerOptions,
+): Promise<ControlCenterServer>;
 
 export function basicAuth(username: string, password: string): string;

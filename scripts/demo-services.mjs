@@ -18,7 +18,10 @@ const require = createRequire(import.meta.url);
 const { createControlCenter } = require('./control-center-stand-in.cjs');
 
 /** The Control Center API user the demo and the tests use (the stand-in checks Basic auth). */
-export const DEMO_CONTROL_CENTER = Object.freeze({ username: 'demo-api-user', password: 'demo-api-password' });
+export const DEMO_CONTROL_CENTER = Object.freeze({
+	username: 'demo-api-user',
+	password: 'demo-api-password',
+});
 
 function listen(server, port = 0) {
 	return new Promise((resolve, reject) => {
@@ -76,7 +79,11 @@ export async function startDemoServices({
 			if (url.pathname === '/salestatus') {
 				statusRequests.push({ query: url.search.slice(1), receivedAt: Date.now() });
 				const answer = saleStatus.answer(url.search.slice(1));
-				emit({ kind: 'status', query: url.search.slice(1), response: /^response: (\w+)/.exec(answer)?.[1] });
+				emit({
+					kind: 'status',
+					query: url.search.slice(1),
+					response: /^response: (\w+)/.exec(answer)?.[1],
+				});
 				res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
 				res.end(answer);
 				return;
@@ -108,7 +115,13 @@ export async function startDemoServices({
 				} catch {
 					json = undefined;
 				}
-				const request = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: json ?? body, receivedAt: Date.now() };
+				const request = {
+					method: req.method,
+					path: url.pathname,
+					query: Object.fromEntries(url.searchParams),
+					body: json ?? body,
+					receivedAt: Date.now(),
+				};
 				crmRequests.push(request);
 				emit({ kind: 'crm', ...request });
 				const { status, answer } = crm.handle(request);
@@ -119,7 +132,12 @@ export async function startDemoServices({
 			if (controlCenter.handles(url.pathname)) {
 				controlCenter.handle(req, res);
 				const last = controlCenter.requests[controlCenter.requests.length - 1];
-				emit({ kind: 'controlCenter', method: last.method, path: last.path, status: res.statusCode });
+				emit({
+					kind: 'controlCenter',
+					method: last.method,
+					path: last.path,
+					status: res.statusCode,
+				});
 				return;
 			}
 			res.writeHead(404, { 'content-type': 'text/plain' });
@@ -129,8 +147,21 @@ export async function startDemoServices({
 
 	/** The demo order page's "Pay" button: the signed purchase postback, answered with a page. */
 	async function pay(orderQuery) {
-		const { saleId, order, answer, html } = await payOrder({ lib, flexpay, postbackUrl, orderQuery, beforeSend: saleStatus.recordPaid });
-		emit({ kind: 'pay', saleId, referenceID: order.referenceID, status: answer.status, body: answer.body, ms: answer.ms });
+		const { saleId, order, answer, html } = await payOrder({
+			lib,
+			flexpay,
+			postbackUrl,
+			orderQuery,
+			beforeSend: saleStatus.recordPaid,
+		});
+		emit({
+			kind: 'pay',
+			saleId,
+			referenceID: order.referenceID,
+			status: answer.status,
+			body: answer.body,
+			ms: answer.ms,
+		});
 		return html;
 	}
 
@@ -151,7 +182,11 @@ export async function startDemoServices({
 		 */
 		setSale: saleStatus.setSale,
 		/** The Control Center stand-in: its requests and its sales (saleID -> 'active' | 'cancelled'). */
-		controlCenter: { baseUrl: `http://127.0.0.1:${ports.http}${controlCenter.prefix}`, requests: controlCenter.requests, sales: controlCenter.sales },
+		controlCenter: {
+			baseUrl: `http://127.0.0.1:${ports.http}${controlCenter.prefix}`,
+			requests: controlCenter.requests,
+			sales: controlCenter.sales,
+		},
 		setPostbackUrl(url) {
 			postbackUrl = url;
 		},

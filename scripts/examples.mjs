@@ -15,15 +15,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const EXAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'examples');
+export const EXAMPLES_DIR = path.resolve(
+	path.dirname(fileURLToPath(import.meta.url)),
+	'..',
+	'examples',
+);
 
 /** The CRM origin the example workflows call; replaced on import by loadExamples(). */
 export const CRM_PLACEHOLDER = 'https://crm.example.com';
 
 /** The credentials the examples reference (id + name, as n8n exports them). */
-export const FLEXPAY_CREDENTIAL = Object.freeze({ id: 'FlexPayShopCred1', name: 'Verotel FlexPay account', type: 'verotelFlexPayApi' });
-export const SMTP_CREDENTIAL = Object.freeze({ id: 'ShopSmtpMailer01', name: 'Shop mail server (SMTP)', type: 'smtp' });
-export const CONTROL_CENTER_CREDENTIAL = Object.freeze({ id: 'VerotelCCApiCred', name: 'Verotel Control Center API account', type: 'verotelControlCenterApi' });
+export const FLEXPAY_CREDENTIAL = Object.freeze({
+	id: 'FlexPayShopCred1',
+	name: 'Verotel FlexPay account',
+	type: 'verotelFlexPayApi',
+});
+export const SMTP_CREDENTIAL = Object.freeze({
+	id: 'ShopSmtpMailer01',
+	name: 'Shop mail server (SMTP)',
+	type: 'smtp',
+});
+export const CONTROL_CENTER_CREDENTIAL = Object.freeze({
+	id: 'VerotelCCApiCred',
+	name: 'Verotel Control Center API account',
+	type: 'verotelControlCenterApi',
+});
 
 /** Facts about each example that the start script and the tests need. */
 export const EXAMPLES = Object.freeze({
@@ -83,7 +99,9 @@ function replaceInStrings(value, from, to) {
 	if (typeof value === 'string') return value.split(from).join(to);
 	if (Array.isArray(value)) return value.map((v) => replaceInStrings(v, from, to));
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceInStrings(v, from, to)]));
+		return Object.fromEntries(
+			Object.entries(value).map(([k, v]) => [k, replaceInStrings(v, from, to)]),
+		);
 	}
 	return value;
 }
@@ -104,7 +122,9 @@ export function loadExamples({ crmBaseUrl } = {}) {
 		.filter((f) => f.endsWith('.json') && !known.includes(f))
 		.sort();
 	const to = crmBaseUrl ? originOf(crmBaseUrl) : CRM_PLACEHOLDER;
-	return [...known, ...others].map((file) => replaceInStrings(readExample(file), CRM_PLACEHOLDER, to));
+	return [...known, ...others].map((file) =>
+		replaceInStrings(readExample(file), CRM_PLACEHOLDER, to),
+	);
 }
 
 /**

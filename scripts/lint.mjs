@@ -15,7 +15,10 @@ import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 import { ESLint } from 'eslint';
 
 import { checkPack } from './check-pack.mjs';
@@ -63,10 +66,16 @@ const packOk = checkPack(root, {
 const work = mkdtempSync(join(tmpdir(), 'flexpay-pack-'));
 let tarballOk = false;
 try {
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
 	execFileSync('tar', ['xzf', join(work, tarball), '-C', work]);
-	tarballOk = report(`tarball ${tarball}`, await analyzePackage(join(work, 'package'), ['**/*.js', 'package.json']));
+	tarballOk = report(
+		`tarball ${tarball}`,
+		await analyzePackage(join(work, 'package'), ['**/*.js', 'package.json']),
+	);
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

@@ -76,10 +76,22 @@ export async function sendPostback(url, query, method = 'GET') {
 async function main() {
 	const { values } = parseArgs({
 		options: {
-			url: { type: 'string' }, event: { type: 'string' }, amount: { type: 'string' }, currency: { type: 'string' },
-			'sale-id': { type: 'string' }, 'transaction-id': { type: 'string' }, 'reference-id': { type: 'string' },
-			custom1: { type: 'string' }, 'shop-id': { type: 'string' }, key: { type: 'string' }, sha1: { type: 'boolean' },
-			method: { type: 'string' }, tamper: { type: 'boolean' }, 'as-verotel': { type: 'boolean' }, repeat: { type: 'string' }, json: { type: 'boolean' },
+			url: { type: 'string' },
+			event: { type: 'string' },
+			amount: { type: 'string' },
+			currency: { type: 'string' },
+			'sale-id': { type: 'string' },
+			'transaction-id': { type: 'string' },
+			'reference-id': { type: 'string' },
+			custom1: { type: 'string' },
+			'shop-id': { type: 'string' },
+			key: { type: 'string' },
+			sha1: { type: 'boolean' },
+			method: { type: 'string' },
+			tamper: { type: 'boolean' },
+			'as-verotel': { type: 'boolean' },
+			repeat: { type: 'string' },
+			json: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
 		},
 	});
@@ -90,9 +102,17 @@ async function main() {
 	const settings = demoSettings();
 	const method = (values.method ?? 'GET').toUpperCase();
 	const query = buildPostback({
-		event: values.event, amount: values.amount, currency: values.currency, saleId: values['sale-id'],
-		transactionId: values['transaction-id'], referenceId: values['reference-id'], custom1: values.custom1,
-		shopId: values['shop-id'] ?? settings.shopId, key: values.key ?? settings.signatureKey, sha1: values.sha1, tamper: values.tamper,
+		event: values.event,
+		amount: values.amount,
+		currency: values.currency,
+		saleId: values['sale-id'],
+		transactionId: values['transaction-id'],
+		referenceId: values['reference-id'],
+		custom1: values.custom1,
+		shopId: values['shop-id'] ?? settings.shopId,
+		key: values.key ?? settings.signatureKey,
+		sha1: values.sha1,
+		tamper: values.tamper,
 		asVerotel: values['as-verotel'],
 	});
 	const repeat = Math.max(1, Number(values.repeat ?? 1));
@@ -101,7 +121,10 @@ async function main() {
 		const result = await sendPostback(values.url, query, method);
 		failed ||= result.status !== 200 || result.body !== 'OK';
 		if (values.json) console.log(JSON.stringify({ ...result, query }));
-		else console.log(`${method} ${values.url} -> HTTP ${result.status} ${JSON.stringify(result.body)} in ${result.ms.toFixed(0)} ms`);
+		else
+			console.log(
+				`${method} ${values.url} -> HTTP ${result.status} ${JSON.stringify(result.body)} in ${result.ms.toFixed(0)} ms`,
+			);
 	}
 	if (!values.json) console.log(`sent: ${query.replace(/signature=[0-9a-f]+/, 'signature=<…>')}`);
 	process.exit(failed && !values.tamper ? 1 : 0);

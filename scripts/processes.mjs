@@ -25,7 +25,8 @@ function installHandlers() {
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		const handler = async () => {
 			// Started last, stopped first: n8n before the database it writes to.
-			for (const entry of [...running].reverse()) await Promise.resolve(entry.stop()).catch(() => undefined);
+			for (const entry of [...running].reverse())
+				await Promise.resolve(entry.stop()).catch(() => undefined);
 			// Re-raise so the process ends the way it would have without us.
 			process.removeListener(signal, handler);
 			process.kill(process.pid, signal);

@@ -40,12 +40,16 @@ export function releaseNotes(changelog, version) {
 	const unreleased = all.find((s) => /^\[?unreleased\]?$/i.test(s.heading));
 	// Empty `### Added` (etc.) headings left in place for the next entries are not entries.
 	if (unreleased?.body.split('\n').some((line) => line.trim() && !/^#{3,} /.test(line))) {
-		throw new Error(`CHANGELOG.md: "## ${unreleased.heading}" still has entries; move them under "## ${version}" first`);
+		throw new Error(
+			`CHANGELOG.md: "## ${unreleased.heading}" still has entries; move them under "## ${version}" first`,
+		);
 	}
 	const newest = all.find((s) => headingVersion(s.heading));
 	if (!newest) throw new Error('CHANGELOG.md: no "## <version>" section');
 	if (headingVersion(newest.heading) !== version) {
-		throw new Error(`CHANGELOG.md: the newest section is "## ${newest.heading}", not version ${version}`);
+		throw new Error(
+			`CHANGELOG.md: the newest section is "## ${newest.heading}", not version ${version}`,
+		);
 	}
 	if (!newest.body) throw new Error(`CHANGELOG.md: "## ${newest.heading}" is empty`);
 	return { version, heading: newest.heading, notes: `${newest.body}\n` };
@@ -57,14 +61,18 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
 		const at = args.indexOf(name);
 		return at === -1 ? undefined : args[at + 1];
 	};
-	const version = option('--version') ?? JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+	const version =
+		option('--version') ??
+		JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 	try {
 		const changelog = option('--changelog') ?? path.join(root, 'CHANGELOG.md');
 		const { notes, heading } = releaseNotes(readFileSync(changelog, 'utf8'), version);
 		const out = option('--out');
 		if (out) {
 			writeFileSync(out, notes);
-			console.log(`release-notes: "## ${heading}" of CHANGELOG.md (${notes.split('\n').length - 1} lines) -> ${out}`);
+			console.log(
+				`release-notes: "## ${heading}" of CHANGELOG.md (${notes.split('\n').length - 1} lines) -> ${out}`,
+			);
 		} else {
 			process.stdout.write(notes);
 		}

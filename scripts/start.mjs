@@ -43,10 +43,15 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 function run(cmd, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		execFile(cmd, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
-			if (error) reject(Object.assign(error, { output: `${stdout}${stderr}` }));
-			else resolve(`${stdout}${stderr}`);
-		});
+		execFile(
+			cmd,
+			args,
+			{ cwd: root, maxBuffer: 64 * 1024 * 1024, ...options },
+			(error, stdout, stderr) => {
+				if (error) reject(Object.assign(error, { output: `${stdout}${stderr}` }));
+				else resolve(`${stdout}${stderr}`);
+			},
+		);
 	});
 }
 
@@ -67,7 +72,9 @@ async function main() {
 		if (stopping) return;
 		stopping = true;
 		clearInterval(executionPoller);
-		say(`${why}: stopping${n8n ? ` n8n (pid ${n8n.pid})` : ''}${demo ? ' and the demo services' : ''}`);
+		say(
+			`${why}: stopping${n8n ? ` n8n (pid ${n8n.pid})` : ''}${demo ? ' and the demo services' : ''}`,
+		);
 		await n8n?.stop();
 		await demo?.stop();
 		say('stopped');
@@ -75,7 +82,8 @@ async function main() {
 		// progress and frees its lock.
 		process.exit(code);
 	};
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(signal === 'SIGINT' ? 'Ctrl-C' : signal));
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+		process.on(signal, () => stopAll(signal === 'SIGINT' ? 'Ctrl-C' : signal));
 	const shop = demoSettings();
 
 	// 1. The package, built from this checkout.
@@ -94,7 +102,9 @@ async function main() {
 	t = Date.now();
 	const spec = resolveSpec(line);
 	if (!readMarker(n8nInstallDir(spec.version))) {
-		say(`first run: installing n8n ${spec.version} into ${cacheRoot()} (about 2,400 packages and 3 GB, 3-5 minutes; reused afterwards)`);
+		say(
+			`first run: installing n8n ${spec.version} into ${cacheRoot()} (about 2,400 packages and 3 GB, 3-5 minutes; reused afterwards)`,
+		);
 	}
 	const install = await ensureN8n(spec, { log: (msg) => say(`n8n install: ${msg}`) });
 	say(`n8n ${install.version} on Node ${install.nodeVersion} (${seconds(Date.now() - t)})`);
@@ -104,7 +114,9 @@ async function main() {
 		flexpay: { shopId: shop.shopId, signatureKey: shop.signatureKey },
 		onEvent: printEvent,
 	});
-	say(`demo services: SMTP sink 127.0.0.1:${demo.ports.smtp}, CRM + sale status + order page ${demo.baseUrl}`);
+	say(
+		`demo services: SMTP sink 127.0.0.1:${demo.ports.smtp}, CRM + sale status + order page ${demo.baseUrl}`,
+	);
 
 	// 4. n8n with the package, the credentials and the example workflows.
 	const userFolder = path.join(cacheRoot(), 'start', `n8n-${install.version}`);
@@ -114,19 +126,29 @@ async function main() {
 	if (publicUrl) env.WEBHOOK_URL = publicUrl;
 	Object.assign(env, ownerEnvironment(install, owner));
 	t = Date.now();
-	say(`starting n8n ${install.version} on http://127.0.0.1:${port} (data kept in ${userFolder}; --fresh forgets it)`);
+	say(
+		`starting n8n ${install.version} on http://127.0.0.1:${port} (data kept in ${userFolder}; --fresh forgets it)`,
+	);
 	n8n = await startN8n({
 		install,
 		packageDir: root,
 		port,
 		userFolder,
 		credentials: exampleCredentials({
-			flexpay: { shopId: shop.shopId, signatureKey: shop.signatureKey, brand: shop.brand, baseUrl: statusBaseUrl },
+			flexpay: {
+				shopId: shop.shopId,
+				signatureKey: shop.signatureKey,
+				brand: shop.brand,
+				baseUrl: statusBaseUrl,
+			},
 			smtp: { host: '127.0.0.1', port: demo.ports.smtp },
 			controlCenter: { ...DEMO_CONTROL_CENTER, baseUrl: demo.controlCenter.baseUrl },
 		}),
 		workflows: loadExamples({ crmBaseUrl: demo.baseUrl }),
-		waitForWebhooks: [EXAMPLES.postbacks.webhookPath, { path: EXAMPLES.order.webhookPath, method: 'POST' }],
+		waitForWebhooks: [
+			EXAMPLES.postbacks.webhookPath,
+			{ path: EXAMPLES.order.webhookPath, method: 'POST' },
+		],
 		env,
 		log: (msg) => say(`n8n: ${msg}`),
 	});
@@ -136,7 +158,9 @@ async function main() {
 
 	n8n.exited.then(({ code, signal }) => {
 		if (stopping) return;
-		console.error(`[start] n8n exited unexpectedly (${signal ?? `exit code ${code}`}); last lines of ${n8n.logFile}:\n${n8n.logTail(30)}`);
+		console.error(
+			`[start] n8n exited unexpectedly (${signal ?? `exit code ${code}`}); last lines of ${n8n.logFile}:\n${n8n.logTail(30)}`,
+		);
 		stopAll('n8n exited', 1);
 	});
 
@@ -147,7 +171,18 @@ async function main() {
 	const { purchaseUrl, purchaseNote } = await purchaseLink(n8n, shop);
 
 	// 7. What to do next.
-	printSummary({ n8n, pkg, startedIn: seconds(Date.now() - t0), login, shop, statusBaseUrl, publicUrl, localPostbackUrl, purchaseUrl, purchaseNote });
+	printSummary({
+		n8n,
+		pkg,
+		startedIn: seconds(Date.now() - t0),
+		login,
+		shop,
+		statusBaseUrl,
+		publicUrl,
+		localPostbackUrl,
+		purchaseUrl,
+		purchaseNote,
+	});
 
 	// 8. Report every execution as it finishes.
 	executionPoller = await reportExecutions(n8n, () => stopping);

@@ -28,7 +28,12 @@ const jestBin = (() => {
 
 // `shown` is the command as a person would type it, for the log and `--list`.
 const npmStep = (name) => ({ name, command: 'npm', args: ['run', name], shown: `npm run ${name}` });
-const jestStep = (name, args) => ({ name, command: process.execPath, args: [jestBin, ...args], shown: ['jest', ...args].join(' ') });
+const jestStep = (name, args) => ({
+	name,
+	command: process.execPath,
+	args: [jestBin, ...args],
+	shown: ['jest', ...args].join(' '),
+});
 const suiteStep = (name, file) => ({
 	name,
 	command: process.execPath,
@@ -56,7 +61,17 @@ export const STEPS = [
 
 export const GROUPS = {
 	e2e: ['postbacks', 'action', 'editor', 'durable', 'cancelled', 'templates'],
-	test: ['build', 'n8n:install', 'jest', 'postbacks', 'action', 'editor', 'durable', 'cancelled', 'templates'],
+	test: [
+		'build',
+		'n8n:install',
+		'jest',
+		'postbacks',
+		'action',
+		'editor',
+		'durable',
+		'cancelled',
+		'templates',
+	],
 };
 
 /** The steps `names` (step or group names) stand for, in the order given; throws on an unknown name. */
@@ -65,7 +80,9 @@ export function selectSteps(names) {
 	return expanded.map((name) => {
 		const step = STEPS.find((s) => s.name === name);
 		if (!step) {
-			throw new Error(`unknown step "${name}"; steps: ${STEPS.map((s) => s.name).join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}`);
+			throw new Error(
+				`unknown step "${name}"; steps: ${STEPS.map((s) => s.name).join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}`,
+			);
 		}
 		return step;
 	});
@@ -85,9 +102,16 @@ export function summary(results, steps) {
 		return [step.name, r.result, seconds(r.ms)];
 	});
 	const total = results.reduce((sum, r) => sum + r.ms, 0);
-	rows.push(['total', results.every((r) => r.result === 'passed') && results.length === steps.length ? 'passed' : 'FAILED', seconds(total)]);
+	rows.push([
+		'total',
+		results.every((r) => r.result === 'passed') && results.length === steps.length
+			? 'passed'
+			: 'FAILED',
+		seconds(total),
+	]);
 	const width = [0, 1].map((c) => Math.max(...rows.map((row) => row[c].length), c ? 6 : 4));
-	const line = (row) => `  ${row[0].padEnd(width[0])}  ${row[1].padEnd(width[1])}  ${row[2]}`.trimEnd();
+	const line = (row) =>
+		`  ${row[0].padEnd(width[0])}  ${row[1].padEnd(width[1])}  ${row[2]}`.trimEnd();
 	return ['test-suites: durations', line(['step', 'result', 'time']), ...rows.map(line)].join('\n');
 }
 
@@ -108,7 +132,11 @@ function run(step, onChild) {
 
 async function main(argv) {
 	if (argv[0] === '--list') {
-		const steps = STEPS.map(({ name, shown, file }) => ({ name, command: shown, ...(file ? { file } : {}) }));
+		const steps = STEPS.map(({ name, shown, file }) => ({
+			name,
+			command: shown,
+			...(file ? { file } : {}),
+		}));
 		console.log(JSON.stringify({ steps, groups: GROUPS }, null, 2));
 		return 0;
 	}
@@ -144,7 +172,9 @@ export async function runSteps(steps) {
 	const results = [];
 	let code = 0;
 	for (const step of steps) {
-		console.log(`\ntest-suites: ${step.name} (${results.length + 1}/${steps.length}): ${step.shown}`);
+		console.log(
+			`\ntest-suites: ${step.name} (${results.length + 1}/${steps.length}): ${step.shown}`,
+		);
 		const started = Date.now();
 		const outcome = await run(step, (c) => (child = c));
 		child = undefined;

@@ -19,7 +19,17 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  *   (for a probe whose errors mean "never", e.g. a lock folder that cannot be created)
  * @returns {Promise<T>}
  */
-export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 250, failIf, error = (message) => new Error(message), rethrow = false } = {}) {
+export async function waitUntil(
+	what,
+	probe,
+	{
+		timeoutMs = 30_000,
+		intervalMs = 250,
+		failIf,
+		error = (message) => new Error(message),
+		rethrow = false,
+	} = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	let lastError;
 	for (;;) {
@@ -33,7 +43,9 @@ export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 
 			lastError = probeError;
 		}
 		if (Date.now() > deadline) {
-			const cause = lastError ? ` (last error: ${String(lastError.message ?? lastError).split('\n')[0]})` : '';
+			const cause = lastError
+				? ` (last error: ${String(lastError.message ?? lastError).split('\n')[0]})`
+				: '';
 			throw error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${cause}`);
 		}
 		await sleep(intervalMs);
@@ -44,7 +56,10 @@ export async function waitUntil(what, probe, { timeoutMs = 30_000, intervalMs = 
 export async function withTimeout(promise, ms) {
 	let timer;
 	try {
-		return await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms, 'timeout')))]);
+		return await Promise.race([
+			promise,
+			new Promise((resolve) => (timer = setTimeout(resolve, ms, 'timeout'))),
+		]);
 	} finally {
 		clearTimeout(timer);
 	}

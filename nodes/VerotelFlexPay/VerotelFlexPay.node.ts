@@ -11,11 +11,17 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CONTROL_CENTER_CREDENTIAL_TYPE } from '../../credentials/VerotelControlCenterApi.credentials';
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
-import { operations as paymentLinkOperations, paymentLinkDescription } from './resources/paymentLink';
+import {
+	operations as paymentLinkOperations,
+	paymentLinkDescription,
+} from './resources/paymentLink';
 import { operations as postbackOperations, postbackDescription } from './resources/postback';
 import { operations as saleOperations, saleDescription } from './resources/sale';
 import { operations as signatureOperations, signatureDescription } from './resources/signature';
-import { operations as subscriptionOperations, subscriptionDescription } from './resources/subscription';
+import {
+	operations as subscriptionOperations,
+	subscriptionDescription,
+} from './resources/subscription';
 import { parameterLabels, toNodeError } from './shared/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
@@ -89,8 +95,16 @@ export class VerotelFlexPay implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: FLEXPAY_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { resource: ['subscription'] } } },
-			{ name: CONTROL_CENTER_CREDENTIAL_TYPE, required: true, displayOptions: { show: { resource: ['subscription'] } } },
+			{
+				name: FLEXPAY_CREDENTIAL_TYPE,
+				required: true,
+				displayOptions: { hide: { resource: ['subscription'] } },
+			},
+			{
+				name: CONTROL_CENTER_CREDENTIAL_TYPE,
+				required: true,
+				displayOptions: { show: { resource: ['subscription'] } },
+			},
 		],
 		properties,
 	};
@@ -105,18 +119,26 @@ export class VerotelFlexPay implements INodeType {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const route = ROUTES[resource]?.[operation];
 				if (!route) {
-					throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`, {
-						itemIndex,
-						description: 'Choose an operation from the list in the node.',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						`The operation "${operation}" is not known for "${resource}"`,
+						{
+							itemIndex,
+							description: 'Choose an operation from the list in the node.',
+						},
+					);
 				}
 				const notAsTool = NOT_AS_TOOL[resource]?.[operation];
 				if (notAsTool !== undefined && runsAsTool(this.getNode())) {
-					throw new NodeOperationError(this.getNode(), `${notAsTool} cannot run as an AI agent tool`, {
-						itemIndex,
-						description:
-							'An agent could be talked into sending signed postbacks or cancelling subscriptions. Use a regular Verotel FlexPay node in the workflow for this operation, after the step that decides it (such as an If node or a human approval).',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						`${notAsTool} cannot run as an AI agent tool`,
+						{
+							itemIndex,
+							description:
+								'An agent could be talked into sending signed postbacks or cancelling subscriptions. Use a regular Verotel FlexPay node in the workflow for this operation, after the step that decides it (such as an If node or a human approval).',
+						},
+					);
 				}
 				const json = await route.execute.call(this, itemIndex);
 				returnData.push({ json, pairedItem: { item: itemIndex } });
@@ -126,7 +148,11 @@ export class VerotelFlexPay implements INodeType {
 					// As n8n's RoutingNode does: the error object on the item routes it to the error
 					// output ("Continue (using error output)") and keeps the description (how to fix);
 					// n8n's engine sets the item's json to { error: message } itself.
-					returnData.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });
+					returnData.push({
+						json: { error: nodeError.message },
+						error: nodeError,
+						pairedItem: { item: itemIndex },
+					});
 					continue;
 				}
 				throw nodeError;

@@ -21,8 +21,10 @@ export class VerotelFlexPayTrigger implements INodeType {
 		icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"Postbacks: " + (($parameter["options"] && $parameter["options"]["events"]) ? $parameter["options"]["events"].join(", ") : "all events")}}',
-		description: 'Starts the workflow on verified Verotel FlexPay postbacks (sales, refunds, chargebacks, subscriptions)',
+		subtitle:
+			'={{"Postbacks: " + (($parameter["options"] && $parameter["options"]["events"]) ? $parameter["options"]["events"].join(", ") : "all events")}}',
+		description:
+			'Starts the workflow on verified Verotel FlexPay postbacks (sales, refunds, chargebacks, subscriptions)',
 		eventTriggerDescription: 'Waiting for a postback from Verotel on the test URL',
 		activationMessage:
 			'Verotel postbacks to the production URL now start this workflow. Make sure that URL is set as "Flexpay postback script URL" in Control Center.',

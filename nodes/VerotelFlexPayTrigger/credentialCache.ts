@@ -23,7 +23,10 @@ const CACHED_CREDENTIALS_MAX = 1000;
 export const CACHED_CREDENTIALS_TTL_MS = 60 * 1000;
 export const REREAD_INTERVAL_MS = 1000;
 
-export function getCachedCredentials(scope: string, now: number = Date.now()): ICredentialDataDecryptedObject | undefined {
+export function getCachedCredentials(
+	scope: string,
+	now: number = Date.now(),
+): ICredentialDataDecryptedObject | undefined {
 	const entry = cachedCredentials.get(scope);
 	if (entry === undefined) return undefined;
 	if (entry.expiresAt <= now) {
@@ -39,13 +42,21 @@ export function mayRereadCredentials(scope: string, now: number = Date.now()): b
 	return entry === undefined || now - entry.readAt >= REREAD_INTERVAL_MS;
 }
 
-export function cacheCredentials(scope: string, credentials: ICredentialDataDecryptedObject, now: number = Date.now()): void {
+export function cacheCredentials(
+	scope: string,
+	credentials: ICredentialDataDecryptedObject,
+	now: number = Date.now(),
+): void {
 	cachedCredentials.delete(scope);
 	if (cachedCredentials.size >= CACHED_CREDENTIALS_MAX) {
 		const oldest = cachedCredentials.keys().next().value;
 		if (oldest !== undefined) cachedCredentials.delete(oldest);
 	}
-	cachedCredentials.set(scope, { credentials, expiresAt: now + CACHED_CREDENTIALS_TTL_MS, readAt: now });
+	cachedCredentials.set(scope, {
+		credentials,
+		expiresAt: now + CACHED_CREDENTIALS_TTL_MS,
+		readAt: now,
+	});
 }
 
 /** For tests: forget every cached credential. */

@@ -8,7 +8,8 @@ import { EVENT_OPTIONS } from './options';
  * "When the Workflow Starts" makes n8n wait for the answer the trigger's
  * execute() sends (responseNode), the only durable answer on n8n 1.x.
  */
-const RESPONSE_MODE = '={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
+const RESPONSE_MODE =
+	'={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
 
 export const webhooks: INodeTypeDescription['webhooks'] = [
 	{
@@ -86,7 +87,8 @@ export const properties: INodeProperties[] = [
 					},
 				],
 				default: 'whenStored',
-				description: 'When Verotel gets its OK. Verotel never sends a postback again once it got OK, so the OK must only leave once n8n has stored the postback.',
+				description:
+					'When Verotel gets its OK. Verotel never sends a postback again once it got OK, so the OK must only leave once n8n has stored the postback.',
 			},
 			{
 				displayName: 'Events',
@@ -132,7 +134,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to answer a repeat of an accepted postback with OK and not run the workflow for it again (remembers the last 1,000 sales, and the openings of the last 5,000 in n8n\'s deduplication store)',
+					"Whether to answer a repeat of an accepted postback with OK and not run the workflow for it again (remembers the last 1,000 sales, and the openings of the last 5,000 in n8n's deduplication store)",
 			},
 			{
 				displayName: 'Run Test Postbacks on the Production URL',

@@ -1,6 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { accessFor, accessWhenConfirmed, idempotencyScopeOf, POSTBACK_OK, type AccessPostback, type Confirmation } from '../../lib';
+import {
+	accessFor,
+	accessWhenConfirmed,
+	idempotencyScopeOf,
+	POSTBACK_OK,
+	type AccessPostback,
+	type Confirmation,
+} from '../../lib';
 import { addSaleDetails } from './lookup';
 import { resolveOptions } from './options';
 import { safeErrorReason } from './redaction';
@@ -21,9 +28,12 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 	const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
 	const answers = options.answerOk === 'whenRunStarts';
 	const cancelled = () => answers && this.getExecutionCancelSignal?.()?.aborted === true;
-	let items = this.getInputData().map((item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }));
+	let items = this.getInputData().map(
+		(item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }),
+	);
 	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
-	if (options.grantOnlyWhenConfirmed) for (const item of items) item.json.access = confirmedAccess(item.json);
+	if (options.grantOnlyWhenConfirmed)
+		for (const item of items) item.json.access = confirmedAccess(item.json);
 	// Cancelled during the lookup: record nothing, so that Verotel's next delivery runs.
 	if (cancelled()) return await notAnswered.call(this, []);
 	let recorded: INodeExecutionData[] = [];
@@ -55,16 +65,27 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 function confirmedAccess(json: IDataObject): IDataObject {
 	const reason = (json.confirmation as IDataObject | undefined)?.reason;
 	const confirmation: Confirmation =
-		json.confirmed === true ? { confirmed: true } : { confirmed: false, reason: typeof reason === 'string' ? reason : 'The sale was not looked up' };
+		json.confirmed === true
+			? { confirmed: true }
+			: {
+					confirmed: false,
+					reason: typeof reason === 'string' ? reason : 'The sale was not looked up',
+				};
 	return { ...accessWhenConfirmed(accessFor(json as AccessPostback), confirmation) };
 }
 
 /** A run cancelled before its OK: its sales must run when Verotel sends them again. */
-async function notAnswered(this: IExecuteFunctions, recorded: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+async function notAnswered(
+	this: IExecuteFunctions,
+	recorded: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const saleIDs = this.getInputData().map(({ json }) => json.saleID ?? null);
 	try {
 		await releaseSaleOpenings.call(this, recorded);
-		this.logger.warn('Verotel FlexPay Trigger did not answer OK: n8n cancelled the run first, so Verotel will send the postback again', { saleIDs });
+		this.logger.warn(
+			'Verotel FlexPay Trigger did not answer OK: n8n cancelled the run first, so Verotel will send the postback again',
+			{ saleIDs },
+		);
 	} catch (error) {
 		this.logger.error(
 			`Verotel FlexPay Trigger did not answer OK (n8n cancelled the run), and could not take its sale out of n8n's deduplication store, so the postback Verotel sends again may pass nothing on: ${safeErrorReason(error)}`,
@@ -83,7 +104,10 @@ async function notAnswered(this: IExecuteFunctions, recorded: INodeExecutionData
 function rememberRun(staticData: IDataObject, items: INodeExecutionData[]): void {
 	for (const { json } of items) {
 		if (typeof json.idempotencyKey !== 'string') continue;
-		rememberPostback(staticData, { idempotencyKey: json.idempotencyKey, idempotencyScope: idempotencyScopeOf(json.idempotencyKey) });
+		rememberPostback(staticData, {
+			idempotencyKey: json.idempotencyKey,
+			idempotencyScope: idempotencyScopeOf(json.idempotencyKey),
+		});
 	}
 }
 
@@ -100,11 +124,14 @@ async function runnableItems(
 	try {
 		const runnable = await recordSaleOpenings.call(this, items);
 		for (const { json } of items.filter((item) => !runnable.includes(item))) {
-			this.logger.info('Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier run already opened its sale', {
-				event: json.event,
-				saleID: json.saleID ?? null,
-				idempotencyKey: json.idempotencyKey,
-			});
+			this.logger.info(
+				'Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier run already opened its sale',
+				{
+					event: json.event,
+					saleID: json.saleID ?? null,
+					idempotencyKey: json.idempotencyKey,
+				},
+			);
 		}
 		return { items: runnable, recorded: runnable };
 	} catch (error) {

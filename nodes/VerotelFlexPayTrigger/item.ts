@@ -3,7 +3,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { accessFor, type FlexPayPostback } from '../../lib';
 
 /** The emitted item: absent postback fields stay absent (never null). */
-export function buildItem(postback: FlexPayPostback, httpMethod: string, receivedAt: Date): IDataObject {
+export function buildItem(
+	postback: FlexPayPostback,
+	httpMethod: string,
+	receivedAt: Date,
+): IDataObject {
 	const item: IDataObject = { event: postback.event };
 	const copy = (field: keyof FlexPayPostback): void => {
 		const value = postback[field];

@@ -7,7 +7,13 @@ import type {
 } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
-import { crossCheckPostback, parseStatusResponse, type Confirmation, type ConfirmationPostback, type SaleStatus } from '../../lib';
+import {
+	crossCheckPostback,
+	parseStatusResponse,
+	type Confirmation,
+	type ConfirmationPostback,
+	type SaleStatus,
+} from '../../lib';
 import { bodyText } from '../shared/http';
 import { saleToJson, sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
@@ -22,10 +28,14 @@ export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
  * lookup marks its item (not confirmed, for the lookup's reason) and the item
  * goes on.
  */
-export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<void> {
+export async function addSaleDetails(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<void> {
 	let credentials: ICredentialDataDecryptedObject;
 	try {
-		credentials = await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
+		credentials =
+			await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
 	} catch (error) {
 		const reason = `The credential could not be read: ${safeErrorReason(error)}`;
 		for (const item of items) Object.assign(item.json, failedLookup(reason));
@@ -39,7 +49,9 @@ export async function addSaleDetails(this: IExecuteFunctions, items: INodeExecut
 		} catch (error) {
 			const reason = safeErrorReason(error, credentials.signatureKey as string);
 			Object.assign(item.json, failedLookup(reason));
-			this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, { saleID: postback.saleID ?? null });
+			this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, {
+				saleID: postback.saleID ?? null,
+			});
 		}
 	}
 }
@@ -55,7 +67,8 @@ export async function lookupSale(
 	postback: ConfirmationPostback,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<IDataObject> {
-	const signatureKey = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
+	const signatureKey =
+		typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
 	// Every postback the trigger accepts carries a saleID (lib/saleMessage.ts); an item edited upstream may not.
 	if (postback.saleID === undefined) return failedLookup('The item carries no saleID');
 	const lookup: StatusLookup = { saleID: postback.saleID };
@@ -74,25 +87,43 @@ export async function lookupSale(
 		if (text === undefined) throw new Error('The status service sent no text');
 		status = parseStatusResponse(text);
 	} catch (error) {
-		const reason = httpStatus !== undefined && httpStatus >= 400 ? `The status service answered HTTP ${httpStatus}` : safeReason(messageOf(error), signatureKey);
-		return { saleLookup: withStatus({ ok: false, reason }, httpStatus), ...verdict(notConfirmed(reason)) };
+		const reason =
+			httpStatus !== undefined && httpStatus >= 400
+				? `The status service answered HTTP ${httpStatus}`
+				: safeReason(messageOf(error), signatureKey);
+		return {
+			saleLookup: withStatus({ ok: false, reason }, httpStatus),
+			...verdict(notConfirmed(reason)),
+		};
 	}
 
 	const confirmation = crossCheckPostback(postback, status);
 	if (status.response === 'FOUND') {
-		return { sale: saleToJson(status), saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus), ...verdict(confirmation) };
+		return {
+			sale: saleToJson(status),
+			saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus),
+			...verdict(confirmation),
+		};
 	}
 	// NOTFOUND or ERROR: the cross check's reason, with the service's own (redacted) text for ERROR.
 	const base = confirmation.confirmed ? status.response : confirmation.reason;
-	const reason = status.response === 'ERROR' ? `${base}: ${safeReason(status.error ?? 'no error text', signatureKey)}` : base;
-	return { saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus), ...verdict(notConfirmed(reason)) };
+	const reason =
+		status.response === 'ERROR'
+			? `${base}: ${safeReason(status.error ?? 'no error text', signatureKey)}`
+			: base;
+	return {
+		saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus),
+		...verdict(notConfirmed(reason)),
+	};
 }
 
 const notConfirmed = (reason: string): Confirmation => ({ confirmed: false, reason });
 
 /** The item's verdict fields: `confirmed`, and `confirmation.reason` when it is false. */
 function verdict(confirmation: Confirmation): IDataObject {
-	return confirmation.confirmed ? { confirmed: true } : { confirmed: false, confirmation: { reason: confirmation.reason } };
+	return confirmation.confirmed
+		? { confirmed: true }
+		: { confirmed: false, confirmation: { reason: confirmation.reason } };
 }
 
 /** A lookup that failed: `saleLookup` says why, and the sale is not confirmed, for the same reason. */

@@ -8,7 +8,11 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Downgrade', value: 'downgrade', description: 'A subscription was downgraded' },
 	{ name: 'Expiry', value: 'expiry', description: 'A subscription expired' },
 	{ name: 'Extend', value: 'extend', description: 'A subscription was extended' },
-	{ name: 'Initial (Subscription Start)', value: 'initial', description: 'A new subscription was paid' },
+	{
+		name: 'Initial (Subscription Start)',
+		value: 'initial',
+		description: 'A new subscription was paid',
+	},
 	{ name: 'Other', value: 'other', description: 'Any event this node does not know yet' },
 	{ name: 'Purchase', value: 'purchase', description: 'A one-off purchase was paid' },
 	{ name: 'Rebill', value: 'rebill', description: 'A subscription was charged again' },

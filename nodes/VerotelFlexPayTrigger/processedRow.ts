@@ -116,7 +116,8 @@ async function writeRow(row: Row, store: StoreRow): Promise<void> {
 				if (row.records.length > 0) await recordNow(row, row.records.splice(0), store);
 			}
 			// Work that arrives during the pause ends it: no run waits for the repair.
-			const pause = REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min);
+			const pause =
+				REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min);
 			await Promise.race([sleep(pause), new Promise<void>((resolve) => (row.wake = resolve))]);
 			row.wake = undefined;
 			if (hasWork(row)) continue;
@@ -139,11 +140,23 @@ async function removeNow(removals: Array<Pending<void>>, store: StoreRow): Promi
 	}
 }
 
-async function recordNow(row: Row, records: Array<Pending<Set<string>>>, store: StoreRow): Promise<void> {
+async function recordNow(
+	row: Row,
+	records: Array<Pending<Set<string>>>,
+	store: StoreRow,
+): Promise<void> {
 	// What this process wrote counts as seen even where another process's write dropped it.
 	const writtenHere = [...row.written.keys()];
 	try {
-		const { processed } = await withinTimeout(store.record(withRestated(row, store.maxEntries, records.flatMap((record) => record.entries))));
+		const { processed } = await withinTimeout(
+			store.record(
+				withRestated(
+					row,
+					store.maxEntries,
+					records.flatMap((record) => record.entries),
+				),
+			),
+		);
 		const seen = new Set([...processed.map(String), ...writtenHere]);
 		for (const record of records) {
 			record.settle(new Set(seen));
@@ -173,6 +186,7 @@ const TIMED_OUT = Symbol('timed out');
 /** The store's answer, or an error once WRITE_TIMEOUT_MS has passed (the write may still end later). */
 async function withinTimeout<T>(work: Promise<T>): Promise<T> {
 	const answer = await Promise.race([work, sleep(WRITE_TIMEOUT_MS).then(() => TIMED_OUT)]);
-	if (answer === TIMED_OUT) throw new Error(`n8n's deduplication store did not answer within ${WRITE_TIMEOUT_MS / 1000} s`);
+	if (answer === TIMED_OUT)
+		throw new Error(`n8n's deduplication store did not answer within ${WRITE_TIMEOUT_MS / 1000} s`);
 	return answer as T;
 }

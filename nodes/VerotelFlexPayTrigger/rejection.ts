@@ -38,7 +38,13 @@ function rejection(
 	level: Rejection['level'] = statusCode === 503 ? 'error' : 'warn',
 ): Rejection {
 	const phrase = REASON_PHRASES[statusCode];
-	return { statusCode, body: detail === undefined ? phrase : `${phrase}: ${detail}`, level, message, code };
+	return {
+		statusCode,
+		body: detail === undefined ? phrase : `${phrase}: ${detail}`,
+		level,
+		message,
+		code,
+	};
 }
 
 /**
@@ -48,7 +54,9 @@ function rejection(
 const QUOTABLE_NAMES: ReadonlySet<string> = new Set([...POSTBACK_PARAMS, ...SIGNED_REQUEST_PARAMS]);
 
 function withoutRequestText(message: string): string {
-	return message.replace(/"([^"]*)"/g, (quoted, name: string) => (QUOTABLE_NAMES.has(name) ? quoted : '"(a parameter)"'));
+	return message.replace(/"([^"]*)"/g, (quoted, name: string) =>
+		QUOTABLE_NAMES.has(name) ? quoted : '"(a parameter)"',
+	);
 }
 
 /**
@@ -61,7 +69,12 @@ function withoutRequestText(message: string): string {
 export function classifyError(error: unknown, signatureKey?: string): Rejection {
 	if (error instanceof FlexPayMalformedQueryError) {
 		const reason = safeReason(withoutRequestText(error.message), signatureKey);
-		return rejection(400, `Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`, error.code, reason);
+		return rejection(
+			400,
+			`Verotel FlexPay Trigger rejected a malformed postback (400): ${reason}`,
+			error.code,
+			reason,
+		);
 	}
 	if (error instanceof FlexPaySignatureError) {
 		return rejection(

@@ -38,9 +38,15 @@ function readStore(staticData: IDataObject): RepeatStore {
 }
 
 /** Whether this postback's key is the last one accepted in its scope. */
-export function isStoredRepeat(staticData: IDataObject, postback: Pick<FlexPayPostback, 'idempotencyKey' | 'idempotencyScope'>): boolean {
+export function isStoredRepeat(
+	staticData: IDataObject,
+	postback: Pick<FlexPayPostback, 'idempotencyKey' | 'idempotencyScope'>,
+): boolean {
 	const store = readStore(staticData);
-	return Object.prototype.hasOwnProperty.call(store, postback.idempotencyScope) && store[postback.idempotencyScope] === postback.idempotencyKey;
+	return (
+		Object.prototype.hasOwnProperty.call(store, postback.idempotencyScope) &&
+		store[postback.idempotencyScope] === postback.idempotencyKey
+	);
 }
 
 /**
@@ -56,7 +62,8 @@ export function rememberPostback(
 	const entries = Object.entries(readStore(staticData)).filter(
 		([scope, key]) => scope !== postback.idempotencyScope && typeof key === 'string',
 	);
-	for (const [scope, key] of entries.slice(Math.max(0, entries.length - maxScopes + 1))) store[scope] = key;
+	for (const [scope, key] of entries.slice(Math.max(0, entries.length - maxScopes + 1)))
+		store[scope] = key;
 	store[postback.idempotencyScope] = postback.idempotencyKey;
 	staticData[REPEAT_STORE_FIELD] = store;
 	if (LEGACY_FIELD in staticData) delete staticData[LEGACY_FIELD];
@@ -110,7 +117,10 @@ export function trackDelivery(
 	prune(now());
 	const id = inFlightId(triggerScope, postback.idempotencyScope);
 	let settle: (answered: boolean) => void = () => undefined;
-	const entry: InFlight = { key: postback.idempotencyKey, answered: new Promise<boolean>((resolve) => (settle = resolve)) };
+	const entry: InFlight = {
+		key: postback.idempotencyKey,
+		answered: new Promise<boolean>((resolve) => (settle = resolve)),
+	};
 	inFlight.delete(id);
 	inFlight.set(id, entry);
 	res.once('close', () => {

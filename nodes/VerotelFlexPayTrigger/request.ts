@@ -33,7 +33,12 @@ const FORM_TYPES = new Set(['', 'application/x-www-form-urlencoded', 'text/plain
  * Content type and size are checked before the body is read or decoded.
  */
 export async function readSignedPayload(req: PostbackRequest): Promise<SignedPayload> {
-	const url = typeof req.originalUrl === 'string' ? req.originalUrl : typeof req.url === 'string' ? req.url : '';
+	const url =
+		typeof req.originalUrl === 'string'
+			? req.originalUrl
+			: typeof req.url === 'string'
+				? req.url
+				: '';
 	const mark = url.indexOf('?');
 	const query = mark === -1 ? '' : bytesAsUtf8(url.slice(mark + 1), 'The query string');
 	const method = (req.method ?? 'GET').toUpperCase();
@@ -58,7 +63,9 @@ export async function readSignedPayload(req: PostbackRequest): Promise<SignedPay
 	const body = withoutTrailingLineEnds(bodyText(req.rawBody));
 	if (body === '') return { raw: query, source: 'query' };
 	if (query !== '') {
-		throw new FlexPayMalformedQueryError('Send the parameters either in the query string or in the body, not both');
+		throw new FlexPayMalformedQueryError(
+			'Send the parameters either in the query string or in the body, not both',
+		);
 	}
 	return { raw: body, source: 'body' };
 }
@@ -78,7 +85,8 @@ function bodyText(rawBody: Buffer | string | undefined): string {
 	// Without a Content-Length (chunked upload) only the length of what was read tells the size.
 	if (rawBody.length > MAX_BODY_BYTES) throw tooLarge();
 	if (typeof rawBody === 'string') return rawBody;
-	if (!Buffer.isBuffer(rawBody)) throw new FlexPayMalformedQueryError('The request body is not text');
+	if (!Buffer.isBuffer(rawBody))
+		throw new FlexPayMalformedQueryError('The request body is not text');
 	return strictUtf8(rawBody, 'The request body');
 }
 

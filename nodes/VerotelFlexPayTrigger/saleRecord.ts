@@ -37,16 +37,21 @@ const STORE_OPTIONS = { mode: 'entries', maxEntries: 2 * MAX_RECORDED_SALES } as
  * mode n8n retries a job whose worker died, and that retry must not find its
  * own sale "already opened".
  */
-const byExecution = (idempotencyKey: string, executionId: string): string => `${idempotencyKey}@${executionId}`;
+const byExecution = (idempotencyKey: string, executionId: string): string =>
+	`${idempotencyKey}@${executionId}`;
 
-const entriesOf = (keys: string[], executionId: string): string[] => keys.flatMap((key) => [key, byExecution(key, executionId)]);
+const entriesOf = (keys: string[], executionId: string): string[] =>
+	keys.flatMap((key) => [key, byExecution(key, executionId)]);
 
 /** Whether a key is recorded in n8n's deduplication store (see above). */
 export function isRecordedKey(idempotencyKey: unknown): idempotencyKey is string {
-	return typeof idempotencyKey === 'string' && idempotencyScopeOf(idempotencyKey) === idempotencyKey;
+	return (
+		typeof idempotencyKey === 'string' && idempotencyScopeOf(idempotencyKey) === idempotencyKey
+	);
 }
 
-const recordedKeysOf = (items: INodeExecutionData[]): string[] => items.map((item) => item.json.idempotencyKey).filter(isRecordedKey);
+const recordedKeysOf = (items: INodeExecutionData[]): string[] =>
+	items.map((item) => item.json.idempotencyKey).filter(isRecordedKey);
 
 /** The trigger's row of n8n's store, through the helpers of this run. */
 function storeRowOf(context: IExecuteFunctions): StoreRow {
@@ -54,8 +59,10 @@ function storeRowOf(context: IExecuteFunctions): StoreRow {
 	return {
 		id: `${context.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`,
 		maxEntries: STORE_OPTIONS.maxEntries,
-		record: async (entries) => await context.helpers.checkProcessedAndRecord(entries, 'node', STORE_OPTIONS),
-		remove: async (entries) => await context.helpers.removeProcessed(entries, 'node', STORE_OPTIONS),
+		record: async (entries) =>
+			await context.helpers.checkProcessedAndRecord(entries, 'node', STORE_OPTIONS),
+		remove: async (entries) =>
+			await context.helpers.removeProcessed(entries, 'node', STORE_OPTIONS),
 	};
 }
 
@@ -65,13 +72,18 @@ function storeRowOf(context: IExecuteFunctions): StoreRow {
  * recorded it for this very execution). Throws what n8n's store throws; the
  * caller decides to run anyway.
  */
-export async function recordSaleOpenings(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function recordSaleOpenings(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const keys = recordedKeysOf(items);
 	if (keys.length === 0 || typeof this.helpers.checkProcessedAndRecord !== 'function') return items;
 	const executionId = this.getExecutionId();
 	const seen = await recordEntries(storeRowOf(this), entriesOf(keys, executionId));
 	const openedEarlier = (key: string) => seen.has(key) && !seen.has(byExecution(key, executionId));
-	return items.filter((item) => !(isRecordedKey(item.json.idempotencyKey) && openedEarlier(item.json.idempotencyKey)));
+	return items.filter(
+		(item) => !(isRecordedKey(item.json.idempotencyKey) && openedEarlier(item.json.idempotencyKey)),
+	);
 }
 
 /**
@@ -80,7 +92,10 @@ export async function recordSaleOpenings(this: IExecuteFunctions, items: INodeEx
  * again, and that delivery must run. Best effort across processes: a write of
  * another process that read the row before this removal puts them back.
  */
-export async function releaseSaleOpenings(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<void> {
+export async function releaseSaleOpenings(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<void> {
 	const keys = recordedKeysOf(items);
 	if (keys.length === 0 || typeof this.helpers.removeProcessed !== 'function') return;
 	await removeEntries(storeRowOf(this), entriesOf(keys, this.getExecutionId()));

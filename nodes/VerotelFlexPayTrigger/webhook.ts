@@ -5,7 +5,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { FLEXPAY_CREDENTIAL_TYPE, flexPayConfigOf } from '../../credentials/VerotelFlexPayApi.credentials';
+import {
+	FLEXPAY_CREDENTIAL_TYPE,
+	flexPayConfigOf,
+} from '../../credentials/VerotelFlexPayApi.credentials';
 import { parsePostback, POSTBACK_OK, type FlexPayPostback } from '../../lib';
 import { sendText, type PostbackResponse } from './answer';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
@@ -13,7 +16,13 @@ import { buildItem } from './item';
 import { isEventSelected, resolveOptions, type TriggerOptions } from './options';
 import { safeErrorReason } from './redaction';
 import { classifyError, dependsOnCredential } from './rejection';
-import { earlierDeliveryAnswered, isStoredRepeat, rememberPostback, trackDelivery, type AnsweredResponse } from './repeatStore';
+import {
+	earlierDeliveryAnswered,
+	isStoredRepeat,
+	rememberPostback,
+	trackDelivery,
+	type AnsweredResponse,
+} from './repeatStore';
 import { readSignedPayload, type PostbackRequest } from './request';
 
 /**
@@ -24,7 +33,9 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 	const req = this.getRequestObject() as PostbackRequest;
 	const res = this.getResponseObject() as PostbackResponse & AnsweredResponse;
 	const receivedAt = new Date();
-	const httpMethod = (req.method ?? (this.getWebhookName() === 'setup' ? 'POST' : 'GET')).toUpperCase();
+	const httpMethod = (
+		req.method ?? (this.getWebhookName() === 'setup' ? 'POST' : 'GET')
+	).toUpperCase();
 	const node = this.getNode();
 	const triggerScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`;
 	const credentialScope = `${triggerScope}:${node.credentials?.[FLEXPAY_CREDENTIAL_TYPE]?.id ?? ''}`;
@@ -35,19 +46,24 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 	try {
 		options = resolveOptions(this.getNodeParameter('options', {}) as IDataObject);
 		const payload = await readSignedPayload(req);
-		const verify = (c: ICredentialDataDecryptedObject) => parsePostback(payload.raw, flexPayConfigOf(c), { allowSha1: options.allowSha1 });
+		const verify = (c: ICredentialDataDecryptedObject) =>
+			parsePostback(payload.raw, flexPayConfigOf(c), { allowSha1: options.allowSha1 });
 		const cached = getCachedCredentials(credentialScope);
 		if (cached) {
 			credentials = cached;
 			const outcome = attempt(() => verify(cached));
 			postback = outcome.postback;
 			// Only a refusal that a changed credential could turn into an accept reads it again.
-			if (outcome.error !== undefined && (!dependsOnCredential(outcome.error) || !mayRereadCredentials(credentialScope))) {
+			if (
+				outcome.error !== undefined &&
+				(!dependsOnCredential(outcome.error) || !mayRereadCredentials(credentialScope))
+			) {
 				throw outcome.error;
 			}
 		}
 		if (!postback) {
-			credentials = await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
+			credentials =
+				await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
 			cacheCredentials(credentialScope, credentials);
 			postback = verify(credentials);
 		}
@@ -61,11 +77,18 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		return { noWebhookResponse: true };
 	}
 
-	const logMeta = { event: postback.event, saleID: postback.saleID ?? null, idempotencyKey: postback.idempotencyKey };
+	const logMeta = {
+		event: postback.event,
+		saleID: postback.saleID ?? null,
+		idempotencyKey: postback.idempotencyKey,
+	};
 	if (!isEventSelected(postback.event, options.events)) {
 		// Nothing to record: the workflow would not run for this event anyway.
 		sendText(res, 200, POSTBACK_OK);
-		this.logger.debug(`Verotel FlexPay Trigger answered OK to a "${postback.event}" postback without a run: the event is not selected`, logMeta);
+		this.logger.debug(
+			`Verotel FlexPay Trigger answered OK to a "${postback.event}" postback without a run: the event is not selected`,
+			logMeta,
+		);
 		return { noWebhookResponse: true };
 	}
 	if (postback.test && this.getMode() !== 'manual' && !options.runTestPostbacks) {
@@ -82,7 +105,9 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		let repeat = false;
 		try {
 			const staticData = this.getWorkflowStaticData('node');
-			repeat = isStoredRepeat(staticData, postback) || (await earlierDeliveryAnswered(triggerScope, postback));
+			repeat =
+				isStoredRepeat(staticData, postback) ||
+				(await earlierDeliveryAnswered(triggerScope, postback));
 			if (!repeat) {
 				rememberPostback(staticData, postback);
 				trackDelivery(triggerScope, postback, res);
@@ -99,7 +124,10 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		}
 		if (repeat) {
 			sendText(res, 200, POSTBACK_OK);
-			this.logger.info('Verotel FlexPay Trigger answered OK to a repeated postback without a run: its execution is already stored', logMeta);
+			this.logger.info(
+				'Verotel FlexPay Trigger answered OK to a repeated postback without a run: its execution is already stored',
+				logMeta,
+			);
 			return { noWebhookResponse: true };
 		}
 	}

@@ -22,7 +22,10 @@ export interface OutgoingRequest {
  * (refused, DNS, TLS, timeout) rejects with n8n's own error, which carries the
  * request and so the credential: callers keep only what is safe of it.
  */
-export async function sendForAnswer(this: IExecuteFunctions, request: OutgoingRequest): Promise<IN8nHttpFullResponse> {
+export async function sendForAnswer(
+	this: IExecuteFunctions,
+	request: OutgoingRequest,
+): Promise<IN8nHttpFullResponse> {
 	const { credentialType, ...sent } = request;
 	const options: IHttpRequestOptions = {
 		...sent,

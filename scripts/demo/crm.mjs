@@ -33,7 +33,8 @@ export function createCrm() {
 	}
 
 	function tokens(body, sign) {
-		if (!body?.user || !Number.isInteger(body.tokens) || body.tokens < 0) return bad('user and a whole number of tokens are required');
+		if (!body?.user || !Number.isInteger(body.tokens) || body.tokens < 0)
+			return bad('user and a whole number of tokens are required');
 		return once(body, () => {
 			const balance = (state.tokens.get(body.user) ?? 0) + sign * body.tokens;
 			state.tokens.set(body.user, balance);
@@ -50,21 +51,41 @@ export function createCrm() {
 			return once(body, () => {
 				const member = state.members.get(body.saleID);
 				if (action === 'grant') {
-					state.members.set(body.saleID, { saleID: body.saleID, user: body.user ?? member?.user, until: body.until ?? null, active: true });
+					state.members.set(body.saleID, {
+						saleID: body.saleID,
+						user: body.user ?? member?.user,
+						until: body.until ?? null,
+						active: true,
+					});
 					const replaced = body.replacesSaleID ? state.members.get(body.replacesSaleID) : undefined;
 					if (replaced) Object.assign(replaced, { active: false, replacedBy: body.saleID });
 					return ok({ member: state.members.get(body.saleID) });
 				}
-				if (!member) return { status: 404, answer: { ok: false, error: `no membership for sale ${body.saleID}` } };
-				if (action === 'extend') Object.assign(member, { until: body.until ?? member.until, active: true });
-				else if (action === 'revoke') Object.assign(member, { active: false, revokedAt: new Date().toISOString() });
+				if (!member)
+					return {
+						status: 404,
+						answer: { ok: false, error: `no membership for sale ${body.saleID}` },
+					};
+				if (action === 'extend')
+					Object.assign(member, { until: body.until ?? member.until, active: true });
+				else if (action === 'revoke')
+					Object.assign(member, { active: false, revokedAt: new Date().toISOString() });
 				else return { status: 404, answer: { ok: false, error: 'not found' } };
 				return ok({ member });
 			});
 		}
 		if (method === 'GET' && path === '/crm/orders') {
-			const orders = [...state.orders.values()].filter((o) => !query?.status || o.status === query.status);
-			return ok({ orders: orders.map(({ referenceID, amount, currency, status }) => ({ referenceID, amount, currency, status })) });
+			const orders = [...state.orders.values()].filter(
+				(o) => !query?.status || o.status === query.status,
+			);
+			return ok({
+				orders: orders.map(({ referenceID, amount, currency, status }) => ({
+					referenceID,
+					amount,
+					currency,
+					status,
+				})),
+			});
 		}
 		const fulfil = /^\/crm\/orders\/([^/]+)\/fulfil$/.exec(path);
 		if (method === 'POST' && fulfil) {
@@ -80,11 +101,22 @@ export function createCrm() {
 	}
 
 	function addOrder({ referenceID, amount = '9.99', currency = 'EUR', sale }) {
-		state.orders.set(referenceID, { referenceID, amount, currency, status: 'unpaid', fulfilments: 0 });
+		state.orders.set(referenceID, {
+			referenceID,
+			amount,
+			currency,
+			status: 'unpaid',
+			fulfilments: 0,
+		});
 		if (sale) state.orderSales.set(referenceID, sale);
 		else state.orderSales.delete(referenceID);
 		return state.orders.get(referenceID);
 	}
 
-	return { state, handle, addOrder, saleOfOrder: (referenceID) => state.orderSales.get(referenceID) };
+	return {
+		state,
+		handle,
+		addOrder,
+		saleOfOrder: (referenceID) => state.orderSales.get(referenceID),
+	};
 }

@@ -3,7 +3,10 @@
 // postback Verotel would send to the n8n trigger.
 
 const escapeHtml = (text) =>
-	String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+	String(text).replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+	);
 
 /**
  * A stand-in for Verotel's order page: checks the link's signature the way FlexPay does and offers
@@ -16,8 +19,13 @@ export function orderPage(lib, flexpay, query) {
 	try {
 		params = lib.parseRawQuery(query);
 		const { signature, ...rest } = params;
-		if (rest.shopID !== String(flexpay.shopId)) problem = `the link is for shop ${rest.shopID}, this demo serves shop ${flexpay.shopId}`;
-		else if (!signature || lib.signRequest(flexpay.signatureKey, rest) !== String(signature).toLowerCase()) problem = 'the signature does not match';
+		if (rest.shopID !== String(flexpay.shopId))
+			problem = `the link is for shop ${rest.shopID}, this demo serves shop ${flexpay.shopId}`;
+		else if (
+			!signature ||
+			lib.signRequest(flexpay.signatureKey, rest) !== String(signature).toLowerCase()
+		)
+			problem = 'the signature does not match';
 		else valid = true;
 	} catch (error) {
 		problem = error.message;

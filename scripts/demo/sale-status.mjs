@@ -23,7 +23,8 @@ export function createSaleStatus({ lib, flexpay, saleFor, saleOfOrder }) {
 		const base = saleFor(saleID);
 		return known && base ? { ...base, ...known } : base;
 	};
-	const setSale = (saleId, fields) => sales.set(String(saleId), fields === null ? null : { ...fields });
+	const setSale = (saleId, fields) =>
+		sales.set(String(saleId), fields === null ? null : { ...fields });
 	return {
 		/** The service's answer to the query string of a status request. */
 		answer: (query) => statusAnswer(lib, flexpay, query, statusFor),
@@ -35,7 +36,11 @@ export function createSaleStatus({ lib, flexpay, saleFor, saleOfOrder }) {
 		setSale,
 		/** A sale paid on the demo order page: from now on its status carries the order's price and buyer. */
 		recordPaid(saleId, order) {
-			setSale(saleId, { priceAmount: order.priceAmount, priceCurrency: order.priceCurrency, ...(order.email ? { email: order.email } : {}) });
+			setSale(saleId, {
+				priceAmount: order.priceAmount,
+				priceCurrency: order.priceCurrency,
+				...(order.email ? { email: order.email } : {}),
+			});
 		},
 	};
 }
@@ -49,13 +54,22 @@ function statusAnswer(lib, flexpay, query, saleFor) {
 		return 'response: ERROR\nerror: Malformed request\n';
 	}
 	const { signature, ...rest } = params;
-	if (rest.shopID !== String(flexpay.shopId) || !signature || lib.signRequest(flexpay.signatureKey, rest) !== signature.toLowerCase()) {
+	if (
+		rest.shopID !== String(flexpay.shopId) ||
+		!signature ||
+		lib.signRequest(flexpay.signatureKey, rest) !== signature.toLowerCase()
+	) {
 		return 'response: ERROR\nerror: Invalid signature\n';
 	}
 	const sale = saleFor({ saleID: rest.saleID, referenceID: rest.referenceID });
 	if (!sale) return 'response: NOTFOUND\n';
-	const identity = rest.saleID !== undefined ? { saleID: rest.saleID } : { referenceID: rest.referenceID };
-	return ['response: FOUND', ...Object.entries({ shopID: rest.shopID, ...identity, ...sale }).map(([k, v]) => `${k}: ${v}`), ''].join('\n');
+	const identity =
+		rest.saleID !== undefined ? { saleID: rest.saleID } : { referenceID: rest.referenceID };
+	return [
+		'response: FOUND',
+		...Object.entries({ shopID: rest.shopID, ...identity, ...sale }).map(([k, v]) => `${k}: ${v}`),
+		'',
+	].join('\n');
 }
 
 /** The demo shop knows every sale: a made-up buyer per saleID. */

@@ -42,7 +42,10 @@ export function readMarker(dir) {
 function writeMarker(dir, data) {
 	// Write then rename, so a crash can never leave a truncated marker that looks complete.
 	const tmp = path.join(dir, `${MARKER}.tmp`);
-	fs.writeFileSync(tmp, JSON.stringify({ ...data, completedAt: new Date().toISOString() }, null, 2));
+	fs.writeFileSync(
+		tmp,
+		JSON.stringify({ ...data, completedAt: new Date().toISOString() }, null, 2),
+	);
 	fs.renameSync(tmp, path.join(dir, MARKER));
 }
 
@@ -137,7 +140,9 @@ async function withLock(dir, log, fn) {
 			waitedSince ??= Date.now();
 			const waited = Date.now() - waitedSince;
 			if (waited % 30_000 < 2_000) {
-				log(`waiting for process ${owner} that is installing into ${dir} (${Math.round(waited / 1000)} s)`);
+				log(
+					`waiting for process ${owner} that is installing into ${dir} (${Math.round(waited / 1000)} s)`,
+				);
 			}
 			return false;
 		},
@@ -146,7 +151,10 @@ async function withLock(dir, log, fn) {
 		{ timeoutMs: Infinity, intervalMs: 2_000, rethrow: true },
 	);
 	// Released if this process exits (or is stopped) while holding it.
-	const forget = stopOnExit({ stop: () => removeLock(lockDir), killNow: () => removeLock(lockDir) });
+	const forget = stopOnExit({
+		stop: () => removeLock(lockDir),
+		killNow: () => removeLock(lockDir),
+	});
 	try {
 		fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
 		return await fn();

@@ -88,10 +88,17 @@ function runScript(scriptFile, n8n, dbFile, workflowId, mode) {
 	return new Promise((resolve, reject) => {
 		execFile(
 			n8n.nodeBin,
-			[scriptFile, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), dbFile, workflowId, mode],
+			[
+				scriptFile,
+				path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'),
+				dbFile,
+				workflowId,
+				mode,
+			],
 			{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
 			(error, stdout, stderr) => {
-				if (error) reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
+				if (error)
+					reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
 				else resolve(JSON.parse(stdout));
 			},
 		);
@@ -142,7 +149,12 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	 * (success/error/crashed/canceled) and return all of them. n8n answers a webhook before the
 	 * workflow has run (or before it saved the execution), so tests must poll.
 	 */
-	async function waitForExecutions({ workflowId, count = 1, timeoutMs = 30_000, raw = false } = {}) {
+	async function waitForExecutions({
+		workflowId,
+		count = 1,
+		timeoutMs = 30_000,
+		raw = false,
+	} = {}) {
 		let list = [];
 		return waitUntil(
 			`${count} finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
@@ -150,7 +162,13 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 				list = await executions({ workflowId, raw });
 				return list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count && list;
 			},
-			{ timeoutMs, error: (message) => fail(`${message}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`) },
+			{
+				timeoutMs,
+				error: (message) =>
+					fail(
+						`${message}; have: ${JSON.stringify(list.map(({ id, status, mode }) => ({ id, status, mode })))}`,
+					),
+			},
 		);
 	}
 

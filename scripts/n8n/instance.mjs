@@ -86,13 +86,16 @@ export async function startN8n({
 	webhookTimeoutMs = 60_000,
 	log = defaultLog,
 } = {}) {
-	const n8n = typeof install === 'object' && install.n8nBin ? install : await ensureN8n(install, { log });
+	const n8n =
+		typeof install === 'object' && install.n8nBin ? install : await ensureN8n(install, { log });
 	const t0 = Date.now();
 	const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 	// A kept folder is never removed; a temp folder is removed by stop() (unless N8N_E2E_KEEP_TMP).
 	const keep = Boolean(keptUserFolder);
-	const tmpRoot = keep ? path.resolve(keptUserFolder) : fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${n8n.version}-`));
+	const tmpRoot = keep
+		? path.resolve(keptUserFolder)
+		: fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${n8n.version}-`));
 	const removeFolder = () => {
 		if (keep) return;
 		if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
@@ -125,16 +128,29 @@ export async function startN8n({
 		const [freePort, brokerPort] = await freePorts(2);
 		const port = fixedPort ? Number(fixedPort) : freePort;
 		if (fixedPort && !(await isPortFree(port))) {
-			throw new Error(`Port ${port} on 127.0.0.1 is already in use (another n8n?): stop it or choose another port`);
+			throw new Error(
+				`Port ${port} on 127.0.0.1 is already in use (another n8n?): stop it or choose another port`,
+			);
 		}
 		const baseUrl = `http://127.0.0.1:${port}`;
-		const env = n8nEnvironment({ n8n, command, userFolder, port, baseUrl, brokerPort, encryptionKey: ENCRYPTION_KEY, logLevel, extraEnv });
+		const env = n8nEnvironment({
+			n8n,
+			command,
+			userFolder,
+			port,
+			baseUrl,
+			brokerPort,
+			encryptionKey: ENCRYPTION_KEY,
+			logLevel,
+			extraEnv,
+		});
 
 		let communityPackage;
 		if (packageDir || tarball) {
 			communityPackage = installCommunityPackage({ packageDir, tarball, userFolder, workDir, log });
 		}
-		for (const extra of extraPackages) installCommunityPackage({ ...extra, userFolder, workDir, log });
+		for (const extra of extraPackages)
+			installCommunityPackage({ ...extra, userFolder, workDir, log });
 
 		const cli = n8nCli({ n8n, env, workDir, logFile });
 		const { credentialIds, workflowIds } = await importFixtures({
@@ -152,10 +168,16 @@ export async function startN8n({
 		// The temp folder (and the log) is removed on failure unless N8N_E2E_KEEP_TMP is set, so
 		// the message carries the tail of the log.
 		const fail = (message) =>
-			new Error(`${message} (n8n ${n8n.version}, log ${logFile}); last lines of n8n's log:\n${tailOf(logFile)}`);
+			new Error(
+				`${message} (n8n ${n8n.version}, log ${logFile}); last lines of n8n's log:\n${tailOf(logFile)}`,
+			);
 
 		const waitFor = (what, timeoutMs, probe) =>
-			waitUntil(what, probe, { timeoutMs, failIf: () => (server.hasExited() ? 'n8n exited' : undefined), error: fail });
+			waitUntil(what, probe, {
+				timeoutMs,
+				failIf: () => (server.hasExited() ? 'n8n exited' : undefined),
+				error: fail,
+			});
 
 		// graceMs: how long n8n may take to finish its running executions after SIGTERM.
 		stop = async ({ graceMs = 10_000 } = {}) => {
@@ -168,30 +190,52 @@ export async function startN8n({
 			return stopping;
 		};
 
-		await waitFor('/healthz', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz`)).status === 200);
+		await waitFor(
+			'/healthz',
+			startTimeoutMs,
+			async () => (await httpRequest(`${baseUrl}/healthz`)).status === 200,
+		);
 		// /healthz answers before n8n serves the editor; /healthz/readiness once it does.
 		if (waitForReadiness) {
-			await waitFor('/healthz/readiness', startTimeoutMs, async () => (await httpRequest(`${baseUrl}/healthz/readiness`)).status === 200);
+			await waitFor(
+				'/healthz/readiness',
+				startTimeoutMs,
+				async () => (await httpRequest(`${baseUrl}/healthz/readiness`)).status === 200,
+			);
 		}
-		log(`n8n ${n8n.version}${command === "start" ? "" : ` ${command}`} is up on ${baseUrl}, pid ${server.pid} (${elapsed()})`);
+		log(
+			`n8n ${n8n.version}${command === 'start' ? '' : ` ${command}`} is up on ${baseUrl}, pid ${server.pid} (${elapsed()})`,
+		);
 
-		const webhookUrl = (webhookPath) => `${baseUrl}/webhook/${String(webhookPath).replace(/^\/+/, '')}`;
+		const webhookUrl = (webhookPath) =>
+			`${baseUrl}/webhook/${String(webhookPath).replace(/^\/+/, '')}`;
 		for (const entry of waitForWebhooks) {
-			const { path: webhookPath, method = 'GET' } = typeof entry === 'string' ? { path: entry } : entry;
+			const { path: webhookPath, method = 'GET' } =
+				typeof entry === 'string' ? { path: entry } : entry;
 			// A CORS preflight answers 204 only once a webhook is registered for that path and method,
 			// and never starts an execution. (Without Access-Control-Request-Method it would answer
 			// 204 for any path.) 2.x activates workflows in the background after /healthz is up.
-			await waitFor(`webhook ${method} ${webhookPath} to be registered`, webhookTimeoutMs, async () => {
-				const response = await httpRequest(webhookUrl(webhookPath), {
-					method: 'OPTIONS',
-					headers: { Origin: baseUrl, 'Access-Control-Request-Method': method },
-				});
-				return response.status === 204;
-			});
+			await waitFor(
+				`webhook ${method} ${webhookPath} to be registered`,
+				webhookTimeoutMs,
+				async () => {
+					const response = await httpRequest(webhookUrl(webhookPath), {
+						method: 'OPTIONS',
+						headers: { Origin: baseUrl, 'Access-Control-Request-Method': method },
+					});
+					return response.status === 204;
+				},
+			);
 		}
-		if (waitForWebhooks.length) log(`${waitForWebhooks.length} webhook(s) registered (${elapsed()})`);
+		if (waitForWebhooks.length)
+			log(`${waitForWebhooks.length} webhook(s) registered (${elapsed()})`);
 
-		const { executions, executionCounts, waitForExecutions } = sqliteExecutions({ n8n, dbFile, workDir, fail });
+		const { executions, executionCounts, waitForExecutions } = sqliteExecutions({
+			n8n,
+			dbFile,
+			workDir,
+			fail,
+		});
 
 		const { listNodeTypes, listCredentialTypes } = typesReader(userFolder, waitFor);
 
@@ -203,7 +247,9 @@ export async function startN8n({
 		 */
 		async function executeWorkflow(workflowId) {
 			const [cliBrokerPort] = await freePorts(1);
-			return cli(['execute', `--id=${workflowId}`], { N8N_RUNNERS_BROKER_PORT: String(cliBrokerPort) });
+			return cli(['execute', `--id=${workflowId}`], {
+				N8N_RUNNERS_BROKER_PORT: String(cliBrokerPort),
+			});
 		}
 
 		return Object.assign(instance, {
@@ -213,7 +259,8 @@ export async function startN8n({
 			baseUrl,
 			port,
 			webhookUrl,
-			webhookTestUrl: (webhookPath) => `${baseUrl}/webhook-test/${String(webhookPath).replace(/^\/+/, '')}`,
+			webhookTestUrl: (webhookPath) =>
+				`${baseUrl}/webhook-test/${String(webhookPath).replace(/^\/+/, '')}`,
 			pid: server.pid,
 			/** Resolves with { code, signal } when the n8n process exits (for whatever reason). */
 			exited: server.exited,

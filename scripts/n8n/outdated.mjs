@@ -32,7 +32,10 @@ export function compareWithPublished(lines, published, uninstallable = {}) {
 		let status = 'current';
 		if (!stable.includes(version)) status = 'unpublished';
 		else if (newest && compareVersions(newest, version) > 0) status = 'newer';
-		const note = status === 'newer' && uninstallable[newest] ? `does not install here: ${uninstallable[newest]}` : undefined;
+		const note =
+			status === 'newer' && uninstallable[newest]
+				? `does not install here: ${uninstallable[newest]}`
+				: undefined;
 		return { line, pinned: version, newest, status, ...(note ? { note } : {}) };
 	});
 	// A major above every pinned one is a line the matrix does not test yet.
@@ -59,19 +62,29 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
 	try {
 		published = publishedVersions();
 	} catch (error) {
-		console.error(`n8n:outdated: could not ask npm for n8n's versions: ${error.stderr?.trim() || error.message}`);
+		console.error(
+			`n8n:outdated: could not ask npm for n8n's versions: ${error.stderr?.trim() || error.message}`,
+		);
 		process.exit(2);
 	}
 	const lines = DEFAULT_MATRIX.map((key) => LINES[key]);
 	const { rows, newLines, outdated } = compareWithPublished(lines, published, UNINSTALLABLE);
 	console.log('n8n:outdated: the pins of scripts/n8n/versions.mjs against the npm registry');
 	for (const row of rows) {
-		const verdict = { current: 'up to date', newer: 'NEWER RELEASE', unpublished: 'PIN NOT PUBLISHED' }[row.status];
-		console.log(`  line ${row.line}: pinned ${row.pinned}, newest ${row.newest ?? '(none)'}: ${verdict}`);
+		const verdict = {
+			current: 'up to date',
+			newer: 'NEWER RELEASE',
+			unpublished: 'PIN NOT PUBLISHED',
+		}[row.status];
+		console.log(
+			`  line ${row.line}: pinned ${row.pinned}, newest ${row.newest ?? '(none)'}: ${verdict}`,
+		);
 		if (row.note) console.log(`    ${row.note}`);
 	}
 	for (const { major, newest } of newLines) {
-		console.log(`  n8n ${major}.x is published (newest ${newest}) and the matrix has no line for it`);
+		console.log(
+			`  n8n ${major}.x is published (newest ${newest}) and the matrix has no line for it`,
+		);
 	}
 	process.exit(outdated ? 1 : 0);
 }

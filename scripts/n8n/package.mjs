@@ -38,7 +38,9 @@ export function installCommunityPackage({ packageDir, tarball, userFolder, workD
 	const files = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
 	const missing = files.filter((file) => !fs.existsSync(path.join(staging, file)));
 	if (missing.length) {
-		throw new Error(`The packed ${name} lacks ${missing.join(', ')}: build the package before packing it`);
+		throw new Error(
+			`The packed ${name} lacks ${missing.join(', ')}: build the package before packing it`,
+		);
 	}
 	const dir = path.join(nodesDir, 'node_modules', name);
 	fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -47,17 +49,31 @@ export function installCommunityPackage({ packageDir, tarball, userFolder, workD
 	fs.renameSync(staging, dir);
 	// Several packages may be installed side by side (e.g. a benchmark's floor trigger).
 	const nodesManifest = path.join(nodesDir, 'package.json');
-	const installed = fs.existsSync(nodesManifest) ? JSON.parse(fs.readFileSync(nodesManifest, 'utf8')) : { name: 'installed-nodes', private: true, dependencies: {} };
+	const installed = fs.existsSync(nodesManifest)
+		? JSON.parse(fs.readFileSync(nodesManifest, 'utf8'))
+		: { name: 'installed-nodes', private: true, dependencies: {} };
 	installed.dependencies[name] = version;
 	fs.writeFileSync(nodesManifest, JSON.stringify(installed, null, 2));
 	if (Object.keys(manifest.dependencies ?? {}).length) {
 		// n8n's installer runs npm install, which brings runtime dependencies; peers (n8n-workflow)
 		// resolve to n8n's own copy.
 		log(`installing runtime dependencies of ${name}`);
-		execFileSync('npm', ['install', '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], {
-			cwd: dir,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--omit=dev',
+				'--omit=peer',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--no-package-lock',
+			],
+			{
+				cwd: dir,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 	}
 	log(`installed community package ${name}@${version}`);
 	return { name, version, dir };

@@ -15,7 +15,10 @@ const stripColours = (text) => stripVTControlCharacters(text);
 export function tailOf(file, lines = 40) {
 	try {
 		const text = stripColours(fs.readFileSync(file, 'utf8'));
-		return text.split('\n').slice(-lines - 1).join('\n');
+		return text
+			.split('\n')
+			.slice(-lines - 1)
+			.join('\n');
 	} catch {
 		return '(no log)';
 	}
@@ -28,14 +31,26 @@ export function tailOf(file, lines = 40) {
  * @param {'start' | 'webhook' | 'worker'} options.command
  * @param {Record<string, string>} options.extraEnv wins over everything else
  */
-export function n8nEnvironment({ n8n, command, userFolder, port, baseUrl, brokerPort, encryptionKey, logLevel, extraEnv }) {
+export function n8nEnvironment({
+	n8n,
+	command,
+	userFolder,
+	port,
+	baseUrl,
+	brokerPort,
+	encryptionKey,
+	logLevel,
+	extraEnv,
+}) {
 	// Do not inherit n8n settings from the caller's environment: a test must not depend on them.
 	// Nor the test runner's: jest sets NODE_ENV=test, which silences n8n's logger and changes its
 	// behaviour, and NODE_OPTIONS (e.g. --experimental-vm-modules, --inspect) is not for n8n.
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(
 			([key]) =>
-				!/^(N8N_|DB_|WEBHOOK_URL$|EXECUTIONS_|QUEUE_|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$)/.test(key),
+				!/^(N8N_|DB_|WEBHOOK_URL$|EXECUTIONS_|QUEUE_|NODE_ENV$|NODE_OPTIONS$|JEST_WORKER_ID$)/.test(
+					key,
+				),
 		),
 	);
 	return {
@@ -62,7 +77,9 @@ export function n8nEnvironment({ n8n, command, userFolder, port, baseUrl, broker
 		N8N_LOG_OUTPUT: 'console',
 		N8N_LOG_LEVEL: logLevel,
 		NO_COLOR: '1',
-		...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {}),
+		...(command === 'worker'
+			? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) }
+			: {}),
 		...n8n.env,
 		...extraEnv,
 	};
@@ -79,11 +96,19 @@ export function n8nCli({ n8n, env, workDir, logFile }) {
 				n8n.nodeBin,
 				[n8n.n8nBin, ...args],
 				// The CLI reports through the logger: at level "warn" or below it says nothing useful.
-				{ cwd: workDir, env: { ...env, N8N_LOG_LEVEL: 'info', ...moreEnv }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
+				{
+					cwd: workDir,
+					env: { ...env, N8N_LOG_LEVEL: 'info', ...moreEnv },
+					maxBuffer: 64 * 1024 * 1024,
+					timeout: 180_000,
+				},
 				(error, stdout, stderr) => {
 					const output = stripColours(`${stdout}${stderr}`);
 					fs.appendFileSync(logFile, `\n$ n8n ${args.join(' ')}\n${output}`);
-					if (error) reject(new Error(`n8n ${args.join(' ')} failed: ${error.message}\n${output.slice(-4000)}`));
+					if (error)
+						reject(
+							new Error(`n8n ${args.join(' ')} failed: ${error.message}\n${output.slice(-4000)}`),
+						);
 					else resolve(output);
 				},
 			);

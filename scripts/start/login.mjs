@@ -7,7 +7,9 @@ import { httpRequest } from '../n8n/http.mjs';
 
 /** A bcrypt hash made with the bcryptjs that ships inside n8n (no extra dependency). */
 function bcryptHash(install, password) {
-	const requireFromN8n = createRequire(path.join(install.dir, 'node_modules', 'n8n', 'package.json'));
+	const requireFromN8n = createRequire(
+		path.join(install.dir, 'node_modules', 'n8n', 'package.json'),
+	);
 	return requireFromN8n('bcryptjs').hashSync(password, 10);
 }
 
@@ -33,15 +35,26 @@ export async function editorLogin(n8n, install, owner, say) {
 		const setup = await httpRequest(`${n8n.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ email: owner.email, firstName: 'Demo', lastName: 'Merchant', password: owner.password }),
+			body: JSON.stringify({
+				email: owner.email,
+				firstName: 'Demo',
+				lastName: 'Merchant',
+				password: owner.password,
+			}),
 		});
-		if (setup.status !== 200 && !/already/i.test(setup.body)) say(`owner set-up answered HTTP ${setup.status}: ${setup.body.slice(0, 200)}`);
+		if (setup.status !== 200 && !/already/i.test(setup.body))
+			say(`owner set-up answered HTTP ${setup.status}: ${setup.body.slice(0, 200)}`);
 	}
 	const loggedIn = await httpRequest(`${n8n.baseUrl}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
+		body: JSON.stringify({
+			emailOrLdapLoginId: owner.email,
+			email: owner.email,
+			password: owner.password,
+		}),
 	});
-	if (loggedIn.status !== 200) login += `  (the login check answered HTTP ${loggedIn.status}; --fresh resets the account)`;
+	if (loggedIn.status !== 200)
+		login += `  (the login check answered HTTP ${loggedIn.status}; --fresh resets the account)`;
 	return login;
 }

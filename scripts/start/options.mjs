@@ -39,7 +39,8 @@ export function readOptions() {
 	if (values.help) return { help: true };
 	const line = (values.n8n ?? process.env.N8N_VERSION ?? defaultLine()).trim();
 	const port = Number(values.port ?? process.env.N8N_PORT ?? 5678);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`Not a port: ${values.port ?? process.env.N8N_PORT}`);
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw new Error(`Not a port: ${values.port ?? process.env.N8N_PORT}`);
 	let publicUrl = (values['public-url'] ?? process.env.WEBHOOK_URL ?? '').trim();
 	if (publicUrl && !publicUrl.endsWith('/')) publicUrl += '/';
 	const owner = {

@@ -9,7 +9,13 @@ const require = createRequire(import.meta.url);
 
 /** @returns {Promise<{ purchaseUrl: string, purchaseNote: string }>} purchaseUrl '' if the workflow failed (the note says why) */
 export async function purchaseLink(n8n, shop) {
-	const order = { orderId: `demo-${Date.now().toString(36)}`, amount: '9.99', currency: 'EUR', description: 'Demo: HD video download', email: 'buyer@example.com' };
+	const order = {
+		orderId: `demo-${Date.now().toString(36)}`,
+		amount: '9.99',
+		currency: 'EUR',
+		description: 'Demo: HD video download',
+		email: 'buyer@example.com',
+	};
 	let purchaseUrl = '';
 	let purchaseNote = '';
 	try {
@@ -19,11 +25,15 @@ export async function purchaseLink(n8n, shop) {
 			body: JSON.stringify(order),
 		});
 		const body = JSON.parse(answer.body);
-		if (answer.status !== 200 || !body.purchaseUrl) throw new Error(`HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
+		if (answer.status !== 200 || !body.purchaseUrl)
+			throw new Error(`HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
 		purchaseUrl = body.purchaseUrl;
 		const { signature, ...params } = Object.fromEntries(new URL(purchaseUrl).searchParams);
 		const lib = require('../../index.js');
-		purchaseNote = lib.signRequest(shop.signatureKey, params) === signature ? 'signature checked' : 'SIGNATURE DOES NOT VERIFY';
+		purchaseNote =
+			lib.signRequest(shop.signatureKey, params) === signature
+				? 'signature checked'
+				: 'SIGNATURE DOES NOT VERIFY';
 	} catch (error) {
 		purchaseNote = `the order workflow failed: ${error.message}`;
 	}

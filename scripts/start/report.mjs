@@ -7,7 +7,10 @@ import { EXAMPLES, loadExamples } from '../examples.mjs';
 const require = createRequire(import.meta.url);
 
 const workflowNames = Object.fromEntries(
-	loadExamples().map((w) => [Object.keys(EXAMPLES).find((k) => EXAMPLES[k].workflowId === w.id), w.name]),
+	loadExamples().map((w) => [
+		Object.keys(EXAMPLES).find((k) => EXAMPLES[k].workflowId === w.id),
+		w.name,
+	]),
 );
 function workflowName(key) {
 	return workflowNames[key] ?? key;
@@ -25,7 +28,18 @@ function brandHost(brand) {
  * What to do next: the editor, the login, the postback URL for Control Center, the purchase link
  * and the test postback command.
  */
-export function printSummary({ n8n, pkg, startedIn, login, shop, statusBaseUrl, publicUrl, localPostbackUrl, purchaseUrl, purchaseNote }) {
+export function printSummary({
+	n8n,
+	pkg,
+	startedIn,
+	login,
+	shop,
+	statusBaseUrl,
+	publicUrl,
+	localPostbackUrl,
+	purchaseUrl,
+	purchaseNote,
+}) {
 	const productionUrl = `${publicUrl || `${n8n.baseUrl}/`}webhook/${EXAMPLES.postbacks.webhookPath}`;
 	const shopLine = shop.isDemo
 		? `demo shop ${shop.shopId} (public demo key); for your website set FLEXPAY_SHOP_ID and FLEXPAY_SIGNATURE_KEY`
@@ -47,7 +61,9 @@ export function printSummary({ n8n, pkg, startedIn, login, shop, statusBaseUrl, 
 		'',
 		`  Purchase link   made by the Verotel FlexPay node in "${workflowName('order')}" (${purchaseNote}):`,
 		`                  ${purchaseUrl || '-'}`,
-		shop.isDemo && purchaseUrl ? '                  (the demo order page: open it and press "Pay" to send the postback Verotel would send)' : '',
+		shop.isDemo && purchaseUrl
+			? '                  (the demo order page: open it and press "Pay" to send the postback Verotel would send)'
+			: '',
 		'',
 		'  Test postback   a correctly signed purchase postback to the local trigger (--event credit, --tamper, ...):',
 		`                  ${shop.isDemo ? '' : 'FLEXPAY_SHOP_ID=... FLEXPAY_SIGNATURE_KEY=... '}${postbackCommand}`,
@@ -66,11 +82,22 @@ export function printSummary({ n8n, pkg, startedIn, login, shop, statusBaseUrl, 
 /** One line per thing the demo services receive (their onEvent). */
 export function printEvent(event) {
 	if (event.kind === 'mail') console.log(`[mail] to ${event.to.join(', ')}: "${event.subject}"`);
-	else if (event.kind === 'crm') console.log(`[crm]  ${event.method} ${event.path} ${JSON.stringify(event.body)}`);
-	else if (event.kind === 'status') console.log(`[status] sale-status look-up (${new URLSearchParams(event.query).get('saleID') ? `saleID ${new URLSearchParams(event.query).get('saleID')}` : event.query.replace(/signature=[0-9a-f]+/, 'signature=…')}): ${event.response}`);
-	else if (event.kind === 'order') console.log(`[order page] ${event.valid ? 'valid' : 'INVALID'} link for ${event.params.priceAmount ?? '?'} ${event.params.priceCurrency ?? ''} "${event.params.description ?? ''}"`);
-	else if (event.kind === 'controlCenter') console.log(`[control center] ${event.method} ${event.path}: HTTP ${event.status}`);
-	else if (event.kind === 'pay') console.log(`[order page] paid (simulated): sale ${event.saleId}, postback answered HTTP ${event.status} ${JSON.stringify(event.body)} in ${Math.round(event.ms)} ms`);
+	else if (event.kind === 'crm')
+		console.log(`[crm]  ${event.method} ${event.path} ${JSON.stringify(event.body)}`);
+	else if (event.kind === 'status')
+		console.log(
+			`[status] sale-status look-up (${new URLSearchParams(event.query).get('saleID') ? `saleID ${new URLSearchParams(event.query).get('saleID')}` : event.query.replace(/signature=[0-9a-f]+/, 'signature=…')}): ${event.response}`,
+		);
+	else if (event.kind === 'order')
+		console.log(
+			`[order page] ${event.valid ? 'valid' : 'INVALID'} link for ${event.params.priceAmount ?? '?'} ${event.params.priceCurrency ?? ''} "${event.params.description ?? ''}"`,
+		);
+	else if (event.kind === 'controlCenter')
+		console.log(`[control center] ${event.method} ${event.path}: HTTP ${event.status}`);
+	else if (event.kind === 'pay')
+		console.log(
+			`[order page] paid (simulated): sale ${event.saleId}, postback answered HTTP ${event.status} ${JSON.stringify(event.body)} in ${Math.round(event.ms)} ms`,
+		);
 }
 
 /**
@@ -85,15 +112,28 @@ export async function reportExecutions(n8n, isStopping) {
 		polling = true;
 		try {
 			for (const execution of await n8n.executions()) {
-				if (seen.has(execution.id) || ['new', 'running', 'waiting'].includes(execution.status)) continue;
+				if (seen.has(execution.id) || ['new', 'running', 'waiting'].includes(execution.status))
+					continue;
 				seen.add(execution.id);
 				const name = Object.values(EXAMPLES).find((e) => e.workflowId === execution.workflowId);
 				const trigger = execution.nodes[EXAMPLES.postbacks.triggerNode]?.[0];
-				const lookup = trigger?.saleLookup && !trigger.saleLookup.ok ? `, sale look-up failed: ${trigger.saleLookup.reason}` : '';
-				const unconfirmed = trigger?.saleLookup?.ok && trigger.confirmed === false ? `, not confirmed: ${trigger.confirmation?.reason}` : '';
-				const what = trigger ? ` (${trigger.event} of sale ${trigger.saleID}${trigger.sale?.email ? `, buyer ${trigger.sale.email}` : ''}${lookup}${unconfirmed})` : '';
-				const error = execution.error ? ` in "${execution.error.node ?? '?'}": ${execution.error.message ?? ''}` : '';
-				console.log(`[n8n]  execution ${execution.id} of "${name ? workflowName(Object.keys(EXAMPLES).find((k) => EXAMPLES[k] === name)) : execution.workflowId}": ${execution.status}${what}${error}`);
+				const lookup =
+					trigger?.saleLookup && !trigger.saleLookup.ok
+						? `, sale look-up failed: ${trigger.saleLookup.reason}`
+						: '';
+				const unconfirmed =
+					trigger?.saleLookup?.ok && trigger.confirmed === false
+						? `, not confirmed: ${trigger.confirmation?.reason}`
+						: '';
+				const what = trigger
+					? ` (${trigger.event} of sale ${trigger.saleID}${trigger.sale?.email ? `, buyer ${trigger.sale.email}` : ''}${lookup}${unconfirmed})`
+					: '';
+				const error = execution.error
+					? ` in "${execution.error.node ?? '?'}": ${execution.error.message ?? ''}`
+					: '';
+				console.log(
+					`[n8n]  execution ${execution.id} of "${name ? workflowName(Object.keys(EXAMPLES).find((k) => EXAMPLES[k] === name)) : execution.workflowId}": ${execution.status}${what}${error}`,
+				);
 			}
 		} catch {
 			// the database is busy or n8n is stopping: try again next time

@@ -18,7 +18,14 @@ describe('the built package as n8n loads it', () => {
 		};
 		expect(node.description.codex).toMatchObject({
 			categories: ['Finance & Accounting'],
-			alias: expect.arrayContaining(['payment', 'checkout', 'verotel', 'flexpay', 'cardbilling', 'postback']),
+			alias: expect.arrayContaining([
+				'payment',
+				'checkout',
+				'verotel',
+				'flexpay',
+				'cardbilling',
+				'postback',
+			]),
 		});
 		expect(node.description.usableAsTool).toBe(true);
 		expect(built.credentialTypes.verotelFlexPayApi.name).toBe('verotelFlexPayApi');

@@ -24,7 +24,14 @@ describe('the masking functions', () => {
 
 	it('know every form of the password, and none without a password', () => {
 		expect(credentialForms(USER, PASSWORD)).toEqual(
-			expect.arrayContaining([PASSWORD, URI, URI.replace(/%20/g, '+'), FORM, TOKEN.replace(/=+$/, ''), PASSWORD_BASE64.replace(/=+$/, '')]),
+			expect.arrayContaining([
+				PASSWORD,
+				URI,
+				URI.replace(/%20/g, '+'),
+				FORM,
+				TOKEN.replace(/=+$/, ''),
+				PASSWORD_BASE64.replace(/=+$/, ''),
+			]),
 		);
 		expect(credentialForms(USER, '')).toEqual([]);
 		expect(maskCredentials(`x ${TOKEN} y`, credentialMask(USER, ''))).toBe(`x ${TOKEN} y`);
@@ -39,11 +46,15 @@ describe('the masking functions', () => {
 
 	it('mask a password holding `?` that a hidden character, shown as `?`, would complete', () => {
 		const questionMask = credentialMask(USER, 'pass?word');
-		expect(verotelTitle({ error: { title: 'Rejected pass\u0000word' } }, questionMask)).toBe('Rejected ***');
+		expect(verotelTitle({ error: { title: 'Rejected pass\u0000word' } }, questionMask)).toBe(
+			'Rejected ***',
+		);
 	});
 
 	it('show hidden characters as `?` and trim', () => {
-		expect(verotelTitle({ error: { title: ' \n Line one\nline two\u2028\u202eevil\t ' } }, mask)).toBe('Line one?line two??evil');
+		expect(
+			verotelTitle({ error: { title: ' \n Line one\nline two\u2028\u202eevil\t ' } }, mask),
+		).toBe('Line one?line two??evil');
 		expect(verotelTitle({ error: { title: ' \n ' } }, mask)).toBeUndefined();
 		expect(verotelTitle({ error: 'Forbidden' }, mask)).toBeUndefined();
 	});

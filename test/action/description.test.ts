@@ -21,7 +21,9 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 	return properties.flatMap((p) => [
 		p,
 		...((p.type === 'collection' ? (p.options as INodeProperties[]) : []) ?? []),
-		...(p.type === 'fixedCollection' ? (p.options as INodePropertyCollection[]).flatMap((o) => o.values) : []),
+		...(p.type === 'fixedCollection'
+			? (p.options as INodePropertyCollection[]).flatMap((o) => o.values)
+			: []),
 	]);
 }
 
@@ -36,8 +38,16 @@ describe('Verotel FlexPay node description', () => {
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
 			credentials: [
-				{ name: 'verotelFlexPayApi', required: true, displayOptions: { hide: { resource: ['subscription'] } } },
-				{ name: 'verotelControlCenterApi', required: true, displayOptions: { show: { resource: ['subscription'] } } },
+				{
+					name: 'verotelFlexPayApi',
+					required: true,
+					displayOptions: { hide: { resource: ['subscription'] } },
+				},
+				{
+					name: 'verotelControlCenterApi',
+					required: true,
+					displayOptions: { show: { resource: ['subscription'] } },
+				},
 			],
 			icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		});
@@ -48,7 +58,8 @@ describe('Verotel FlexPay node description', () => {
 	});
 
 	it('offers the resources and operations with Title Case names and sentence-case actions', () => {
-		const resources = (description.properties.find((p) => p.name === 'resource')?.options ?? []) as INodePropertyOptions[];
+		const resources = (description.properties.find((p) => p.name === 'resource')?.options ??
+			[]) as INodePropertyOptions[];
 		expect(resources.map((r) => [r.name, r.value])).toEqual([
 			['Payment Link', 'paymentLink'],
 			['Postback', 'postback'],
@@ -67,9 +78,13 @@ describe('Verotel FlexPay node description', () => {
 			'Create Subscription URL',
 			'Create Upgrade Subscription URL',
 		]);
-		expect(ops.sale.map((o) => [o.name, o.action])).toEqual([['Get Status', 'Get the status of a sale']]);
+		expect(ops.sale.map((o) => [o.name, o.action])).toEqual([
+			['Get Status', 'Get the status of a sale'],
+		]);
 		expect(ops.signature.map((o) => o.name)).toEqual(['Verify Redirect']);
-		expect(operationsOf('postback').map((o) => [o.name, o.action])).toEqual([['Send Test Postback', 'Send a test postback']]);
+		expect(operationsOf('postback').map((o) => [o.name, o.action])).toEqual([
+			['Send Test Postback', 'Send a test postback'],
+		]);
 		for (const op of [...ops.paymentLink, ...ops.sale, ...ops.signature]) {
 			expect(op.name).toMatch(/^([A-Z][A-Za-z-]*|URL)( ([A-Z][A-Za-z-]*|URL))*$/);
 			expect(op.action).toMatch(/^[A-Z][a-z]+( ([a-z]+|URL))+$/);
@@ -86,7 +101,9 @@ describe('Verotel FlexPay node description', () => {
 
 	it('puts every optional purchase parameter of protocol 4 under Additional Fields', () => {
 		const additional = description.properties.find(
-			(p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.includes('createPurchaseUrl'),
+			(p) =>
+				p.name === 'additionalFields' &&
+				p.displayOptions?.show?.operation?.includes('createPurchaseUrl'),
 		);
 		const names = (additional?.options as INodeProperties[]).map((o) => o.name).sort();
 		expect(names).toEqual(
@@ -112,7 +129,7 @@ describe('Verotel FlexPay node description', () => {
 		expect(required).toEqual(['amount', 'currency', 'description']);
 	});
 
-	it('errors name the lib\'s fields by the labels of the node\'s parameters and the credential\'s fields', () => {
+	it("errors name the lib's fields by the labels of the node's parameters and the credential's fields", () => {
 		const labels = parameterLabels(description.properties);
 		expect(labels).toEqual({
 			priceAmount: 'Amount',
@@ -141,24 +158,39 @@ describe('Verotel FlexPay node description', () => {
 			saleID: 'Sale ID',
 		});
 		const shown = (field: string) =>
-			flexPayErrorToNodeError({} as never, new FlexPayValidationError(field, 'message', 'Fix it'), 0, labels).description;
+			flexPayErrorToNodeError(
+				{} as never,
+				new FlexPayValidationError(field, 'message', 'Fix it'),
+				0,
+				labels,
+			).description;
 		expect(shown('shopId')).toBe('Parameter: Shop ID (credential). Fix it.');
 		expect(shown('signatureKey')).toBe('Parameter: Signature Key (credential). Fix it.');
 		expect(shown('brand')).toBe('Parameter: Brand (credential). Fix it.');
 		expect(shown('baseUrl')).toBe('Parameter: Custom Base URL (credential). Fix it.');
 		// Fields that fill no parameter keep the lib's name.
-		for (const field of ['event', 'amount', 'shopID', 'version', 'type']) expect(shown(field)).toBe(`Parameter: ${field}. Fix it.`);
+		for (const field of ['event', 'amount', 'shopID', 'version', 'type'])
+			expect(shown(field)).toBe(`Parameter: ${field}. Fix it.`);
 	});
 
 	it('ships a codex with category, aliases and documentation links', () => {
-		const codex = JSON.parse(fs.readFileSync(path.join(nodeDir, 'VerotelFlexPay.node.json'), 'utf8'));
+		const codex = JSON.parse(
+			fs.readFileSync(path.join(nodeDir, 'VerotelFlexPay.node.json'), 'utf8'),
+		);
 		expect(codex).toMatchObject({
 			node: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
 			nodeVersion: '1.0',
 			codexVersion: '1.0',
 			categories: ['Finance & Accounting'],
 		});
-		expect(codex.alias).toEqual(['payment', 'checkout', 'verotel', 'flexpay', 'cardbilling', 'postback']);
+		expect(codex.alias).toEqual([
+			'payment',
+			'checkout',
+			'verotel',
+			'flexpay',
+			'cardbilling',
+			'postback',
+		]);
 		expect(codex.resources.primaryDocumentation[0].url).toMatch(
 			/^https:\/\/github\.com\/verotel-flexpay-n8n\/n8n-nodes-verotel-flexpay#/,
 		);

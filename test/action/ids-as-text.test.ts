@@ -21,7 +21,11 @@ const ROUNDED_TEXT = '12345678901234567000';
 
 /** Numbers that are no ID, with how the message shows them. */
 const NOT_AN_ID: Array<[string, unknown, RegExp]> = [
-	['a number past 2^53 (rounded)', ROUNDED, /is the number 12345678901234567000, larger than 9007199254740991: its last digits were rounded/],
+	[
+		'a number past 2^53 (rounded)',
+		ROUNDED,
+		/is the number 12345678901234567000, larger than 9007199254740991: its last digits were rounded/,
+	],
 	['NaN', Number.NaN, /is the number NaN, which is not an ID/],
 	['Infinity', Number.POSITIVE_INFINITY, /is the number Infinity, which is not an ID/],
 	['a negative number', -433456, /is the number -433456, which is not an ID/],
@@ -29,7 +33,9 @@ const NOT_AN_ID: Array<[string, unknown, RegExp]> = [
 	['a boolean', true, /must be text, got boolean/],
 ];
 
-async function refusal(context: ReturnType<typeof createExecuteContext>['context']): Promise<NodeOperationError> {
+async function refusal(
+	context: ReturnType<typeof createExecuteContext>['context'],
+): Promise<NodeOperationError> {
 	const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeOperationError;
 	expect(error).toBeInstanceOf(NodeOperationError);
 	expect(error.context.itemIndex).toBe(0);
@@ -43,20 +49,31 @@ const AS_TEXT = /Pass \w+ as text/;
 describe('Sale -> Get Status: the ID asked about is the ID given', () => {
 	function status(parameters: Record<string, unknown>) {
 		return createExecuteContext({
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', options: {}, ...parameters },
-			httpRequestWithAuthentication: jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body: 'response: NOTFOUND\n' }),
+			parameters: {
+				resource: 'sale',
+				operation: 'getStatus',
+				lookUpBy: 'saleID',
+				options: {},
+				...parameters,
+			},
+			httpRequestWithAuthentication: jest
+				.fn()
+				.mockResolvedValue({ statusCode: 200, headers: {}, body: 'response: NOTFOUND\n' }),
 		});
 	}
 
-	it.each(NOT_AN_ID)('refuses %s as Sale ID before any request', async (_label, saleID, message) => {
-		const { context, httpRequestWithAuthentication } = status({ saleID });
-		const error = await refusal(context);
-		expect(error.message).toMatch(/^saleID /);
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/^Parameter: Sale ID\. /);
-		expect(error.description).toMatch(saleID === true ? /as text/ : AS_TEXT);
-		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
-	});
+	it.each(NOT_AN_ID)(
+		'refuses %s as Sale ID before any request',
+		async (_label, saleID, message) => {
+			const { context, httpRequestWithAuthentication } = status({ saleID });
+			const error = await refusal(context);
+			expect(error.message).toMatch(/^saleID /);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/^Parameter: Sale ID\. /);
+			expect(error.description).toMatch(saleID === true ? /as text/ : AS_TEXT);
+			expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
+		},
+	);
 
 	it('a rounded Sale ID: the description says where the exact text comes from, and that String() does not help', async () => {
 		const error = await refusal(status({ saleID: ROUNDED }).context);
@@ -65,14 +82,20 @@ describe('Sale -> Get Status: the ID asked about is the ID given', () => {
 		);
 	});
 
-	it.each(NOT_AN_ID)('refuses %s as Reference ID before any request', async (_label, referenceID, message) => {
-		const { context, httpRequestWithAuthentication } = status({ lookUpBy: 'referenceID', referenceID });
-		const error = await refusal(context);
-		expect(error.message).toMatch(/^referenceID /);
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/^Parameter: Reference ID\. /);
-		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
-	});
+	it.each(NOT_AN_ID)(
+		'refuses %s as Reference ID before any request',
+		async (_label, referenceID, message) => {
+			const { context, httpRequestWithAuthentication } = status({
+				lookUpBy: 'referenceID',
+				referenceID,
+			});
+			const error = await refusal(context);
+			expect(error.message).toMatch(/^referenceID /);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/^Parameter: Reference ID\. /);
+			expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
+		},
+	);
 
 	it('keeps whole numbers up to 2^53 - 1 working, as their digits', async () => {
 		const bySale = status({ saleID: 433456 });
@@ -80,22 +103,34 @@ describe('Sale -> Get Status: the ID asked about is the ID given', () => {
 		expect(bySale.httpRequestWithAuthentication.mock.calls[0][1].qs).toEqual({ saleID: '433456' });
 		const byReference = status({ lookUpBy: 'referenceID', referenceID: Number.MAX_SAFE_INTEGER });
 		await node.execute.call(byReference.context);
-		expect(byReference.httpRequestWithAuthentication.mock.calls[0][1].qs).toEqual({ referenceID: '9007199254740991' });
+		expect(byReference.httpRequestWithAuthentication.mock.calls[0][1].qs).toEqual({
+			referenceID: '9007199254740991',
+		});
 	});
 
 	it('a 20-digit Sale ID as text is asked about exactly', async () => {
 		const { context, httpRequestWithAuthentication } = status({ saleID: '12345678901234567891' });
 		await node.execute.call(context);
-		expect(httpRequestWithAuthentication.mock.calls[0][1].qs).toEqual({ saleID: '12345678901234567891' });
+		expect(httpRequestWithAuthentication.mock.calls[0][1].qs).toEqual({
+			saleID: '12345678901234567891',
+		});
 	});
 
 	it('with Continue On Fail, a rounded ID becomes an error item and the next item is asked about', async () => {
-		const httpRequestWithAuthentication = jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body: 'response: NOTFOUND\n' });
+		const httpRequestWithAuthentication = jest
+			.fn()
+			.mockResolvedValue({ statusCode: 200, headers: {}, body: 'response: NOTFOUND\n' });
 		const ids = [ROUNDED, '433456'];
 		const { context } = createExecuteContext({
 			continueOnFail: true,
 			items: [{ json: {} }, { json: {} }],
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: (i: number) => ids[i], options: {} },
+			parameters: {
+				resource: 'sale',
+				operation: 'getStatus',
+				lookUpBy: 'saleID',
+				saleID: (i: number) => ids[i],
+				options: {},
+			},
 			httpRequestWithAuthentication,
 		});
 		const output = await node.execute.call(context);
@@ -107,47 +142,82 @@ describe('Sale -> Get Status: the ID asked about is the ID given', () => {
 });
 
 describe('Payment Link operations: the ID signed is the ID given', () => {
-	const subscriptionTerms = { amount: '29.99', currency: 'EUR', subscriptionType: 'recurring', period: 'P1M' };
+	const subscriptionTerms = {
+		amount: '29.99',
+		currency: 'EUR',
+		subscriptionType: 'recurring',
+		period: 'P1M',
+	};
 
 	function link(operation: string, parameters: Record<string, unknown>) {
-		return createExecuteContext({ parameters: { resource: 'paymentLink', operation, additionalFields: {}, ...parameters } }).context;
+		return createExecuteContext({
+			parameters: { resource: 'paymentLink', operation, additionalFields: {}, ...parameters },
+		}).context;
 	}
 
-	it.each(NOT_AN_ID)('Create Cancel Subscription URL refuses %s as Sale ID', async (_label, saleID, message) => {
-		const error = await refusal(link('createCancelSubscriptionUrl', { saleID }));
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/^Parameter: Sale ID\. /);
-	});
+	it.each(NOT_AN_ID)(
+		'Create Cancel Subscription URL refuses %s as Sale ID',
+		async (_label, saleID, message) => {
+			const error = await refusal(link('createCancelSubscriptionUrl', { saleID }));
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/^Parameter: Sale ID\. /);
+		},
+	);
 
-	it.each(NOT_AN_ID)('Create Upgrade Subscription URL refuses %s as Preceding Sale ID', async (_label, precedingSaleID, message) => {
-		const error = await refusal(link('createUpgradeSubscriptionUrl', { precedingSaleID, ...subscriptionTerms }));
-		expect(error.message).toMatch(/^precedingSaleID /);
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/^Parameter: Preceding Sale ID\. /);
-	});
+	it.each(NOT_AN_ID)(
+		'Create Upgrade Subscription URL refuses %s as Preceding Sale ID',
+		async (_label, precedingSaleID, message) => {
+			const error = await refusal(
+				link('createUpgradeSubscriptionUrl', { precedingSaleID, ...subscriptionTerms }),
+			);
+			expect(error.message).toMatch(/^precedingSaleID /);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/^Parameter: Preceding Sale ID\. /);
+		},
+	);
 
 	it.each([
-		['Create Purchase URL', 'createPurchaseUrl', { amount: '9.99', currency: 'EUR', description: 'Video' }],
+		[
+			'Create Purchase URL',
+			'createPurchaseUrl',
+			{ amount: '9.99', currency: 'EUR', description: 'Video' },
+		],
 		['Create Subscription URL', 'createSubscriptionUrl', subscriptionTerms],
-	])('%s refuses a rounded or fractional number as Reference ID', async (_label, operation, parameters) => {
-		for (const [referenceID, message] of [
-			[ROUNDED, /^referenceID is the number 12345678901234567000, larger than 9007199254740991/],
-			[10.5, /^referenceID is the number 10\.5, which is not an ID/],
-		] as const) {
-			const error = await refusal(link(operation, { ...parameters, additionalFields: { referenceID } }));
-			expect(error.message).toMatch(message);
-			expect(error.description).toMatch(/^Parameter: Reference ID\. Pass referenceID as text/);
-		}
-	});
+	])(
+		'%s refuses a rounded or fractional number as Reference ID',
+		async (_label, operation, parameters) => {
+			for (const [referenceID, message] of [
+				[ROUNDED, /^referenceID is the number 12345678901234567000, larger than 9007199254740991/],
+				[10.5, /^referenceID is the number 10\.5, which is not an ID/],
+			] as const) {
+				const error = await refusal(
+					link(operation, { ...parameters, additionalFields: { referenceID } }),
+				);
+				expect(error.message).toMatch(message);
+				expect(error.description).toMatch(/^Parameter: Reference ID\. Pass referenceID as text/);
+			}
+		},
+	);
 
 	it('keeps whole numbers working: Sale ID, Preceding Sale ID and Reference ID 433456 are signed as "433456"', async () => {
-		const [cancel] = jsonOf(await node.execute.call(link('createCancelSubscriptionUrl', { saleID: 433456 })));
+		const [cancel] = jsonOf(
+			await node.execute.call(link('createCancelSubscriptionUrl', { saleID: 433456 })),
+		);
 		expect(queryOf(cancel.url as string).params.saleID).toBe('433456');
-		const [upgrade] = jsonOf(await node.execute.call(link('createUpgradeSubscriptionUrl', { precedingSaleID: 433456, ...subscriptionTerms })));
+		const [upgrade] = jsonOf(
+			await node.execute.call(
+				link('createUpgradeSubscriptionUrl', { precedingSaleID: 433456, ...subscriptionTerms }),
+			),
+		);
 		expect(queryOf(upgrade.url as string).params.precedingSaleID).toBe('433456');
 		const [purchase] = jsonOf(
 			await node.execute.call(
-				link('createPurchaseUrl', { amount: '9.99', currency: 'EUR', description: 'Video', additionalFields: { referenceID: 433456 } }),
+				link('createPurchaseUrl', {
+					amount: '9.99',
+					currency: 'EUR',
+					description: 'Video',
+					additionalFields: { referenceID: 433456 },
+				}),
 			),
 		);
 		expect(queryOf(purchase.url as string).params.referenceID).toBe('433456');
@@ -171,27 +241,35 @@ describe('Postback -> Send Test Postback: the IDs sent are the IDs given', () =>
 				options,
 			},
 		});
-		context.helpers.httpRequest = jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body: 'OK' });
+		context.helpers.httpRequest = jest
+			.fn()
+			.mockResolvedValue({ statusCode: 200, headers: {}, body: 'OK' });
 		return context;
 	}
 
-	it.each(NOT_AN_ID)('refuses %s as Sale ID before anything is sent', async (_label, saleID, message) => {
-		const context = testPostback({ saleID });
-		const error = await refusal(context);
-		expect(error.message).toMatch(/^saleID /);
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/^Parameter: Sale ID\. /);
-		expect(context.helpers.httpRequest).not.toHaveBeenCalled();
-	});
+	it.each(NOT_AN_ID)(
+		'refuses %s as Sale ID before anything is sent',
+		async (_label, saleID, message) => {
+			const context = testPostback({ saleID });
+			const error = await refusal(context);
+			expect(error.message).toMatch(/^saleID /);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/^Parameter: Sale ID\. /);
+			expect(context.helpers.httpRequest).not.toHaveBeenCalled();
+		},
+	);
 
-	it.each(NOT_AN_ID)('refuses %s as Reference ID before anything is sent', async (_label, referenceID, message) => {
-		const context = testPostback({ referenceID });
-		const error = await refusal(context);
-		expect(error.message).toMatch(/^referenceID /);
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/^Parameter: Reference ID\. /);
-		expect(context.helpers.httpRequest).not.toHaveBeenCalled();
-	});
+	it.each(NOT_AN_ID)(
+		'refuses %s as Reference ID before anything is sent',
+		async (_label, referenceID, message) => {
+			const context = testPostback({ referenceID });
+			const error = await refusal(context);
+			expect(error.message).toMatch(/^referenceID /);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/^Parameter: Reference ID\. /);
+			expect(context.helpers.httpRequest).not.toHaveBeenCalled();
+		},
+	);
 
 	it('keeps whole numbers working: Sale ID 433456 is sent as "433456"', async () => {
 		const context = testPostback({ saleID: 433456, referenceID: 1001 });
@@ -204,6 +282,8 @@ describe('Postback -> Send Test Postback: the IDs sent are the IDs given', () =>
 		const context = testPostback({ saleID: '12345678901234567891' });
 		const [json] = jsonOf(await node.execute.call(context));
 		expect(json.saleID).toBe('12345678901234567891');
-		expect((context.helpers.httpRequest as jest.Mock).mock.calls[0][0].url).toContain('saleID=12345678901234567891&');
+		expect((context.helpers.httpRequest as jest.Mock).mock.calls[0][0].url).toContain(
+			'saleID=12345678901234567891&',
+		);
 	});
 });

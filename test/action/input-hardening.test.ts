@@ -7,13 +7,21 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { createExecuteContext, jsonOf, TEST_CREDENTIALS, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import {
+	createExecuteContext,
+	jsonOf,
+	TEST_CREDENTIALS,
+	TEST_SIGNATURE_KEY,
+} from '../helpers/action-context';
 import { findSecret } from '../helpers/secret-scan';
 
 const node = new VerotelFlexPay();
 const CUT_EMOJI = 'Premium video 😀'.slice(0, -1);
 
-function purchase(overrides: Record<string, unknown>, extra: { continueOnFail?: boolean; items?: number; credentials?: Record<string, unknown> } = {}) {
+function purchase(
+	overrides: Record<string, unknown>,
+	extra: { continueOnFail?: boolean; items?: number; credentials?: Record<string, unknown> } = {},
+) {
 	return createExecuteContext({
 		continueOnFail: extra.continueOnFail,
 		items: Array.from({ length: extra.items ?? 1 }, () => ({ json: {} })),
@@ -40,7 +48,9 @@ async function nodeError(context: ReturnType<typeof purchase>): Promise<NodeOper
 describe('Create Purchase URL: text that is not well-formed Unicode', () => {
 	it('a description cut inside an emoji is a field error with item index, not "URI malformed"', async () => {
 		const error = await nodeError(purchase({ description: CUT_EMOJI }));
-		expect(error.message).toBe('description contains a broken character (half of an emoji or other symbol)');
+		expect(error.message).toBe(
+			'description contains a broken character (half of an emoji or other symbol)',
+		);
 		expect(error.message).not.toMatch(/URI malformed/);
 		expect(error.description).toMatch(/^Parameter: Description\. .*Array\.from/);
 		expect(error.context.itemIndex).toBe(0);
@@ -49,16 +59,23 @@ describe('Create Purchase URL: text that is not well-formed Unicode', () => {
 	it('names the field for any string field, e.g. Custom 2 and Success URL', async () => {
 		const custom = await nodeError(purchase({ additionalFields: { custom2: CUT_EMOJI } }));
 		expect(custom.description).toMatch(/^Parameter: Custom 2\./);
-		const url = await nodeError(purchase({ additionalFields: { successURL: `https://shop.example/${CUT_EMOJI}` } }));
+		const url = await nodeError(
+			purchase({ additionalFields: { successURL: `https://shop.example/${CUT_EMOJI}` } }),
+		);
 		expect(url.description).toMatch(/^Parameter: Success URL\./);
 	});
 
 	it('with Continue On Fail, the broken item becomes an error item and the others go on', async () => {
 		const descriptions = ['Ok', CUT_EMOJI, 'Also ok'];
-		const context = purchase({ description: (i: number) => descriptions[i] }, { continueOnFail: true, items: 3 });
+		const context = purchase(
+			{ description: (i: number) => descriptions[i] },
+			{ continueOnFail: true, items: 3 },
+		);
 		const output = await node.execute.call(context);
 		expect(output[0]).toHaveLength(3);
-		expect(output[0][1].json).toEqual({ error: 'description contains a broken character (half of an emoji or other symbol)' });
+		expect(output[0][1].json).toEqual({
+			error: 'description contains a broken character (half of an emoji or other symbol)',
+		});
 		expect(output[0][1].error).toBeInstanceOf(NodeOperationError);
 		expect(output[0][1].error?.context.itemIndex).toBe(1);
 		expect(output[0][1].error?.description).toMatch(/^Parameter: Description\./);
@@ -81,7 +98,9 @@ describe('Create Purchase URL: the amount is a price', () => {
 
 	it('with Continue On Fail, a zero amount becomes an error item on its own index', async () => {
 		const amounts = ['1.00', 0, '3.00'];
-		const output = await node.execute.call(purchase({ amount: (i: number) => amounts[i] }, { continueOnFail: true, items: 3 }));
+		const output = await node.execute.call(
+			purchase({ amount: (i: number) => amounts[i] }, { continueOnFail: true, items: 3 }),
+		);
 		expect(output[0][1].json).toEqual({ error: 'priceAmount must be more than 0.00' });
 		expect(output[0][1].error?.context.itemIndex).toBe(1);
 		expect(output[0][0].json.priceAmount).toBe('1.00');
@@ -107,10 +126,16 @@ describe('Create Purchase URL: the amount is a price', () => {
 
 describe('Create Purchase URL: values that would read as another signed parameter', () => {
 	it('custom1 with ":event=" is refused naming Custom 1, with a hint; a success URL with a port is fine', async () => {
-		const error = await nodeError(purchase({ additionalFields: { custom1: 'user-42:event=credit' } }));
+		const error = await nodeError(
+			purchase({ additionalFields: { custom1: 'user-42:event=credit' } }),
+		);
 		expect(error.message).toMatch(/custom1 contains ":" followed by a name and "="/);
 		expect(error.description).toMatch(/^Parameter: Custom 1\. Remove the ":" or the "="/);
-		const [json] = jsonOf(await node.execute.call(purchase({ additionalFields: { successURL: 'https://x.example:8080/a?b=1' } })));
+		const [json] = jsonOf(
+			await node.execute.call(
+				purchase({ additionalFields: { successURL: 'https://x.example:8080/a?b=1' } }),
+			),
+		);
 		expect(json.successURL).toBe('https://x.example:8080/a?b=1');
 	});
 });
@@ -124,7 +149,9 @@ describe('credential values are never quoted', () => {
 		['Custom Base URL', { baseUrl: PASTED }, /Custom Base URL \(credential\)/],
 		['Brand', { brand: PASTED }, /Brand \(credential\)/],
 	])('a bad %s is named without its value', async (_label, override, description) => {
-		const error = await nodeError(purchase({}, { credentials: { ...TEST_CREDENTIALS, ...override } }));
+		const error = await nodeError(
+			purchase({}, { credentials: { ...TEST_CREDENTIALS, ...override } }),
+		);
 		expect(error.description).toMatch(description);
 		expect(findSecret(error, PASTED)).toEqual([]);
 	});
@@ -133,19 +160,33 @@ describe('credential values are never quoted', () => {
 describe('Sale -> Get Status: Verotel text in errors', () => {
 	function status(body: string) {
 		return createExecuteContext({
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: '1', options: {} },
-			httpRequestWithAuthentication: jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body }),
+			parameters: {
+				resource: 'sale',
+				operation: 'getStatus',
+				lookUpBy: 'saleID',
+				saleID: '1',
+				options: {},
+			},
+			httpRequestWithAuthentication: jest
+				.fn()
+				.mockResolvedValue({ statusCode: 200, headers: {}, body }),
 		}).context;
 	}
 
 	it('a long error text is cut to 200 characters in the message', async () => {
-		const error = (await node.execute.call(status(`response: ERROR\nerror: ${'E'.repeat(5000)}\n`)).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await node.execute
+			.call(status(`response: ERROR\nerror: ${'E'.repeat(5000)}\n`))
+			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe(`The FlexPay status service refused the request: ${'E'.repeat(199)}…`);
+		expect(error.message).toBe(
+			`The FlexPay status service refused the request: ${'E'.repeat(199)}…`,
+		);
 	});
 
 	it('an answer with two response lines is an error, not the last line’s result', async () => {
-		const error = (await node.execute.call(status('response: ERROR\nresponse: FOUND\nsaleID: 1\n')).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await node.execute
+			.call(status('response: ERROR\nresponse: FOUND\nsaleID: 1\n'))
+			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/more than one "response" line/);
 		expect(error.context.itemIndex).toBe(0);

@@ -8,7 +8,12 @@ import type { INodeParameters, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { ACTION_NODE_NAME as FLEXPAY, actionWorkflow, runActionWorkflow, setUpEngineWithNock } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	actionWorkflow,
+	runActionWorkflow,
+	setUpEngineWithNock,
+} from '../helpers/action-engine';
 import { TEST_NODE, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature, statusServer } from '../helpers/flexpay-status-server';
 import type { EngineRunResult } from '../helpers/n8n-engine';
@@ -46,7 +51,11 @@ const subscription: INodeParameters = {
 	period: 'P1M',
 	additionalFields: {},
 };
-const upgradeWithBadSale: INodeParameters = { ...subscription, operation: 'createUpgradeSubscriptionUrl', precedingSaleID: 'x' };
+const upgradeWithBadSale: INodeParameters = {
+	...subscription,
+	operation: 'createUpgradeSubscriptionUrl',
+	precedingSaleID: 'x',
+};
 const server = (signatureKey: string, sales?: Record<string, string>) => () =>
 	statusServer({ baseUrl: HOST, shopId: TEST_SHOP_ID, signatureKey, sales });
 
@@ -68,26 +77,99 @@ const cases: Array<[string, INodeParameters, () => void, 'ok' | 'fails']> = [
 	['purchase URL, invalid amount', purchase('nine'), noop, 'fails'],
 	['subscription URL', subscription, noop, 'ok'],
 	['upgrade URL, invalid preceding sale', upgradeWithBadSale, noop, 'fails'],
-	['cancel URL', { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleID: '8' }, noop, 'ok'],
-	['status FOUND', status('1'), server(TEST_SIGNATURE_KEY, { 'saleID:1': 'response: FOUND\nsaleID: 1\nemail: e@x.example\n' }), 'ok'],
+	[
+		'cancel URL',
+		{ resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleID: '8' },
+		noop,
+		'ok',
+	],
+	[
+		'status FOUND',
+		status('1'),
+		server(TEST_SIGNATURE_KEY, { 'saleID:1': 'response: FOUND\nsaleID: 1\nemail: e@x.example\n' }),
+		'ok',
+	],
 	['status NOTFOUND', status('2'), server(TEST_SIGNATURE_KEY), 'ok'],
-	['status ERROR (the server expects another key)', status('3'), server('the-server-expects-another-key'), 'fails'],
-	['status HTTP 500 whose body echoes the query', status('4'), () => nock(HOST).get('/salestatus').query(true).reply(500, (uri) => `failed: ${uri}`), 'fails'],
-	['status unreadable body', status('5'), () => nock(HOST).get('/salestatus').query(true).reply(200, '<html>proxy login</html>'), 'fails'],
-	['status timeout', status('6', 100), () => nock(HOST).get('/salestatus').query(true).delay(800).reply(200, 'response: NOTFOUND'), 'fails'],
-	['status HTTP 404', status('7'), () => nock(HOST).get('/salestatus').query(true).reply(404, 'no such page'), 'fails'],
-	['verify redirect, valid', { resource: 'signature', operation: 'verifyRedirect', redirect: signedRedirect as unknown as string }, noop, 'ok'],
-	['verify redirect, forged (valid: false is an output)', { resource: 'signature', operation: 'verifyRedirect', redirect: 'saleID=1&shopID=60678&signature=abc' }, noop, 'ok'],
-	['test postback, 200 OK', testPostback(`${TRIGGER}/webhook/${WEBHOOK_ID}/webhook`), () => trigger().reply(200, 'OK'), 'ok'],
-	['test postback, 401 whose body echoes the query (an output)', testPostback(`${TRIGGER}/webhook/${WEBHOOK_ID}/webhook`), () => trigger().reply(401, (uri) => `Unauthorized: ${uri}`), 'ok'],
+	[
+		'status ERROR (the server expects another key)',
+		status('3'),
+		server('the-server-expects-another-key'),
+		'fails',
+	],
+	[
+		'status HTTP 500 whose body echoes the query',
+		status('4'),
+		() =>
+			nock(HOST)
+				.get('/salestatus')
+				.query(true)
+				.reply(500, (uri) => `failed: ${uri}`),
+		'fails',
+	],
+	[
+		'status unreadable body',
+		status('5'),
+		() => nock(HOST).get('/salestatus').query(true).reply(200, '<html>proxy login</html>'),
+		'fails',
+	],
+	[
+		'status timeout',
+		status('6', 100),
+		() => nock(HOST).get('/salestatus').query(true).delay(800).reply(200, 'response: NOTFOUND'),
+		'fails',
+	],
+	[
+		'status HTTP 404',
+		status('7'),
+		() => nock(HOST).get('/salestatus').query(true).reply(404, 'no such page'),
+		'fails',
+	],
+	[
+		'verify redirect, valid',
+		{
+			resource: 'signature',
+			operation: 'verifyRedirect',
+			redirect: signedRedirect as unknown as string,
+		},
+		noop,
+		'ok',
+	],
+	[
+		'verify redirect, forged (valid: false is an output)',
+		{
+			resource: 'signature',
+			operation: 'verifyRedirect',
+			redirect: 'saleID=1&shopID=60678&signature=abc',
+		},
+		noop,
+		'ok',
+	],
+	[
+		'test postback, 200 OK',
+		testPostback(`${TRIGGER}/webhook/${WEBHOOK_ID}/webhook`),
+		() => trigger().reply(200, 'OK'),
+		'ok',
+	],
+	[
+		'test postback, 401 whose body echoes the query (an output)',
+		testPostback(`${TRIGGER}/webhook/${WEBHOOK_ID}/webhook`),
+		() => trigger().reply(401, (uri) => `Unauthorized: ${uri}`),
+		'ok',
+	],
 ];
 
 setUpEngineWithNock();
 
 async function run(parameters: INodeParameters, continueOnFail: boolean): Promise<EngineRunResult> {
-	return await runActionWorkflow(actionWorkflow(parameters, { onError: continueOnFail ? 'continueRegularOutput' : undefined }), {
-		c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, baseUrl: HOST } },
-	});
+	return await runActionWorkflow(
+		actionWorkflow(parameters, { onError: continueOnFail ? 'continueRegularOutput' : undefined }),
+		{
+			c: {
+				type: 'verotelFlexPayApi',
+				data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, baseUrl: HOST },
+			},
+		},
+	);
 }
 
 describe.each([
@@ -104,9 +186,13 @@ describe.each([
 		expect(findSecret(task, TEST_SIGNATURE_KEY)).toEqual([]);
 		expect(JSON.stringify(result.run)).not.toContain(TEST_SIGNATURE_KEY);
 		// What n8n's credentials helper produced for the wire.
-		expect(findSecret(result.credentialsHelper.authenticatedRequests, TEST_SIGNATURE_KEY)).toEqual([]);
+		expect(findSecret(result.credentialsHelper.authenticatedRequests, TEST_SIGNATURE_KEY)).toEqual(
+			[],
+		);
 		// Each case reached its intended outcome, so the scan covered a real success or failure.
-		const failed = continueOnFail ? result.outputItems(FLEXPAY)?.[0]?.error !== undefined : result.run.status === 'error';
+		const failed = continueOnFail
+			? result.outputItems(FLEXPAY)?.[0]?.error !== undefined
+			: result.run.status === 'error';
 		expect(failed ? 'fails' : 'ok').toBe(outcome);
 	});
 });
@@ -115,9 +201,14 @@ describe('the scan itself', () => {
 	it('finds a key planted deep inside an n8n error (why the node never hands n8n the raw HTTP error)', () => {
 		const raw = new Error('request failed') as Error & { config?: unknown };
 		raw.config = { params: { note: `key=${TEST_SIGNATURE_KEY}` } };
-		const wrapped = new NodeApiError(TEST_NODE, { cause: raw, request: { qs: { k: TEST_SIGNATURE_KEY } } } as unknown as JsonObject);
+		const wrapped = new NodeApiError(TEST_NODE, {
+			cause: raw,
+			request: { qs: { k: TEST_SIGNATURE_KEY } },
+		} as unknown as JsonObject);
 		expect(findSecret(wrapped, TEST_SIGNATURE_KEY).length).toBeGreaterThan(0);
-		expect(findSecret([{ json: { nested: [{ deep: `x${TEST_SIGNATURE_KEY}y` }] } }], TEST_SIGNATURE_KEY)).not.toEqual([]);
+		expect(
+			findSecret([{ json: { nested: [{ deep: `x${TEST_SIGNATURE_KEY}y` }] } }], TEST_SIGNATURE_KEY),
+		).not.toEqual([]);
 		expect(findSecret({ [TEST_SIGNATURE_KEY]: 1 }, TEST_SIGNATURE_KEY)).not.toEqual([]);
 	});
 });

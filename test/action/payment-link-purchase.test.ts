@@ -6,7 +6,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { createExecuteContext, jsonOf, TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import {
+	createExecuteContext,
+	jsonOf,
+	TEST_CREDENTIALS,
+	TEST_SHOP_ID,
+	TEST_SIGNATURE_KEY,
+} from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { CZECH, OFFICIAL, queryOf } from '../helpers/payment-links';
 import { findSecret } from '../helpers/secret-scan';
@@ -61,7 +67,11 @@ describe('Payment Link -> Create Purchase URL', () => {
 			},
 		});
 		const output = await node.execute.call(context);
-		expect(output[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		const json = jsonOf(output);
 		expect(json.map((j) => j.priceAmount)).toEqual(['9.99', '12.00', '0.50']);
 		expect(json.map((j) => j.priceCurrency)).toEqual(['USD', 'USD', 'USD']);
@@ -115,7 +125,12 @@ describe('Payment Link -> Create Purchase URL', () => {
 		});
 		const [idealJson] = jsonOf(await node.execute.call(ideal.context));
 		const idealQuery = queryOf(idealJson.url as string);
-		expect(idealQuery.params).toMatchObject({ mcc: '5815', subCreditorName: 'Sub BV', subCreditorId: 'S-1', subCreditorCountry: 'NL' });
+		expect(idealQuery.params).toMatchObject({
+			mcc: '5815',
+			subCreditorName: 'Sub BV',
+			subCreditorId: 'S-1',
+			subCreditorCountry: 'NL',
+		});
 		expect(idealQuery.signature).toBe(referenceSignature(TEST_SIGNATURE_KEY, idealQuery.params));
 	});
 
@@ -141,35 +156,59 @@ describe('Payment Link -> Create Purchase URL', () => {
 		[{ currency: 'JPY' }, /not a FlexPay currency/, /Parameter: Currency\. Use one of USD/],
 		[{ description: '' }, /description is required/, /Parameter: Description/],
 		[{ description: 'x'.repeat(101) }, /at most 100/, /Shorten description/],
-		[{ additionalFields: { oneClickToken: 't' } }, /needs paymentMethod CC/, /Parameter: One-Click Token/],
+		[
+			{ additionalFields: { oneClickToken: 't' } },
+			/needs paymentMethod CC/,
+			/Parameter: One-Click Token/,
+		],
 		[{ additionalFields: { mcc: '5815' } }, /iDEAL/, /Parameter: MCC/],
-		[{ additionalFields: { successURL: 'shop/thanks' } }, /not an absolute URL/, /Parameter: Success URL/],
+		[
+			{ additionalFields: { successURL: 'shop/thanks' } },
+			/not an absolute URL/,
+			/Parameter: Success URL/,
+		],
 		[{ additionalFields: { email: 'nope' } }, /not an e-mail address/, /Parameter: Email/],
-		[{ additionalFields: { paymentMethod: 'DDEU' }, currency: 'USD' }, /only possible in EUR/, /Parameter: Currency/],
-	])('refuses %j with a NodeOperationError saying what and how to fix', async (override, message, description) => {
-		const { context } = createExecuteContext({
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createPurchaseUrl',
-				amount: '9.99',
-				currency: 'EUR',
-				description: 'ok',
-				additionalFields: {},
-				...override,
-			},
-		});
-		const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeOperationError;
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(description);
-		expect(error.context.itemIndex).toBe(0);
-		expect(findSecret(error, TEST_SIGNATURE_KEY)).toEqual([]);
-	});
+		[
+			{ additionalFields: { paymentMethod: 'DDEU' }, currency: 'USD' },
+			/only possible in EUR/,
+			/Parameter: Currency/,
+		],
+	])(
+		'refuses %j with a NodeOperationError saying what and how to fix',
+		async (override, message, description) => {
+			const { context } = createExecuteContext({
+				parameters: {
+					resource: 'paymentLink',
+					operation: 'createPurchaseUrl',
+					amount: '9.99',
+					currency: 'EUR',
+					description: 'ok',
+					additionalFields: {},
+					...override,
+				},
+			});
+			const error = (await node.execute
+				.call(context)
+				.catch((e: unknown) => e)) as NodeOperationError;
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(description);
+			expect(error.context.itemIndex).toBe(0);
+			expect(findSecret(error, TEST_SIGNATURE_KEY)).toEqual([]);
+		},
+	);
 
 	it('reports a broken credential as a NodeOperationError that names the credential field', async () => {
 		const { context } = createExecuteContext({
 			credentials: { ...TEST_CREDENTIALS, shopId: 'abc' },
-			parameters: { resource: 'paymentLink', operation: 'createPurchaseUrl', amount: '1', currency: 'EUR', description: 'x', additionalFields: {} },
+			parameters: {
+				resource: 'paymentLink',
+				operation: 'createPurchaseUrl',
+				amount: '1',
+				currency: 'EUR',
+				description: 'x',
+				additionalFields: {},
+			},
 		});
 		const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeOperationError;
 		expect(error).toBeInstanceOf(NodeOperationError);

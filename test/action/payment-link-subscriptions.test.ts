@@ -5,7 +5,12 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { createExecuteContext, jsonOf, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import {
+	createExecuteContext,
+	jsonOf,
+	TEST_SHOP_ID,
+	TEST_SIGNATURE_KEY,
+} from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { CZECH, OFFICIAL, queryOf, V3_URL } from '../helpers/payment-links';
 
@@ -54,20 +59,25 @@ describe('Payment Link -> Create Subscription URL', () => {
 		expect(json).toEqual({ url: json.url, ...params, signature });
 	});
 
-	it.each([['0'], ['0.00'], ['00.00']])('refuses a subscription price of %s: a link the buyer pays must charge something', async (amount) => {
-		const { context } = createExecuteContext({
-			parameters: {
-				resource: 'paymentLink',
-				operation: 'createSubscriptionUrl',
-				amount,
-				currency: 'EUR',
-				subscriptionType: 'recurring',
-				period: 'P30D',
-				additionalFields: {},
-			},
-		});
-		await expect(node.execute.call(context)).rejects.toThrow(/priceAmount must be more than 0\.00/);
-	});
+	it.each([['0'], ['0.00'], ['00.00']])(
+		'refuses a subscription price of %s: a link the buyer pays must charge something',
+		async (amount) => {
+			const { context } = createExecuteContext({
+				parameters: {
+					resource: 'paymentLink',
+					operation: 'createSubscriptionUrl',
+					amount,
+					currency: 'EUR',
+					subscriptionType: 'recurring',
+					period: 'P30D',
+					additionalFields: {},
+				},
+			});
+			await expect(node.execute.call(context)).rejects.toThrow(
+				/priceAmount must be more than 0\.00/,
+			);
+		},
+	);
 
 	it('refuses a recurring period under 7 days', async () => {
 		const { context } = createExecuteContext({
@@ -139,7 +149,9 @@ describe('Payment Link -> Create Upgrade Subscription URL', () => {
 				additionalFields: {},
 			},
 		});
-		const error = (await node.execute.call(bad.context).catch((e: unknown) => e)) as NodeOperationError;
+		const error = (await node.execute
+			.call(bad.context)
+			.catch((e: unknown) => e)) as NodeOperationError;
 		expect(error.message).toMatch(/not a numeric Verotel ID/);
 		expect(error.description).toMatch(/Parameter: Preceding Sale ID/);
 	});
@@ -148,10 +160,18 @@ describe('Payment Link -> Create Upgrade Subscription URL', () => {
 describe('Payment Link -> Create Cancel Subscription URL', () => {
 	it('builds the signed cancel-subscription page URL', async () => {
 		const { context } = createExecuteContext({
-			parameters: { resource: 'paymentLink', operation: 'createCancelSubscriptionUrl', saleID: '433456' },
+			parameters: {
+				resource: 'paymentLink',
+				operation: 'createCancelSubscriptionUrl',
+				saleID: '433456',
+			},
 		});
 		const [json] = jsonOf(await node.execute.call(context));
-		const signature = referenceSignature(TEST_SIGNATURE_KEY, { saleID: '433456', shopID: TEST_SHOP_ID, version: '4' });
+		const signature = referenceSignature(TEST_SIGNATURE_KEY, {
+			saleID: '433456',
+			shopID: TEST_SHOP_ID,
+			version: '4',
+		});
 		expect(json).toEqual({
 			url: `https://secure.verotel.com/cancel-subscription?saleID=433456&shopID=${TEST_SHOP_ID}&version=4&signature=${signature}`,
 			saleID: '433456',

@@ -3,7 +3,15 @@
  * item (ok only for 200 "OK"), with the status, a short excerpt of the body
  * (at most 100 characters, control characters replaced) and a hint.
  */
-import { answerWith, base, onlyItem, PATH, run, setUpReceiver, text } from '../helpers/send-test-postback';
+import {
+	answerWith,
+	base,
+	onlyItem,
+	PATH,
+	run,
+	setUpReceiver,
+	text,
+} from '../helpers/send-test-postback';
 
 setUpReceiver();
 
@@ -13,7 +21,13 @@ describe('Send Test Postback: answers are outputs', () => {
 		const result = await run({ url: `${base}${PATH}`, event: 'purchase' });
 		const item = onlyItem(result);
 		expect(result.run.status).toBe('success');
-		expect(item.json).toMatchObject({ url: `${base}${PATH}`, event: 'purchase', statusCode: 401, body: 'Unauthorized', ok: false });
+		expect(item.json).toMatchObject({
+			url: `${base}${PATH}`,
+			event: 'purchase',
+			statusCode: 401,
+			body: 'Unauthorized',
+			ok: false,
+		});
 		expect(item.json.hint).toMatch(/another Signature Key/);
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});

@@ -9,7 +9,16 @@ import { parsePostback, parseRawQuery, POSTBACK_EVENTS, SAMPLE_POSTBACK_DEFAULTS
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { ACTION_NODE_NAME as FLEXPAY } from '../helpers/action-engine';
 import { TEST_SHOP_ID } from '../helpers/action-context';
-import { base, config, onlyItem, PATH, rawQuery, received, run, setUpReceiver } from '../helpers/send-test-postback';
+import {
+	base,
+	config,
+	onlyItem,
+	PATH,
+	rawQuery,
+	received,
+	run,
+	setUpReceiver,
+} from '../helpers/send-test-postback';
 
 setUpReceiver();
 
@@ -40,44 +49,58 @@ describe('Send Test Postback: parameters', () => {
 });
 
 describe('Send Test Postback: what is sent', () => {
-	it.each(POSTBACK_EVENTS.map((event) => [event]))('%s: a GET whose query verifies with the key, answered 200 OK -> ok: true', async (event) => {
-		const result = await run({ url: `${base}${PATH}`, event });
-		const item = onlyItem(result);
-		expect(item.pairedItem).toEqual({ item: 0 });
+	it.each(POSTBACK_EVENTS.map((event) => [event]))(
+		'%s: a GET whose query verifies with the key, answered 200 OK -> ok: true',
+		async (event) => {
+			const result = await run({ url: `${base}${PATH}`, event });
+			const item = onlyItem(result);
+			expect(item.pairedItem).toEqual({ item: 0 });
 
-		expect(received).toHaveLength(1);
-		expect(received[0].method).toBe('GET');
-		expect(received[0].url.startsWith(`${PATH}?`)).toBe(true);
-		const query = rawQuery(received[0]);
-		// The protocol core verifies exactly the bytes that arrived, with the credential's key.
-		const postback = parsePostback(query, config, { allowSha1: false });
-		expect(postback.event).toBe(event);
-		expect(postback.params.shopID).toBe(TEST_SHOP_ID);
-		if (event === 'purchase') expect(postback.params).not.toHaveProperty('event');
-		else expect(postback.params.event).toBe(event);
-		expect(postback.params.type).toBe(['purchase', 'credit', 'chargeback'].includes(event) ? 'purchase' : 'subscription');
-		expect(postback.amountString).toBe('9.99');
-		expect(postback.params[event === 'rebill' ? 'amount' : 'priceAmount']).toBe('9.99');
-		expect(postback.params.parentID !== undefined).toBe(event === 'credit' || event === 'chargeback');
+			expect(received).toHaveLength(1);
+			expect(received[0].method).toBe('GET');
+			expect(received[0].url.startsWith(`${PATH}?`)).toBe(true);
+			const query = rawQuery(received[0]);
+			// The protocol core verifies exactly the bytes that arrived, with the credential's key.
+			const postback = parsePostback(query, config, { allowSha1: false });
+			expect(postback.event).toBe(event);
+			expect(postback.params.shopID).toBe(TEST_SHOP_ID);
+			if (event === 'purchase') expect(postback.params).not.toHaveProperty('event');
+			else expect(postback.params.event).toBe(event);
+			expect(postback.params.type).toBe(
+				['purchase', 'credit', 'chargeback'].includes(event) ? 'purchase' : 'subscription',
+			);
+			expect(postback.amountString).toBe('9.99');
+			expect(postback.params[event === 'rebill' ? 'amount' : 'priceAmount']).toBe('9.99');
+			expect(postback.params.parentID !== undefined).toBe(
+				event === 'credit' || event === 'chargeback',
+			);
 
-		expect(item.json).toEqual({
-			url: `${base}${PATH}`,
-			event,
-			saleID: postback.saleID,
-			params: parseRawQuery(query),
-			statusCode: 200,
-			body: 'OK',
-			ok: true,
-		});
-		expect(item.json.saleID).toMatch(/^[1-9]\d{6}$/);
-		expect((item.json.params as IDataObject).signature).toMatch(/^[0-9a-f]{64}$/);
-	});
+			expect(item.json).toEqual({
+				url: `${base}${PATH}`,
+				event,
+				saleID: postback.saleID,
+				params: parseRawQuery(query),
+				statusCode: 200,
+				body: 'OK',
+				ok: true,
+			});
+			expect(item.json.saleID).toMatch(/^[1-9]\d{6}$/);
+			expect((item.json.params as IDataObject).signature).toMatch(/^[0-9a-f]{64}$/);
+		},
+	);
 
 	it('Options: Sale ID, Reference ID, Amount, Currency and Custom 1 are sent as given, signed', async () => {
 		const result = await run({
 			url: `${base}${PATH}#ignored`,
 			event: 'credit',
-			options: { saleID: '433456', referenceID: 'order 1001', amount: '19.9', currency: 'USD', custom1: 'user-42', timeout: 5000 },
+			options: {
+				saleID: '433456',
+				referenceID: 'order 1001',
+				amount: '19.9',
+				currency: 'USD',
+				custom1: 'user-42',
+				timeout: 5000,
+			},
 		});
 		const item = onlyItem(result);
 		const postback = parsePostback(rawQuery(received[0]), config);
@@ -90,13 +113,27 @@ describe('Send Test Postback: what is sent', () => {
 			event: 'credit',
 		});
 		expect(rawQuery(received[0])).toContain('referenceID=order+1001');
-		expect(item.json).toMatchObject({ url: `${base}${PATH}`, event: 'credit', saleID: '433456', ok: true });
+		expect(item.json).toMatchObject({
+			url: `${base}${PATH}`,
+			event: 'credit',
+			saleID: '433456',
+			ok: true,
+		});
 	});
 
 	it('every item sends its own postback (random sale IDs, expressions per item), each output paired with its input', async () => {
 		const result = await run(
-			{ url: `${base}${PATH}`, event: '={{ $json.event }}', options: { custom1: '={{ $json.user }}' } },
-			{ items: [{ event: 'purchase', user: 'u-1' }, { event: 'rebill', user: 'u-2' }] },
+			{
+				url: `${base}${PATH}`,
+				event: '={{ $json.event }}',
+				options: { custom1: '={{ $json.user }}' },
+			},
+			{
+				items: [
+					{ event: 'purchase', user: 'u-1' },
+					{ event: 'rebill', user: 'u-2' },
+				],
+			},
 		);
 		expect(result.failure()).toBeUndefined();
 		const items = result.outputItems(FLEXPAY)!;

@@ -13,12 +13,23 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { ACTION_NODE_NAME as FLEXPAY } from '../helpers/action-engine';
-import { answerWith, base, nodeErrorOf, onlyItem, PATH, received, run, setUpReceiver, text } from '../helpers/send-test-postback';
+import {
+	answerWith,
+	base,
+	nodeErrorOf,
+	onlyItem,
+	PATH,
+	received,
+	run,
+	setUpReceiver,
+	text,
+} from '../helpers/send-test-postback';
 
 setUpReceiver();
 
 const UUID = '3b0c7a52-9d1e-4f6a-8b2c-5e7f9a1b3c4d';
-const NOT_A_TRIGGER = /^URL is not the address of a Verotel FlexPay Trigger: its path must end in \/<webhook ID>\/webhook$/;
+const NOT_A_TRIGGER =
+	/^URL is not the address of a Verotel FlexPay Trigger: its path must end in \/<webhook ID>\/webhook$/;
 
 describe('Send Test Postback: only n8n webhook URLs of a trigger', () => {
 	it('refuses an internal-looking URL (http://127.0.0.1:…/admin) before any request is made', async () => {
@@ -57,16 +68,26 @@ describe('Send Test Postback: only n8n webhook URLs of a trigger', () => {
 		['a Production URL', `/webhook/${UUID}/webhook`],
 		['a Test URL', `/webhook-test/${UUID}/webhook`],
 		['a configured webhook endpoint', `/hooks/${UUID}/webhook`],
-		['behind a proxy sub-path, the UUID in upper case', `/tools/n8n/webhook/${UUID.toUpperCase()}/webhook`],
+		[
+			'behind a proxy sub-path, the UUID in upper case',
+			`/tools/n8n/webhook/${UUID.toUpperCase()}/webhook`,
+		],
 	])('sends to %s', async (_label, path) => {
 		const item = onlyItem(await run({ url: `${base}${path}`, event: 'purchase' }));
-		expect(item.json).toMatchObject({ url: `${base}${path}`, statusCode: 200, body: 'OK', ok: true });
+		expect(item.json).toMatchObject({
+			url: `${base}${path}`,
+			statusCode: 200,
+			body: 'OK',
+			ok: true,
+		});
 		expect(received).toHaveLength(1);
 		expect(received[0].url.startsWith(`${path}?`)).toBe(true);
 	});
 
 	it('checks the path as the URL parser resolves it: /admin/../webhook/<id>/webhook is sent to /webhook/<id>/webhook', async () => {
-		const item = onlyItem(await run({ url: `${base}/admin/../webhook/${UUID}/webhook`, event: 'purchase' }));
+		const item = onlyItem(
+			await run({ url: `${base}/admin/../webhook/${UUID}/webhook`, event: 'purchase' }),
+		);
 		expect(item.json.url).toBe(`${base}/webhook/${UUID}/webhook`);
 		expect(received[0].url.startsWith(`/webhook/${UUID}/webhook?`)).toBe(true);
 	});
@@ -98,9 +119,14 @@ describe('Send Test Postback: only n8n webhook URLs of a trigger', () => {
 
 	it('the URL parameter says which URLs are accepted', () => {
 		const url = new VerotelFlexPay().description.properties.find(
-			(p: INodeProperties) => p.name === 'url' && p.displayOptions?.show?.operation?.includes('sendTestPostback'),
+			(p: INodeProperties) =>
+				p.name === 'url' && p.displayOptions?.show?.operation?.includes('sendTestPostback'),
 		);
-		expect(url?.description).toMatch(/Only such n8n webhook URLs are accepted: .*the path ending in the webhook ID n8n gave the trigger \(a UUID\) and \/webhook/);
-		expect(url?.placeholder).toMatch(/^e\.g\. http:\/\/localhost:5678\/webhook-test\/[0-9a-f-]{36}\/webhook$/);
+		expect(url?.description).toMatch(
+			/Only such n8n webhook URLs are accepted: .*the path ending in the webhook ID n8n gave the trigger \(a UUID\) and \/webhook/,
+		);
+		expect(url?.placeholder).toMatch(
+			/^e\.g\. http:\/\/localhost:5678\/webhook-test\/[0-9a-f-]{36}\/webhook$/,
+		);
 	});
 });

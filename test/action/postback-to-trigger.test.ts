@@ -11,16 +11,31 @@
  *
  * Stand-in, not n8n: the HTTP routing and the storing of the execution.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeParameters,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { ACTION_NODE_NAME as FLEXPAY, actionWorkflow, runActionWorkflow } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	actionWorkflow,
+	runActionWorkflow,
+} from '../helpers/action-engine';
 import { recordN8nLogs, setUpN8nContainer } from '../helpers/n8n-container';
 import { findSecret } from '../helpers/secret-scan';
-import { callWebhook, executeWebhookResult, trigger, TRIGGER_NODE_NAME as TRIGGER, triggerEnv } from '../helpers/trigger-context';
+import {
+	callWebhook,
+	executeWebhookResult,
+	trigger,
+	TRIGGER_NODE_NAME as TRIGGER,
+	triggerEnv,
+} from '../helpers/trigger-context';
 
 const KEY = ['Bridge', 'LEAKCANARY', 'q8Zt3Lw'].join('');
 const SHOP = '246810';
@@ -50,7 +65,13 @@ let workflowCounter = 0;
 /** The stand-in webhook server: the trigger's webhook() on the real request, then what n8n does with its result. */
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 	const { parameters, credentials } = current;
-	const env = triggerEnv({ baseUrl: base, workflowId: `wf-bridge-${++workflowCounter}`, webhookId: WEBHOOK_ID, parameters, credentials });
+	const env = triggerEnv({
+		baseUrl: base,
+		workflowId: `wf-bridge-${++workflowCounter}`,
+		webhookId: WEBHOOK_ID,
+		parameters,
+		credentials,
+	});
 	const response = {
 		get headersSent() {
 			return res.headersSent;
@@ -88,10 +109,24 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 	const description = trigger.description.webhooks![0];
 	const item = run.data.resultData.runData[TRIGGER]?.[0]?.data?.main?.[0]?.[0]?.json;
 	// ... then the answer: responseData as n8n evaluates it ("OK"), status 200.
-	const mode = env.workflow.expression.getSimpleParameterValue(env.node, description.responseMode as string, 'webhook', {}, undefined, 'onReceived');
+	const mode = env.workflow.expression.getSimpleParameterValue(
+		env.node,
+		description.responseMode as string,
+		'webhook',
+		{},
+		undefined,
+		'onReceived',
+	);
 	expect(mode).toBe('onReceived');
 	const body = String(
-		env.workflow.expression.getComplexParameterValue(env.node, description.responseData as string, 'webhook', {}, undefined, 'firstEntryJson'),
+		env.workflow.expression.getComplexParameterValue(
+			env.node,
+			description.responseData as string,
+			'webhook',
+			{},
+			undefined,
+			'firstEntryJson',
+		),
 	);
 	res.statusCode = 200;
 	res.end(body);
@@ -122,7 +157,13 @@ afterAll(async () => {
 });
 
 async function send(url: string, event: string, options: INodeParameters = {}, key = KEY) {
-	const workflow = actionWorkflow({ resource: 'postback', operation: 'sendTestPostback', url, event, options });
+	const workflow = actionWorkflow({
+		resource: 'postback',
+		operation: 'sendTestPostback',
+		url,
+		event,
+		options,
+	});
 	const result = await runActionWorkflow(workflow, {
 		c: { type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: key } },
 	});
@@ -142,7 +183,14 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 		current = { parameters: {}, credentials: CREDENTIALS, mode: 'webhook' };
 		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
 		const out = await send(url, 'purchase', { saleID: '700002' });
-		expect(out).toMatchObject({ url, event: 'purchase', saleID: '700002', statusCode: 200, body: 'OK', ok: true });
+		expect(out).toMatchObject({
+			url,
+			event: 'purchase',
+			saleID: '700002',
+			statusCode: 200,
+			body: 'OK',
+			ok: true,
+		});
 		expect((out.params as IDataObject).testPostback).toBe('1');
 		// The trigger answered itself: no execution, no item.
 		expect(deliveries).toEqual([{ statusCode: 200, body: 'OK' }]);
@@ -150,10 +198,26 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	});
 
 	it('production URL with "Run Test Postbacks": the execution carries the sale, marked test: true -> ok: true', async () => {
-		current = { parameters: { options: { runTestPostbacks: true } }, credentials: CREDENTIALS, mode: 'webhook' };
+		current = {
+			parameters: { options: { runTestPostbacks: true } },
+			credentials: CREDENTIALS,
+			mode: 'webhook',
+		};
 		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
-		const out = await send(url, 'purchase', { saleID: '700001', referenceID: 'order-1001', amount: '19.99', custom1: 'user-42' });
-		expect(out).toMatchObject({ url, event: 'purchase', saleID: '700001', statusCode: 200, body: 'OK', ok: true });
+		const out = await send(url, 'purchase', {
+			saleID: '700001',
+			referenceID: 'order-1001',
+			amount: '19.99',
+			custom1: 'user-42',
+		});
+		expect(out).toMatchObject({
+			url,
+			event: 'purchase',
+			saleID: '700001',
+			statusCode: 200,
+			body: 'OK',
+			ok: true,
+		});
 		expect(deliveries).toHaveLength(1);
 		expect(deliveries[0].item).toMatchObject({
 			event: 'purchase',
@@ -174,16 +238,28 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 		expect(deliveries[0].item?.params).toEqual(signed);
 	});
 
-	it.each([['credit'], ['rebill'], ['cancel']])('test URL: a %s postback runs with its event', async (event) => {
-		current = { parameters: {}, credentials: CREDENTIALS, mode: 'manual' };
-		const out = await send(`${base}/webhook-test/${WEBHOOK_ID}/webhook`, event);
-		expect(out).toMatchObject({ event, statusCode: 200, body: 'OK', ok: true });
-		expect(deliveries[0].item).toMatchObject({ event, saleID: out.saleID, amount: 9.99, test: true });
-		if (event === 'credit') expect(deliveries[0].item?.parentID).toMatch(/^\d{8}$/);
-	});
+	it.each([['credit'], ['rebill'], ['cancel']])(
+		'test URL: a %s postback runs with its event',
+		async (event) => {
+			current = { parameters: {}, credentials: CREDENTIALS, mode: 'manual' };
+			const out = await send(`${base}/webhook-test/${WEBHOOK_ID}/webhook`, event);
+			expect(out).toMatchObject({ event, statusCode: 200, body: 'OK', ok: true });
+			expect(deliveries[0].item).toMatchObject({
+				event,
+				saleID: out.saleID,
+				amount: 9.99,
+				test: true,
+			});
+			if (event === 'credit') expect(deliveries[0].item?.parentID).toMatch(/^\d{8}$/);
+		},
+	);
 
 	it("a trigger whose credential holds another key answers 401: ok: false with the trigger's body and a hint", async () => {
-		current = { parameters: {}, credentials: { ...CREDENTIALS, signatureKey: `${KEY}-other` }, mode: 'webhook' };
+		current = {
+			parameters: {},
+			credentials: { ...CREDENTIALS, signatureKey: `${KEY}-other` },
+			mode: 'webhook',
+		};
 		const other = `${KEY}-sender`;
 		const out = await send(`${base}/webhook/${WEBHOOK_ID}/webhook`, 'purchase', {}, other);
 		expect(out).toMatchObject({ statusCode: 401, body: 'Unauthorized', ok: false });
@@ -192,7 +268,11 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	});
 
 	it('an event the trigger does not select is answered OK without a run', async () => {
-		current = { parameters: { options: { events: ['purchase'] } }, credentials: CREDENTIALS, mode: 'webhook' };
+		current = {
+			parameters: { options: { events: ['purchase'] } },
+			credentials: CREDENTIALS,
+			mode: 'webhook',
+		};
 		const out = await send(`${base}/webhook/${WEBHOOK_ID}/webhook`, 'expiry');
 		expect(out).toMatchObject({ event: 'expiry', statusCode: 200, body: 'OK', ok: true });
 		expect(deliveries).toEqual([{ statusCode: 200, body: 'OK' }]);

@@ -2,7 +2,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { createExecuteContext, jsonOf, TEST_CREDENTIALS, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import {
+	createExecuteContext,
+	jsonOf,
+	TEST_CREDENTIALS,
+	TEST_SIGNATURE_KEY,
+} from '../helpers/action-context';
 import { findSecret } from '../helpers/secret-scan';
 
 const node = new VerotelFlexPay();
@@ -28,17 +33,32 @@ const FOUND_BODY = [
 	'',
 ].join('\n');
 
-function statusContext(parameters: Record<string, unknown>, body: unknown, extra: { continueOnFail?: boolean } = {}) {
+function statusContext(
+	parameters: Record<string, unknown>,
+	body: unknown,
+	extra: { continueOnFail?: boolean } = {},
+) {
 	return createExecuteContext({
 		...extra,
-		parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', options: {}, ...parameters },
-		httpRequestWithAuthentication: jest.fn().mockResolvedValue({ statusCode: 200, headers: {}, body }),
+		parameters: {
+			resource: 'sale',
+			operation: 'getStatus',
+			lookUpBy: 'saleID',
+			options: {},
+			...parameters,
+		},
+		httpRequestWithAuthentication: jest
+			.fn()
+			.mockResolvedValue({ statusCode: 200, headers: {}, body }),
 	});
 }
 
 describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	it('asks the status service through the credential (which signs), with a timeout and a text body', async () => {
-		const { context, httpRequestWithAuthentication } = statusContext({ saleID: ' 433456 ' }, 'response: NOTFOUND\n');
+		const { context, httpRequestWithAuthentication } = statusContext(
+			{ saleID: ' 433456 ' },
+			'response: NOTFOUND\n',
+		);
 		await node.execute.call(context);
 		expect(httpRequestWithAuthentication).toHaveBeenCalledTimes(1);
 		const [credentialType, options] = httpRequestWithAuthentication.mock.calls[0];
@@ -63,7 +83,10 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 			'response: NOTFOUND\n',
 		);
 		await node.execute.call(context);
-		expect(httpRequestWithAuthentication.mock.calls[0][1]).toMatchObject({ qs: { referenceID: 'order-1001' }, timeout: 1234 });
+		expect(httpRequestWithAuthentication.mock.calls[0][1]).toMatchObject({
+			qs: { referenceID: 'order-1001' },
+			timeout: 1234,
+		});
 	});
 
 	it('returns NOTFOUND as a normal item with found: false and the looked-up ID', async () => {
@@ -103,14 +126,20 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	});
 
 	it('reads a Buffer body too', async () => {
-		const { context } = statusContext({ saleID: '1' }, Buffer.from('response: FOUND\nsaleID: 1\npriceAmount: x\n'));
+		const { context } = statusContext(
+			{ saleID: '1' },
+			Buffer.from('response: FOUND\nsaleID: 1\npriceAmount: x\n'),
+		);
 		expect(jsonOf(await node.execute.call(context))).toEqual([
 			{ found: true, response: 'FOUND', saleID: '1', priceAmount: 'x', amount: null },
 		]);
 	});
 
 	it('turns response: ERROR into a NodeApiError pointing at the key and shop ID', async () => {
-		const { context } = statusContext({ saleID: '1' }, 'response: ERROR\nerror: Invalid signature\n');
+		const { context } = statusContext(
+			{ saleID: '1' },
+			'response: ERROR\nerror: Invalid signature\n',
+		);
 		const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('The FlexPay status service refused the request: Invalid signature');
@@ -123,7 +152,10 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 		[{ lookUpBy: 'referenceID', referenceID: '   ' }, 'Reference ID is empty', /referenceID/],
 		[{ saleID: 'S-42' }, 'saleID "S-42" is not a numeric Verotel ID', /Parameter: Sale ID/],
 	])('refuses %j before any request', async (parameters, message, description) => {
-		const { context, httpRequestWithAuthentication } = statusContext(parameters, 'response: NOTFOUND\n');
+		const { context, httpRequestWithAuthentication } = statusContext(
+			parameters,
+			'response: NOTFOUND\n',
+		);
 		const error = (await node.execute.call(context).catch((e: unknown) => e)) as NodeOperationError;
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe(message);
@@ -134,7 +166,13 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	it('refuses a credential without a key before any request', async () => {
 		const { context, httpRequestWithAuthentication } = createExecuteContext({
 			credentials: { ...TEST_CREDENTIALS, signatureKey: '' },
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: '1', options: {} },
+			parameters: {
+				resource: 'sale',
+				operation: 'getStatus',
+				lookUpBy: 'saleID',
+				saleID: '1',
+				options: {},
+			},
 		});
 		await expect(node.execute.call(context)).rejects.toThrow('Signature key is empty');
 		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
@@ -143,11 +181,18 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 	it('with Continue On Fail, keeps going after an ERROR answer', async () => {
 		const bodies = ['response: ERROR\nerror: Bad\n', 'response: NOTFOUND\n'];
 		const httpRequestWithAuthentication = jest.fn();
-		for (const body of bodies) httpRequestWithAuthentication.mockResolvedValueOnce({ statusCode: 200, headers: {}, body });
+		for (const body of bodies)
+			httpRequestWithAuthentication.mockResolvedValueOnce({ statusCode: 200, headers: {}, body });
 		const { context } = createExecuteContext({
 			continueOnFail: true,
 			items: [{ json: {} }, { json: {} }],
-			parameters: { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: (i: number) => String(i + 1), options: {} },
+			parameters: {
+				resource: 'sale',
+				operation: 'getStatus',
+				lookUpBy: 'saleID',
+				saleID: (i: number) => String(i + 1),
+				options: {},
+			},
 			httpRequestWithAuthentication,
 		});
 		const output = await node.execute.call(context);

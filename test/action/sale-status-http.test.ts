@@ -23,7 +23,12 @@ import { findSecret } from '../helpers/secret-scan';
 const HOST = 'http://status.flexpay.test';
 
 function credentialsFor(baseUrl: string): TestCredentialStore {
-	return { c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, baseUrl } } };
+	return {
+		c: {
+			type: 'verotelFlexPayApi',
+			data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, baseUrl },
+		},
+	};
 }
 
 const expectedQuery = (saleID: string) => ({
@@ -33,9 +38,23 @@ const expectedQuery = (saleID: string) => ({
 	signature: referenceSignature(TEST_SIGNATURE_KEY, { saleID, shopID: TEST_SHOP_ID, version: '4' }),
 });
 
-async function runStatus(saleId: string, options: INodeParameters = {}, baseUrl = HOST, onError?: string) {
-	const parameters = { resource: 'sale', operation: 'getStatus', lookUpBy: 'saleID', saleID: saleId, options };
-	const result = await runActionWorkflow(actionWorkflow(parameters, { onError }), credentialsFor(baseUrl));
+async function runStatus(
+	saleId: string,
+	options: INodeParameters = {},
+	baseUrl = HOST,
+	onError?: string,
+) {
+	const parameters = {
+		resource: 'sale',
+		operation: 'getStatus',
+		lookUpBy: 'saleID',
+		saleID: saleId,
+		options,
+	};
+	const result = await runActionWorkflow(
+		actionWorkflow(parameters, { onError }),
+		credentialsFor(baseUrl),
+	);
 	// Nothing anywhere in the execution (items, errors, their causes, run data) holds the key.
 	expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);
 	return result;
@@ -110,7 +129,10 @@ describe('Get Status over real HTTP (nock)', () => {
 	});
 
 	it('response: ERROR -> NodeApiError: refused, check key and shop ID', async () => {
-		nock(HOST).get('/salestatus').query(true).reply(200, 'response: ERROR\nerror: Wrong signature\n');
+		nock(HOST)
+			.get('/salestatus')
+			.query(true)
+			.reply(200, 'response: ERROR\nerror: Wrong signature\n');
 		const error = nodeApiErrorOf(await runStatus('1'));
 		expect(error.message).toBe('The FlexPay status service refused the request: Wrong signature');
 		expect(error.description).toMatch(/Check the Signature Key and the Shop ID .* Re-copy the key/);
@@ -143,12 +165,15 @@ describe('Get Status over real HTTP (nock)', () => {
 		['an unknown response value', 'response: MAYBE\n', /unknown response "MAYBE"/],
 		['an empty body', '', /has no "response" line/],
 		['JSON', '{"response":"FOUND"}', /has no "response" line/],
-	])('an unreadable body (%s) -> NodeApiError: not a sale status, check the address', async (_label, body, message) => {
-		nock(HOST).get('/salestatus').query(true).reply(200, body);
-		const error = nodeApiErrorOf(await runStatus('1'));
-		expect(error.message).toMatch(message);
-		expect(error.description).toMatch(/Check the Brand and the Custom Base URL/);
-	});
+	])(
+		'an unreadable body (%s) -> NodeApiError: not a sale status, check the address',
+		async (_label, body, message) => {
+			nock(HOST).get('/salestatus').query(true).reply(200, body);
+			const error = nodeApiErrorOf(await runStatus('1'));
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/Check the Brand and the Custom Base URL/);
+		},
+	);
 
 	it('a timeout -> NodeApiError naming the time limit and how to fix it', async () => {
 		nock(HOST).get('/salestatus').query(true).delay(1500).reply(200, 'response: NOTFOUND\n');
@@ -164,7 +189,9 @@ describe('Get Status over real HTTP (nock)', () => {
 		nock.enableNetConnect('127.0.0.1');
 		const error = nodeApiErrorOf(await runStatus('1', {}, `http://127.0.0.1:${port}`));
 		expect(error.message).toBe('Could not connect to the FlexPay status service');
-		expect(error.description).toMatch(/Network code: ECONNREFUSED\. Check the Brand and the Custom Base URL/);
+		expect(error.description).toMatch(
+			/Network code: ECONNREFUSED\. Check the Brand and the Custom Base URL/,
+		);
 	});
 
 	it('an unknown host -> NodeApiError: could not connect', async () => {
@@ -178,7 +205,9 @@ describe('Get Status over real HTTP (nock)', () => {
 		nock(HOST).get('/salestatus').query(true).reply(500, 'down');
 		const result = await runStatus('1', {}, HOST, 'continueRegularOutput');
 		expect(result.run.status).toBe('success');
-		expect(result.outputJson(FLEXPAY)).toEqual([{ error: 'The FlexPay status service answered HTTP 500' }]);
+		expect(result.outputJson(FLEXPAY)).toEqual([
+			{ error: 'The FlexPay status service answered HTTP 500' },
+		]);
 		expect(result.outputItems(FLEXPAY)?.[0].error?.description).toMatch(/Retry On Fail/);
 	});
 });

@@ -35,11 +35,20 @@ const REDIRECT_PARAMS = {
 };
 const REDIRECT_SIGNATURE = referenceSignature(OFFICIAL_KEY, REDIRECT_PARAMS);
 
-const OFFICIAL_CREDENTIALS = { shopId: '68849', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
+const OFFICIAL_CREDENTIALS = {
+	shopId: '68849',
+	signatureKey: OFFICIAL_KEY,
+	brand: 'verotel',
+	baseUrl: '',
+};
 
 const encode = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
-function verify(redirect: unknown, options: Record<string, unknown> = {}, credentials = OFFICIAL_CREDENTIALS) {
+function verify(
+	redirect: unknown,
+	options: Record<string, unknown> = {},
+	credentials = OFFICIAL_CREDENTIALS,
+) {
 	const { context } = createExecuteContext({
 		credentials,
 		parameters: { resource: 'signature', operation: 'verifyRedirect', redirect, options },
@@ -70,9 +79,15 @@ describe('Signature -> Verify Redirect', () => {
 	it.each([
 		['a query string', `${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}`],
 		['a query string with ?', `?${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}`],
-		['a full success URL with fragment', `https://shop.example/thanks?${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}#top`],
+		[
+			'a full success URL with fragment',
+			`https://shop.example/thanks?${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}#top`,
+		],
 		['surrounding whitespace', `  ${encode(REDIRECT_PARAMS)}&signature=${REDIRECT_SIGNATURE}\n`],
-		['an upper-case signature', { ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE.toUpperCase() }],
+		[
+			'an upper-case signature',
+			{ ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE.toUpperCase() },
+		],
 	])('accepts the same redirect as %s', async (_label, redirect) => {
 		const [json] = jsonOf(await verify(redirect));
 		expect(json.valid).toBe(true);
@@ -80,10 +95,14 @@ describe('Signature -> Verify Redirect', () => {
 	});
 
 	it('accepts the legacy SHA-1 signature by default, and not with Accept SHA-1 Signatures off', async () => {
-		const sha1 = createHash('sha1').update(canonicalString(OFFICIAL_KEY, REDIRECT_PARAMS), 'utf8').digest('hex');
+		const sha1 = createHash('sha1')
+			.update(canonicalString(OFFICIAL_KEY, REDIRECT_PARAMS), 'utf8')
+			.digest('hex');
 		const [accepted] = jsonOf(await verify({ ...REDIRECT_PARAMS, signature: sha1 }));
 		expect(accepted).toMatchObject({ valid: true, sale: { signatureAlgorithm: 'sha1' } });
-		const [refused] = jsonOf(await verify({ ...REDIRECT_PARAMS, signature: sha1 }, { allowSha1: false }));
+		const [refused] = jsonOf(
+			await verify({ ...REDIRECT_PARAMS, signature: sha1 }, { allowSha1: false }),
+		);
 		expect(refused).toMatchObject({ valid: false, reasonCode: 'SIGNATURE_INVALID' });
 	});
 
@@ -91,19 +110,37 @@ describe('Signature -> Verify Redirect', () => {
 		['V4 (request fields, no saleID)', { ...V4_PARAMS, signature: V4_SIGNATURE }, 'saleID'],
 		['V6 in upper case (a saleID, no type)', { ...V6_PARAMS, signature: V6_SHA256_UPPER }, 'type'],
 		['V6 in legacy SHA-1', { ...V6_PARAMS, signature: V6_SHA1 }, 'type'],
-	])('refuses the official vector %s: correctly signed, but not shaped like a redirect', async (_label, redirect, field) => {
-		const [json] = jsonOf(await verify(redirect));
-		expect(json).toMatchObject({ valid: false, reasonCode: 'NOT_A_SALE_MESSAGE' });
-		expect(json.reason).toContain(`"${field}"`);
-		expect(json.sale).toBeUndefined();
-	});
+	])(
+		'refuses the official vector %s: correctly signed, but not shaped like a redirect',
+		async (_label, redirect, field) => {
+			const [json] = jsonOf(await verify(redirect));
+			expect(json).toMatchObject({ valid: false, reasonCode: 'NOT_A_SALE_MESSAGE' });
+			expect(json.reason).toContain(`"${field}"`);
+			expect(json.sale).toBeUndefined();
+		},
+	);
 
 	it.each([
-		['a changed amount', { ...REDIRECT_PARAMS, priceAmount: '100.00', signature: REDIRECT_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
-		['an added parameter', { ...REDIRECT_PARAMS, extra: '1', signature: REDIRECT_SIGNATURE }, 'SIGNATURE_INVALID', /does not match/],
+		[
+			'a changed amount',
+			{ ...REDIRECT_PARAMS, priceAmount: '100.00', signature: REDIRECT_SIGNATURE },
+			'SIGNATURE_INVALID',
+			/does not match/,
+		],
+		[
+			'an added parameter',
+			{ ...REDIRECT_PARAMS, extra: '1', signature: REDIRECT_SIGNATURE },
+			'SIGNATURE_INVALID',
+			/does not match/,
+		],
 		['no signature', { ...REDIRECT_PARAMS }, 'SIGNATURE_MISSING', /carries no signature/],
 		['an empty object', {}, 'SIGNATURE_MISSING', /carries no signature/],
-		['a repeated key (array)', { ...REDIRECT_PARAMS, custom1: ['a', 'b'], signature: REDIRECT_SIGNATURE }, 'MALFORMED_QUERY', /more than once/],
+		[
+			'a repeated key (array)',
+			{ ...REDIRECT_PARAMS, custom1: ['a', 'b'], signature: REDIRECT_SIGNATURE },
+			'MALFORMED_QUERY',
+			/more than once/,
+		],
 	])('outputs valid: false (not an error) for %s', async (_label, redirect, reasonCode, reason) => {
 		const output = await verify(redirect);
 		expect(output[0]).toHaveLength(1);
@@ -115,7 +152,9 @@ describe('Signature -> Verify Redirect', () => {
 	});
 
 	it('outputs valid: false for a duplicate key in a raw query string', async () => {
-		const [json] = jsonOf(await verify(`${encode(REDIRECT_PARAMS)}&shopID=68849&signature=${REDIRECT_SIGNATURE}`));
+		const [json] = jsonOf(
+			await verify(`${encode(REDIRECT_PARAMS)}&shopID=68849&signature=${REDIRECT_SIGNATURE}`),
+		);
 		expect(json).toMatchObject({ valid: false, reasonCode: 'MALFORMED_QUERY' });
 	});
 
@@ -123,15 +162,34 @@ describe('Signature -> Verify Redirect', () => {
 		const params = { saleID: '5', shopID: '11111', priceAmount: '1.00', type: 'purchase' };
 		const redirect = { ...params, signature: referenceSignature(OFFICIAL_KEY, params) };
 		const [json] = jsonOf(await verify(redirect));
-		expect(json).toMatchObject({ valid: false, reasonCode: 'SHOP_MISMATCH', receivedShopID: '11111' });
+		expect(json).toMatchObject({
+			valid: false,
+			reasonCode: 'SHOP_MISMATCH',
+			receivedShopID: '11111',
+		});
 	});
 
 	it('verifies a redirect signed with the credential’s own key (independent SHA-256) and rejects another key', async () => {
-		const params = { saleID: '77', shopID: '60678', priceAmount: '9.99', priceCurrency: 'EUR', type: 'purchase', referenceID: 'o-1' };
-		const credentials = { shopId: '60678', signatureKey: TEST_SIGNATURE_KEY, brand: 'verotel', baseUrl: '' };
+		const params = {
+			saleID: '77',
+			shopID: '60678',
+			priceAmount: '9.99',
+			priceCurrency: 'EUR',
+			type: 'purchase',
+			referenceID: 'o-1',
+		};
+		const credentials = {
+			shopId: '60678',
+			signatureKey: TEST_SIGNATURE_KEY,
+			brand: 'verotel',
+			baseUrl: '',
+		};
 		const good = { ...params, signature: referenceSignature(TEST_SIGNATURE_KEY, params) };
 		const [ok] = jsonOf(await verify(good, {}, credentials));
-		expect(ok).toMatchObject({ valid: true, sale: { saleID: '77', amount: 9.99, event: 'purchase', type: 'purchase' } });
+		expect(ok).toMatchObject({
+			valid: true,
+			sale: { saleID: '77', amount: 9.99, event: 'purchase', type: 'purchase' },
+		});
 		const forged = { ...params, signature: referenceSignature('some-other-key', params) };
 		const [bad] = jsonOf(await verify(forged, {}, credentials));
 		expect(bad).toMatchObject({ valid: false, reasonCode: 'SIGNATURE_INVALID' });
@@ -149,11 +207,19 @@ describe('Signature -> Verify Redirect', () => {
 	);
 
 	it('processes each item on its own', async () => {
-		const inputs = [{ ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE }, { ...REDIRECT_PARAMS, signature: '00' }];
+		const inputs = [
+			{ ...REDIRECT_PARAMS, signature: REDIRECT_SIGNATURE },
+			{ ...REDIRECT_PARAMS, signature: '00' },
+		];
 		const { context } = createExecuteContext({
 			credentials: OFFICIAL_CREDENTIALS,
 			items: inputs.map((query) => ({ json: { query } })),
-			parameters: { resource: 'signature', operation: 'verifyRedirect', redirect: (i: number) => inputs[i], options: {} },
+			parameters: {
+				resource: 'signature',
+				operation: 'verifyRedirect',
+				redirect: (i: number) => inputs[i],
+				options: {},
+			},
 		});
 		const output = await node.execute.call(context);
 		expect(jsonOf(output).map((j) => j.valid)).toEqual([true, false]);

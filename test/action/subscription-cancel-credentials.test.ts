@@ -17,7 +17,14 @@ import {
 	sourceTypes,
 } from '../helpers/action-engine';
 import type { TestCredentialStore } from '../helpers/n8n-credentials-helper';
-import { AUTH, cancelEndpoint, cancelWorkflow, PASSWORD, runCancel, USER } from '../helpers/subscription-cancel';
+import {
+	AUTH,
+	cancelEndpoint,
+	cancelWorkflow,
+	PASSWORD,
+	runCancel,
+	USER,
+} from '../helpers/subscription-cancel';
 
 setUpEngineWithNock();
 
@@ -29,7 +36,9 @@ describe('node credentials: the Control Center credential only for Subscription,
 			fp: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: 'k' } },
 		});
 		expect(result.run.status).toBe('error');
-		expect(result.task(FLEXPAY)?.error?.message).toBe('Node does not have any credentials set for "verotelControlCenterApi"');
+		expect(result.task(FLEXPAY)?.error?.message).toBe(
+			'Node does not have any credentials set for "verotelControlCenterApi"',
+		);
 	});
 
 	it('n8n refuses the FlexPay credential to a Subscription node (hidden there) and the Control Center one to the others', async () => {
@@ -54,7 +63,10 @@ describe('node credentials: the Control Center credential only for Subscription,
 		const outcome = async (resource: string, credentialType: string) => {
 			const types = sourceTypes();
 			types.nodeTypes[ACTION_NODE_TYPE] = askFor(credentialType);
-			const workflow = actionWorkflow({ resource, operation: 'x' }, { credentials: bothCredentials });
+			const workflow = actionWorkflow(
+				{ resource, operation: 'x' },
+				{ credentials: bothCredentials },
+			);
 			const result = await runActionWorkflow(workflow, store, types);
 			return result.run.status === 'success' ? 'allowed' : result.task(FLEXPAY)?.error?.message;
 		};
@@ -77,7 +89,12 @@ describe('the built package (dist) as n8n loads it', () => {
 		expect(built.credentialTypes.verotelControlCenterApi?.name).toBe('verotelControlCenterApi');
 		const endpoint = cancelEndpoint('433456', 200, { is_success: true });
 		const result = await runCancel(['433456'], { types: built });
-		expect(endpoint.seen[0]).toMatchObject({ authorization: AUTH, accept: 'application/json; version=1.5.0' });
-		expect(result.outputJson(FLEXPAY)).toEqual([{ saleID: '433456', cancelled: true, alreadyCancelled: false }]);
+		expect(endpoint.seen[0]).toMatchObject({
+			authorization: AUTH,
+			accept: 'application/json; version=1.5.0',
+		});
+		expect(result.outputJson(FLEXPAY)).toEqual([
+			{ saleID: '433456', cancelled: true, alreadyCancelled: false },
+		]);
 	});
 });

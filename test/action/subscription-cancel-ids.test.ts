@@ -10,7 +10,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { ACTION_NODE_NAME as FLEXPAY, runActionWorkflow, setUpEngineWithNock } from '../helpers/action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	runActionWorkflow,
+	setUpEngineWithNock,
+} from '../helpers/action-engine';
 import { cancelEndpoint, cancelWorkflow, credentials, HOST } from '../helpers/subscription-cancel';
 
 setUpEngineWithNock();
@@ -46,7 +50,9 @@ describe('Subscription -> Cancel: only the sale given is cancelled', () => {
 		expect(error.message).toBe(
 			'saleID is the number 12345678901234567000, larger than 9007199254740991: its last digits were rounded when it was read, so it may name another sale',
 		);
-		expect(error.description).toMatch(/^Parameter: Sale ID\. Pass saleID as text with all its digits, e\.g\. \{\{ \$json\.saleID \}\}/);
+		expect(error.description).toMatch(
+			/^Parameter: Sale ID\. Pass saleID as text with all its digits, e\.g\. \{\{ \$json\.saleID \}\}/,
+		);
 		expect(sent.paths).toEqual([]);
 	});
 
@@ -70,7 +76,10 @@ describe('Subscription -> Cancel: only the sale given is cancelled', () => {
 	it('cancels a 20-digit Sale ID given as text exactly, and a whole number up to 2^53 - 1 as its digits', async () => {
 		const exact = cancelEndpoint('12345678901234567891', 200, { is_success: true });
 		const safe = cancelEndpoint('9007199254740991', 200, { is_success: true });
-		const result = await cancelItems(['{"saleID": "12345678901234567891"}', '{"saleID": 9007199254740991}']);
+		const result = await cancelItems([
+			'{"saleID": "12345678901234567891"}',
+			'{"saleID": 9007199254740991}',
+		]);
 		expect(result.failure()).toBeUndefined();
 		expect(exact.scope.isDone() && safe.scope.isDone()).toBe(true);
 		expect(result.outputJson(FLEXPAY)).toEqual([
@@ -81,7 +90,10 @@ describe('Subscription -> Cancel: only the sale given is cancelled', () => {
 
 	it('On Error "continue": the rounded item becomes an error item (paired); the other sale is cancelled, and only it', async () => {
 		const sent = anyCancel();
-		const result = await cancelItems(['{"saleID": 12345678901234567891}', '{"saleID": "433456"}'], 'continueRegularOutput');
+		const result = await cancelItems(
+			['{"saleID": 12345678901234567891}', '{"saleID": "433456"}'],
+			'continueRegularOutput',
+		);
 		expect(result.run.status).toBe('success');
 		const items = result.outputItems(FLEXPAY) ?? [];
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);

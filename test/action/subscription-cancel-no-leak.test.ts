@@ -37,21 +37,39 @@ function echo(status: number, html = false) {
 			.post(/\/api\/sale\/\d+\/cancel/)
 			.reply(function reply() {
 				const authorization = String(this.req.headers.authorization ?? '');
-				const decoded = Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString('utf8');
+				const decoded = Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString(
+					'utf8',
+				);
 				const text = `Rejected ${authorization} (${decoded})`;
-				const body = html ? `<html><body>${text}</body></html>` : JSON.stringify({ error: { title: text } });
+				const body = html
+					? `<html><body>${text}</body></html>`
+					: JSON.stringify({ error: { title: text } });
 				sentBodies.push(body);
 				return [status, body, { 'Content-Type': html ? 'text/html' : 'application/json' }];
 			});
 }
 
 const reply = (status: number, body: unknown) => () =>
-	nock(HOST).post(/\/api\/sale\/\d+\/cancel/).reply(status, JSON.stringify(body), { 'Content-Type': 'application/json' });
+	nock(HOST)
+		.post(/\/api\/sale\/\d+\/cancel/)
+		.reply(status, JSON.stringify(body), { 'Content-Type': 'application/json' });
 
 const cases: Array<[string, string, () => unknown, 'ok' | 'fails', boolean]> = [
 	['cancelled (200)', '433456', reply(200, { is_success: true }), 'ok', false],
-	['already cancelled (412)', '433456', reply(412, { error: { title: 'This sale is already cancelled.' } }), 'ok', false],
-	['401 whose title echoes the Authorization header and the password', '1', echo(401), 'fails', true],
+	[
+		'already cancelled (412)',
+		'433456',
+		reply(412, { error: { title: 'This sale is already cancelled.' } }),
+		'ok',
+		false,
+	],
+	[
+		'401 whose title echoes the Authorization header and the password',
+		'1',
+		echo(401),
+		'fails',
+		true,
+	],
 	['404 whose title echoes them', '2', echo(404), 'fails', true],
 	['403 plain', '3', reply(403, { error: { title: 'Forbidden.' } }), 'fails', false],
 	['500 with an HTML body that echoes them', '4', echo(500, true), 'fails', true],
@@ -79,7 +97,8 @@ afterEach(() => {
 function logCalls(): unknown[] {
 	const calls: unknown[] = consoleSpies.map((spy) => spy.mock.calls);
 	const record = logger as unknown as Record<string, { mock?: { calls: unknown[] } }>;
-	for (const method of ['error', 'warn', 'info', 'debug', 'verbose']) calls.push(record[method]?.mock?.calls ?? []);
+	for (const method of ['error', 'warn', 'info', 'debug', 'verbose'])
+		calls.push(record[method]?.mock?.calls ?? []);
 	return calls;
 }
 
@@ -94,12 +113,22 @@ function expectNoSecret(result: EngineRunResult): void {
 	}
 }
 
-async function run(saleId: string, continueOnFail: boolean, baseUrl = `${HOST}/api`): Promise<EngineRunResult> {
+async function run(
+	saleId: string,
+	continueOnFail: boolean,
+	baseUrl = `${HOST}/api`,
+): Promise<EngineRunResult> {
 	const parameters = { resource: 'subscription', operation: 'cancel', saleID: saleId };
 	const onError = continueOnFail ? 'continueRegularOutput' : undefined;
-	return await runActionWorkflow(actionWorkflow(parameters, { credentials: CONTROL_CENTER_CREDENTIAL, onError }), {
-		cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD, baseUrl } },
-	});
+	return await runActionWorkflow(
+		actionWorkflow(parameters, { credentials: CONTROL_CENTER_CREDENTIAL, onError }),
+		{
+			cc: {
+				type: 'verotelControlCenterApi',
+				data: { username: USER, password: PASSWORD, baseUrl },
+			},
+		},
+	);
 }
 
 describe.each([
@@ -112,7 +141,9 @@ describe.each([
 		const result = await run(saleId, continueOnFail);
 		expectNoSecret(result);
 		// The case reached its intended outcome, so the scan covered a real success or failure...
-		const failed = continueOnFail ? result.outputItems(FLEXPAY)?.[0]?.error !== undefined : result.run.status === 'error';
+		const failed = continueOnFail
+			? result.outputItems(FLEXPAY)?.[0]?.error !== undefined
+			: result.run.status === 'error';
 		expect(failed ? 'fails' : 'ok').toBe(outcome);
 		// ...and an echoing answer really carried the secrets to the node.
 		if (echoes) expect(sentBodies.join('')).toContain(PASSWORD);
@@ -124,7 +155,9 @@ describe.each([
 		nock.enableNetConnect('127.0.0.1');
 		const result = await run('7', continueOnFail, `http://127.0.0.1:${port}/api`);
 		expectNoSecret(result);
-		expect(continueOnFail ? result.outputItems(FLEXPAY)?.[0]?.error : result.run.data.resultData.error).toBeDefined();
+		expect(
+			continueOnFail ? result.outputItems(FLEXPAY)?.[0]?.error : result.run.data.resultData.error,
+		).toBeDefined();
 	});
 });
 
@@ -133,6 +166,8 @@ describe('the canary itself', () => {
 		echo(401)();
 		const result = await run('1', true);
 		const message = String(result.outputJson(FLEXPAY)?.[0]?.error);
-		expect(message).toMatch(/^Verotel Control Center could not cancel sale 1 \(HTTP 401\): Rejected Basic \*\*\* \(api-user-4711:\*\*\*\)$/);
+		expect(message).toMatch(
+			/^Verotel Control Center could not cancel sale 1 \(HTTP 401\): Rejected Basic \*\*\* \(api-user-4711:\*\*\*\)$/,
+		);
 	});
 });

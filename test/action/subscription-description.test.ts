@@ -6,13 +6,19 @@
  * credentials' displayOptions, which the editor and n8n-core's getCredentials
  * use; the engine side is in subscription-cancel-credentials.test.ts).
  */
-import type { INode, INodeCredentialDescription, INodeParameters, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INode,
+	INodeCredentialDescription,
+	INodeParameters,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 
 const description = new VerotelFlexPay().description;
-const resources = (description.properties.find((p) => p.name === 'resource')?.options ?? []) as INodePropertyOptions[];
+const resources = (description.properties.find((p) => p.name === 'resource')?.options ??
+	[]) as INodePropertyOptions[];
 
 function nodeWith(parameters: INodeParameters, credentials: INode['credentials'] = {}): INode {
 	return {
@@ -21,7 +27,15 @@ function nodeWith(parameters: INodeParameters, credentials: INode['credentials']
 		type: 'n8n-nodes-verotel-flexpay.verotelFlexPay',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: NodeHelpers.getNodeParameters(description.properties, parameters, true, false, null, description) ?? {},
+		parameters:
+			NodeHelpers.getNodeParameters(
+				description.properties,
+				parameters,
+				true,
+				false,
+				null,
+				description,
+			) ?? {},
 		credentials,
 	};
 }
@@ -43,7 +57,9 @@ describe('Subscription resource: description', () => {
 			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('subscription'),
 		);
 		expect(operation).toMatchObject({ type: 'options', noDataExpression: true, default: 'cancel' });
-		expect((operation?.options as INodePropertyOptions[]).map((o) => [o.name, o.value])).toEqual([['Cancel', 'cancel']]);
+		expect((operation?.options as INodePropertyOptions[]).map((o) => [o.name, o.value])).toEqual([
+			['Cancel', 'cancel'],
+		]);
 	});
 
 	it('says in the action and the description that it changes billing (what an agent and the user see)', () => {
@@ -51,14 +67,21 @@ describe('Subscription resource: description', () => {
 			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('subscription'),
 		);
 		const cancel = (operation?.options as INodePropertyOptions[])[0];
-		expect(cancel.action).toBe('Cancel a subscription which stops its future rebills and changes billing');
+		expect(cancel.action).toBe(
+			'Cancel a subscription which stops its future rebills and changes billing',
+		);
 		expect(cancel.description).toMatch(/stops its future rebills \(changes billing\)/);
 		expect(cancel.description).toMatch(/Control Center API credential/);
 	});
 
 	it("gives an AI agent using the node as a tool a description that warns about billing (n8n's makeDescription)", () => {
-		const toolDescription = NodeHelpers.makeDescription({ resource: 'subscription', operation: 'cancel' }, description);
-		expect(toolDescription).toBe('Cancel a subscription which stops its future rebills and changes billing in Verotel FlexPay');
+		const toolDescription = NodeHelpers.makeDescription(
+			{ resource: 'subscription', operation: 'cancel' },
+			description,
+		);
+		expect(toolDescription).toBe(
+			'Cancel a subscription which stops its future rebills and changes billing in Verotel FlexPay',
+		);
 	});
 
 	it('has one required parameter, Sale ID, shown only for Subscription -> Cancel', () => {
@@ -83,8 +106,12 @@ describe('Subscription resource: description', () => {
 
 describe('credentials per resource, as n8n decides them', () => {
 	it('shows the Control Center credential only for Subscription, and the FlexPay credential for every other resource', () => {
-		expect(shownCredentials({ resource: 'subscription', operation: 'cancel' })).toEqual(['verotelControlCenterApi']);
-		for (const resource of resources.map((r) => String(r.value)).filter((value) => value !== 'subscription')) {
+		expect(shownCredentials({ resource: 'subscription', operation: 'cancel' })).toEqual([
+			'verotelControlCenterApi',
+		]);
+		for (const resource of resources
+			.map((r) => String(r.value))
+			.filter((value) => value !== 'subscription')) {
 			expect([resource, shownCredentials({ resource })]).toEqual([resource, ['verotelFlexPayApi']]);
 		}
 		// The default resource (Payment Link) too.

@@ -10,8 +10,28 @@
 import fc from 'fast-check';
 
 import { FlexPayError, parsePostback, type FlexPayPostback, type FlexPayParams } from '../../lib';
-import { CANCEL, CHARGEBACK, CREDIT, PURCHASE, PURCHASE_REDIRECT, REBILL, UNCANCEL, sign } from '../trigger/fixtures';
-import { asMap, DECODED_OPS, encode, ENCODERS, mutateDecoded, mutateRaw, OPS, TEXT_UNITS, type Mutation, type Seg } from './mutations';
+import {
+	CANCEL,
+	CHARGEBACK,
+	CREDIT,
+	PURCHASE,
+	PURCHASE_REDIRECT,
+	REBILL,
+	UNCANCEL,
+	sign,
+} from '../trigger/fixtures';
+import {
+	asMap,
+	DECODED_OPS,
+	encode,
+	ENCODERS,
+	mutateDecoded,
+	mutateRaw,
+	OPS,
+	TEXT_UNITS,
+	type Mutation,
+	type Seg,
+} from './mutations';
 import { CONFIG, requestCases, SHOP, signedOnly } from './requests';
 
 const POSTBACK_RUNS = 100_000;
@@ -54,7 +74,16 @@ function meaningOf(p: FlexPayPostback): string {
 	const params = Object.keys(p.params)
 		.sort()
 		.map((k) => [k, p.params[k]]);
-	return JSON.stringify([p.event, p.saleID, p.amount, p.currency, p.shopID, p.type, p.test ?? false, params]);
+	return JSON.stringify([
+		p.event,
+		p.saleID,
+		p.amount,
+		p.currency,
+		p.shopID,
+		p.type,
+		p.test ?? false,
+		params,
+	]);
 }
 
 function segsOf(signed: FlexPayParams): Seg[] {
@@ -73,7 +102,12 @@ const POSTBACK_BASES: Base[] = SALES.flatMap((params) =>
 const REQUEST_BASES: Seg[][] = requestCases().map((c) => segsOf(signedOnly(c.params)));
 
 const text = fc.string({ unit: fc.constantFrom(...TEXT_UNITS), maxLength: 6 });
-const mutation: fc.Arbitrary<Mutation> = fc.record({ op: fc.nat({ max: OPS - 1 }), a: fc.nat({ max: 4095 }), b: fc.nat({ max: 4095 }), t: text });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+	op: fc.nat({ max: OPS - 1 }),
+	a: fc.nat({ max: 4095 }),
+	b: fc.nat({ max: 4095 }),
+	t: text,
+});
 const caseOf = (bases: number) =>
 	fc.record({
 		base: fc.nat({ max: bases - 1 }),
@@ -106,7 +140,13 @@ function attempt(input: string | Record<string, unknown>): Outcome {
 }
 
 const counts = {
-	postbacks: { runs: 0, acceptedSameMeaning: 0, acceptedOtherMeaning: 0, refused: {} as Record<string, number>, seconds: 0 },
+	postbacks: {
+		runs: 0,
+		acceptedSameMeaning: 0,
+		acceptedOtherMeaning: 0,
+		refused: {} as Record<string, number>,
+		seconds: 0,
+	},
 	requests: { runs: 0, accepted: 0, refused: {} as Record<string, number>, seconds: 0 },
 };
 

@@ -24,23 +24,116 @@ export interface Mutation {
 
 /** Names worth trying: every name Verotel sends, request-only names, look-alikes, prototype keys. */
 export const NAME_POOL = [
-	'shopID', 'saleID', 'transactionID', 'referenceID', 'parentID', 'precededBySaleID', 'event', 'type', 'priceAmount',
-	'priceCurrency', 'amount', 'currency', 'paymentMethod', 'custom1', 'custom2', 'custom3', 'CCBrand', 'truncatedPAN',
-	'oneClickToken', 'subscriptionPhase', 'subscriptionType', 'nextChargeOn', 'expiresOn', 'period', 'signature',
-	'version', 'testPostback', 'description', 'successURL', 'email', 'Signature', 'SIGNATURE', 'shopId', 'saleid',
-	'EVENT', 'Type', 'version ', 'a[]', 'event[0]', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x-y.z',
+	'shopID',
+	'saleID',
+	'transactionID',
+	'referenceID',
+	'parentID',
+	'precededBySaleID',
+	'event',
+	'type',
+	'priceAmount',
+	'priceCurrency',
+	'amount',
+	'currency',
+	'paymentMethod',
+	'custom1',
+	'custom2',
+	'custom3',
+	'CCBrand',
+	'truncatedPAN',
+	'oneClickToken',
+	'subscriptionPhase',
+	'subscriptionType',
+	'nextChargeOn',
+	'expiresOn',
+	'period',
+	'signature',
+	'version',
+	'testPostback',
+	'description',
+	'successURL',
+	'email',
+	'Signature',
+	'SIGNATURE',
+	'shopId',
+	'saleid',
+	'EVENT',
+	'Type',
+	'version ',
+	'a[]',
+	'event[0]',
+	'__proto__',
+	'constructor',
+	'toString',
+	'hasOwnProperty',
+	'x-y.z',
 ];
 
 /** Values worth trying: events, amounts, IDs, boundaries, encodings. */
 export const VALUE_POOL = [
-	'credit', 'chargeback', 'purchase', 'subscription', 'upgrade', '0.01', '1000000.00', '19.99', '9.95', 'USD',
-	'700001', '654321', '1', '4', '', ' ', 'purchase:version=4', 'a:event=credit', ':saleID=1', '%', '%2', '+',
+	'credit',
+	'chargeback',
+	'purchase',
+	'subscription',
+	'upgrade',
+	'0.01',
+	'1000000.00',
+	'19.99',
+	'9.95',
+	'USD',
+	'700001',
+	'654321',
+	'1',
+	'4',
+	'',
+	' ',
+	'purchase:version=4',
+	'a:event=credit',
+	':saleID=1',
+	'%',
+	'%2',
+	'+',
 ];
 
 /** Units random text is made of: separators the query and the canonical string care about, Unicode, fragments. */
 export const TEXT_UNITS = [
-	'a', 'Z', '0', '7', ':', '=', '&', '%', '+', ' ', '"', '.', '-', '_', '/', '?', '#', ';', '[', ']', 'č', '€', '😀',
-	'event', 'saleID', 'credit', 'version', '%3A', '%3D', '%26', '%25', '%2B', '%20', '%00', '%C3%28', '%E2%82',
+	'a',
+	'Z',
+	'0',
+	'7',
+	':',
+	'=',
+	'&',
+	'%',
+	'+',
+	' ',
+	'"',
+	'.',
+	'-',
+	'_',
+	'/',
+	'?',
+	'#',
+	';',
+	'[',
+	']',
+	'č',
+	'€',
+	'😀',
+	'event',
+	'saleID',
+	'credit',
+	'version',
+	'%3A',
+	'%3D',
+	'%26',
+	'%25',
+	'%2B',
+	'%20',
+	'%00',
+	'%C3%28',
+	'%E2%82',
 ];
 
 /** Decoded-level operations, then raw-level ones (applied to the encoded query). */
@@ -82,7 +175,9 @@ function regroup(segs: Seg[], at: number): Seg[] {
 
 /** The reverse: a value holding `:name=` split into two parameters (same canonical string). */
 function split(segs: Seg[], a: number): Seg[] {
-	const candidates = segs.map((s, i) => [s, i] as const).filter(([s]) => s.v !== null && /:[A-Za-z0-9_.-]+=/.test(s.v));
+	const candidates = segs
+		.map((s, i) => [s, i] as const)
+		.filter(([s]) => s.v !== null && /:[A-Za-z0-9_.-]+=/.test(s.v));
 	if (candidates.length === 0) return segs;
 	const [seg, index] = pick(candidates, a);
 	const match = /:([A-Za-z0-9_.-]+)=/.exec(seg.v!)!;
@@ -98,7 +193,9 @@ function flipCase(text: string, how: number): string {
 		case 1:
 			return text.toUpperCase();
 		case 2:
-			return text.charAt(0) === text.charAt(0).toUpperCase() ? text.charAt(0).toLowerCase() + text.slice(1) : text.charAt(0).toUpperCase() + text.slice(1);
+			return text.charAt(0) === text.charAt(0).toUpperCase()
+				? text.charAt(0).toLowerCase() + text.slice(1)
+				: text.charAt(0).toUpperCase() + text.slice(1);
 		default:
 			return text.replace(/[a-z]/g, (c, i: number) => (i % 2 === 0 ? c.toUpperCase() : c));
 	}
@@ -160,12 +257,28 @@ export function mutateDecoded(segs: Seg[], m: Mutation): Seg[] {
 		case 14: // add version
 			return [...segs, { k: 'version', v: pick(['4', '3.5', '3.2', '1', ''], m.b) }];
 		case 15: // fold a made-up parameter (version, event, saleID) into a value
-			return at(i, { k: segs[i].k, v: `${segs[i].v ?? ''}:${pick(['version', 'event', 'saleID', 'type', 'testPostback'], m.b)}=${m.t}` });
+			return at(i, {
+				k: segs[i].k,
+				v: `${segs[i].v ?? ''}:${pick(['version', 'event', 'saleID', 'type', 'testPostback'], m.b)}=${m.t}`,
+			});
 		case 16: // swap two values
-			return segs.map((s, x) => (x === i ? { k: s.k, v: segs[j].v } : x === j ? { k: s.k, v: segs[i].v } : s));
+			return segs.map((s, x) =>
+				x === i ? { k: s.k, v: segs[j].v } : x === j ? { k: s.k, v: segs[i].v } : s,
+			);
 		case 17: // the signature in another case, with whitespace (hex case and spaces do not change it)
 			if (sigIndex === -1) return segs;
-			return at(sigIndex, { k: 'signature', v: pick([(v: string) => v.toUpperCase(), (v: string) => ` ${v}`, (v: string) => `${v} `, (v: string) => flipCase(v, 3)], m.b)(segs[sigIndex].v ?? '') });
+			return at(sigIndex, {
+				k: 'signature',
+				v: pick(
+					[
+						(v: string) => v.toUpperCase(),
+						(v: string) => ` ${v}`,
+						(v: string) => `${v} `,
+						(v: string) => flipCase(v, 3),
+					],
+					m.b,
+				)(segs[sigIndex].v ?? ''),
+			});
 		case 18: // the signature reshaped without the key: cut to SHA-1 length, one digit changed, doubled, emptied
 			if (sigIndex === -1) return segs;
 			return at(sigIndex, {
@@ -186,9 +299,18 @@ export function mutateDecoded(segs: Seg[], m: Mutation): Seg[] {
 		case 20: // reorder everything
 			return shuffle(segs, m.b);
 		case 21: // pad a value with text
-			return at(i, { k: segs[i].k, v: m.b % 2 === 0 ? `${segs[i].v ?? ''}${m.t}` : `${m.t}${segs[i].v ?? ''}` });
+			return at(i, {
+				k: segs[i].k,
+				v: m.b % 2 === 0 ? `${segs[i].v ?? ''}${m.t}` : `${m.t}${segs[i].v ?? ''}`,
+			});
 		case 22: // change shopID, or drop it
-			return m.b % 3 === 0 ? segs.filter((s) => s.k !== 'shopID') : segs.map((s) => (s.k === 'shopID' ? { k: 'shopID', v: pick(['1', '0654321', '654321 ', '6543210', '123456'], m.a) } : s));
+			return m.b % 3 === 0
+				? segs.filter((s) => s.k !== 'shopID')
+				: segs.map((s) =>
+						s.k === 'shopID'
+							? { k: 'shopID', v: pick(['1', '0654321', '654321 ', '6543210', '123456'], m.a) }
+							: s,
+					);
 		default: // 23: rename a key to random text
 			return at(i, { k: m.t === '' ? segs[i].k : m.t, v: segs[i].v });
 	}
@@ -210,7 +332,10 @@ export const ENCODERS: ReadonlyArray<(text: string) => string> = [
 	(text) => bytesEncoded(text, false),
 	(text) => bytesEncoded(text, true),
 	// Only what must be escaped; non-ASCII characters raw.
-	(text) => text.replace(/[%&+=#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/ /g, '+'),
+	(text) =>
+		text
+			.replace(/[%&+=#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+			.replace(/ /g, '+'),
 	(text) => formEncode(text).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
 ];
 
@@ -251,7 +376,11 @@ export function mutateRaw(raw: string, m: Mutation): string {
 		case 3: // a broken escape
 			return raw.slice(0, pos) + pick(['%', '%G1', '%2', '%%'], m.b) + raw.slice(pos);
 		case 4: // a control character or invalid UTF-8
-			return raw.slice(0, pos) + pick(['%00', '%0A', '%7F', '%C2%85', '%C3%28', '%ED%A0%80', '%F0%9F', '\u0001'], m.b) + raw.slice(pos);
+			return (
+				raw.slice(0, pos) +
+				pick(['%00', '%0A', '%7F', '%C2%85', '%C3%28', '%ED%A0%80', '%F0%9F', '\u0001'], m.b) +
+				raw.slice(pos)
+			);
 		case 5: // `;` for `&`
 			return replaceOne('&', ';');
 		case 6: // the `=` between name and value escaped

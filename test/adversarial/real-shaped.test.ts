@@ -10,13 +10,35 @@
  */
 import { buildSamplePostback, POSTBACK_EVENTS, type FlexPayParams } from '../../lib';
 import { expectHandedToN8n } from '../trigger/webhook-answers';
-import { CANCEL, CHARGEBACK, CREDIT, PURCHASE, PURCHASE_REDIRECT, REBILL, UNCANCEL, sign } from '../trigger/fixtures';
+import {
+	CANCEL,
+	CHARGEBACK,
+	CREDIT,
+	PURCHASE,
+	PURCHASE_REDIRECT,
+	REBILL,
+	UNCANCEL,
+	sign,
+} from '../trigger/fixtures';
 import { forgetTriggerState, itemOf } from '../trigger/webhook-harness';
-import { CONFIG, deliver, SHOP, toQuery, verifyRedirect, type Mode, type Transport } from './support';
+import {
+	CONFIG,
+	deliver,
+	SHOP,
+	toQuery,
+	verifyRedirect,
+	type Mode,
+	type Transport,
+} from './support';
 
 beforeEach(forgetTriggerState);
 
-const SUBSCRIPTION_BASE = { shopID: SHOP, type: 'subscription', subscriptionType: 'recurring', paymentMethod: 'CC' };
+const SUBSCRIPTION_BASE = {
+	shopID: SHOP,
+	type: 'subscription',
+	subscriptionType: 'recurring',
+	paymentMethod: 'CC',
+};
 
 const INITIAL: FlexPayParams = {
 	...SUBSCRIPTION_BASE,
@@ -42,7 +64,16 @@ const INITIAL_ONE_TIME: FlexPayParams = {
 	period: 'P1M',
 	expiresOn: '2026-03-01',
 };
-const EXTEND: FlexPayParams = { ...SUBSCRIPTION_BASE, event: 'extend', saleID: '700010', transactionID: '900021', priceAmount: '9.95', priceCurrency: 'USD', period: 'P30D', expiresOn: '2026-04-01' };
+const EXTEND: FlexPayParams = {
+	...SUBSCRIPTION_BASE,
+	event: 'extend',
+	saleID: '700010',
+	transactionID: '900021',
+	priceAmount: '9.95',
+	priceCurrency: 'USD',
+	period: 'P30D',
+	expiresOn: '2026-04-01',
+};
 const UPGRADE: FlexPayParams = {
 	...SUBSCRIPTION_BASE,
 	event: 'upgrade',
@@ -54,9 +85,27 @@ const UPGRADE: FlexPayParams = {
 	period: 'P30D',
 	nextChargeOn: '2026-02-15',
 };
-const UPGRADE_TYPED: FlexPayParams = { ...UPGRADE, saleID: '700014', transactionID: '900024', type: 'upgradesubscription' };
-const DOWNGRADE: FlexPayParams = { ...SUBSCRIPTION_BASE, event: 'downgrade', saleID: '700011', priceAmount: '4.95', priceCurrency: 'USD', period: 'P30D', nextChargeOn: '2026-03-15' };
-const EXPIRY: FlexPayParams = { ...SUBSCRIPTION_BASE, event: 'expiry', saleID: '700010', subscriptionPhase: 'terminated' };
+const UPGRADE_TYPED: FlexPayParams = {
+	...UPGRADE,
+	saleID: '700014',
+	transactionID: '900024',
+	type: 'upgradesubscription',
+};
+const DOWNGRADE: FlexPayParams = {
+	...SUBSCRIPTION_BASE,
+	event: 'downgrade',
+	saleID: '700011',
+	priceAmount: '4.95',
+	priceCurrency: 'USD',
+	period: 'P30D',
+	nextChargeOn: '2026-03-15',
+};
+const EXPIRY: FlexPayParams = {
+	...SUBSCRIPTION_BASE,
+	event: 'expiry',
+	saleID: '700010',
+	subscriptionPhase: 'terminated',
+};
 const SUBSCRIPTION_CREDIT: FlexPayParams = {
 	...SUBSCRIPTION_BASE,
 	event: 'credit',
@@ -67,7 +116,11 @@ const SUBSCRIPTION_CREDIT: FlexPayParams = {
 	priceCurrency: 'USD',
 	subscriptionPhase: 'normal',
 };
-const SUBSCRIPTION_CHARGEBACK: FlexPayParams = { ...SUBSCRIPTION_CREDIT, event: 'chargeback', transactionID: '900031' };
+const SUBSCRIPTION_CHARGEBACK: FlexPayParams = {
+	...SUBSCRIPTION_CREDIT,
+	event: 'chargeback',
+	transactionID: '900031',
+};
 /** A subscription's success redirect, shaped like the community fixture (protocol reference §6.4). */
 const SUBSCRIPTION_REDIRECT: FlexPayParams = {
 	event: 'initial',
@@ -104,7 +157,11 @@ const MESSAGES: Array<[string, FlexPayParams, string]> = [
 	// What the simulator and the demo order page send when they stand in for Verotel.
 	...POSTBACK_EVENTS.map((event, i): [string, FlexPayParams, string] => {
 		let id = 3000 + 10 * i;
-		const sample = buildSamplePostback(CONFIG, { event, test: false, custom1: 'user-7' }, (digits) => String(10 ** (digits - 1) + id++));
+		const sample = buildSamplePostback(
+			CONFIG,
+			{ event, test: false, custom1: 'user-7' },
+			(digits) => String(10 ** (digits - 1) + id++),
+		);
 		const { signature: _signature, ...params } = sample.params;
 		return [`simulator postback standing in for Verotel: ${event}`, params, event];
 	}),
@@ -123,22 +180,40 @@ const ROUTES: Array<[Transport, Mode]> = [
 ];
 
 describe.each(MESSAGES)('%s', (_label, params, event) => {
-	test.each([['sha256'], ['sha1']] as const)('runs once through the trigger with its event (%s)', async (algorithm) => {
-		for (const [transport, mode] of ROUTES) {
-			const { h, result } = await deliver(toQuery(sign(params, algorithm)), transport, mode);
-			const item = itemOf(result);
-			expectHandedToN8n(h);
-			expect(item).toMatchObject({ event, shopID: SHOP, saleID: params.saleID, signatureAlgorithm: algorithm, params });
-			expect(item.test).toBeUndefined();
-			expect(h.logs.filter((line) => line.level === 'error' || line.level === 'warn')).toEqual([]);
-		}
-	});
+	test.each([['sha256'], ['sha1']] as const)(
+		'runs once through the trigger with its event (%s)',
+		async (algorithm) => {
+			for (const [transport, mode] of ROUTES) {
+				const { h, result } = await deliver(toQuery(sign(params, algorithm)), transport, mode);
+				const item = itemOf(result);
+				expectHandedToN8n(h);
+				expect(item).toMatchObject({
+					event,
+					shopID: SHOP,
+					saleID: params.saleID,
+					signatureAlgorithm: algorithm,
+					params,
+				});
+				expect(item.test).toBeUndefined();
+				expect(h.logs.filter((line) => line.level === 'error' || line.level === 'warn')).toEqual(
+					[],
+				);
+			}
+		},
+	);
 
 	test('verifies in Verify Redirect (query, URL and object), with its event and parameters', async () => {
 		const signed = sign(params);
-		for (const input of [toQuery(signed), `https://shop.example/thanks?${toQuery(signed)}`, { ...signed }]) {
+		for (const input of [
+			toQuery(signed),
+			`https://shop.example/thanks?${toQuery(signed)}`,
+			{ ...signed },
+		]) {
 			const json = await verifyRedirect(input);
-			expect(json).toMatchObject({ valid: true, sale: { event, saleID: params.saleID, shopID: SHOP, params } });
+			expect(json).toMatchObject({
+				valid: true,
+				sale: { event, saleID: params.saleID, shopID: SHOP, params },
+			});
 			expect(json.reasonCode).toBeUndefined();
 		}
 	});

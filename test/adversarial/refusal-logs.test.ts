@@ -18,30 +18,84 @@ import { FORM, logText } from './support';
 beforeEach(forgetTriggerState);
 
 const CANARY = 'qz';
-const atom = fc.integer({ min: 36 ** 4, max: 36 ** 5 - 1 }).map((n) => `${CANARY}${n.toString(36)}`);
+const atom = fc
+	.integer({ min: 36 ** 4, max: 36 ** 5 - 1 })
+	.map((n) => `${CANARY}${n.toString(36)}`);
 
 /*
  * Names: atoms joined by the name class, or by what makes a name invalid,
  * the double quote included (it once shifted the quotes the redaction relies on).
  */
 const VALID_NAME_BITS = ['_', '.', '-'];
-const INVALID_NAME_BITS = ['"', '[', ']', '[]', ' ', '€', '(', ')', "'", ':', '/', '=', '<', '>', '{', '}', '\\', '*', '!', '\u0001', '😀'];
-const PLAIN_VALUE_BITS = [' ', '+', '"', "'", 'č', '😀', '=', '&', '%', '#', '?', 'credit', '0.01', '"(a parameter)"', 'saleID'];
+const INVALID_NAME_BITS = [
+	'"',
+	'[',
+	']',
+	'[]',
+	' ',
+	'€',
+	'(',
+	')',
+	"'",
+	':',
+	'/',
+	'=',
+	'<',
+	'>',
+	'{',
+	'}',
+	'\\',
+	'*',
+	'!',
+	'\u0001',
+	'😀',
+];
+const PLAIN_VALUE_BITS = [
+	' ',
+	'+',
+	'"',
+	"'",
+	'č',
+	'😀',
+	'=',
+	'&',
+	'%',
+	'#',
+	'?',
+	'credit',
+	'0.01',
+	'"(a parameter)"',
+	'saleID',
+];
 /** Bits that make a value unreadable: control characters, `:name=`. */
 const BAD_VALUE_BITS = ['\u0001', '\n', '\u0085', ':event=', ':saleID='];
 
 const nameWith = (bits: string[]) =>
-	fc.tuple(atom, fc.array(fc.oneof(atom, fc.constantFrom(...bits)), { maxLength: 3 })).map(([first, rest]) => [first, ...rest].join(''));
+	fc
+		.tuple(atom, fc.array(fc.oneof(atom, fc.constantFrom(...bits)), { maxLength: 3 }))
+		.map(([first, rest]) => [first, ...rest].join(''));
 const unknownName = fc.oneof(
 	{ weight: 10, arbitrary: nameWith(VALID_NAME_BITS) },
 	{ weight: 2, arbitrary: nameWith([...VALID_NAME_BITS, ...INVALID_NAME_BITS]) },
-	{ weight: 1, arbitrary: fc.tuple(fc.constantFrom(...INVALID_NAME_BITS), atom).map(([bit, a]) => `${bit}${a}`) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.tuple(fc.constantFrom(...INVALID_NAME_BITS), atom)
+			.map(([bit, a]) => `${bit}${a}`),
+	},
 	// Longer than a name may be (64), or than a message quotes (40).
-	{ weight: 1, arbitrary: fc.tuple(atom, fc.integer({ min: 6, max: 16 })).map(([a, n]) => a.repeat(n)) },
+	{
+		weight: 1,
+		arbitrary: fc.tuple(atom, fc.integer({ min: 6, max: 16 })).map(([a, n]) => a.repeat(n)),
+	},
 );
 const value = fc
 	.array(
-		fc.oneof({ weight: 16, arbitrary: atom }, { weight: 8, arbitrary: fc.constantFrom(...PLAIN_VALUE_BITS) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_VALUE_BITS) }),
+		fc.oneof(
+			{ weight: 16, arbitrary: atom },
+			{ weight: 8, arbitrary: fc.constantFrom(...PLAIN_VALUE_BITS) },
+			{ weight: 1, arbitrary: fc.constantFrom(...BAD_VALUE_BITS) },
+		),
 		{ minLength: 1, maxLength: 4 },
 	)
 	.map((parts) => parts.join(''));
@@ -64,7 +118,18 @@ const request = fc.record({
 	encoders: fc.array(fc.nat({ max: ENCODERS.length - 1 }), { minLength: 1, maxLength: 3 }),
 	raw: fc.oneof(
 		{ weight: 3, arbitrary: fc.constant([]) },
-		{ weight: 1, arbitrary: fc.array(fc.record({ op: fc.integer({ min: DECODED_OPS, max: DECODED_OPS + RAW_OPS - 1 }), a: fc.nat({ max: 4095 }), b: fc.nat({ max: 4095 }), t: atom }), { minLength: 1, maxLength: 2 }) },
+		{
+			weight: 1,
+			arbitrary: fc.array(
+				fc.record({
+					op: fc.integer({ min: DECODED_OPS, max: DECODED_OPS + RAW_OPS - 1 }),
+					a: fc.nat({ max: 4095 }),
+					b: fc.nat({ max: 4095 }),
+					t: atom,
+				}),
+				{ minLength: 1, maxLength: 2 },
+			),
+		},
 	),
 	transport: fc.constantFrom('GET', 'POST'),
 	contentType: fc.constantFrom(FORM, FORM, FORM, FORM, 'text/plain', 'application/json', ''),
@@ -102,7 +167,12 @@ describe('refusal logs quote nothing the sender wrote', () => {
 				const h =
 					r.transport === 'GET'
 						? harness({ query, mode: r.mode as 'webhook' | 'manual' })
-						: harness({ method: 'POST', body: query, contentType: r.contentType || undefined, mode: r.mode as 'webhook' | 'manual' });
+						: harness({
+								method: 'POST',
+								body: query,
+								contentType: r.contentType || undefined,
+								mode: r.mode as 'webhook' | 'manual',
+							});
 				const result = await h.run();
 				expect(result).toEqual({ noWebhookResponse: true });
 				expect(h.res.sendCount).toBe(1);
@@ -115,13 +185,22 @@ describe('refusal logs quote nothing the sender wrote', () => {
 			}),
 			{ seed: 20261208, numRuns: 1000 },
 		);
-		console.log(`refusal-log fuzz, answers of 1,000 requests: ${JSON.stringify(seen)}, ${templates.size} distinct log messages`);
+		console.log(
+			`refusal-log fuzz, answers of 1,000 requests: ${JSON.stringify(seen)}, ${templates.size} distinct log messages`,
+		);
 		// Every kind of refusal a sender can cause was reached.
 		expect(seen['400 MALFORMED_QUERY']).toBeGreaterThan(100);
 		expect(seen['401 SIGNATURE_INVALID']).toBeGreaterThan(50);
 		expect(seen['401 SIGNATURE_MISSING']).toBeGreaterThan(10);
 		expect(templates.size).toBeGreaterThanOrEqual(12);
-		for (const kind of [/not a valid FlexPay parameter name/, /uses array syntax/, /appears more than once/, /is not a Verotel ID/, /contains `:name=`/, /incomplete percent-escape/]) {
+		for (const kind of [
+			/not a valid FlexPay parameter name/,
+			/uses array syntax/,
+			/appears more than once/,
+			/is not a Verotel ID/,
+			/contains `:name=`/,
+			/incomplete percent-escape/,
+		]) {
 			expect([...templates].some((t) => kind.test(t))).toBe(true);
 		}
 	});
@@ -148,6 +227,8 @@ describe('refusal logs quote nothing the sender wrote', () => {
 		const h = harness({ query: `custom1=a%3Aevent%3D${CANARY}&shopID=1&signature=ab` });
 		await h.run();
 		expect(h.res.statusCode).toBe(400);
-		expect(h.logs[0].message).toContain('"custom1" contains `:name=` (a colon, a name and an equals sign)');
+		expect(h.logs[0].message).toContain(
+			'"custom1" contains `:name=` (a colon, a name and an equals sign)',
+		);
 	});
 });

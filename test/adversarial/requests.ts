@@ -33,13 +33,31 @@ export interface RequestCase {
 }
 
 /** Distinctive values, so that a leak into a log line is found by a substring search. */
-const URLS = { successURL: 'https://shop.example/zq-thanks', declineURL: 'https://shop.example/zq-declined' };
+const URLS = {
+	successURL: 'https://shop.example/zq-thanks',
+	declineURL: 'https://shop.example/zq-declined',
+};
 const CUSTOM = { custom1: 'cust1-zq', custom2: 'cust2 zq', custom3: 'cust3-zq' };
 const UNSIGNED = { email: 'zq.buyer@example.com', oneClickToken: 'tok-zq-1a2b3c' };
 
-const PURCHASE_MIN = { priceAmount: '9.99', priceCurrency: 'EUR', description: 'Gold zq membership' };
-const SUBSCRIPTION_MIN = { priceAmount: '9.95', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
-const UPGRADE_MIN = { precedingSaleID: '700002', priceAmount: '19.95', priceCurrency: 'USD', period: 'P1M', subscriptionType: 'recurring' };
+const PURCHASE_MIN = {
+	priceAmount: '9.99',
+	priceCurrency: 'EUR',
+	description: 'Gold zq membership',
+};
+const SUBSCRIPTION_MIN = {
+	priceAmount: '9.95',
+	priceCurrency: 'USD',
+	period: 'P30D',
+	subscriptionType: 'recurring',
+};
+const UPGRADE_MIN = {
+	precedingSaleID: '700002',
+	priceAmount: '19.95',
+	priceCurrency: 'USD',
+	period: 'P1M',
+	subscriptionType: 'recurring',
+};
 
 /**
  * The legacy protocol versions and hashes buildSignedRequest still signs for
@@ -54,7 +72,11 @@ export const LEGACY_VERSIONS: ReadonlyArray<{ version: string; algorithm: 'sha1'
 
 /** Every signed request builder of lib, minimal and with every optional field filled (saleID included). */
 export function requestCases(config: FlexPayConfig = CONFIG): RequestCase[] {
-	const c = (label: string, path: string, request: SignedRequest): RequestCase => ({ label, path, params: request.params });
+	const c = (label: string, path: string, request: SignedRequest): RequestCase => ({
+		label,
+		path,
+		params: request.params,
+	});
 	const base: RequestCase[] = [
 		c('purchase link', PATHS.startorder, buildPurchaseRequest(config, PURCHASE_MIN)),
 		c(
@@ -104,7 +126,13 @@ export function requestCases(config: FlexPayConfig = CONFIG): RequestCase[] {
 		c(
 			'one-time subscription link',
 			PATHS.startorder,
-			buildSubscriptionRequest(config, { ...SUBSCRIPTION_MIN, subscriptionType: 'one-time', period: 'P2D', paymentMethod: 'DDEU', priceCurrency: 'EUR' }),
+			buildSubscriptionRequest(config, {
+				...SUBSCRIPTION_MIN,
+				subscriptionType: 'one-time',
+				period: 'P2D',
+				paymentMethod: 'DDEU',
+				priceCurrency: 'EUR',
+			}),
 		),
 		c('upgrade link', PATHS.startorder, buildUpgradeSubscriptionRequest(config, UPGRADE_MIN)),
 		c(
@@ -123,9 +151,21 @@ export function requestCases(config: FlexPayConfig = CONFIG): RequestCase[] {
 				email: UNSIGNED.email,
 			}),
 		),
-		c('cancel-subscription link', PATHS.cancelSubscription, buildCancelSubscriptionRequest(config, { saleID: '700002' })),
-		c('status request by saleID', PATHS.salestatus, buildStatusRequest(config, { saleID: '700001' })),
-		c('status request by referenceID', PATHS.salestatus, buildStatusRequest(config, { referenceID: 'ref-zq-7731' })),
+		c(
+			'cancel-subscription link',
+			PATHS.cancelSubscription,
+			buildCancelSubscriptionRequest(config, { saleID: '700002' }),
+		),
+		c(
+			'status request by saleID',
+			PATHS.salestatus,
+			buildStatusRequest(config, { saleID: '700001' }),
+		),
+		c(
+			'status request by referenceID',
+			PATHS.salestatus,
+			buildStatusRequest(config, { referenceID: 'ref-zq-7731' }),
+		),
 		// The generic builder fed a postback's own fields: the closest a request can come to a sale.
 		c(
 			'generic signed request shaped like a purchase postback',
@@ -146,7 +186,14 @@ export function requestCases(config: FlexPayConfig = CONFIG): RequestCase[] {
 		c(
 			'generic signed request shaped like a credit postback',
 			PATHS.startorder,
-			buildSignedRequest(config, PATHS.startorder, { saleID: '700001', parentID: '900001', priceAmount: '19.99', priceCurrency: 'EUR', type: 'purchase', event: 'credit' }),
+			buildSignedRequest(config, PATHS.startorder, {
+				saleID: '700001',
+				parentID: '900001',
+				priceAmount: '19.99',
+				priceCurrency: 'EUR',
+				type: 'purchase',
+				event: 'credit',
+			}),
 		),
 	];
 	// The same signed sets under the legacy `version` option (and its hash).
@@ -155,7 +202,11 @@ export function requestCases(config: FlexPayConfig = CONFIG): RequestCase[] {
 		for (const { version, algorithm } of LEGACY_VERSIONS) {
 			const { signature: _s, version: _v, ...input } = request.params;
 			legacy.push(
-				c(`${request.label}, version ${version} (${algorithm})`, request.path, buildSignedRequest(config, request.path, input, { version, algorithm })),
+				c(
+					`${request.label}, version ${version} (${algorithm})`,
+					request.path,
+					buildSignedRequest(config, request.path, input, { version, algorithm }),
+				),
 			);
 		}
 	}
@@ -164,13 +215,16 @@ export function requestCases(config: FlexPayConfig = CONFIG): RequestCase[] {
 
 /** The parameters a request sends unsigned (email, oneClickToken, merchant extras): a buyer may drop them. */
 export function unsignedNames(params: FlexPayParams): string[] {
-	return Object.keys(params).filter((name) => name !== 'signature' && !SIGNED_REQUEST_PARAMS.has(name));
+	return Object.keys(params).filter(
+		(name) => name !== 'signature' && !SIGNED_REQUEST_PARAMS.has(name),
+	);
 }
 
 /** The request without its unsigned parameters: exactly the signed set plus its signature. */
 export function signedOnly(params: FlexPayParams): FlexPayParams {
 	const out: FlexPayParams = {};
-	for (const [name, value] of Object.entries(params)) if (name === 'signature' || SIGNED_REQUEST_PARAMS.has(name)) out[name] = value;
+	for (const [name, value] of Object.entries(params))
+		if (name === 'signature' || SIGNED_REQUEST_PARAMS.has(name)) out[name] = value;
 	return out;
 }
 

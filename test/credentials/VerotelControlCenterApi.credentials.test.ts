@@ -13,7 +13,11 @@ import {
 	CONTROL_CENTER_WRONG_LOGIN_MESSAGE,
 	VerotelControlCenterApi,
 } from '../../credentials/VerotelControlCenterApi.credentials';
-import { basicAuth, startControlCenterServer, type ControlCenterServer } from '../helpers/control-center-server';
+import {
+	basicAuth,
+	startControlCenterServer,
+	type ControlCenterServer,
+} from '../helpers/control-center-server';
 import { runCredentialTest } from '../helpers/n8n-credential-tester';
 import { setUpN8nContainer } from '../helpers/n8n-container';
 import { findSecret } from '../helpers/secret-scan';
@@ -29,25 +33,42 @@ describe('VerotelControlCenterApi: description contract', () => {
 	it('has the agreed names, icon and a full documentation URL', () => {
 		expect(credential.name).toBe('verotelControlCenterApi');
 		expect(credential.displayName).toBe('Verotel Control Center API');
-		expect(credential.icon).toEqual({ light: 'file:../icons/flexpay.svg', dark: 'file:../icons/flexpay.dark.svg' });
+		expect(credential.icon).toEqual({
+			light: 'file:../icons/flexpay.svg',
+			dark: 'file:../icons/flexpay.dark.svg',
+		});
 		expect(credential.documentationUrl).toBe(
 			'https://github.com/verotel-flexpay-n8n/n8n-nodes-verotel-flexpay#verotel-control-center-api',
 		);
 	});
 
-	it('the nodes name it by the constant, which equals the literal n8n\'s scanner reads', () => {
+	it("the nodes name it by the constant, which equals the literal n8n's scanner reads", () => {
 		expect(CONTROL_CENTER_CREDENTIAL_TYPE).toBe(credential.name);
 	});
 
 	it('declares API user, masked password, API version 1.5.0 and an overridable base URL', () => {
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
 		expect(Object.keys(byName)).toEqual(['username', 'password', 'apiVersion', 'baseUrl']);
-		expect(byName.username).toMatchObject({ displayName: 'API User', type: 'string', required: true, default: '' });
-		expect(byName.password).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
+		expect(byName.username).toMatchObject({
+			displayName: 'API User',
+			type: 'string',
+			required: true,
+			default: '',
+		});
+		expect(byName.password).toMatchObject({
+			type: 'string',
+			required: true,
+			typeOptions: { password: true },
+		});
 		expect(byName.apiVersion).toMatchObject({ type: 'string', default: '1.5.0' });
-		expect(byName.baseUrl).toMatchObject({ type: 'string', default: 'https://controlcenter.verotel.com/api' });
+		expect(byName.baseUrl).toMatchObject({
+			type: 'string',
+			default: 'https://controlcenter.verotel.com/api',
+		});
 		expect(byName.baseUrl.required).toBeFalsy();
-		expect(byName.username.description).toMatch(/activated per merchant by Verotel merchant support/);
+		expect(byName.username.description).toMatch(
+			/activated per merchant by Verotel merchant support/,
+		);
 	});
 
 	it('authenticates generically: Basic auth from the API user, Accept with the API version', () => {
@@ -67,7 +88,9 @@ describe('VerotelControlCenterApi: description contract', () => {
 			url: '/dashboard/totals',
 			qs: { output_currency: 'USD' },
 		});
-		const codes = (credential.test.rules ?? []).map((rule) => (rule.properties as { value: unknown }).value);
+		const codes = (credential.test.rules ?? []).map(
+			(rule) => (rule.properties as { value: unknown }).value,
+		);
 		expect(codes).toEqual(expect.arrayContaining([401, 400, 403, 404, 405, 500, 502, 503]));
 		expect(codes.filter((code) => code === 401)).toHaveLength(1);
 	});
@@ -77,7 +100,9 @@ describe('credential test through n8n RoutingNode + the tester rules, against a 
 	let server: ControlCenterServer;
 	afterEach(async () => await server?.close());
 
-	const data = (overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject => ({
+	const data = (
+		overrides: ICredentialDataDecryptedObject = {},
+	): ICredentialDataDecryptedObject => ({
 		username: USER,
 		password: PASSWORD,
 		baseUrl: server.baseUrl,
@@ -116,7 +141,10 @@ describe('credential test through n8n RoutingNode + the tester rules, against a 
 
 	it('sends the API version of the credential and accepts a Base URL with a trailing slash', async () => {
 		server = await startControlCenterServer({ username: USER, password: PASSWORD });
-		const run = await runCredentialTest(credential, data({ apiVersion: '1.4.2', baseUrl: `${server.baseUrl}/` }));
+		const run = await runCredentialTest(
+			credential,
+			data({ apiVersion: '1.4.2', baseUrl: `${server.baseUrl}/` }),
+		);
 		expect(run.result.status).toBe('OK');
 		expect(server.requests[0].path).toBe('/api/dashboard/totals');
 		expect(server.requests[0].headers.accept).toBe('application/json; version=1.4.2');
@@ -129,15 +157,25 @@ describe('credential test through n8n RoutingNode + the tester rules, against a 
 		['a wrong password (401)', { password: `${PASSWORD}-old` }, {}],
 		['an account whose API is not activated (403)', {}, { activated: false }],
 	])('fails for %s', async (_label, overrides, serverOptions) => {
-		server = await startControlCenterServer({ username: USER, password: PASSWORD, ...serverOptions });
-		const run = await runCredentialTest(credential, data(overrides as ICredentialDataDecryptedObject));
+		server = await startControlCenterServer({
+			username: USER,
+			password: PASSWORD,
+			...serverOptions,
+		});
+		const run = await runCredentialTest(
+			credential,
+			data(overrides as ICredentialDataDecryptedObject),
+		);
 		expect(run.result.status).toBe('Error');
 		expect(server.requests.length).toBeGreaterThan(0);
 	});
 
 	it('fails for a Base URL that is not the API (404)', async () => {
 		server = await startControlCenterServer({ username: USER, password: PASSWORD });
-		const run = await runCredentialTest(credential, data({ baseUrl: server.baseUrl.replace(/\/api$/, '/other') }));
+		const run = await runCredentialTest(
+			credential,
+			data({ baseUrl: server.baseUrl.replace(/\/api$/, '/other') }),
+		);
 		expect(run.result.status).toBe('Error');
 		expect(server.requests[0].path).toBe('/other/dashboard/totals');
 	});
@@ -145,7 +183,10 @@ describe('credential test through n8n RoutingNode + the tester rules, against a 
 	it('never puts the password in the result or the error', async () => {
 		server = await startControlCenterServer({ username: USER, password: PASSWORD });
 		const token = basicAuth(USER, PASSWORD).slice('Basic '.length);
-		for (const overrides of [{}, { password: `${PASSWORD}x` }] as ICredentialDataDecryptedObject[]) {
+		for (const overrides of [
+			{},
+			{ password: `${PASSWORD}x` },
+		] as ICredentialDataDecryptedObject[]) {
 			const run = await runCredentialTest(credential, data(overrides));
 			for (const secret of [PASSWORD, token]) {
 				expect(findSecret(run.result, secret)).toEqual([]);
@@ -159,8 +200,9 @@ describe("the message n8n 2.x shows for a refused test (its tester's responseCod
 	// n8n 2.41.1 dist/services/credentials-tester.service.js: the first responseCode rule whose
 	// value equals the HTTP status gives the message; without one n8n shows the reason phrase.
 	const messageFor = (status: number) =>
-		(credential.test.rules ?? []).find((rule) => rule.type === 'responseCode' && rule.properties.value === status)
-			?.properties.message;
+		(credential.test.rules ?? []).find(
+			(rule) => rule.type === 'responseCode' && rule.properties.value === status,
+		)?.properties.message;
 
 	it('401: the API user or password is wrong; where they come from', () => {
 		expect(messageFor(401)).toBe(CONTROL_CENTER_WRONG_LOGIN_MESSAGE);
@@ -168,18 +210,26 @@ describe("the message n8n 2.x shows for a refused test (its tester's responseCod
 		expect(messageFor(401)).toMatch(/Control Center API access .*ask Verotel merchant support/);
 	});
 
-	it.each([400, 403, 404, 405, 406, 410, 412, 422, 429])('%i: the Control Center API may not be activated; ask Verotel merchant support', (status) => {
-		expect(messageFor(status)).toBe(
-			`Verotel Control Center answered HTTP ${status}: the Control Center API may not be activated for this account. Verotel activates it per merchant: ask Verotel merchant support to activate it. If you changed the Base URL, check it (default https://controlcenter.verotel.com/api).`,
-		);
-	});
+	it.each([400, 403, 404, 405, 406, 410, 412, 422, 429])(
+		'%i: the Control Center API may not be activated; ask Verotel merchant support',
+		(status) => {
+			expect(messageFor(status)).toBe(
+				`Verotel Control Center answered HTTP ${status}: the Control Center API may not be activated for this account. Verotel activates it per merchant: ask Verotel merchant support to activate it. If you changed the Base URL, check it (default https://controlcenter.verotel.com/api).`,
+			);
+		},
+	);
 
-	it.each([500, 502, 503, 504])('%i: a server error, and the same hint if it keeps failing', (status) => {
-		expect(messageFor(status)).toMatch(
-			new RegExp(`^Verotel Control Center answered HTTP ${status} \\(a server error\\)\\. Try again later; if it keeps failing, the Control Center API may not be activated for this account\\.`),
-		);
-		expect(messageFor(status)).toMatch(/ask Verotel merchant support/);
-	});
+	it.each([500, 502, 503, 504])(
+		'%i: a server error, and the same hint if it keeps failing',
+		(status) => {
+			expect(messageFor(status)).toMatch(
+				new RegExp(
+					`^Verotel Control Center answered HTTP ${status} \\(a server error\\)\\. Try again later; if it keeps failing, the Control Center API may not be activated for this account\\.`,
+				),
+			);
+			expect(messageFor(status)).toMatch(/ask Verotel merchant support/);
+		},
+	);
 
 	it('has no rule for a success status', () => {
 		for (const status of [200, 201, 204]) expect(messageFor(status)).toBeUndefined();

@@ -1,6 +1,9 @@
 import type { IHttpRequestOptions, INodePropertyOptions } from 'n8n-workflow';
 
-import { FLEXPAY_CREDENTIAL_TYPE, VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
+import {
+	FLEXPAY_CREDENTIAL_TYPE,
+	VerotelFlexPayApi,
+} from '../../credentials/VerotelFlexPayApi.credentials';
 import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
@@ -9,21 +12,30 @@ const credential = new VerotelFlexPayApi();
 
 type Signed = IHttpRequestOptions & { uri?: string };
 
-async function sign(options: Record<string, unknown>, credentials = TEST_CREDENTIALS): Promise<Signed> {
-	return (await credential.authenticate(credentials, options as unknown as IHttpRequestOptions)) as Signed;
+async function sign(
+	options: Record<string, unknown>,
+	credentials = TEST_CREDENTIALS,
+): Promise<Signed> {
+	return (await credential.authenticate(
+		credentials,
+		options as unknown as IHttpRequestOptions,
+	)) as Signed;
 }
 
 describe('VerotelFlexPayApi: description contract', () => {
 	it('has the agreed names, icon and documentation URL', () => {
 		expect(credential.name).toBe('verotelFlexPayApi');
 		expect(credential.displayName).toBe('Verotel FlexPay API');
-		expect(credential.icon).toEqual({ light: 'file:../icons/flexpay.svg', dark: 'file:../icons/flexpay.dark.svg' });
+		expect(credential.icon).toEqual({
+			light: 'file:../icons/flexpay.svg',
+			dark: 'file:../icons/flexpay.dark.svg',
+		});
 		expect(credential.documentationUrl).toBe(
 			'https://github.com/verotel-flexpay-n8n/n8n-nodes-verotel-flexpay#credentials',
 		);
 	});
 
-	it('the nodes name it by the constant, which equals the literal n8n\'s scanner reads', () => {
+	it("the nodes name it by the constant, which equals the literal n8n's scanner reads", () => {
 		expect(FLEXPAY_CREDENTIAL_TYPE).toBe(credential.name);
 	});
 
@@ -32,9 +44,19 @@ describe('VerotelFlexPayApi: description contract', () => {
 		expect(Object.keys(byName)).toEqual(['shopId', 'signatureKey', 'brand', 'baseUrl']);
 		expect(byName.shopId).toMatchObject({ type: 'string', required: true });
 		expect(byName.shopId.description).toMatch(/Setup Websites/);
-		expect(byName.signatureKey).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
-		expect(byName.signatureKey.description).toMatch(/Setup Websites -> your website -> FlexPay options/);
-		expect(byName.baseUrl).toMatchObject({ type: 'string', displayName: 'Custom Base URL', default: '' });
+		expect(byName.signatureKey).toMatchObject({
+			type: 'string',
+			required: true,
+			typeOptions: { password: true },
+		});
+		expect(byName.signatureKey.description).toMatch(
+			/Setup Websites -> your website -> FlexPay options/,
+		);
+		expect(byName.baseUrl).toMatchObject({
+			type: 'string',
+			displayName: 'Custom Base URL',
+			default: '',
+		});
 		expect(byName.baseUrl.required).toBeFalsy();
 		expect(byName.brand.default).toBe('verotel');
 		const options = byName.brand.options as INodePropertyOptions[];
@@ -65,7 +87,11 @@ describe('VerotelFlexPayApi.authenticate', () => {
 			saleID: '433456',
 			shopID: TEST_SHOP_ID,
 			version: '4',
-			signature: referenceSignature(TEST_SIGNATURE_KEY, { saleID: '433456', shopID: TEST_SHOP_ID, version: '4' }),
+			signature: referenceSignature(TEST_SIGNATURE_KEY, {
+				saleID: '433456',
+				shopID: TEST_SHOP_ID,
+				version: '4',
+			}),
 		});
 	});
 
@@ -75,7 +101,11 @@ describe('VerotelFlexPayApi.authenticate', () => {
 			referenceID: 'order 1',
 			shopID: TEST_SHOP_ID,
 			version: '4',
-			signature: referenceSignature(TEST_SIGNATURE_KEY, { referenceID: 'order 1', shopID: TEST_SHOP_ID, version: '4' }),
+			signature: referenceSignature(TEST_SIGNATURE_KEY, {
+				referenceID: 'order 1',
+				shopID: TEST_SHOP_ID,
+				version: '4',
+			}),
 		});
 	});
 
@@ -84,7 +114,12 @@ describe('VerotelFlexPayApi.authenticate', () => {
 			url: '/salestatus',
 			qs: { saleID: '1', signature: 'forged', version: '3.2', other: 'x' },
 		});
-		expect(Object.keys(signed.qs ?? {}).sort()).toEqual(['saleID', 'shopID', 'signature', 'version']);
+		expect(Object.keys(signed.qs ?? {}).sort()).toEqual([
+			'saleID',
+			'shopID',
+			'signature',
+			'version',
+		]);
 		expect(signed.qs?.version).toBe('4');
 		expect(signed.qs?.signature).not.toBe('forged');
 	});
@@ -97,7 +132,10 @@ describe('VerotelFlexPayApi.authenticate', () => {
 		['gaycharge', 'https://secure.gaycharge.com'],
 		['yoursafedirect', 'https://secure.yoursafedirect.com'],
 	])('uses the host of brand %s', async (brand, host) => {
-		const signed = await sign({ url: '/salestatus', qs: { saleID: '1' } }, { ...TEST_CREDENTIALS, brand });
+		const signed = await sign(
+			{ url: '/salestatus', qs: { saleID: '1' } },
+			{ ...TEST_CREDENTIALS, brand },
+		);
 		expect(signed.baseURL).toBe(host);
 	});
 
@@ -110,10 +148,14 @@ describe('VerotelFlexPayApi.authenticate', () => {
 	});
 
 	it('keeps a baseURL the caller set and an absolute url', async () => {
-		expect((await sign({ baseURL: 'https://other.example', url: '/salestatus', qs: { saleID: '1' } })).baseURL).toBe(
-			'https://other.example',
-		);
-		const absolute = await sign({ url: 'https://secure.bill.creditcard/salestatus', qs: { saleID: '1' } });
+		expect(
+			(await sign({ baseURL: 'https://other.example', url: '/salestatus', qs: { saleID: '1' } }))
+				.baseURL,
+		).toBe('https://other.example');
+		const absolute = await sign({
+			url: 'https://secure.bill.creditcard/salestatus',
+			qs: { saleID: '1' },
+		});
 		expect(absolute.url).toBe('https://secure.bill.creditcard/salestatus');
 		expect(absolute.baseURL).toBeUndefined();
 	});
@@ -128,10 +170,17 @@ describe('VerotelFlexPayApi.authenticate', () => {
 		const relative = await sign({ uri: '/salestatus?saleID=77', qs: {} });
 		expect(relative.uri).toBe('https://secure.verotel.com/salestatus');
 		expect(relative.qs).toMatchObject({ saleID: '77', shopID: TEST_SHOP_ID, version: '4' });
-		const absolute = await sign({ uri: 'https://secure.gaycharge.com/salestatus', qs: { referenceID: 'r-1' } });
+		const absolute = await sign({
+			uri: 'https://secure.gaycharge.com/salestatus',
+			qs: { referenceID: 'r-1' },
+		});
 		expect(absolute.uri).toBe('https://secure.gaycharge.com/salestatus');
 		expect(absolute.qs?.signature).toBe(
-			referenceSignature(TEST_SIGNATURE_KEY, { referenceID: 'r-1', shopID: TEST_SHOP_ID, version: '4' }),
+			referenceSignature(TEST_SIGNATURE_KEY, {
+				referenceID: 'r-1',
+				shopID: TEST_SHOP_ID,
+				version: '4',
+			}),
 		);
 	});
 
@@ -161,11 +210,20 @@ describe('VerotelFlexPayApi.authenticate', () => {
 	});
 
 	it('refuses a broken credential with what to fix, never echoing the key', async () => {
-		const noShop = sign({ url: '/salestatus', qs: { saleID: '1' } }, { ...TEST_CREDENTIALS, shopId: 'shop-1' });
+		const noShop = sign(
+			{ url: '/salestatus', qs: { saleID: '1' } },
+			{ ...TEST_CREDENTIALS, shopId: 'shop-1' },
+		);
 		await expect(noShop).rejects.toThrow(/not a numeric website ID.*Setup Websites/);
-		const noKey = sign({ url: '/salestatus', qs: { saleID: '1' } }, { ...TEST_CREDENTIALS, signatureKey: '  ' });
+		const noKey = sign(
+			{ url: '/salestatus', qs: { saleID: '1' } },
+			{ ...TEST_CREDENTIALS, signatureKey: '  ' },
+		);
 		await expect(noKey).rejects.toThrow(/Signature key is empty.*FlexPay options/);
-		const badBrand = sign({ url: '/salestatus', qs: { saleID: '1' } }, { ...TEST_CREDENTIALS, brand: 'youngcharge' });
+		const badBrand = sign(
+			{ url: '/salestatus', qs: { saleID: '1' } },
+			{ ...TEST_CREDENTIALS, brand: 'youngcharge' },
+		);
 		await expect(badBrand).rejects.toThrow(/Invalid brand name/);
 		const error = await sign({ url: '/salestatus', qs: { saleID: 'x' } }).catch((e: unknown) => e);
 		expect(findSecret(error, TEST_SIGNATURE_KEY)).toEqual([]);
@@ -174,12 +232,27 @@ describe('VerotelFlexPayApi.authenticate', () => {
 
 describe('VerotelFlexPayApi: credential values are never quoted', () => {
 	it.each([
-		['the signature key pasted into Shop ID', { shopId: TEST_SIGNATURE_KEY }, /Shop ID is not a numeric website ID.*Setup Websites/],
-		['a Shop ID with the key appended', { shopId: `${TEST_SHOP_ID} ${TEST_SIGNATURE_KEY}` }, /Shop ID is not a numeric website ID/],
-		['the key pasted into Custom Base URL', { baseUrl: TEST_SIGNATURE_KEY }, /Base URL is not a valid URL/],
+		[
+			'the signature key pasted into Shop ID',
+			{ shopId: TEST_SIGNATURE_KEY },
+			/Shop ID is not a numeric website ID.*Setup Websites/,
+		],
+		[
+			'a Shop ID with the key appended',
+			{ shopId: `${TEST_SHOP_ID} ${TEST_SIGNATURE_KEY}` },
+			/Shop ID is not a numeric website ID/,
+		],
+		[
+			'the key pasted into Custom Base URL',
+			{ baseUrl: TEST_SIGNATURE_KEY },
+			/Base URL is not a valid URL/,
+		],
 		['the key pasted into Brand', { brand: TEST_SIGNATURE_KEY }, /Invalid brand name/],
 	])('%s is refused by field name, without the value', async (_label, override, message) => {
-		const error = await sign({ url: '/salestatus', qs: { saleID: '1' } }, { ...TEST_CREDENTIALS, ...override }).catch((e: unknown) => e);
+		const error = await sign(
+			{ url: '/salestatus', qs: { saleID: '1' } },
+			{ ...TEST_CREDENTIALS, ...override },
+		).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(Error);
 		expect((error as Error).message).toMatch(message);
 		expect(findSecret(error, TEST_SIGNATURE_KEY)).toEqual([]);

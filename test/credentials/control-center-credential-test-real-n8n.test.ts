@@ -15,7 +15,12 @@ import {
 import { describeWithN8n, REPO } from '../helpers/n8n-installs';
 
 const SCRIPT = path.join(REPO, 'test', 'helpers', 'n8n-cli-control-center-tester.cjs');
-const BUILT_CREDENTIAL = path.join(REPO, 'dist', 'credentials', 'VerotelControlCenterApi.credentials.js');
+const BUILT_CREDENTIAL = path.join(
+	REPO,
+	'dist',
+	'credentials',
+	'VerotelControlCenterApi.credentials.js',
+);
 const USER = 'api-user-4711';
 const PASSWORD = 'Cc9PASSWORDCANARYq2Wz7';
 
@@ -34,62 +39,80 @@ interface Loaded {
 }
 type Results = Record<string, Result> & { crashed?: string; loaded?: Loaded };
 
-describeWithN8n<Results>("n8n %s's own CredentialsTester, Verotel Control Center API", SCRIPT, BUILT_CREDENTIAL, (install, results) => {
-	it('loads the credential and the node credentials with their displayOptions (PackageDirectoryLoader)', () => {
-		expect(results.loaded).toEqual({
-			credentialTypes: ['verotelFlexPayApi', 'verotelControlCenterApi'],
-			controlCenterSupportedNodes: ['verotelFlexPay'],
-			shownFor: {
-				paymentLink: ['verotelFlexPayApi'],
-				sale: ['verotelFlexPayApi'],
-				signature: ['verotelFlexPayApi'],
-				subscription: ['verotelControlCenterApi'],
-			},
-		});
-	});
-
-	it('200: connection successful, with n8n applying the generic auth (Basic + versioned Accept)', () => {
-		expect(results.valid).toMatchObject({ status: 'OK', message: 'Connection successful!' });
-		expect(results.valid.requests).toEqual([
-			{
-				method: 'GET',
-				path: '/api/dashboard/totals',
-				query: { output_currency: 'USD' },
-				accept: 'application/json; version=1.5.0',
-				authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`,
-			},
-		]);
-	});
-
-	if (install.version.startsWith('1.')) {
-		// n8n 1.x drops the HTTP cause of a failed test request before its tester
-		// reads it (ExecutionBaseError's `cause` field), so no responseCode rule can
-		// fire there: the test still fails, with n8n's own text for the status.
-		it('401, 403, 404: the test fails (with n8n 1.x own messages)', () => {
-			for (const scenario of ['wrongPassword', 'notActivated', 'notFound']) {
-				expect(results[scenario].status).toBe('Error');
-			}
-			expect(results.wrongPassword.message).toBe('Authorization failed - please check your credentials');
-		});
-	} else {
-		it('401: the API user or password is wrong, and where they come from', () => {
-			expect(results.wrongPassword).toMatchObject({ status: 'Error', message: CONTROL_CENTER_WRONG_LOGIN_MESSAGE });
+describeWithN8n<Results>(
+	"n8n %s's own CredentialsTester, Verotel Control Center API",
+	SCRIPT,
+	BUILT_CREDENTIAL,
+	(install, results) => {
+		it('loads the credential and the node credentials with their displayOptions (PackageDirectoryLoader)', () => {
+			expect(results.loaded).toEqual({
+				credentialTypes: ['verotelFlexPayApi', 'verotelControlCenterApi'],
+				controlCenterSupportedNodes: ['verotelFlexPay'],
+				shownFor: {
+					paymentLink: ['verotelFlexPayApi'],
+					sale: ['verotelFlexPayApi'],
+					signature: ['verotelFlexPayApi'],
+					subscription: ['verotelControlCenterApi'],
+				},
+			});
 		});
 
-		it('403: the Control Center API may not be activated for this account: ask Verotel merchant support', () => {
-			expect(results.notActivated).toMatchObject({ status: 'Error', message: controlCenterNotActivatedMessage(403) });
-			expect(results.notActivated.message).toMatch(/may not be activated for this account.*ask Verotel merchant support/);
+		it('200: connection successful, with n8n applying the generic auth (Basic + versioned Accept)', () => {
+			expect(results.valid).toMatchObject({ status: 'OK', message: 'Connection successful!' });
+			expect(results.valid.requests).toEqual([
+				{
+					method: 'GET',
+					path: '/api/dashboard/totals',
+					query: { output_currency: 'USD' },
+					accept: 'application/json; version=1.5.0',
+					authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`,
+				},
+			]);
 		});
 
-		it('404 (a Base URL that is not the API): the same hint with the status', () => {
-			expect(results.notFound).toMatchObject({ status: 'Error', message: controlCenterNotActivatedMessage(404) });
-			expect(results.notFound.requests[0].path).toBe('/other/dashboard/totals');
-		});
-	}
+		if (install.version.startsWith('1.')) {
+			// n8n 1.x drops the HTTP cause of a failed test request before its tester
+			// reads it (ExecutionBaseError's `cause` field), so no responseCode rule can
+			// fire there: the test still fails, with n8n's own text for the status.
+			it('401, 403, 404: the test fails (with n8n 1.x own messages)', () => {
+				for (const scenario of ['wrongPassword', 'notActivated', 'notFound']) {
+					expect(results[scenario].status).toBe('Error');
+				}
+				expect(results.wrongPassword.message).toBe(
+					'Authorization failed - please check your credentials',
+				);
+			});
+		} else {
+			it('401: the API user or password is wrong, and where they come from', () => {
+				expect(results.wrongPassword).toMatchObject({
+					status: 'Error',
+					message: CONTROL_CENTER_WRONG_LOGIN_MESSAGE,
+				});
+			});
 
-	it('never shows the password in a result message', () => {
-		for (const scenario of ['valid', 'wrongPassword', 'notActivated', 'notFound']) {
-			expect(results[scenario].message).not.toContain(PASSWORD);
+			it('403: the Control Center API may not be activated for this account: ask Verotel merchant support', () => {
+				expect(results.notActivated).toMatchObject({
+					status: 'Error',
+					message: controlCenterNotActivatedMessage(403),
+				});
+				expect(results.notActivated.message).toMatch(
+					/may not be activated for this account.*ask Verotel merchant support/,
+				);
+			});
+
+			it('404 (a Base URL that is not the API): the same hint with the status', () => {
+				expect(results.notFound).toMatchObject({
+					status: 'Error',
+					message: controlCenterNotActivatedMessage(404),
+				});
+				expect(results.notFound.requests[0].path).toBe('/other/dashboard/totals');
+			});
 		}
-	});
-});
+
+		it('never shows the password in a result message', () => {
+			for (const scenario of ['valid', 'wrongPassword', 'notActivated', 'notFound']) {
+				expect(results[scenario].message).not.toContain(PASSWORD);
+			}
+		});
+	},
+);

@@ -15,31 +15,44 @@ const BUILT_CREDENTIAL = path.join(REPO, 'dist', 'credentials', 'VerotelFlexPayA
 type Result = { status: 'OK' | 'Error'; message: string };
 type Results = Record<string, Result> & { crashed?: string };
 
-describeWithN8n<Results>("n8n %s's own CredentialsTester", SCRIPT, BUILT_CREDENTIAL, (_install, results) => {
-	it('accepts the right key (the service answers NOTFOUND for the sentinel reference)', () => {
-		expect(results.rightKey).toEqual({ status: 'OK', message: 'Connection successful!' });
-	});
+describeWithN8n<Results>(
+	"n8n %s's own CredentialsTester",
+	SCRIPT,
+	BUILT_CREDENTIAL,
+	(_install, results) => {
+		it('accepts the right key (the service answers NOTFOUND for the sentinel reference)', () => {
+			expect(results.rightKey).toEqual({ status: 'OK', message: 'Connection successful!' });
+		});
 
-	it('rejects a wrong key, telling the user to re-copy it', () => {
-		expect(results.wrongKey.status).toBe('Error');
-		expect(results.wrongKey.message).toMatch(/Re-copy the Signature Key from Control Center -> Setup Websites/);
-	});
+		it('rejects a wrong key, telling the user to re-copy it', () => {
+			expect(results.wrongKey.status).toBe('Error');
+			expect(results.wrongKey.message).toMatch(
+				/Re-copy the Signature Key from Control Center -> Setup Websites/,
+			);
+		});
 
-	it('rejects a shop ID of another website', () => {
-		expect(results.otherShop.status).toBe('Error');
-		expect(results.otherShop.message).toMatch(/Shop ID/);
-	});
+		it('rejects a shop ID of another website', () => {
+			expect(results.otherShop.status).toBe('Error');
+			expect(results.otherShop.message).toMatch(/Shop ID/);
+		});
 
-	it('rejects an address that is not the FlexPay status service', () => {
-		expect(results.notFlexPay).toEqual({ status: 'Error', message: expect.stringMatching(/not answer like the FlexPay/) });
-	});
+		it('rejects an address that is not the FlexPay status service', () => {
+			expect(results.notFlexPay).toEqual({
+				status: 'Error',
+				message: expect.stringMatching(/not answer like the FlexPay/),
+			});
+		});
 
-	it('reports an unusable shop ID with what to fix', () => {
-		expect(results.badShopId.status).toBe('Error');
-		expect(results.badShopId.message).toMatch(/not a numeric website ID/);
-	});
+		it('reports an unusable shop ID with what to fix', () => {
+			expect(results.badShopId.status).toBe('Error');
+			expect(results.badShopId.message).toMatch(/not a numeric website ID/);
+		});
 
-	it('would pass a wrong key with a naive rule on the key "response" (the body is text)', () => {
-		expect(results.naiveRuleWrongKey).toEqual({ status: 'OK', message: 'Connection successful!' });
-	});
-});
+		it('would pass a wrong key with a naive rule on the key "response" (the body is text)', () => {
+			expect(results.naiveRuleWrongKey).toEqual({
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+		});
+	},
+);

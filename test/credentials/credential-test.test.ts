@@ -27,18 +27,29 @@ afterAll(() => nock.enableNetConnect());
 
 describe('credential test through n8n RoutingNode + the tester rules', () => {
 	it('passes with the right key: the service answers NOTFOUND for the sentinel reference', async () => {
-		const server = statusServer({ baseUrl: BASE, shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY });
+		const server = statusServer({
+			baseUrl: BASE,
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+		});
 		const run = await runCredentialTest(credential, right);
 		expect(run.body).toBe('response: NOTFOUND\n');
 		expect(run.result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(server.requests).toEqual([
-			expect.objectContaining({ referenceID: 'n8n-credential-test', shopID: TEST_SHOP_ID, version: '4' }),
+			expect.objectContaining({
+				referenceID: 'n8n-credential-test',
+				shopID: TEST_SHOP_ID,
+				version: '4',
+			}),
 		]);
 	});
 
 	it('fails with a wrong key, telling the user to re-copy the key', async () => {
 		statusServer({ baseUrl: BASE, shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY });
-		const run = await runCredentialTest(credential, { ...right, signatureKey: 'aWrongKeyThatIsNotTheRealOne1' });
+		const run = await runCredentialTest(credential, {
+			...right,
+			signatureKey: 'aWrongKeyThatIsNotTheRealOne1',
+		});
 		expect(run.body).toBe(ERROR_BODY);
 		expect(run.result.status).toBe('Error');
 		expect(run.result.message).toMatch(/response: ERROR/);
@@ -59,12 +70,19 @@ describe('credential test through n8n RoutingNode + the tester rules', () => {
 			shopId: TEST_SHOP_ID,
 			signatureKey: TEST_SIGNATURE_KEY,
 		});
-		expect((await runCredentialTest(credential, { ...right, brand: 'cardbilling' })).result.status).toBe('OK');
+		expect(
+			(await runCredentialTest(credential, { ...right, brand: 'cardbilling' })).result.status,
+		).toBe('OK');
 		expect(cardbilling.requests).toHaveLength(1);
-		const proxy = statusServer({ baseUrl: 'http://127.0.0.1:8765', shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY });
-		expect((await runCredentialTest(credential, { ...right, baseUrl: 'http://127.0.0.1:8765' })).result.status).toBe(
-			'OK',
-		);
+		const proxy = statusServer({
+			baseUrl: 'http://127.0.0.1:8765',
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+		});
+		expect(
+			(await runCredentialTest(credential, { ...right, baseUrl: 'http://127.0.0.1:8765' })).result
+				.status,
+		).toBe('OK');
 		expect(proxy.requests).toHaveLength(1);
 	});
 
@@ -111,9 +129,16 @@ describe('credential test through n8n RoutingNode + the tester rules', () => {
 	});
 
 	it('never lets the key reach the wire, the result or the error', async () => {
-		const server = statusServer({ baseUrl: BASE, shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY });
+		const server = statusServer({
+			baseUrl: BASE,
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+		});
 		const ok = await runCredentialTest(credential, right);
-		const wrong = await runCredentialTest(credential, { ...right, signatureKey: `${TEST_SIGNATURE_KEY}x` });
+		const wrong = await runCredentialTest(credential, {
+			...right,
+			signatureKey: `${TEST_SIGNATURE_KEY}x`,
+		});
 		const broken = await runCredentialTest(credential, { ...right, shopId: 'x' });
 		expect(findSecret(server.requests, TEST_SIGNATURE_KEY)).toEqual([]);
 		expect(findSecret(ok.credentialsHelper.authenticatedRequests, TEST_SIGNATURE_KEY)).toEqual([]);
@@ -136,7 +161,11 @@ describe('why the rules look the way they do (n8n semantics on a text body)', ()
 				},
 			],
 		};
-		const run = await runCredentialTest(credential, { ...right, signatureKey: 'aWrongKeyThatIsNotTheRealOne1' }, naiveTest);
+		const run = await runCredentialTest(
+			credential,
+			{ ...right, signatureKey: 'aWrongKeyThatIsNotTheRealOne1' },
+			naiveTest,
+		);
 		expect(typeof run.body).toBe('string');
 		expect(run.body).toBe(ERROR_BODY);
 		// A wrong key would be reported as working:

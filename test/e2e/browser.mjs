@@ -32,7 +32,11 @@ export function findChromium() {
  * registry and n8n's own services for things a test must not depend on.
  * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void> }>}
  */
-export async function openBrowser({ executablePath, origin, viewport = { width: 1440, height: 900 } }) {
+export async function openBrowser({
+	executablePath,
+	origin,
+	viewport = { width: 1440, height: 900 },
+}) {
 	const { chromium } = await import('playwright-core');
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'flexpay-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {

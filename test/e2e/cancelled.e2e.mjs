@@ -15,7 +15,14 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { checkWithN8nLog, sleep, waitUntil } from './check.mjs';
-import { durableImport, itemOf, nextSaleId, purchaseQuery, webhookPath, workflowFor } from './durable-setup.mjs';
+import {
+	durableImport,
+	itemOf,
+	nextSaleId,
+	purchaseQuery,
+	webhookPath,
+	workflowFor,
+} from './durable-setup.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { httpRequest } from '../../scripts/n8n/http.mjs';
@@ -24,14 +31,19 @@ import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 
 const POSTBACKS = 3;
 const TRIGGER_NODE = 'Verotel FlexPay Trigger';
-const MODE = Object.freeze({ answerOk: 'whenRunStarts', workflowId: 'CancelledLookup1', webhookId: 'd2a1b3c4-0003-4e5f-8a9b-0c1d2e3f4a53' });
+const MODE = Object.freeze({
+	answerOk: 'whenRunStarts',
+	workflowId: 'CancelledLookup1',
+	webhookId: 'd2a1b3c4-0003-4e5f-8a9b-0c1d2e3f4a53',
+});
 
 /** Verotel's status service, holding every request until `release()` (then answering at once). */
 async function startHeldStatusService() {
 	let released = false;
 	const held = [];
 	const server = http.createServer((req, res) => {
-		const answer = () => res.writeHead(200, { 'content-type': 'text/plain' }).end('response: NOTFOUND\n');
+		const answer = () =>
+			res.writeHead(200, { 'content-type': 'text/plain' }).end('response: NOTFOUND\n');
 		if (released) answer();
 		else held.push(answer);
 	});
@@ -54,12 +66,20 @@ function workflow() {
 	return {
 		...base,
 		name: 'cancelled e2e: OK when the workflow starts, Fetch Sale Details',
-		nodes: [{ ...trigger, parameters: { options: { answerOk: 'whenRunStarts', fetchSaleDetails: true } } }, work],
+		nodes: [
+			{
+				...trigger,
+				parameters: { options: { answerOk: 'whenRunStarts', fetchSaleDetails: true } },
+			},
+			work,
+		],
 	};
 }
 
 const send = (n8n, saleId) =>
-	httpRequest(`${n8n.webhookUrl(webhookPath(MODE))}?${purchaseQuery(saleId)}`, { timeoutMs: 60_000 }).then(
+	httpRequest(`${n8n.webhookUrl(webhookPath(MODE))}?${purchaseQuery(saleId)}`, {
+		timeoutMs: 60_000,
+	}).then(
 		(response) => ({ saleId, status: response.status, body: response.body }),
 		(error) => ({ saleId, status: 0, body: String(error.code || error.message) }),
 	);
@@ -75,7 +95,10 @@ for (const spec of resolveMatrix()) {
 
 		const start = async (first) => {
 			const imported = durableImport([workflow()]);
-			const credentials = imported.credentials.map((c) => ({ ...c, data: { ...c.data, baseUrl: status.baseUrl } }));
+			const credentials = imported.credentials.map((c) => ({
+				...c,
+				data: { ...c.data, baseUrl: status.baseUrl },
+			}));
 			return await startN8n({
 				install,
 				userFolder,
@@ -97,44 +120,61 @@ for (const spec of resolveMatrix()) {
 			if (!process.env.N8N_E2E_KEEP_TMP) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
-		check('no OK without its item, and each sale runs once after Verotel sends it again', async () => {
-			const sales = Array.from({ length: POSTBACKS }, () => nextSaleId());
-			const first = sales.map((saleId) => send(n8n, saleId));
-			await waitUntil('the status service holds every lookup', () => status.held() === POSTBACKS || undefined, { timeoutMs: 30_000 });
-			process.kill(n8n.pid, 'SIGTERM');
-			// n8n 2.x finishes the runs during its shutdown: let their lookups answer.
-			await sleep(1000);
-			status.release();
-			const firstAnswers = await Promise.all(first);
-			await n8n.exited;
-			await n8n.stop();
-			log(`first deliveries: ${JSON.stringify(firstAnswers.map(({ status: code, body }) => `${code} ${body.slice(0, 40)}`))}`);
+		check(
+			'no OK without its item, and each sale runs once after Verotel sends it again',
+			async () => {
+				const sales = Array.from({ length: POSTBACKS }, () => nextSaleId());
+				const first = sales.map((saleId) => send(n8n, saleId));
+				await waitUntil(
+					'the status service holds every lookup',
+					() => status.held() === POSTBACKS || undefined,
+					{ timeoutMs: 30_000 },
+				);
+				process.kill(n8n.pid, 'SIGTERM');
+				// n8n 2.x finishes the runs during its shutdown: let their lookups answer.
+				await sleep(1000);
+				status.release();
+				const firstAnswers = await Promise.all(first);
+				await n8n.exited;
+				await n8n.stop();
+				log(
+					`first deliveries: ${JSON.stringify(firstAnswers.map(({ status: code, body }) => `${code} ${body.slice(0, 40)}`))}`,
+				);
 
-			n8n = await start(false);
-			const again = await Promise.all(sales.map((saleId) => send(n8n, saleId)));
-			assert.deepEqual(
-				again.filter((a) => a.status !== 200 || a.body !== 'OK'),
-				[],
-				'postbacks Verotel sent again not answered OK',
-			);
-			await sleep(3000);
-			const executions = await n8n.executions({ workflowId: MODE.workflowId, raw: true });
-			const summary = executions.map((e) => ({ id: e.id, status: e.status, sale: itemOf(e)?.saleID, passedOn: e.nodes?.[TRIGGER_NODE]?.[0]?.saleID }));
-			log(`executions: ${JSON.stringify(summary)}`);
-			// The first rule: a postback answered OK has an execution that holds its item.
-			const held = new Set(summary.map((e) => e.sale).filter(Boolean));
-			assert.deepEqual(
-				firstAnswers.filter((a) => a.status === 200 && a.body === 'OK' && !held.has(a.saleId)).map((a) => a.saleId),
-				[],
-				'postbacks answered OK before the restart without an execution holding their item',
-			);
-			// And no sale is lost or runs twice: one successful run per sale passed its item on.
-			const ran = (saleId) => summary.filter((e) => e.status === 'success' && e.passedOn === saleId).length;
-			assert.deepEqual(
-				sales.map((saleId) => [saleId, ran(saleId)]),
-				sales.map((saleId) => [saleId, 1]),
-				'successful runs that passed the sale on, per sale',
-			);
-		});
+				n8n = await start(false);
+				const again = await Promise.all(sales.map((saleId) => send(n8n, saleId)));
+				assert.deepEqual(
+					again.filter((a) => a.status !== 200 || a.body !== 'OK'),
+					[],
+					'postbacks Verotel sent again not answered OK',
+				);
+				await sleep(3000);
+				const executions = await n8n.executions({ workflowId: MODE.workflowId, raw: true });
+				const summary = executions.map((e) => ({
+					id: e.id,
+					status: e.status,
+					sale: itemOf(e)?.saleID,
+					passedOn: e.nodes?.[TRIGGER_NODE]?.[0]?.saleID,
+				}));
+				log(`executions: ${JSON.stringify(summary)}`);
+				// The first rule: a postback answered OK has an execution that holds its item.
+				const held = new Set(summary.map((e) => e.sale).filter(Boolean));
+				assert.deepEqual(
+					firstAnswers
+						.filter((a) => a.status === 200 && a.body === 'OK' && !held.has(a.saleId))
+						.map((a) => a.saleId),
+					[],
+					'postbacks answered OK before the restart without an execution holding their item',
+				);
+				// And no sale is lost or runs twice: one successful run per sale passed its item on.
+				const ran = (saleId) =>
+					summary.filter((e) => e.status === 'success' && e.passedOn === saleId).length;
+				assert.deepEqual(
+					sales.map((saleId) => [saleId, ran(saleId)]),
+					sales.map((saleId) => [saleId, 1]),
+					'successful runs that passed the sale on, per sale',
+				);
+			},
+		);
 	});
 }

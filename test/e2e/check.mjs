@@ -38,7 +38,9 @@ export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** The package is packed from dist/: build it if `npm test` has not just done so. */
 export function ensureBuilt() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-	const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter((file) => !fs.existsSync(path.join(root, file)));
+	const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter(
+		(file) => !fs.existsSync(path.join(root, file)),
+	);
 	if (missing.length) {
 		console.log(`[e2e] ${missing.join(', ')} missing: npm run build`);
 		execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
@@ -53,10 +55,15 @@ export function prepareSuite() {
 	/** Per n8n version: wall time of its suite (install, start, tests, stop). */
 	const timings = [];
 	after(() => {
-		if (timings.length) console.log(`[e2e] time per n8n: ${timings.map(({ version, ms }) => `${version} ${seconds(ms)}`).join(', ')}`);
+		if (timings.length)
+			console.log(
+				`[e2e] time per n8n: ${timings.map(({ version, ms }) => `${version} ${seconds(ms)}`).join(', ')}`,
+			);
 	});
 	const matrix = resolveMatrix();
-	console.log(`[e2e] n8n matrix: ${matrix.map((s) => `${s.version} (line ${s.line}, Node ${s.node === 'system' ? process.version : s.node})`).join(', ')}`);
+	console.log(
+		`[e2e] n8n matrix: ${matrix.map((s) => `${s.version} (line ${s.line}, Node ${s.node === 'system' ? process.version : s.node})`).join(', ')}`,
+	);
 	ensureBuilt();
 	return { matrix, timings };
 }

@@ -11,16 +11,31 @@ import { httpRequest } from '../../scripts/n8n/http.mjs';
 import { buildPostback } from '../../scripts/postback.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOP = Object.freeze({ shopId: '765432', signatureKey: 'durable-FlexPay-signature-key-3Kp8' });
+const SHOP = Object.freeze({
+	shopId: '765432',
+	signatureKey: 'durable-FlexPay-signature-key-3Kp8',
+});
 const TRIGGER_TYPE = 'n8n-nodes-verotel-flexpay.verotelFlexPayTrigger';
 const TRIGGER_NODE = 'Verotel FlexPay Trigger';
-const CREDENTIAL = Object.freeze({ id: 'DurableShopCred1', name: 'Verotel FlexPay (durable e2e)', type: 'verotelFlexPayApi' });
+const CREDENTIAL = Object.freeze({
+	id: 'DurableShopCred1',
+	name: 'Verotel FlexPay (durable e2e)',
+	type: 'verotelFlexPayApi',
+});
 const CONCURRENCY = 4; // per workflow, so 8 postbacks in flight at once
 
 /** The two settings of "Answer OK" under test, each with its own workflow and webhook. */
 export const MODES = Object.freeze([
-	{ answerOk: 'whenStored', workflowId: 'DurableWhenStor1', webhookId: 'd2a1b3c4-0001-4e5f-8a9b-0c1d2e3f4a51' },
-	{ answerOk: 'whenRunStarts', workflowId: 'DurableRunStart1', webhookId: 'd2a1b3c4-0002-4e5f-8a9b-0c1d2e3f4a52' },
+	{
+		answerOk: 'whenStored',
+		workflowId: 'DurableWhenStor1',
+		webhookId: 'd2a1b3c4-0001-4e5f-8a9b-0c1d2e3f4a51',
+	},
+	{
+		answerOk: 'whenRunStarts',
+		workflowId: 'DurableRunStart1',
+		webhookId: 'd2a1b3c4-0002-4e5f-8a9b-0c1d2e3f4a52',
+	},
 ]);
 export const webhookPath = (mode) => `${mode.webhookId}/webhook`;
 
@@ -73,7 +88,12 @@ export function workflowFor(mode, waitSeconds = 2) {
 /** What a new n8n imports (startN8n options): the pack, the shop's credential and `workflows`. */
 export const durableImport = (workflows) => ({
 	packageDir: root,
-	credentials: [{ ...CREDENTIAL, data: { shopId: SHOP.shopId, signatureKey: SHOP.signatureKey, brand: 'verotel', baseUrl: '' } }],
+	credentials: [
+		{
+			...CREDENTIAL,
+			data: { shopId: SHOP.shopId, signatureKey: SHOP.signatureKey, brand: 'verotel', baseUrl: '' },
+		},
+	],
 	workflows,
 });
 
@@ -84,12 +104,23 @@ export const nextSaleId = saleIdSource(1_000_000_000);
 
 /** The signed purchase postback (query string) of `saleId`. */
 export const purchaseQuery = (saleId) =>
-	buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, event: 'purchase', saleId, transactionId: `9${saleId}`, asVerotel: true });
+	buildPostback({
+		shopId: SHOP.shopId,
+		key: SHOP.signatureKey,
+		event: 'purchase',
+		saleId,
+		transactionId: `9${saleId}`,
+		asVerotel: true,
+	});
 
 /** Per mode (answerOk): the ids of the workflow's executions so far. */
 export async function executionIdsByMode(n8n) {
 	const ids = new Map();
-	for (const mode of MODES) ids.set(mode.answerOk, new Set((await n8n.executions({ workflowId: mode.workflowId })).map((e) => e.id)));
+	for (const mode of MODES)
+		ids.set(
+			mode.answerOk,
+			new Set((await n8n.executions({ workflowId: mode.workflowId })).map((e) => e.id)),
+		);
 	return ids;
 }
 
@@ -109,11 +140,28 @@ export function startLoad(currentN8n, { concurrency = CONCURRENCY, pauseMs = 0 }
 				// A connection per postback, as a postback sender does: on SIGTERM n8n stops taking new
 				// connections, while requests on a kept-alive one would still be answered.
 				const sent = performance.now();
-				const response = await httpRequest(`${currentN8n().webhookUrl(webhookPath(mode))}?${query}`, { timeoutMs: 30_000 });
-				answers.push({ mode: mode.answerOk, saleId, status: response.status, body: response.body, ms: performance.now() - sent, at: Date.now() });
+				const response = await httpRequest(
+					`${currentN8n().webhookUrl(webhookPath(mode))}?${query}`,
+					{ timeoutMs: 30_000 },
+				);
+				answers.push({
+					mode: mode.answerOk,
+					saleId,
+					status: response.status,
+					body: response.body,
+					ms: performance.now() - sent,
+					at: Date.now(),
+				});
 				if (pauseMs) await sleep(pauseMs);
 			} catch (error) {
-				answers.push({ mode: mode.answerOk, saleId, status: 0, body: String(error.code || error.message), ms: NaN, at: Date.now() });
+				answers.push({
+					mode: mode.answerOk,
+					saleId,
+					status: 0,
+					body: String(error.code || error.message),
+					ms: NaN,
+					at: Date.now(),
+				});
 				await sleep(50);
 			}
 		}
@@ -138,11 +186,15 @@ export async function audit(n8n, answers) {
 			const saleId = itemOf(execution)?.saleID;
 			if (saleId) bySale.set(saleId, [...(bySale.get(saleId) ?? []), execution]);
 		}
-		const ok = answers.filter((a) => a.mode === mode.answerOk && a.status === 200 && a.body === 'OK');
+		const ok = answers.filter(
+			(a) => a.mode === mode.answerOk && a.status === 200 && a.body === 'OK',
+		);
 		result[mode.answerOk] = {
 			ok,
 			lost: ok.filter((a) => !bySale.has(a.saleId)).map((a) => a.saleId),
-			duplicated: [...bySale.entries()].filter(([, list]) => list.length > 1).map(([saleId]) => saleId),
+			duplicated: [...bySale.entries()]
+				.filter(([, list]) => list.length > 1)
+				.map(([saleId]) => saleId),
 			executions,
 			unfinished: executions.filter((e) => e.status !== 'success'),
 		};

@@ -66,7 +66,10 @@ if (!executablePath) {
 					await fn();
 				} catch (error) {
 					const file = path.join(os.tmpdir(), `flexpay-editor-failure-${Date.now()}.png`);
-					await page?.screenshot({ path: file }).then(() => log(`the browser showed: ${file}`), () => {});
+					await page?.screenshot({ path: file }).then(
+						() => log(`the browser showed: ${file}`),
+						() => {},
+					);
 					throw error;
 				}
 			});
@@ -81,7 +84,10 @@ if (!executablePath) {
 		/** The node creator: search for the app and open it (both nodes are listed under it). */
 		async function openAppInNodeCreator(opener) {
 			await page.click(opener);
-			await page.fill(`${testId('node-creator-search-bar')} input, input${testId('node-creator-search-bar')}`, 'Verotel');
+			await page.fill(
+				`${testId('node-creator-search-bar')} input, input${testId('node-creator-search-bar')}`,
+				'Verotel',
+			);
 			await page.click(`${testId('node-creator-item-name')}:text-is("${APP}")`);
 		}
 
@@ -90,7 +96,13 @@ if (!executablePath) {
 			demo = await startDemoServices({ flexpay: SHOP });
 			const install = await ensureN8n(editorSpec.version, { log });
 			owner = ownerAccount(install);
-			n8n = await startN8n({ install, packageDir: root, env: owner.env, waitForReadiness: true, log });
+			n8n = await startN8n({
+				install,
+				packageDir: root,
+				env: owner.env,
+				waitForReadiness: true,
+				log,
+			});
 			browser = await openBrowser({ executablePath, origin: new URL(n8n.baseUrl).origin });
 			page = browser.page;
 			page.setDefaultTimeout(30_000);
@@ -114,8 +126,12 @@ if (!executablePath) {
 		check('finds the trigger and the action node in the node creator', async () => {
 			await openAppInNodeCreator(testId('canvas-add-button'));
 			const creator = page.locator(testId('node-creator'));
-			await creator.locator(`${testId('node-creator-item-name')}:text-is("${TRIGGER_ITEM}")`).waitFor();
-			const categories = await creator.locator(testId('node-creator-category-item')).allTextContents();
+			await creator
+				.locator(`${testId('node-creator-item-name')}:text-is("${TRIGGER_ITEM}")`)
+				.waitFor();
+			const categories = await creator
+				.locator(testId('node-creator-category-item'))
+				.allTextContents();
 			assert.deepEqual(
 				categories.map((text) => text.trim()),
 				['Triggers (1)', `Actions (${ACTION_COUNT})`],
@@ -128,11 +144,18 @@ if (!executablePath) {
 			const ndv = page.locator(testId('ndv'));
 			await ndv.waitFor();
 			await assert.doesNotReject(ndv.getByText('Webhook URLs').waitFor());
-			await assert.doesNotReject(ndv.getByText('Flexpay postback script URL', { exact: false }).waitFor());
+			await assert.doesNotReject(
+				ndv.getByText('Flexpay postback script URL', { exact: false }).waitFor(),
+			);
 			await ndv.locator(testId('collection-parameter-add')).click();
-			const options = (await page.locator(testId('collection-parameter-option')).allTextContents()).map((t) => t.trim());
+			const options = (
+				await page.locator(testId('collection-parameter-option')).allTextContents()
+			).map((t) => t.trim());
 			for (const option of ['Answer OK', 'Events']) {
-				assert.ok(options.includes(option), `option "${option}" missing from ${JSON.stringify(options)}`);
+				assert.ok(
+					options.includes(option),
+					`option "${option}" missing from ${JSON.stringify(options)}`,
+				);
 			}
 			await page.keyboard.press('Escape');
 			// The test URL n8n shows for this trigger (the action test below sends a postback to it).
@@ -142,51 +165,68 @@ if (!executablePath) {
 			await screenshot('trigger-panel.png');
 		});
 
-		check('creates a FlexPay credential: a wrong key fails its test, the right one passes', async () => {
-			const modal = page.locator(testId('editCredential-modal'));
-			const field = (name) => modal.locator(`${testId(`parameter-input-${name}`)} input`);
-			const asked = (from) => demo.statusRequests.slice(from).map((r) => new URLSearchParams(r.query).get('shopID'));
+		check(
+			'creates a FlexPay credential: a wrong key fails its test, the right one passes',
+			async () => {
+				const modal = page.locator(testId('editCredential-modal'));
+				const field = (name) => modal.locator(`${testId(`parameter-input-${name}`)} input`);
+				const asked = (from) =>
+					demo.statusRequests.slice(from).map((r) => new URLSearchParams(r.query).get('shopID'));
 
-			await page.locator(testId('node-credentials-empty-state')).click();
-			await modal.waitFor();
-			await field('shopId').fill(SHOP.shopId);
-			await field('signatureKey').fill(`${SHOP.signatureKey}-wrong`);
-			await field('baseUrl').fill(demo.baseUrl);
-			let from = demo.statusRequests.length;
-			await modal.locator(testId('credential-save-button')).click();
-			await modal.getByText('Couldn’t connect with these settings').waitFor();
-			await modal.getByText('More details').click();
-			log(`wrong key: ${(await modal.innerText()).replace(/\s+/g, ' ').slice(0, 600)}`);
-			assert.deepEqual(asked(from), [SHOP.shopId], 'the wrong key was not tested against the stand-in');
+				await page.locator(testId('node-credentials-empty-state')).click();
+				await modal.waitFor();
+				await field('shopId').fill(SHOP.shopId);
+				await field('signatureKey').fill(`${SHOP.signatureKey}-wrong`);
+				await field('baseUrl').fill(demo.baseUrl);
+				let from = demo.statusRequests.length;
+				await modal.locator(testId('credential-save-button')).click();
+				await modal.getByText('Couldn’t connect with these settings').waitFor();
+				await modal.getByText('More details').click();
+				log(`wrong key: ${(await modal.innerText()).replace(/\s+/g, ' ').slice(0, 600)}`);
+				assert.deepEqual(
+					asked(from),
+					[SHOP.shopId],
+					'the wrong key was not tested against the stand-in',
+				);
 
-			await field('signatureKey').fill(SHOP.signatureKey);
-			from = demo.statusRequests.length;
-			await modal.locator(testId('credential-save-button')).click();
-			const success = modal.locator(testId('credentials-config-container-test-success'));
-			// n8n closes the dialog once the test has passed; opening the credential again re-tests it.
-			await modal.waitFor({ state: 'hidden' });
-			from = demo.statusRequests.length;
-			await page.click(testId('credential-edit-button'));
-			await success.waitFor();
-			assert.match(await success.innerText(), /Connection tested successfully/);
-			assert.ok(asked(from).includes(SHOP.shopId), 'the right key was not tested against the stand-in');
-			await screenshot('credential.png');
-		});
+				await field('signatureKey').fill(SHOP.signatureKey);
+				from = demo.statusRequests.length;
+				await modal.locator(testId('credential-save-button')).click();
+				const success = modal.locator(testId('credentials-config-container-test-success'));
+				// n8n closes the dialog once the test has passed; opening the credential again re-tests it.
+				await modal.waitFor({ state: 'hidden' });
+				from = demo.statusRequests.length;
+				await page.click(testId('credential-edit-button'));
+				await success.waitFor();
+				assert.match(await success.innerText(), /Connection tested successfully/);
+				assert.ok(
+					asked(from).includes(SHOP.shopId),
+					'the right key was not tested against the stand-in',
+				);
+				await screenshot('credential.png');
+			},
+		);
 
 		check("opens the action node's parameter panel with the credential chosen", async () => {
 			// Close the credential modal and the trigger's panel, then add the action after it.
 			await page.keyboard.press('Escape');
 			await page.locator(testId('editCredential-modal')).waitFor({ state: 'hidden' });
 			// (Escape may close the trigger's panel with the dialog.)
-			if (await page.locator(testId('ndv')).isVisible()) await page.click(testId('ndv-close-button'));
+			if (await page.locator(testId('ndv')).isVisible())
+				await page.click(testId('ndv-close-button'));
 			await openAppInNodeCreator(testId('canvas-handle-plus'));
 			await page.click(`${testId('node-creator-item-name')}:text-is("${ACTION_ITEM}")`);
 			const ndv = page.locator(testId('ndv'));
 			await ndv.waitFor();
 			// The credential made for the trigger is chosen for the action node too.
-			assert.equal(await ndv.locator(`${testId('node-credentials-select')} input`).inputValue(), 'Verotel FlexPay account');
+			assert.equal(
+				await ndv.locator(`${testId('node-credentials-select')} input`).inputValue(),
+				'Verotel FlexPay account',
+			);
 			await ndv.locator(`${testId('parameter-input-amount')} input`).fill('9.99');
-			await ndv.locator(`${testId('parameter-input-description')} input`).fill('Premium video download');
+			await ndv
+				.locator(`${testId('parameter-input-description')} input`)
+				.fill('Premium video download');
 			// Run the step in the editor: n8n listens for a test postback on the trigger's test URL;
 			// a signed purchase arrives, the trigger answers OK and the action makes a purchase URL
 			// on the credential's host.

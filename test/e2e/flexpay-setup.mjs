@@ -20,7 +20,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
-import { FINAL, checkWithN8nLog, prepareSuite, saleIdSource, seconds, waitUntil } from './check.mjs';
+import {
+	FINAL,
+	checkWithN8nLog,
+	prepareSuite,
+	saleIdSource,
+	seconds,
+	waitUntil,
+} from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { clearStaticData } from '../../scripts/n8n/executions.mjs';
@@ -36,7 +43,10 @@ const require = createRequire(import.meta.url);
 export const flexpay = require(path.join(root, 'index.js'));
 
 /** The shop the tests play: a signature key that appears nowhere else. */
-export const SHOP = Object.freeze({ shopId: '654321', signatureKey: 'e2e-FlexPay-signature-key-7Qx9' });
+export const SHOP = Object.freeze({
+	shopId: '654321',
+	signatureKey: 'e2e-FlexPay-signature-key-7Qx9',
+});
 export const SLOW = Object.freeze({
 	file: path.join(root, 'test', 'e2e', 'fixtures', 'slow-downstream.json'),
 	workflowId: 'E2eSlowDownstrm1',
@@ -80,7 +90,8 @@ function flexpayN8n(spec, timings) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `flexpay-e2e-${spec.version}-`));
 
 	/** The first item the trigger node emitted in an execution. */
-	const triggerItem = (execution, node = EXAMPLES.postbacks.triggerNode) => execution.nodes[node]?.[0];
+	const triggerItem = (execution, node = EXAMPLES.postbacks.triggerNode) =>
+		execution.nodes[node]?.[0];
 
 	const suite = {
 		log,
@@ -92,7 +103,8 @@ function flexpayN8n(spec, timings) {
 		check: checkWithN8nLog(log, () => suite.n8n),
 		postbacksUrl: () => suite.n8n.webhookUrl(EXAMPLES.postbacks.webhookPath),
 		/** A postback as Verotel sends it (no test marker), unless `options` say otherwise. */
-		postback: (options) => buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, asVerotel: true, ...options }),
+		postback: (options) =>
+			buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, asVerotel: true, ...options }),
 		triggerItem,
 
 		/**
@@ -111,7 +123,9 @@ function flexpayN8n(spec, timings) {
 				{
 					timeoutMs,
 					error: (message) =>
-						new Error(`${message}; have: ${JSON.stringify(list.map((e) => ({ id: e.id, status: e.status, sale: triggerItem(e)?.saleID })))}`),
+						new Error(
+							`${message}; have: ${JSON.stringify(list.map((e) => ({ id: e.id, status: e.status, sale: triggerItem(e)?.saleID })))}`,
+						),
 				},
 			);
 		},
@@ -136,7 +150,9 @@ function flexpayN8n(spec, timings) {
 		started = Date.now();
 		const t0 = Date.now();
 		install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
-		log(`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - t0)})`);
+		log(
+			`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - t0)})`,
+		);
 		const demo = (suite.demo = await startDemoServices({ flexpay: SHOP }));
 		log(`demo services: SMTP 127.0.0.1:${demo.ports.smtp}, CRM + sale status ${demo.baseUrl}`);
 		const workflows = [
@@ -164,7 +180,9 @@ function flexpayN8n(spec, timings) {
 			],
 			log: (line) => log(`n8n: ${line}`),
 		}));
-		log(`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active workflows (${seconds(Date.now() - t0)} since start)`);
+		log(
+			`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active workflows (${seconds(Date.now() - t0)} since start)`,
+		);
 	});
 
 	after(async () => {

@@ -26,77 +26,112 @@ flexpaySuite((suite) => {
 		const { n8n } = suite;
 		const types = await n8n.listNodeTypes();
 		const names = new Set(types.map((type) => type.name));
-		assert.ok(names.has(ACTION_TYPE), `${ACTION_TYPE} is not among the ${types.length} node types n8n loaded`);
-		assert.ok(names.has(TRIGGER_TYPE), `${TRIGGER_TYPE} is not among the ${types.length} node types n8n loaded`);
+		assert.ok(
+			names.has(ACTION_TYPE),
+			`${ACTION_TYPE} is not among the ${types.length} node types n8n loaded`,
+		);
+		assert.ok(
+			names.has(TRIGGER_TYPE),
+			`${TRIGGER_TYPE} is not among the ${types.length} node types n8n loaded`,
+		);
 		const trigger = types.find((type) => type.name === TRIGGER_TYPE);
 		assert.equal(trigger.displayName, 'Verotel FlexPay Trigger');
 		const credentials = await n8n.listCredentialTypes();
-		assert.ok(credentials.some((type) => type.name === 'verotelFlexPayApi'), 'credential type verotelFlexPayApi not loaded');
+		assert.ok(
+			credentials.some((type) => type.name === 'verotelFlexPayApi'),
+			'credential type verotelFlexPayApi not loaded',
+		);
 		assert.equal(n8n.communityPackage?.name, PACKAGE);
 	});
 
-	check('a signed purchase postback gets HTTP 200 "OK" and exactly one successful run with the expected item', async () => {
-		const { n8n } = suite;
-		const saleId = nextSaleId();
-		// Verotel's status service (the stand-in) knows the sale at the price the postback names.
-		suite.demo.setSale(saleId, { priceAmount: '19.90', priceCurrency: 'EUR' });
-		const query = postback({ event: 'purchase', saleId, transactionId: `9${saleId}`, referenceId: `order-${saleId}`, amount: '19.90', custom1: 'user-42' });
-		const response = await sendPostback(postbacksUrl(), query);
-		assert.equal(response.status, 200, `body: ${response.body}`);
-		assert.equal(response.body, 'OK');
+	check(
+		'a signed purchase postback gets HTTP 200 "OK" and exactly one successful run with the expected item',
+		async () => {
+			const { n8n } = suite;
+			const saleId = nextSaleId();
+			// Verotel's status service (the stand-in) knows the sale at the price the postback names.
+			suite.demo.setSale(saleId, { priceAmount: '19.90', priceCurrency: 'EUR' });
+			const query = postback({
+				event: 'purchase',
+				saleId,
+				transactionId: `9${saleId}`,
+				referenceId: `order-${saleId}`,
+				amount: '19.90',
+				custom1: 'user-42',
+			});
+			const response = await sendPostback(postbacksUrl(), query);
+			assert.equal(response.status, 200, `body: ${response.body}`);
+			assert.equal(response.body, 'OK');
 
-		await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
-		await sleep(SETTLE_MS); // a wrong second run would have shown up by now
-		const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
-		assert.equal(executions.length, 1, `executions: ${JSON.stringify(executions.map(({ id, status }) => ({ id, status })))}`);
-		const [execution] = executions;
-		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
-		assert.equal(execution.mode, 'webhook');
+			await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+			await sleep(SETTLE_MS); // a wrong second run would have shown up by now
+			const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
+			assert.equal(
+				executions.length,
+				1,
+				`executions: ${JSON.stringify(executions.map(({ id, status }) => ({ id, status })))}`,
+			);
+			const [execution] = executions;
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			assert.equal(execution.mode, 'webhook');
 
-		const item = triggerItem(execution);
-		assert.ok(item, `no item from the trigger: ${JSON.stringify(execution.nodes)}`);
-		assert.equal(item.event, 'purchase');
-		assert.equal(item.type, 'purchase');
-		assert.equal(item.saleID, saleId);
-		assert.equal(item.transactionID, `9${saleId}`);
-		assert.equal(item.referenceID, `order-${saleId}`);
-		assert.equal(item.shopID, SHOP.shopId);
-		assert.equal(item.amount, 19.9);
-		assert.equal(item.amountString, '19.90');
-		assert.equal(item.currency, 'EUR');
-		assert.equal(item.paymentMethod, 'CC');
-		assert.equal(item.custom1, 'user-42');
-		assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
-		// A purchase runs at most once per sale, whatever else its parameters carry.
-		assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
-		assert.equal(item.signatureAlgorithm, 'sha256');
-		assert.equal(item.httpMethod, 'GET');
-		assert.ok(!Number.isNaN(Date.parse(item.receivedAt)), `receivedAt: ${item.receivedAt}`);
-		assert.equal(item.params.saleID, saleId);
-		assert.equal(item.params.signature, undefined, 'the signature must not be in params');
-		assert.ok(!JSON.stringify(execution).includes(SHOP.signatureKey), 'the signature key leaked into the execution data');
-		purchase = { saleId, query, execution, item };
-	});
+			const item = triggerItem(execution);
+			assert.ok(item, `no item from the trigger: ${JSON.stringify(execution.nodes)}`);
+			assert.equal(item.event, 'purchase');
+			assert.equal(item.type, 'purchase');
+			assert.equal(item.saleID, saleId);
+			assert.equal(item.transactionID, `9${saleId}`);
+			assert.equal(item.referenceID, `order-${saleId}`);
+			assert.equal(item.shopID, SHOP.shopId);
+			assert.equal(item.amount, 19.9);
+			assert.equal(item.amountString, '19.90');
+			assert.equal(item.currency, 'EUR');
+			assert.equal(item.paymentMethod, 'CC');
+			assert.equal(item.custom1, 'user-42');
+			assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+			// A purchase runs at most once per sale, whatever else its parameters carry.
+			assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
+			assert.equal(item.signatureAlgorithm, 'sha256');
+			assert.equal(item.httpMethod, 'GET');
+			assert.ok(!Number.isNaN(Date.parse(item.receivedAt)), `receivedAt: ${item.receivedAt}`);
+			assert.equal(item.params.saleID, saleId);
+			assert.equal(item.params.signature, undefined, 'the signature must not be in params');
+			assert.ok(
+				!JSON.stringify(execution).includes(SHOP.signatureKey),
+				'the signature key leaked into the execution data',
+			);
+			purchase = { saleId, query, execution, item };
+		},
+	);
 
-	check("the status lookup enriches the item with the buyer's e-mail from the local status service", async () => {
-		const { demo } = suite;
-		assert.ok(purchase, 'needs the purchase test');
-		const { item, saleId } = purchase;
-		assert.deepEqual(item.saleLookup, { ok: true, response: 'FOUND', httpStatus: 200 });
-		assert.equal(item.sale.email, `buyer-${saleId}@example.com`);
-		assert.equal(item.sale.saleID, saleId);
-		assert.equal(item.sale.saleResult, 'APPROVED');
-		// It agrees with the postback: confirmed (the example does not hold back grants; access as sent).
-		assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
-		assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
-		assert.equal(item.sale.billingAddress?.fullName, 'Demo Buyer');
-		const requests = demo.statusRequests.filter((r) => new URLSearchParams(r.query).get('saleID') === saleId);
-		assert.equal(requests.length, 1, `status requests: ${JSON.stringify(demo.statusRequests)}`);
-		const sent = Object.fromEntries(new URLSearchParams(requests[0].query));
-		assert.equal(sent.shopID, SHOP.shopId);
-		const { signature, ...signed } = sent;
-		assert.equal(signature, flexpay.signRequest(SHOP.signatureKey, signed), 'status request signature');
-	});
+	check(
+		"the status lookup enriches the item with the buyer's e-mail from the local status service",
+		async () => {
+			const { demo } = suite;
+			assert.ok(purchase, 'needs the purchase test');
+			const { item, saleId } = purchase;
+			assert.deepEqual(item.saleLookup, { ok: true, response: 'FOUND', httpStatus: 200 });
+			assert.equal(item.sale.email, `buyer-${saleId}@example.com`);
+			assert.equal(item.sale.saleID, saleId);
+			assert.equal(item.sale.saleResult, 'APPROVED');
+			// It agrees with the postback: confirmed (the example does not hold back grants; access as sent).
+			assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
+			assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+			assert.equal(item.sale.billingAddress?.fullName, 'Demo Buyer');
+			const requests = demo.statusRequests.filter(
+				(r) => new URLSearchParams(r.query).get('saleID') === saleId,
+			);
+			assert.equal(requests.length, 1, `status requests: ${JSON.stringify(demo.statusRequests)}`);
+			const sent = Object.fromEntries(new URLSearchParams(requests[0].query));
+			assert.equal(sent.shopID, SHOP.shopId);
+			const { signature, ...signed } = sent;
+			assert.equal(
+				signature,
+				flexpay.signRequest(SHOP.signatureKey, signed),
+				'status request signature',
+			);
+		},
+	);
 
 	check('the Send Email node mails the download link to that buyer through SMTP', async () => {
 		const { demo } = suite;
@@ -104,12 +139,19 @@ flexpaySuite((suite) => {
 		const { saleId, execution } = purchase;
 		const buyer = `buyer-${saleId}@example.com`;
 		const mails = demo.mails.filter((mail) => mail.to.includes(buyer));
-		assert.equal(mails.length, 1, `mails: ${JSON.stringify(demo.mails.map(({ to, subject }) => ({ to, subject })))}`);
+		assert.equal(
+			mails.length,
+			1,
+			`mails: ${JSON.stringify(demo.mails.map(({ to, subject }) => ({ to, subject })))}`,
+		);
 		const [mail] = mails;
 		assert.deepEqual(mail.to, [buyer]);
 		assert.equal(mail.from, 'shop@example.com');
 		assert.equal(mail.subject, `Your download for order order-${saleId}`);
-		assert.match(mail.raw, new RegExp(`https://shop\\.example\\.com/download\\?order=order-${saleId}&sale=${saleId}`));
+		assert.match(
+			mail.raw,
+			new RegExp(`https://shop\\.example\\.com/download\\?order=order-${saleId}&sale=${saleId}`),
+		);
 		assert.match(mail.raw, /Hello Demo Buyer,/);
 		assert.match(mail.raw, /19\.90 EUR/);
 		assert.deepEqual(execution.nodes['E-mail the download link']?.[0]?.accepted, [buyer]);
@@ -119,7 +161,9 @@ flexpaySuite((suite) => {
 		const { demo } = suite;
 		assert.ok(purchase, 'needs the purchase test');
 		const { saleId, item } = purchase;
-		const records = demo.crmRequests.filter((r) => r.path === '/crm/sales' && r.body?.saleID === saleId);
+		const records = demo.crmRequests.filter(
+			(r) => r.path === '/crm/sales' && r.body?.saleID === saleId,
+		);
 		assert.equal(records.length, 1, `CRM requests: ${JSON.stringify(demo.crmRequests)}`);
 		const [record] = records;
 		assert.equal(record.method, 'POST');
@@ -138,21 +182,28 @@ flexpaySuite((suite) => {
 		});
 	});
 
-	check('a repeated postback is answered "OK" and starts no second run (Ignore Repeated Postbacks on)', async () => {
-		const { n8n, demo } = suite;
-		assert.ok(purchase, 'needs the purchase test');
-		const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
-		for (let i = 0; i < 2; i++) {
-			const response = await sendPostback(postbacksUrl(), purchase.query);
-			assert.equal(response.status, 200);
-			assert.equal(response.body, 'OK');
-		}
-		await sleep(SETTLE_MS);
-		const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
-		assert.equal(executions.length, before, 'a repeat started a run');
-		const buyer = `buyer-${purchase.saleId}@example.com`;
-		assert.equal(demo.mails.filter((mail) => mail.to.includes(buyer)).length, 1, 'the buyer got a second mail');
-	});
+	check(
+		'a repeated postback is answered "OK" and starts no second run (Ignore Repeated Postbacks on)',
+		async () => {
+			const { n8n, demo } = suite;
+			assert.ok(purchase, 'needs the purchase test');
+			const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
+			for (let i = 0; i < 2; i++) {
+				const response = await sendPostback(postbacksUrl(), purchase.query);
+				assert.equal(response.status, 200);
+				assert.equal(response.body, 'OK');
+			}
+			await sleep(SETTLE_MS);
+			const executions = await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId });
+			assert.equal(executions.length, before, 'a repeat started a run');
+			const buyer = `buyer-${purchase.saleId}@example.com`;
+			assert.equal(
+				demo.mails.filter((mail) => mail.to.includes(buyer)).length,
+				1,
+				'the buyer got a second mail',
+			);
+		},
+	);
 
 	// Refused postbacks, other events and the slow downstream, where they have always run: after
 	// the purchase's checks, before the restart.
@@ -165,7 +216,11 @@ flexpaySuite((suite) => {
 		// One more sale just before the restart: the repeat store must keep every sale, not only
 		// the first (n8n 2.x saves the store only from the run; see rememberRun in the trigger).
 		const lastSaleId = nextSaleId();
-		const last = postback({ event: 'purchase', saleId: lastSaleId, transactionId: `9${lastSaleId}` });
+		const last = postback({
+			event: 'purchase',
+			saleId: lastSaleId,
+			transactionId: `9${lastSaleId}`,
+		});
 		assert.equal((await sendPostback(postbacksUrl(), last)).body, 'OK');
 		await executionForSale(workflowId, lastSaleId);
 		await sleep(SETTLE_MS);
@@ -187,32 +242,52 @@ flexpaySuite((suite) => {
 		}
 		// A new postback after the restart runs exactly once.
 		const saleId = nextSaleId();
-		const fresh = await sendPostback(postbacksUrl(), postback({ event: 'purchase', saleId, transactionId: `9${saleId}` }));
+		const fresh = await sendPostback(
+			postbacksUrl(),
+			postback({ event: 'purchase', saleId, transactionId: `9${saleId}` }),
+		);
 		assert.equal(fresh.status, 200, fresh.body);
 		assert.equal(fresh.body, 'OK');
 		await executionForSale(workflowId, saleId);
 		await sleep(SETTLE_MS);
 		const now = await n8n.executions({ workflowId });
-		assert.equal(now.length, before.length + 1, `executions: ${JSON.stringify(now.map(({ id, status }) => ({ id, status })))}`);
+		assert.equal(
+			now.length,
+			before.length + 1,
+			`executions: ${JSON.stringify(now.map(({ id, status }) => ({ id, status })))}`,
+		);
 	});
 
 	// The webhook's store is static data, which n8n saves whole when a run ends: runs that overlap
 	// overwrite each other's keys. Losing it all here stands for that; n8n's deduplication store
 	// (its database) still knows the sale, so the redelivery's run passes nothing on.
-	check('a purchase redelivered after the webhook\'s store was lost is stored, and stops at the trigger', async () => {
-		assert.ok(purchase, 'needs the purchase test');
-		const workflowId = EXAMPLES.postbacks.workflowId;
-		await suite.n8n.stop();
-		const n8n = await suite.startAgain({ forgetStaticDataOf: workflowId });
-		const before = await n8n.executions({ workflowId });
-		const mailsBefore = suite.demo.mails.length;
-		const again = await sendPostback(postbacksUrl(), purchase.query);
-		assert.deepEqual([again.status, again.body], [200, 'OK']);
-		const [stored] = (await n8n.waitForExecutions({ workflowId, count: before.length + 1 })).filter((e) => !before.some((b) => b.id === e.id));
-		assert.equal(stored.status, 'success');
-		assert.deepEqual(stored.nodes[EXAMPLES.postbacks.triggerNode], [], 'the trigger passed nothing on');
-		assert.deepEqual(Object.keys(stored.nodes), [EXAMPLES.postbacks.triggerNode], 'no node after the trigger ran');
-		await sleep(SETTLE_MS);
-		assert.equal(suite.demo.mails.length, mailsBefore, 'no second mail');
-	});
+	check(
+		"a purchase redelivered after the webhook's store was lost is stored, and stops at the trigger",
+		async () => {
+			assert.ok(purchase, 'needs the purchase test');
+			const workflowId = EXAMPLES.postbacks.workflowId;
+			await suite.n8n.stop();
+			const n8n = await suite.startAgain({ forgetStaticDataOf: workflowId });
+			const before = await n8n.executions({ workflowId });
+			const mailsBefore = suite.demo.mails.length;
+			const again = await sendPostback(postbacksUrl(), purchase.query);
+			assert.deepEqual([again.status, again.body], [200, 'OK']);
+			const [stored] = (
+				await n8n.waitForExecutions({ workflowId, count: before.length + 1 })
+			).filter((e) => !before.some((b) => b.id === e.id));
+			assert.equal(stored.status, 'success');
+			assert.deepEqual(
+				stored.nodes[EXAMPLES.postbacks.triggerNode],
+				[],
+				'the trigger passed nothing on',
+			);
+			assert.deepEqual(
+				Object.keys(stored.nodes),
+				[EXAMPLES.postbacks.triggerNode],
+				'no node after the trigger ran',
+			);
+			await sleep(SETTLE_MS);
+			assert.equal(suite.demo.mails.length, mailsBefore, 'no second mail');
+		},
+	);
 });

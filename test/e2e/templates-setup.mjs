@@ -10,7 +10,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
-import { FINAL, checkWithN8nLog, prepareSuite, saleIdSource, seconds, waitUntil } from './check.mjs';
+import {
+	FINAL,
+	checkWithN8nLog,
+	prepareSuite,
+	saleIdSource,
+	seconds,
+	waitUntil,
+} from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';
@@ -23,7 +30,10 @@ const require = createRequire(import.meta.url);
 const flexpay = require(path.join(root, 'index.js'));
 
 /** The shop the tests play: a signature key that appears nowhere else. */
-const SHOP = Object.freeze({ shopId: '543210', signatureKey: 'templates-FlexPay-signature-key-5Rw2' });
+const SHOP = Object.freeze({
+	shopId: '543210',
+	signatureKey: 'templates-FlexPay-signature-key-5Rw2',
+});
 const TEMPLATES = [EXAMPLES.tokens, EXAMPLES.membership, EXAMPLES.reconciliation];
 
 /** A fresh numeric saleID per postback, so every test's sale is its own. */
@@ -73,13 +83,16 @@ function templatesN8n(spec, timings) {
 
 		/** The finished execution of a template's trigger for this sale and event. */
 		async executionFor(template, saleId, event) {
-			return waitUntil(`a finished execution of ${template.workflowId} for ${event} of sale ${saleId}`, async () => {
-				const list = await suite.n8n.executions({ workflowId: template.workflowId });
-				return list.find((e) => {
-					const item = e.nodes[template.triggerNode]?.[0];
-					return FINAL.has(e.status) && item?.saleID === saleId && item?.event === event;
-				});
-			});
+			return waitUntil(
+				`a finished execution of ${template.workflowId} for ${event} of sale ${saleId}`,
+				async () => {
+					const list = await suite.n8n.executions({ workflowId: template.workflowId });
+					return list.find((e) => {
+						const item = e.nodes[template.triggerNode]?.[0];
+						return FINAL.has(e.status) && item?.saleID === saleId && item?.event === event;
+					});
+				},
+			);
 		},
 
 		/**
@@ -90,7 +103,10 @@ function templatesN8n(spec, timings) {
 		verotelKnows(query) {
 			const postback = flexpay.parsePostback(query, SHOP);
 			if (['purchase', 'initial', 'upgrade'].includes(postback.event)) {
-				suite.demo.setSale(postback.saleID, { priceAmount: postback.amountString, priceCurrency: postback.currency });
+				suite.demo.setSale(postback.saleID, {
+					priceAmount: postback.amountString,
+					priceCurrency: postback.currency,
+				});
 			}
 			return query;
 		},
@@ -113,13 +129,19 @@ function templatesN8n(spec, timings) {
 	before(async () => {
 		started = Date.now();
 		const install = await ensureN8n(spec, { log: (line) => log(`install: ${line}`) });
-		log(`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - started)})`);
+		log(
+			`n8n ${install.version} ready on Node ${install.nodeVersion} (${seconds(Date.now() - started)})`,
+		);
 		const demo = (suite.demo = await startDemoServices({ flexpay: SHOP }));
 		log(`demo services: CRM, sale status and Control Center API on ${demo.baseUrl}`);
 		const files = new Set(TEMPLATES.map((t) => t.file));
 		const all = loadExamples({ crmBaseUrl: demo.baseUrl });
 		const workflows = all.filter((w) => TEMPLATES.some((t) => t.workflowId === w.id));
-		assert.equal(workflows.length, files.size, `templates found: ${workflows.map((w) => w.id).join(', ')}`);
+		assert.equal(
+			workflows.length,
+			files.size,
+			`templates found: ${workflows.map((w) => w.id).join(', ')}`,
+		);
 		const n8n = (suite.n8n = await startN8n({
 			install,
 			packageDir: root,
@@ -136,7 +158,9 @@ function templatesN8n(spec, timings) {
 			],
 			log: (line) => log(`n8n: ${line}`),
 		}));
-		log(`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active templates (${seconds(Date.now() - started)} since start)`);
+		log(
+			`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active templates (${seconds(Date.now() - started)} since start)`,
+		);
 	});
 
 	after(async () => {

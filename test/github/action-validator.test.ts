@@ -53,12 +53,16 @@ describe('action-validator', () => {
 		});
 
 		test('a job with an unknown key', () => {
-			const file = brokenCopy('unknown-key.yml', (t) => t.replace(/^( +)timeout-minutes: (\d+)$/m, '$1timeout-minutes: $2\n$1timeout-minute: $2'));
+			const file = brokenCopy('unknown-key.yml', (t) =>
+				t.replace(/^( +)timeout-minutes: (\d+)$/m, '$1timeout-minutes: $2\n$1timeout-minute: $2'),
+			);
 			expectRejected(file, "Additional property 'timeout-minute' is not allowed");
 		});
 
 		test('a job that needs a job that does not exist', () => {
-			const file = brokenCopy('unresolved-needs.yml', (t) => t.replace(/^( +)needs: checks$/m, '$1needs: check'));
+			const file = brokenCopy('unresolved-needs.yml', (t) =>
+				t.replace(/^( +)needs: checks$/m, '$1needs: check'),
+			);
 			expectRejected(file, 'unresolved job check');
 		});
 

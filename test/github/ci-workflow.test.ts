@@ -9,7 +9,11 @@ import * as path from 'node:path';
 
 import { jobNamed, root, runStep, usesStep, workflow } from './workflow-files';
 
-const runner = JSON.parse(execFileSync(process.execPath, [path.join(root, 'scripts', 'test-suites.mjs'), '--list'], { encoding: 'utf8' })) as {
+const runner = JSON.parse(
+	execFileSync(process.execPath, [path.join(root, 'scripts', 'test-suites.mjs'), '--list'], {
+		encoding: 'utf8',
+	}),
+) as {
 	steps: { name: string; file?: string }[];
 	groups: Record<string, string[]>;
 };
@@ -70,9 +74,15 @@ describe('ci.yml: fast checks first, then the real-n8n suites in parallel', () =
 	test('the groups together run every e2e suite file, the queue suite and the real-n8n jest files, each once', () => {
 		const named = groups.flatMap((g) => g.split(' '));
 		expect(new Set(named).size).toBe(named.length);
-		const e2eFiles = fs.readdirSync(path.join(root, 'test', 'e2e')).filter((f) => f.endsWith('.e2e.mjs'));
-		const files = named.map((name) => runner.steps.find((s) => s.name === name)?.file).filter(Boolean);
-		expect(files.sort()).toEqual([...e2eFiles.map((f) => `test/e2e/${f}`), 'test/queue/queue.e2e.mjs'].sort());
+		const e2eFiles = fs
+			.readdirSync(path.join(root, 'test', 'e2e'))
+			.filter((f) => f.endsWith('.e2e.mjs'));
+		const files = named
+			.map((name) => runner.steps.find((s) => s.name === name)?.file)
+			.filter(Boolean);
+		expect(files.sort()).toEqual(
+			[...e2eFiles.map((f) => `test/e2e/${f}`), 'test/queue/queue.e2e.mjs'].sort(),
+		);
 		expect(named).toContain('real-n8n');
 		// Every name is a step the runner knows, and no group repeats the fast job's work.
 		for (const name of named) expect(runner.steps.map((s) => s.name)).toContain(name);
@@ -92,9 +102,12 @@ describe('ci.yml: fast checks first, then the real-n8n suites in parallel', () =
 		const chromium = suites.steps[order[3]];
 		expect(chromium.if).toBe("contains(matrix.suites, 'editor')");
 		// contains() on a string is a substring test: only the group that has the editor suite matches.
-		expect(groups.filter((g) => g.includes('editor'))).toEqual(groups.filter((g) => g.split(' ').includes('editor')));
+		expect(groups.filter((g) => g.includes('editor'))).toEqual(
+			groups.filter((g) => g.split(' ').includes('editor')),
+		);
 		expect(groups.filter((g) => g.includes('editor'))).toHaveLength(1);
-		for (const [i, step] of suites.steps.entries()) if (i !== order[3]) expect(step.if).toBeUndefined();
+		for (const [i, step] of suites.steps.entries())
+			if (i !== order[3]) expect(step.if).toBeUndefined();
 	});
 
 	test('each job builds and installs the whole n8n matrix first, so any job may save a complete cache', () => {
@@ -111,7 +124,10 @@ describe('ci.yml: fast checks first, then the real-n8n suites in parallel', () =
 		const install = fs.readFileSync(path.join(root, 'scripts', 'n8n', 'cache.mjs'), 'utf8');
 		expect(install).toContain("path.join(os.homedir(), '.cache', 'n8n-nodes-verotel-flexpay')");
 		const key = String(cache.with?.key);
-		const hashed = /hashFiles\(([^)]*)\)/.exec(key)?.[1].split(',').map((s) => s.trim().replace(/^'|'$/g, ''));
+		const hashed = /hashFiles\(([^)]*)\)/
+			.exec(key)?.[1]
+			.split(',')
+			.map((s) => s.trim().replace(/^'|'$/g, ''));
 		expect(hashed?.sort()).toEqual(['package-lock.json', 'scripts/n8n/versions.mjs']);
 		for (const file of hashed ?? []) expect(fs.existsSync(path.join(root, file))).toBe(true);
 		// One key for every job of the matrix: they share one cache.
@@ -125,10 +141,17 @@ describe('.ci/run: the same steps in one go, fast checks first', () => {
 
 	test('npm ci, lint, typecheck, Chromium, npm test, then the queue suite', () => {
 		expect(script).toMatch(/^set -euo pipefail$/m);
-		expect(commands).toEqual(['npm ci', 'npm run lint', 'npm run typecheck', 'bash .ci/chromium', 'npm test', 'npm run test:queue']);
+		expect(commands).toEqual([
+			'npm ci',
+			'npm run lint',
+			'npm run typecheck',
+			'bash .ci/chromium',
+			'npm test',
+			'npm run test:queue',
+		]);
 	});
 
-	test('.ci/chromium installs Debian\'s chromium when it is missing', () => {
+	test(".ci/chromium installs Debian's chromium when it is missing", () => {
 		const chromium = fs.readFileSync(path.join(root, '.ci', 'chromium'), 'utf8');
 		expect(chromium).toMatch(/^set -euo pipefail$/m);
 		expect(chromium).toMatch(/apt-get install -y[^\n]* chromium/);

@@ -12,7 +12,10 @@ import * as path from 'node:path';
 import { jobNamed, pkg, root, runStep, usesStep, workflow } from './workflow-files';
 
 /** Runs a step's `run` script with bash as the runner would; its exit status and output. */
-function runScript(script: string, env: Record<string, string | undefined>): { status: number; output: string } {
+function runScript(
+	script: string,
+	env: Record<string, string | undefined>,
+): { status: number; output: string } {
 	try {
 		const output = execFileSync('bash', ['-e', '-c', script], {
 			cwd: root,
@@ -74,7 +77,9 @@ describe('release.yml: npm trusted publishing with provenance from a version tag
 	test('publishes once, with provenance, public, and no token in its environment', () => {
 		const step = publish.steps[runStep(publish, 'npm publish --provenance --access public')];
 		expect(step.env).toBeUndefined();
-		const publishes = [...publish.steps, ...release.steps].filter((s) => /\bnpm\s+publish\b/.test(s.run ?? ''));
+		const publishes = [...publish.steps, ...release.steps].filter((s) =>
+			/\bnpm\s+publish\b/.test(s.run ?? ''),
+		);
 		expect(publishes).toEqual([step]);
 		// The secret appears in one place only: the first-publication step below.
 		const text = fs.readFileSync(path.join(root, '.github', 'workflows', 'release.yml'), 'utf8');
@@ -100,14 +105,18 @@ describe('release.yml: npm trusted publishing with provenance from a version tag
 		];
 		expect(order).toEqual(order.map((_, i) => i));
 		expect(order).toHaveLength(publish.steps.length);
-		for (const script of ['build', 'lint', 'typecheck', 'test:unit']) expect(pkg.scripts[script]).toBeTruthy();
-		for (const file of ['scripts/release-notes.mjs', 'scripts/check-pack.mjs']) expect(fs.existsSync(path.join(root, file))).toBe(true);
+		for (const script of ['build', 'lint', 'typecheck', 'test:unit'])
+			expect(pkg.scripts[script]).toBeTruthy();
+		for (const file of ['scripts/release-notes.mjs', 'scripts/check-pack.mjs'])
+			expect(fs.existsSync(path.join(root, file))).toBe(true);
 	});
 
 	test('the GitHub release: checkout, the same notes, gh release create with them for the pushed tag', () => {
 		expect(release.steps).toHaveLength(3);
 		expect(usesStep(release, 'actions/checkout')).toBe(0);
-		expect(runStep(release, 'node scripts/release-notes.mjs --out "$RUNNER_TEMP/release-notes.md"')).toBe(1);
+		expect(
+			runStep(release, 'node scripts/release-notes.mjs --out "$RUNNER_TEMP/release-notes.md"'),
+		).toBe(1);
 		const create = release.steps[2];
 		expect(create.run?.trim()).toBe(
 			'gh release create "$GITHUB_REF_NAME" --verify-tag --title "$GITHUB_REF_NAME" --notes-file "$RUNNER_TEMP/release-notes.md"',
@@ -125,7 +134,11 @@ describe('release.yml: npm trusted publishing with provenance from a version tag
 			fs.rmSync(home, { recursive: true, force: true });
 		});
 		// npm's user config lives in $HOME/.npmrc; a throwaway HOME keeps the real one untouched.
-		const env = (token: string) => ({ HOME: home, npm_config_userconfig: undefined, NPM_TOKEN: token });
+		const env = (token: string) => ({
+			HOME: home,
+			npm_config_userconfig: undefined,
+			NPM_TOKEN: token,
+		});
 
 		test('takes the secret from the repository secrets only', () => {
 			expect(step?.env).toEqual({ NPM_TOKEN: '${{ secrets.NPM_TOKEN }}' });
@@ -143,7 +156,9 @@ describe('release.yml: npm trusted publishing with provenance from a version tag
 			expect(result.status).toBe(0);
 			expect(result.output).toContain('publishing with the NPM_TOKEN secret');
 			expect(result.output).not.toContain('npm_not-a-real-token');
-			expect(fs.readFileSync(path.join(home, '.npmrc'), 'utf8')).toContain('//registry.npmjs.org/:_authToken=npm_not-a-real-token');
+			expect(fs.readFileSync(path.join(home, '.npmrc'), 'utf8')).toContain(
+				'//registry.npmjs.org/:_authToken=npm_not-a-real-token',
+			);
 		});
 	});
 
@@ -159,7 +174,14 @@ describe('release.yml: npm trusted publishing with provenance from a version tag
 			expect(check(`v${pkg.version}`).status).toBe(0);
 		});
 
-		test.each([pkg.version, `v${pkg.version}.1`, `v${pkg.version}-rc.1`, 'v0.0.0-not-this', 'vX', ''])('fails for tag %p', (tag) => {
+		test.each([
+			pkg.version,
+			`v${pkg.version}.1`,
+			`v${pkg.version}-rc.1`,
+			'v0.0.0-not-this',
+			'vX',
+			'',
+		])('fails for tag %p', (tag) => {
 			const result = check(tag);
 			expect(result.status).not.toBe(0);
 			expect(result.output).toContain(`package.json version ${pkg.version}`);

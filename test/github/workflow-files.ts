@@ -82,7 +82,11 @@ const validatorBin = (() => {
 /** action-validator's verdict on a file: its exit status and output. */
 export function validate(file: string): { status: number; stdout: string; stderr: string } {
 	try {
-		const stdout = execFileSync(process.execPath, [validatorBin, file], { encoding: 'utf8', stdio: 'pipe', timeout: 60_000 });
+		const stdout = execFileSync(process.execPath, [validatorBin, file], {
+			encoding: 'utf8',
+			stdio: 'pipe',
+			timeout: 60_000,
+		});
 		return { status: 0, stdout, stderr: '' };
 	} catch (error) {
 		const e = error as { status: number | null; stdout?: string; stderr?: string };

@@ -3,7 +3,14 @@
  * (n8n-engine.ts) set up with this package's node and credential, from the
  * TypeScript sources or from the built package (dist) as n8n loads it.
  */
-import type { ICredentialType, IDataObject, INode, INodeParameters, INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IDataObject,
+	INode,
+	INodeParameters,
+	INodeType,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 import * as net from 'node:net';
@@ -22,8 +29,12 @@ export const ACTION_NODE_TYPE = 'n8n-nodes-verotel-flexpay.verotelFlexPay';
 export const ACTION_NODE_NAME = 'Verotel FlexPay';
 
 /** The node's reference to a stored credential (store key `c` or `cc` of a TestCredentialStore). */
-export const FLEXPAY_CREDENTIAL: INode['credentials'] = { verotelFlexPayApi: { id: 'c', name: 'FlexPay' } };
-export const CONTROL_CENTER_CREDENTIAL: INode['credentials'] = { verotelControlCenterApi: { id: 'cc', name: 'Control Center' } };
+export const FLEXPAY_CREDENTIAL: INode['credentials'] = {
+	verotelFlexPayApi: { id: 'c', name: 'FlexPay' },
+};
+export const CONTROL_CENTER_CREDENTIAL: INode['credentials'] = {
+	verotelControlCenterApi: { id: 'cc', name: 'Control Center' },
+};
 
 export interface ActionWorkflowOptions {
 	/** Default FLEXPAY_CREDENTIAL. */
@@ -35,10 +46,20 @@ export interface ActionWorkflowOptions {
 }
 
 /** A manual trigger ("Start") followed by one Verotel FlexPay action node with these parameters. */
-export function actionWorkflow(parameters: INodeParameters, options: ActionWorkflowOptions = {}): WorkflowJson {
+export function actionWorkflow(
+	parameters: INodeParameters,
+	options: ActionWorkflowOptions = {},
+): WorkflowJson {
 	return {
 		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: '2',
 				name: ACTION_NODE_NAME,
@@ -65,15 +86,23 @@ export function sourceTypes(): PackageTypes {
 	return {
 		label: 'TypeScript classes',
 		nodeTypes: { [ACTION_NODE_TYPE]: new VerotelFlexPay() },
-		credentialTypes: { verotelFlexPayApi: new VerotelFlexPayApi(), verotelControlCenterApi: new VerotelControlCenterApi() },
+		credentialTypes: {
+			verotelFlexPayApi: new VerotelFlexPayApi(),
+			verotelControlCenterApi: new VerotelControlCenterApi(),
+		},
 	};
 }
 
 /** The built package as n8n's PackageDirectoryLoader loads it, or undefined when dist is missing. */
 export async function builtTypes(): Promise<PackageTypes | undefined> {
 	const built = await loadBuiltPackage();
-	if (!built || !built.nodeTypes[ACTION_NODE_TYPE] || !built.credentialTypes.verotelFlexPayApi) return undefined;
-	return { label: 'built package (dist) via PackageDirectoryLoader', nodeTypes: built.nodeTypes, credentialTypes: built.credentialTypes };
+	if (!built || !built.nodeTypes[ACTION_NODE_TYPE] || !built.credentialTypes.verotelFlexPayApi)
+		return undefined;
+	return {
+		label: 'built package (dist) via PackageDirectoryLoader',
+		nodeTypes: built.nodeTypes,
+		credentialTypes: built.credentialTypes,
+	};
 }
 
 export async function runActionWorkflow(
@@ -83,7 +112,11 @@ export async function runActionWorkflow(
 ): Promise<EngineRunResult> {
 	const nodeTypes = registerBaseStandIns(new TestNodeTypes());
 	for (const [name, type] of Object.entries(types.nodeTypes)) nodeTypes.register(name, type);
-	return await runWorkflow(json, { nodeTypes, credentialTypes: types.credentialTypes, credentials });
+	return await runWorkflow(json, {
+		nodeTypes,
+		credentialTypes: types.credentialTypes,
+		credentials,
+	});
 }
 
 /** The NodeApiError of a run that failed on the action node's first item. */
@@ -93,7 +126,10 @@ export function nodeApiErrorOf(result: EngineRunResult): NodeApiError {
 	const error = result.task(ACTION_NODE_NAME)?.error as NodeApiError;
 	expect(error.name).toBe(NodeApiError.name);
 	expect(error.context.itemIndex).toBe(0);
-	expect(result.run.data.resultData.error).toMatchObject({ message: error.message, description: error.description });
+	expect(result.run.data.resultData.error).toMatchObject({
+		message: error.message,
+		description: error.description,
+	});
 	return error;
 }
 

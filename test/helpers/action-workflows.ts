@@ -12,7 +12,8 @@ import { readWorkflowJson } from './n8n-engine';
 import { OFFICIAL_KEY } from '../fixtures/vectors';
 
 /** A workflow of test/action/workflows as n8n reads its JSON. */
-export const readActionWorkflow = (name: string) => readWorkflowJson(path.join(__dirname, '..', 'action', 'workflows', name));
+export const readActionWorkflow = (name: string) =>
+	readWorkflowJson(path.join(__dirname, '..', 'action', 'workflows', name));
 
 /** The status service the `canary` credential points at (nock plays it). */
 export const STATUS_HOST = 'http://flexpay-status.test';
@@ -20,10 +21,18 @@ export const STATUS_HOST = 'http://flexpay-status.test';
 /** The credentials the workflows reference, by id. */
 export const credentials: TestCredentialStore = {
 	official: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: OFFICIAL_KEY } },
-	'official-v4': { type: 'verotelFlexPayApi', data: { shopId: '68849', signatureKey: OFFICIAL_KEY } },
+	'official-v4': {
+		type: 'verotelFlexPayApi',
+		data: { shopId: '68849', signatureKey: OFFICIAL_KEY },
+	},
 	canary: {
 		type: 'verotelFlexPayApi',
-		data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY, brand: 'bill', baseUrl: STATUS_HOST },
+		data: {
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+			brand: 'bill',
+			baseUrl: STATUS_HOST,
+		},
 	},
 };
 

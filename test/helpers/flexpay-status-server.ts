@@ -51,7 +51,10 @@ export function statusServer(options: StatusServerOptions): StatusServer {
 			) {
 				return ERROR_BODY;
 			}
-			const key = signed.saleID !== undefined ? `saleID:${signed.saleID}` : `referenceID:${signed.referenceID}`;
+			const key =
+				signed.saleID !== undefined
+					? `saleID:${signed.saleID}`
+					: `referenceID:${signed.referenceID}`;
 			return options.sales?.[key] ?? NOTFOUND_BODY;
 		});
 	return { scope, requests };

@@ -18,7 +18,9 @@ const { loadCredentialTester, printScenarios } = require('./n8n-cli-tester.cjs')
 
 const [n8nDir, packageDir] = process.argv.slice(2);
 const testCredential = loadCredentialTester(n8nDir);
-const { VerotelControlCenterApi } = require(path.join(packageDir, 'dist/credentials/VerotelControlCenterApi.credentials.js'));
+const { VerotelControlCenterApi } = require(
+	path.join(packageDir, 'dist/credentials/VerotelControlCenterApi.credentials.js'),
+);
 
 const USER = 'api-user-4711';
 const PASSWORD = 'Cc9PASSWORDCANARYq2Wz7';
@@ -27,14 +29,23 @@ const requests = [];
 const expectedAuth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 const server = http.createServer((request, response) => {
 	const url = new URL(request.url, 'http://local');
-	requests.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), accept: request.headers.accept, authorization: request.headers.authorization });
+	requests.push({
+		method: request.method,
+		path: url.pathname,
+		query: Object.fromEntries(url.searchParams),
+		accept: request.headers.accept,
+		authorization: request.headers.authorization,
+	});
 	const send = (status, body) => {
 		response.writeHead(status, { 'Content-Type': 'application/json' });
 		response.end(JSON.stringify(body));
 	};
-	if (request.headers.authorization !== expectedAuth) return send(401, { error: { title: 'Invalid credentials.' } });
-	if (url.pathname.startsWith('/inactive/')) return send(403, { error: { title: 'API access is not allowed.' } });
-	if (request.method === 'GET' && url.pathname === '/api/dashboard/totals') return send(200, { totals: [] });
+	if (request.headers.authorization !== expectedAuth)
+		return send(401, { error: { title: 'Invalid credentials.' } });
+	if (url.pathname.startsWith('/inactive/'))
+		return send(403, { error: { title: 'API access is not allowed.' } });
+	if (request.method === 'GET' && url.pathname === '/api/dashboard/totals')
+		return send(200, { totals: [] });
 	return send(404, { error: { title: 'Not found.' } });
 });
 
@@ -51,9 +62,18 @@ async function loadedPackage() {
 	const node = loader.nodeTypes.verotelFlexPay.type.description;
 	const shownFor = {};
 	for (const resource of ['paymentLink', 'sale', 'signature', 'subscription']) {
-		const parameters = NodeHelpers.getNodeParameters(node.properties, { resource }, true, false, null, node);
+		const parameters = NodeHelpers.getNodeParameters(
+			node.properties,
+			{ resource },
+			true,
+			false,
+			null,
+			node,
+		);
 		shownFor[resource] = node.credentials
-			.filter((credential) => NodeHelpers.displayParameter(parameters, credential, { typeVersion: 1, parameters }, node))
+			.filter((credential) =>
+				NodeHelpers.displayParameter(parameters, credential, { typeVersion: 1, parameters }, node),
+			)
 			.map((credential) => credential.name);
 	}
 	return {
@@ -73,8 +93,16 @@ printScenarios(server, async (base) => {
 	return {
 		loaded: await loadedPackage(),
 		valid: await run({ username: USER, password: PASSWORD, baseUrl: `${base}/api` }),
-		wrongPassword: await run({ username: USER, password: `${PASSWORD}-old`, baseUrl: `${base}/api` }),
-		notActivated: await run({ username: USER, password: PASSWORD, baseUrl: `${base}/inactive/api` }),
+		wrongPassword: await run({
+			username: USER,
+			password: `${PASSWORD}-old`,
+			baseUrl: `${base}/api`,
+		}),
+		notActivated: await run({
+			username: USER,
+			password: PASSWORD,
+			baseUrl: `${base}/inactive/api`,
+		}),
 		notFound: await run({ username: USER, password: PASSWORD, baseUrl: `${base}/other` }),
 	};
 });

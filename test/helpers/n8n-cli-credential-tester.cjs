@@ -21,7 +21,9 @@ const { loadCredentialTester, printScenarios } = require('./n8n-cli-tester.cjs')
 
 const [n8nDir, packageDir] = process.argv.slice(2);
 const testCredential = loadCredentialTester(n8nDir);
-const { VerotelFlexPayApi } = require(path.join(packageDir, 'dist/credentials/VerotelFlexPayApi.credentials.js'));
+const { VerotelFlexPayApi } = require(
+	path.join(packageDir, 'dist/credentials/VerotelFlexPayApi.credentials.js'),
+);
 
 const SHOP = '60678';
 const RIGHT_KEY = 'RightKey0123456789abcdefghijkl';
@@ -40,7 +42,8 @@ const server = http.createServer((request, response) => {
 	const { signature, ...signed } = query;
 	response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
 	if (request.url.startsWith('/html/')) return response.end('<!doctype html><title>Shop</title>');
-	const valid = signed.shopID === SHOP && signed.version === '4' && signature === sign(RIGHT_KEY, signed);
+	const valid =
+		signed.shopID === SHOP && signed.version === '4' && signature === sign(RIGHT_KEY, signed);
 	response.end(valid ? 'response: NOTFOUND\n' : 'response: ERROR\nerror: Invalid signature\n');
 });
 
@@ -49,15 +52,44 @@ printScenarios(server, async (base) => {
 	const naive = Object.assign(Object.create(Object.getPrototypeOf(credential)), credential, {
 		test: {
 			...credential.test,
-			rules: [{ type: 'responseSuccessBody', properties: { key: 'response', value: 'ERROR', message: 'naive rule fired' } }],
+			rules: [
+				{
+					type: 'responseSuccessBody',
+					properties: { key: 'response', value: 'ERROR', message: 'naive rule fired' },
+				},
+			],
 		},
 	});
 	return {
-		rightKey: await testCredential(credential, { shopId: SHOP, signatureKey: RIGHT_KEY, baseUrl: base }),
-		wrongKey: await testCredential(credential, { shopId: SHOP, signatureKey: WRONG_KEY, baseUrl: base }),
-		otherShop: await testCredential(credential, { shopId: '11111', signatureKey: RIGHT_KEY, baseUrl: base }),
-		notFlexPay: await testCredential(credential, { shopId: SHOP, signatureKey: RIGHT_KEY, baseUrl: `${base}/html` }),
-		badShopId: await testCredential(credential, { shopId: 'my-shop', signatureKey: RIGHT_KEY, baseUrl: base }),
-		naiveRuleWrongKey: await testCredential(naive, { shopId: SHOP, signatureKey: WRONG_KEY, baseUrl: base }),
+		rightKey: await testCredential(credential, {
+			shopId: SHOP,
+			signatureKey: RIGHT_KEY,
+			baseUrl: base,
+		}),
+		wrongKey: await testCredential(credential, {
+			shopId: SHOP,
+			signatureKey: WRONG_KEY,
+			baseUrl: base,
+		}),
+		otherShop: await testCredential(credential, {
+			shopId: '11111',
+			signatureKey: RIGHT_KEY,
+			baseUrl: base,
+		}),
+		notFlexPay: await testCredential(credential, {
+			shopId: SHOP,
+			signatureKey: RIGHT_KEY,
+			baseUrl: `${base}/html`,
+		}),
+		badShopId: await testCredential(credential, {
+			shopId: 'my-shop',
+			signatureKey: RIGHT_KEY,
+			baseUrl: base,
+		}),
+		naiveRuleWrongKey: await testCredential(naive, {
+			shopId: SHOP,
+			signatureKey: WRONG_KEY,
+			baseUrl: base,
+		}),
 	};
 });

@@ -28,7 +28,9 @@ function loadCredentialTester(n8nDir) {
 
 	require(require.resolve('reflect-metadata', { paths: [n8nDir] }));
 	const additionalData = require(path.join(n8nDir, 'dist/workflow-execute-additional-data'));
-	const { CredentialsTester } = require(path.join(n8nDir, 'dist/services/credentials-tester.service'));
+	const { CredentialsTester } = require(
+		path.join(n8nDir, 'dist/services/credentials-tester.service'),
+	);
 	const { CredentialsHelper } = require(path.join(n8nDir, 'dist/credentials-helper'));
 
 	function tester(credentialType) {
@@ -40,11 +42,19 @@ function loadCredentialTester(n8nDir) {
 		const credentialsHelper = {
 			getParentTypes: () => [],
 			authenticate: async (credentials, typeName, requestOptions, workflow, node) =>
-				await CredentialsHelper.prototype.authenticate.call(n8nHelper, credentials, typeName, requestOptions, workflow, node),
+				await CredentialsHelper.prototype.authenticate.call(
+					n8nHelper,
+					credentials,
+					typeName,
+					requestOptions,
+					workflow,
+					node,
+				),
 			preAuthentication: async () => undefined,
 			applyDefaultsAndOverwrites: async (_additional, data) => {
 				const defaults = {};
-				for (const property of credentialType.properties) defaults[property.name] = property.default;
+				for (const property of credentialType.properties)
+					defaults[property.name] = property.default;
 				return { ...defaults, ...data };
 			},
 		};
@@ -107,7 +117,9 @@ function printScenarios(server, scenarios) {
 			const results = await scenarios(`http://127.0.0.1:${server.address().port}`);
 			process.stdout.write(`\n@@RESULT@@${JSON.stringify(results)}\n`);
 		} catch (error) {
-			process.stdout.write(`\n@@RESULT@@${JSON.stringify({ crashed: String((error && error.stack) || error) })}\n`);
+			process.stdout.write(
+				`\n@@RESULT@@${JSON.stringify({ crashed: String((error && error.stack) || error) })}\n`,
+			);
 		} finally {
 			server.close();
 			process.exit(0);

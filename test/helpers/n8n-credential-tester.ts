@@ -111,7 +111,12 @@ export async function runCredentialTest(
 		getByNameAndVersion: (name: string, version?: number) =>
 			NodeHelpers.getVersionedNodeType(mockNodesData[name].type, version),
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: mockNodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: mockNodeTypes,
+	});
 	const hooks = new ExecutionLifecycleHooks('internal', 'credential-test', {
 		nodes: [node],
 		connections: {},
@@ -136,19 +141,34 @@ export async function runCredentialTest(
 	try {
 		response = await routingNode.runNode();
 	} catch (error) {
-		const e = error as { cause?: { response?: { status: number; statusText?: string }; code?: string }; message: string };
+		const e = error as {
+			cause?: { response?: { status: number; statusText?: string }; code?: string };
+			message: string;
+		};
 		if (e.cause?.response) {
-			const errorResponseData = { statusCode: e.cause.response.status, statusMessage: e.cause.response.statusText };
+			const errorResponseData = {
+				statusCode: e.cause.response.status,
+				statusMessage: e.cause.response.statusText,
+			};
 			for (const rule of test.rules ?? []) {
-				if (rule.type === 'responseCode' && errorResponseData.statusCode === rule.properties.value) {
-					return { result: { status: 'Error', message: rule.properties.message }, error, credentialsHelper };
+				if (
+					rule.type === 'responseCode' &&
+					errorResponseData.statusCode === rule.properties.value
+				) {
+					return {
+						result: { status: 'Error', message: rule.properties.message },
+						error,
+						credentialsHelper,
+					};
 				}
 			}
 			if (errorResponseData.statusCode < 199 || errorResponseData.statusCode > 299) {
 				return {
 					result: {
 						status: 'Error',
-						message: errorResponseData.statusMessage || `Received HTTP status code: ${errorResponseData.statusCode}`,
+						message:
+							errorResponseData.statusMessage ||
+							`Received HTTP status code: ${errorResponseData.statusCode}`,
 					},
 					error,
 					credentialsHelper,
@@ -166,7 +186,11 @@ export async function runCredentialTest(
 			if (rule.type === 'responseSuccessBody') {
 				const responseData = response![0][0].json;
 				if (get(responseData, rule.properties.key) === rule.properties.value) {
-					return { result: { status: 'Error', message: rule.properties.message }, body, credentialsHelper };
+					return {
+						result: { status: 'Error', message: rule.properties.message },
+						body,
+						credentialsHelper,
+					};
 				}
 			}
 		}

@@ -18,7 +18,10 @@ import type {
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
 
 /** Stored credential data, keyed by credential id (what a workflow's node references). */
-export type TestCredentialStore = Record<string, { type: string; data: ICredentialDataDecryptedObject }>;
+export type TestCredentialStore = Record<
+	string,
+	{ type: string; data: ICredentialDataDecryptedObject }
+>;
 
 /** The parts of n8n's CLI CredentialsHelper a node execution needs, over in-memory credentials. */
 export class TestCredentialsHelper extends ICredentialsHelper {
@@ -55,12 +58,20 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (typeof type.authenticate === 'function') {
 			result = await type.authenticate(credentials, requestOptions as IHttpRequestOptions);
 		} else if (type.authenticate) {
-			if (!workflow || !node) throw new Error('Workflow and node are required for declarative credential authentication');
+			if (!workflow || !node)
+				throw new Error('Workflow and node are required for declarative credential authentication');
 			const options = result as unknown as Record<string, IDataObject | undefined>;
 			if (options.headers === undefined) options.headers = {};
 			const resolve = (value: unknown): unknown => {
 				if (typeof value !== 'string' || !value.startsWith('=')) return value;
-				const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+				const resolved = workflow.expression.getSimpleParameterValue(
+					node,
+					value,
+					'internal',
+					{ $credentials: credentials },
+					undefined,
+					'',
+				);
 				return resolved ? resolved.toString() : '';
 			};
 			if (type.authenticate.type === 'generic') {

@@ -87,7 +87,10 @@ export interface EngineOptions {
 }
 
 /** Runs workflow JSON from its trigger (the first node without inputs) to the end. */
-export async function runWorkflow(json: WorkflowJson, options: EngineOptions): Promise<EngineRunResult> {
+export async function runWorkflow(
+	json: WorkflowJson,
+	options: EngineOptions,
+): Promise<EngineRunResult> {
 	const mode = options.mode ?? 'manual';
 	const workflow = new Workflow({
 		id: 'test-workflow',

@@ -21,7 +21,11 @@ export interface N8nInstall {
 
 /** The complete installs of the cache (scripts/n8n/install.mjs owns its layout) that have n8n's credential tester. */
 export function cachedN8nInstalls(): N8nInstall[] {
-	const listed = execFileSync(process.execPath, [path.join(REPO, 'scripts', 'n8n', 'install.mjs'), '--list'], { encoding: 'utf8' });
+	const listed = execFileSync(
+		process.execPath,
+		[path.join(REPO, 'scripts', 'n8n', 'install.mjs'), '--list'],
+		{ encoding: 'utf8' },
+	);
 	return (JSON.parse(listed) as N8nInstall[]).filter((install) =>
 		fs.existsSync(path.join(install.n8nDir, 'dist', 'services', 'credentials-tester.service.js')),
 	);
@@ -85,20 +89,25 @@ export function describeWithN8n<T extends { crashed?: string }>(
 	const installs = cachedN8nInstalls();
 	if (installs.length === 0 || !fs.existsSync(builtFile)) {
 		it(`${path.basename(script)} with a real n8n (skipped: no cached n8n install or dist not built)`, () => {
-			console.warn('skipped: needs a cached n8n (node scripts/n8n/install.mjs) and a build (npm run build)');
+			console.warn(
+				'skipped: needs a cached n8n (node scripts/n8n/install.mjs) and a build (npm run build)',
+			);
 		});
 		return;
 	}
-	describe.each(installs.map((install) => [install.version, install] as const))(title, (_version, install) => {
-		const results = {} as T;
-		beforeAll(() => {
-			Object.assign(results, runWithN8n<T>(script, install));
-		}, 120000);
+	describe.each(installs.map((install) => [install.version, install] as const))(
+		title,
+		(_version, install) => {
+			const results = {} as T;
+			beforeAll(() => {
+				Object.assign(results, runWithN8n<T>(script, install));
+			}, 120000);
 
-		it('runs', () => {
-			expect(results.crashed).toBeUndefined();
-		});
+			it('runs', () => {
+				expect(results.crashed).toBeUndefined();
+			});
 
-		tests(install, results);
-	});
+			tests(install, results);
+		},
+	);
 }

@@ -2,7 +2,14 @@
  * Node types for n8n's engine in tests: a registry (TestNodeTypes) and
  * stand-ins for the n8n-nodes-base nodes the test workflows use.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 /**

@@ -34,8 +34,10 @@ export async function loadBuiltPackage(packageDir = REPO_ROOT): Promise<
 	if (section.nodes.length === 0) return undefined;
 	await loader.loadAll();
 	const nodeTypes: Record<string, INodeType | IVersionedNodeType> = {};
-	for (const [name, data] of Object.entries(loader.nodeTypes)) nodeTypes[`${loader.packageName}.${name}`] = data.type;
+	for (const [name, data] of Object.entries(loader.nodeTypes))
+		nodeTypes[`${loader.packageName}.${name}`] = data.type;
 	const credentialTypes: Record<string, ICredentialType> = {};
-	for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+	for (const [name, data] of Object.entries(loader.credentialTypes))
+		credentialTypes[name] = data.type;
 	return { nodeTypes, credentialTypes, loader };
 }

@@ -6,7 +6,12 @@
 import { OFFICIAL_KEY, TEST_DESCRIPTION } from '../fixtures/vectors';
 
 /** Official vectors (flexpay-protocol.md §3.8): flexpay4j 2.2.0 test suite, key and shop of its client. */
-export const OFFICIAL = { shopId: '60678', signatureKey: OFFICIAL_KEY, brand: 'verotel', baseUrl: '' };
+export const OFFICIAL = {
+	shopId: '60678',
+	signatureKey: OFFICIAL_KEY,
+	brand: 'verotel',
+	baseUrl: '',
+};
 /** The description (and subscription name) of the official vectors. */
 export const CZECH = TEST_DESCRIPTION;
 /** The upgrade subscription URL of flexpay4j's V3 vector. */

@@ -1,14 +1,27 @@
-import { buildQueryString, computeSignature, type FlexPayParams, type SignatureAlgorithm } from '../../lib';
+import {
+	buildQueryString,
+	computeSignature,
+	type FlexPayParams,
+	type SignatureAlgorithm,
+} from '../../lib';
 
 /**
  * Signs a postback the way Verotel does: every parameter except `signature`,
  * in the given order on the wire (order never matters to the signature).
  */
-export function signPostback(key: string, params: FlexPayParams, algorithm: SignatureAlgorithm = 'sha256'): FlexPayParams {
+export function signPostback(
+	key: string,
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm = 'sha256',
+): FlexPayParams {
 	return { ...params, signature: computeSignature(key, params, algorithm) };
 }
 
-export function postbackQuery(key: string, params: FlexPayParams, algorithm: SignatureAlgorithm = 'sha256'): string {
+export function postbackQuery(
+	key: string,
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm = 'sha256',
+): string {
 	return buildQueryString(Object.entries(signPostback(key, params, algorithm)));
 }
 
@@ -42,4 +55,8 @@ export const CREDIT_POSTBACK: FlexPayParams = {
 	type: 'purchase',
 };
 
-export const CHARGEBACK_POSTBACK: FlexPayParams = { ...CREDIT_POSTBACK, event: 'chargeback', transactionID: '55503' };
+export const CHARGEBACK_POSTBACK: FlexPayParams = {
+	...CREDIT_POSTBACK,
+	event: 'chargeback',
+	transactionID: '55503',
+};

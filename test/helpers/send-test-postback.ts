@@ -10,7 +10,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ACTION_NODE_NAME as FLEXPAY, actionWorkflow, runActionWorkflow, type ActionWorkflowOptions } from './action-engine';
+import {
+	ACTION_NODE_NAME as FLEXPAY,
+	actionWorkflow,
+	runActionWorkflow,
+	type ActionWorkflowOptions,
+} from './action-engine';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from './action-context';
 import { recordN8nLogs, setUpN8nContainer } from './n8n-container';
 import type { EngineRunResult } from './n8n-engine';
@@ -79,10 +84,19 @@ export function text(status: number, body: string, type = 'text/plain'): Answer 
 	};
 }
 
-export async function run(parameters: INodeParameters, extra: ActionWorkflowOptions = {}): Promise<EngineRunResult> {
-	const workflow = actionWorkflow({ resource: 'postback', operation: 'sendTestPostback', ...parameters }, extra);
+export async function run(
+	parameters: INodeParameters,
+	extra: ActionWorkflowOptions = {},
+): Promise<EngineRunResult> {
+	const workflow = actionWorkflow(
+		{ resource: 'postback', operation: 'sendTestPostback', ...parameters },
+		extra,
+	);
 	const result = await runActionWorkflow(workflow, {
-		c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY } },
+		c: {
+			type: 'verotelFlexPayApi',
+			data: { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY },
+		},
 	});
 	// The leak canary: items, errors (message, description, context, cause), the whole run, n8n's log lines.
 	expect(findSecret(result.run, TEST_SIGNATURE_KEY)).toEqual([]);

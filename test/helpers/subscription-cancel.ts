@@ -6,7 +6,12 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import nock from 'nock';
 
-import { actionWorkflow, CONTROL_CENTER_CREDENTIAL, runActionWorkflow, type PackageTypes } from './action-engine';
+import {
+	actionWorkflow,
+	CONTROL_CENTER_CREDENTIAL,
+	runActionWorkflow,
+	type PackageTypes,
+} from './action-engine';
 import { basicAuth } from './control-center-server';
 import type { TestCredentialStore } from './n8n-credentials-helper';
 import type { EngineRunResult, WorkflowJson } from './n8n-engine';
@@ -20,16 +25,29 @@ export const PASSWORD = 'Cc9PASSWORDCANARYq2Wz7';
 export const AUTH = basicAuth(USER, PASSWORD);
 
 /** Start -> Subscription -> Cancel, one item per sale ID, the Sale ID taken from each item's saleID. */
-export function cancelWorkflow(saleIds: string[], onError?: string, parameters: INodeParameters = {}): WorkflowJson {
+export function cancelWorkflow(
+	saleIds: string[],
+	onError?: string,
+	parameters: INodeParameters = {},
+): WorkflowJson {
 	return actionWorkflow(
 		{ resource: 'subscription', operation: 'cancel', saleID: '={{ $json.saleID }}', ...parameters },
-		{ credentials: CONTROL_CENTER_CREDENTIAL, onError, items: saleIds.map((saleID) => ({ saleID })) },
+		{
+			credentials: CONTROL_CENTER_CREDENTIAL,
+			onError,
+			items: saleIds.map((saleID) => ({ saleID })),
+		},
 	);
 }
 
 /** The stored Control Center credential (id `cc`), with `data` over the defaults. */
 export function credentials(data: IDataObject = {}): TestCredentialStore {
-	return { cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD, baseUrl: BASE, ...data } } };
+	return {
+		cc: {
+			type: 'verotelControlCenterApi',
+			data: { username: USER, password: PASSWORD, baseUrl: BASE, ...data },
+		},
+	};
 }
 
 /** Runs cancelWorkflow() in n8n's engine and checks that nothing it kept holds the password. */
@@ -37,7 +55,11 @@ export async function runCancel(
 	saleIds: string[],
 	options: { onError?: string; data?: IDataObject; types?: PackageTypes } = {},
 ): Promise<EngineRunResult> {
-	const result = await runActionWorkflow(cancelWorkflow(saleIds, options.onError), credentials(options.data), options.types);
+	const result = await runActionWorkflow(
+		cancelWorkflow(saleIds, options.onError),
+		credentials(options.data),
+		options.types,
+	);
 	// Nothing n8n keeps of the run (items, errors, their causes) holds the password or the Basic token.
 	expect(findSecret(result.run, PASSWORD)).toEqual([]);
 	expect(findSecret(result.run, AUTH.slice('Basic '.length))).toEqual([]);
@@ -45,7 +67,12 @@ export async function runCancel(
 }
 
 /** A nock interceptor for POST /api/sale/<id>/cancel that records the request headers. */
-export function cancelEndpoint(saleID: string, status: number, body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) {
+export function cancelEndpoint(
+	saleID: string,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = { 'Content-Type': 'application/json' },
+) {
 	const seen: Array<Record<string, unknown>> = [];
 	const scope = nock(HOST)
 		.post(`/api/sale/${saleID}/cancel`)

@@ -94,11 +94,19 @@ export function triggerEnv(options: TriggerEnvOptions): TriggerEnv {
 			getDecrypted: async () => ({ ...credentials }),
 			getParentTypes: () => [],
 			preAuthentication: async () => undefined,
-			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) =>
-				await credentialType.authenticate(creds, request),
+			authenticate: async (
+				creds: ICredentialDataDecryptedObject,
+				_type: string,
+				request: IHttpRequestOptions,
+			) => await credentialType.authenticate(creds, request),
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
-	return { node: workflow.getNode(TRIGGER_NODE_NAME)!, workflow, webhookId: options.webhookId, additionalData };
+	return {
+		node: workflow.getNode(TRIGGER_NODE_NAME)!,
+		workflow,
+		webhookId: options.webhookId,
+		additionalData,
+	};
 }
 
 /** The webhook as n8n registers it for the trigger node of `env`. */
@@ -128,9 +136,24 @@ export async function callWebhook(
 	response: unknown,
 ): Promise<IWebhookResponseData> {
 	const { method, url, headers = {} } = request;
-	env.additionalData.httpRequest = { method, url, originalUrl: url, headers, query: {}, body: {} } as never;
+	env.additionalData.httpRequest = {
+		method,
+		url,
+		originalUrl: url,
+		headers,
+		query: {},
+		body: {},
+	} as never;
 	env.additionalData.httpResponse = response as never;
-	const context = new WebhookContext(env.workflow, env.node, env.additionalData, mode, webhookDataOf(env), [], null);
+	const context = new WebhookContext(
+		env.workflow,
+		env.node,
+		env.additionalData,
+		mode,
+		webhookDataOf(env),
+		[],
+		null,
+	);
 	return await trigger.webhook.call(context);
 }
 
@@ -145,14 +168,36 @@ export async function executeWebhookResult(
 	mode: WorkflowExecuteMode,
 	onResponse?: (response: IExecuteResponsePromiseData) => void,
 ): Promise<IRun> {
-	const workflowData = { id: env.workflow.id, name: 'FlexPay', nodes: [env.node], connections: {}, active: true, settings: {} };
-	const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', workflowData as unknown as IWorkflowBase);
+	const workflowData = {
+		id: env.workflow.id,
+		name: 'FlexPay',
+		nodes: [env.node],
+		connections: {},
+		active: true,
+		settings: {},
+	};
+	const hooks = new ExecutionLifecycleHooks(
+		mode,
+		'exec-1',
+		workflowData as unknown as IWorkflowBase,
+	);
 	if (onResponse) hooks.addHandler('sendResponse', onResponse);
 	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: env.node, data: { main: webhookResult.workflowData! }, source: null }] },
+		executionData: {
+			nodeExecutionStack: [
+				{ node: env.node, data: { main: webhookResult.workflowData! }, source: null },
+			],
+		},
 	});
-	const additionalData = { ...env.additionalData, hooks, executionId: 'exec-1', currentNodeExecutionIndex: 0 };
-	return await new WorkflowExecute(additionalData as IWorkflowExecuteAdditionalData, mode, runExecutionData).processRunExecutionData(
-		env.workflow,
-	);
+	const additionalData = {
+		...env.additionalData,
+		hooks,
+		executionId: 'exec-1',
+		currentNodeExecutionIndex: 0,
+	};
+	return await new WorkflowExecute(
+		additionalData as IWorkflowExecuteAdditionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(env.workflow);
 }

@@ -7,7 +7,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import * as flexpay from '../../lib';
-import { accessFor, parsePostback, POSTBACK_EVENTS, type Access, type AccessPostback, type FlexPayParams } from '../../lib';
+import {
+	accessFor,
+	parsePostback,
+	POSTBACK_EVENTS,
+	type Access,
+	type AccessPostback,
+	type FlexPayParams,
+} from '../../lib';
 import { postbackQuery, TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
 
 const SALE = '700002';
@@ -22,13 +29,28 @@ function access(event: string, fields: Omit<AccessPostback, 'event'> = {}): Acce
 describe('accessFor: every row of the table', () => {
 	test('purchase grants, without until (one-off), even if a date came along', () => {
 		expect(access('purchase')).toEqual({ action: 'grant', saleID: SALE });
-		expect(access('purchase', { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({ action: 'grant', saleID: SALE });
+		expect(access('purchase', { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({
+			action: 'grant',
+			saleID: SALE,
+		});
 	});
 
 	test('initial grants until the next charge, else until expiry', () => {
-		expect(access('initial', { nextChargeOn: NEXT })).toEqual({ action: 'grant', until: NEXT, saleID: SALE });
-		expect(access('initial', { expiresOn: EXPIRES })).toEqual({ action: 'grant', until: EXPIRES, saleID: SALE });
-		expect(access('initial', { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({ action: 'grant', until: NEXT, saleID: SALE });
+		expect(access('initial', { nextChargeOn: NEXT })).toEqual({
+			action: 'grant',
+			until: NEXT,
+			saleID: SALE,
+		});
+		expect(access('initial', { expiresOn: EXPIRES })).toEqual({
+			action: 'grant',
+			until: EXPIRES,
+			saleID: SALE,
+		});
+		expect(access('initial', { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({
+			action: 'grant',
+			until: NEXT,
+			saleID: SALE,
+		});
 		expect(access('initial')).toEqual({ action: 'grant', saleID: SALE });
 	});
 
@@ -57,54 +79,113 @@ describe('accessFor: every row of the table', () => {
 	});
 
 	test('upgrade without precededBySaleID grants the new sale, without replacesSaleID', () => {
-		expect(access('upgrade', { nextChargeOn: NEXT })).toEqual({ action: 'grant', until: NEXT, saleID: SALE });
+		expect(access('upgrade', { nextChargeOn: NEXT })).toEqual({
+			action: 'grant',
+			until: NEXT,
+			saleID: SALE,
+		});
 		expect(access('upgrade', { precededBySaleID: '' })).toEqual({ action: 'grant', saleID: SALE });
 		// A sale cannot replace itself.
-		expect(access('upgrade', { precededBySaleID: SALE })).toEqual({ action: 'grant', saleID: SALE });
+		expect(access('upgrade', { precededBySaleID: SALE })).toEqual({
+			action: 'grant',
+			saleID: SALE,
+		});
 	});
 
 	test('rebill extends until the new next charge date', () => {
-		expect(access('rebill', { nextChargeOn: NEXT })).toEqual({ action: 'extend', until: NEXT, saleID: SALE });
-		expect(access('rebill', { expiresOn: EXPIRES })).toEqual({ action: 'extend', until: EXPIRES, saleID: SALE });
+		expect(access('rebill', { nextChargeOn: NEXT })).toEqual({
+			action: 'extend',
+			until: NEXT,
+			saleID: SALE,
+		});
+		expect(access('rebill', { expiresOn: EXPIRES })).toEqual({
+			action: 'extend',
+			until: EXPIRES,
+			saleID: SALE,
+		});
 		expect(access('rebill')).toEqual({ action: 'extend', saleID: SALE });
 	});
 
 	test('extend extends until the shifted date (next charge or expiry)', () => {
-		expect(access('extend', { nextChargeOn: NEXT })).toEqual({ action: 'extend', until: NEXT, saleID: SALE });
-		expect(access('extend', { expiresOn: EXPIRES })).toEqual({ action: 'extend', until: EXPIRES, saleID: SALE });
+		expect(access('extend', { nextChargeOn: NEXT })).toEqual({
+			action: 'extend',
+			until: NEXT,
+			saleID: SALE,
+		});
+		expect(access('extend', { expiresOn: EXPIRES })).toEqual({
+			action: 'extend',
+			until: EXPIRES,
+			saleID: SALE,
+		});
 		expect(access('extend')).toEqual({ action: 'extend', saleID: SALE });
 	});
 
 	test('cancel keeps access to the end of the paid period: expiry date first, else the would-be next charge', () => {
-		expect(access('cancel', { expiresOn: EXPIRES })).toEqual({ action: 'keep', until: EXPIRES, saleID: SALE });
-		expect(access('cancel', { nextChargeOn: NEXT })).toEqual({ action: 'keep', until: NEXT, saleID: SALE });
-		expect(access('cancel', { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({ action: 'keep', until: EXPIRES, saleID: SALE });
+		expect(access('cancel', { expiresOn: EXPIRES })).toEqual({
+			action: 'keep',
+			until: EXPIRES,
+			saleID: SALE,
+		});
+		expect(access('cancel', { nextChargeOn: NEXT })).toEqual({
+			action: 'keep',
+			until: NEXT,
+			saleID: SALE,
+		});
+		expect(access('cancel', { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({
+			action: 'keep',
+			until: EXPIRES,
+			saleID: SALE,
+		});
 		expect(access('cancel')).toEqual({ action: 'keep', saleID: SALE });
 	});
 
 	test('uncancel keeps', () => {
 		expect(access('uncancel')).toEqual({ action: 'keep', saleID: SALE });
-		expect(access('uncancel', { nextChargeOn: NEXT })).toEqual({ action: 'keep', until: NEXT, saleID: SALE });
+		expect(access('uncancel', { nextChargeOn: NEXT })).toEqual({
+			action: 'keep',
+			until: NEXT,
+			saleID: SALE,
+		});
 	});
 
 	test('downgrade keeps (only the price of the next rebill changes)', () => {
 		expect(access('downgrade')).toEqual({ action: 'keep', saleID: SALE });
-		expect(access('downgrade', { nextChargeOn: NEXT })).toEqual({ action: 'keep', until: NEXT, saleID: SALE });
+		expect(access('downgrade', { nextChargeOn: NEXT })).toEqual({
+			action: 'keep',
+			until: NEXT,
+			saleID: SALE,
+		});
 	});
 
 	test.each(['expiry', 'credit', 'chargeback'])('%s revokes, never with until', (event) => {
 		expect(access(event)).toEqual({ action: 'revoke', saleID: SALE });
-		expect(access(event, { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({ action: 'revoke', saleID: SALE });
+		expect(access(event, { nextChargeOn: NEXT, expiresOn: EXPIRES })).toEqual({
+			action: 'revoke',
+			saleID: SALE,
+		});
 	});
 
 	test('revoke rows never carry replacesSaleID, nor do extend/keep rows', () => {
-		for (const event of ['rebill', 'extend', 'cancel', 'uncancel', 'downgrade', 'expiry', 'credit', 'chargeback', 'purchase']) {
+		for (const event of [
+			'rebill',
+			'extend',
+			'cancel',
+			'uncancel',
+			'downgrade',
+			'expiry',
+			'credit',
+			'chargeback',
+			'purchase',
+		]) {
 			expect(access(event, { precededBySaleID: OLD_SALE })).not.toHaveProperty('replacesSaleID');
 		}
 	});
 
 	test('unknown events give none, with nothing else to act on but the sale', () => {
-		expect(access('refundrequest', { nextChargeOn: NEXT, precededBySaleID: OLD_SALE })).toEqual({ action: 'none', saleID: SALE });
+		expect(access('refundrequest', { nextChargeOn: NEXT, precededBySaleID: OLD_SALE })).toEqual({
+			action: 'none',
+			saleID: SALE,
+		});
 		expect(accessFor({ event: '' })).toEqual({ action: 'none' });
 		// Names an object has by inheritance are not rows of the table.
 		for (const event of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
@@ -117,12 +198,19 @@ describe('accessFor: every row of the table', () => {
 	});
 
 	test('the event is matched case- and space-insensitively, as parsePostback normalises it', () => {
-		expect(access(' Rebill ', { nextChargeOn: NEXT })).toEqual({ action: 'extend', until: NEXT, saleID: SALE });
+		expect(access(' Rebill ', { nextChargeOn: NEXT })).toEqual({
+			action: 'extend',
+			until: NEXT,
+			saleID: SALE,
+		});
 	});
 
 	test('without saleID, access names no sale', () => {
 		expect(accessFor({ event: 'credit' })).toEqual({ action: 'revoke' });
-		expect(accessFor({ event: 'upgrade', saleID: '', precededBySaleID: OLD_SALE })).toEqual({ action: 'grant', replacesSaleID: OLD_SALE });
+		expect(accessFor({ event: 'upgrade', saleID: '', precededBySaleID: OLD_SALE })).toEqual({
+			action: 'grant',
+			replacesSaleID: OLD_SALE,
+		});
 	});
 });
 
@@ -175,12 +263,24 @@ describe('accessFor: dates are read defensively (community-reported fields)', ()
 	});
 
 	test('a garbage first date falls back to a usable second one', () => {
-		expect(access('initial', { nextChargeOn: 'soon', expiresOn: EXPIRES })).toEqual({ action: 'grant', until: EXPIRES, saleID: SALE });
-		expect(access('cancel', { expiresOn: '2026-02-30', nextChargeOn: NEXT })).toEqual({ action: 'keep', until: NEXT, saleID: SALE });
+		expect(access('initial', { nextChargeOn: 'soon', expiresOn: EXPIRES })).toEqual({
+			action: 'grant',
+			until: EXPIRES,
+			saleID: SALE,
+		});
+		expect(access('cancel', { expiresOn: '2026-02-30', nextChargeOn: NEXT })).toEqual({
+			action: 'keep',
+			until: NEXT,
+			saleID: SALE,
+		});
 	});
 
 	test('non-string values (hand-built input) give no until', () => {
-		const rebill = { event: 'rebill', saleID: SALE, nextChargeOn: 20260131 } as unknown as AccessPostback;
+		const rebill = {
+			event: 'rebill',
+			saleID: SALE,
+			nextChargeOn: 20260131,
+		} as unknown as AccessPostback;
 		expect(accessFor(rebill)).toEqual({ action: 'extend', saleID: SALE });
 	});
 });
@@ -208,7 +308,13 @@ describe('accessFor over parsePostback', () => {
 	});
 
 	test('an empty expiresOn is left out of the postback', () => {
-		const postback = parse({ event: 'cancel', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', expiresOn: '' });
+		const postback = parse({
+			event: 'cancel',
+			shopID: TEST_SHOP,
+			saleID: SALE,
+			type: 'subscription',
+			expiresOn: '',
+		});
 		expect(postback).not.toHaveProperty('expiresOn');
 		expect(accessFor(postback)).toEqual({ action: 'keep', saleID: SALE });
 	});
@@ -222,7 +328,12 @@ describe('accessFor over parsePostback', () => {
 			type: 'upgradesubscription',
 			nextChargeOn: NEXT,
 		});
-		expect(accessFor(postback)).toEqual({ action: 'grant', until: NEXT, saleID: SALE, replacesSaleID: OLD_SALE });
+		expect(accessFor(postback)).toEqual({
+			action: 'grant',
+			until: NEXT,
+			saleID: SALE,
+			replacesSaleID: OLD_SALE,
+		});
 	});
 
 	test('accessFor is part of the package entry point', () => {
@@ -240,9 +351,11 @@ describe('docs/events-and-items.md "Access" table matches accessFor', () => {
 			const cells = line.split('|').map((cell) => cell.trim());
 			if (cells.length < 4 || !/^`/.test(cells[1])) continue;
 			const action = /^`(\w+)`/.exec(cells[2])?.[1];
-			for (const event of cells[1].match(/`[^`]+`/g) ?? []) rows.set(event.slice(1, -1), action ?? '');
+			for (const event of cells[1].match(/`[^`]+`/g) ?? [])
+				rows.set(event.slice(1, -1), action ?? '');
 		}
-		for (const event of POSTBACK_EVENTS) expect([event, rows.get(event)]).toEqual([event, accessFor({ event }).action]);
+		for (const event of POSTBACK_EVENTS)
+			expect([event, rows.get(event)]).toEqual([event, accessFor({ event }).action]);
 		expect(rows.get('other')).toBe('none');
 	});
 });

@@ -5,8 +5,22 @@
  */
 import { createHash } from 'crypto';
 
-import { buildQueryString, idempotencyKeyOf, idempotencyScopeOf, parsePostback, parseSuccessRedirect, type FlexPayParams } from '../../lib';
-import { CREDIT_POSTBACK, PURCHASE_POSTBACK, TEST_KEY, TEST_SHOP, postbackQuery, signPostback } from '../helpers/postbacks';
+import {
+	buildQueryString,
+	idempotencyKeyOf,
+	idempotencyScopeOf,
+	parsePostback,
+	parseSuccessRedirect,
+	type FlexPayParams,
+} from '../../lib';
+import {
+	CREDIT_POSTBACK,
+	PURCHASE_POSTBACK,
+	TEST_KEY,
+	TEST_SHOP,
+	postbackQuery,
+	signPostback,
+} from '../helpers/postbacks';
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
 const parse = (params: FlexPayParams) => parsePostback(postbackQuery(TEST_KEY, params), config);
@@ -21,13 +35,34 @@ function expectedFingerprint(params: FlexPayParams): string {
 }
 
 const SALE = '987654';
-const cancel: FlexPayParams = { event: 'cancel', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', cancelledBy: 'user', subscriptionPhase: 'normal' };
-const uncancel: FlexPayParams = { event: 'uncancel', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', uncancelledBy: 'user', subscriptionPhase: 'normal' };
+const cancel: FlexPayParams = {
+	event: 'cancel',
+	shopID: TEST_SHOP,
+	saleID: SALE,
+	type: 'subscription',
+	cancelledBy: 'user',
+	subscriptionPhase: 'normal',
+};
+const uncancel: FlexPayParams = {
+	event: 'uncancel',
+	shopID: TEST_SHOP,
+	saleID: SALE,
+	type: 'subscription',
+	uncancelledBy: 'user',
+	subscriptionPhase: 'normal',
+};
 
 describe('idempotency of events that open a sale (purchase, initial, upgrade)', () => {
 	test('the success redirect of a purchase and its postback have the same key and scope: shopID:saleID:event', () => {
 		const postback = parse(PURCHASE_POSTBACK);
-		const redirectParams = { shopID: TEST_SHOP, saleID: SALE, priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase' };
+		const redirectParams = {
+			shopID: TEST_SHOP,
+			saleID: SALE,
+			priceAmount: '9.99',
+			priceCurrency: 'EUR',
+			paymentMethod: 'CC',
+			type: 'purchase',
+		};
 		const redirect = parseSuccessRedirect(postbackQuery(TEST_KEY, redirectParams), config);
 		expect(postback.transactionID).toBe('55501');
 		expect(redirect.transactionID).toBeUndefined();
@@ -38,10 +73,29 @@ describe('idempotency of events that open a sale (purchase, initial, upgrade)', 
 	});
 
 	test('initial and upgrade postbacks are keyed by their sale only', () => {
-		const initial = parse({ shopID: TEST_SHOP, saleID: '11', transactionID: '21', type: 'subscription', priceAmount: '19.90' });
-		const upgrade = parse({ event: 'upgrade', shopID: TEST_SHOP, saleID: '12', transactionID: '22', precededBySaleID: '11', type: 'upgradesubscription' });
-		expect([initial.idempotencyKey, initial.idempotencyScope]).toEqual([`${TEST_SHOP}:11:initial`, `${TEST_SHOP}:11:initial`]);
-		expect([upgrade.idempotencyKey, upgrade.idempotencyScope]).toEqual([`${TEST_SHOP}:12:upgrade`, `${TEST_SHOP}:12:upgrade`]);
+		const initial = parse({
+			shopID: TEST_SHOP,
+			saleID: '11',
+			transactionID: '21',
+			type: 'subscription',
+			priceAmount: '19.90',
+		});
+		const upgrade = parse({
+			event: 'upgrade',
+			shopID: TEST_SHOP,
+			saleID: '12',
+			transactionID: '22',
+			precededBySaleID: '11',
+			type: 'upgradesubscription',
+		});
+		expect([initial.idempotencyKey, initial.idempotencyScope]).toEqual([
+			`${TEST_SHOP}:11:initial`,
+			`${TEST_SHOP}:11:initial`,
+		]);
+		expect([upgrade.idempotencyKey, upgrade.idempotencyScope]).toEqual([
+			`${TEST_SHOP}:12:upgrade`,
+			`${TEST_SHOP}:12:upgrade`,
+		]);
 	});
 
 	test('without a saleID (never a postback: parsePostback refuses it), a sale-opening event is keyed by its fingerprint', () => {
@@ -70,24 +124,37 @@ describe('idempotency of every other event', () => {
 		const [cancel1, uncancelled, cancel2] = [cancel, uncancel, cancel].map(parse);
 		expect(cancel2.idempotencyKey).toBe(cancel1.idempotencyKey);
 		expect(uncancelled.idempotencyKey).not.toBe(cancel1.idempotencyKey);
-		expect(new Set([cancel1, uncancelled, cancel2].map((p) => p.idempotencyScope))).toEqual(new Set([`${TEST_SHOP}:${SALE}:events`]));
+		expect(new Set([cancel1, uncancelled, cancel2].map((p) => p.idempotencyScope))).toEqual(
+			new Set([`${TEST_SHOP}:${SALE}:events`]),
+		);
 	});
 
 	test('two extends of one sale with different data have different keys', () => {
-		const extend = { event: 'extend', shopID: TEST_SHOP, saleID: SALE, type: 'subscription', nextChargeOn: '2027-01-26' };
+		const extend = {
+			event: 'extend',
+			shopID: TEST_SHOP,
+			saleID: SALE,
+			type: 'subscription',
+			nextChargeOn: '2027-01-26',
+		};
 		const first = parse(extend);
 		const second = parse({ ...extend, nextChargeOn: '2027-02-26' });
 		expect(first.transactionID).toBeUndefined();
 		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
 		expect(second.idempotencyScope).toBe(first.idempotencyScope);
-		expect(second.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:extend:${expectedFingerprint({ ...extend, nextChargeOn: '2027-02-26' })}`);
+		expect(second.idempotencyKey).toBe(
+			`${TEST_SHOP}:${SALE}:extend:${expectedFingerprint({ ...extend, nextChargeOn: '2027-02-26' })}`,
+		);
 	});
 
 	test('two credits with different transactionIDs have different keys in the same scope', () => {
 		const first = parse(CREDIT_POSTBACK);
 		const second = parse({ ...CREDIT_POSTBACK, transactionID: '55599' });
 		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
-		expect([first.idempotencyScope, second.idempotencyScope]).toEqual([`${TEST_SHOP}:${SALE}:events`, `${TEST_SHOP}:${SALE}:events`]);
+		expect([first.idempotencyScope, second.idempotencyScope]).toEqual([
+			`${TEST_SHOP}:${SALE}:events`,
+			`${TEST_SHOP}:${SALE}:events`,
+		]);
 	});
 
 	test('an event without saleID (never a postback: parsePostback refuses it) has its key as scope', () => {
@@ -103,12 +170,24 @@ describe('idempotencyScopeOf(key): the scope of a key, as the trigger item carri
 	// without saleID is its own scope.
 	test.each([
 		['purchase', PURCHASE_POSTBACK, `${TEST_SHOP}:${SALE}:purchase`],
-		['initial', { ...cancel, event: 'initial', priceAmount: '9.99', priceCurrency: 'EUR' }, `${TEST_SHOP}:${SALE}:initial`],
-		['upgrade', { ...cancel, event: 'upgrade', priceAmount: '9.99', priceCurrency: 'EUR' }, `${TEST_SHOP}:${SALE}:upgrade`],
+		[
+			'initial',
+			{ ...cancel, event: 'initial', priceAmount: '9.99', priceCurrency: 'EUR' },
+			`${TEST_SHOP}:${SALE}:initial`,
+		],
+		[
+			'upgrade',
+			{ ...cancel, event: 'upgrade', priceAmount: '9.99', priceCurrency: 'EUR' },
+			`${TEST_SHOP}:${SALE}:upgrade`,
+		],
 		['credit', CREDIT_POSTBACK, `${TEST_SHOP}:${SALE}:events`],
 		['cancel', cancel, `${TEST_SHOP}:${SALE}:events`],
 		['uncancel', uncancel, `${TEST_SHOP}:${SALE}:events`],
-		['an event named with colons', { ...cancel, event: 'purchase:x' }, `${TEST_SHOP}:${SALE}:events`],
+		[
+			'an event named with colons',
+			{ ...cancel, event: 'purchase:x' },
+			`${TEST_SHOP}:${SALE}:events`,
+		],
 	])('%s', (_name, params, scope) => {
 		const postback = parse(params as FlexPayParams);
 		expect(idempotencyScopeOf(postback.idempotencyKey)).toBe(scope);

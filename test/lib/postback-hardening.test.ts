@@ -16,7 +16,14 @@ import {
 	parseSuccessRedirect,
 	type FlexPayParams,
 } from '../../lib';
-import { CREDIT_POSTBACK, PURCHASE_POSTBACK, TEST_KEY, TEST_SHOP, postbackQuery, signPostback } from '../helpers/postbacks';
+import {
+	CREDIT_POSTBACK,
+	PURCHASE_POSTBACK,
+	TEST_KEY,
+	TEST_SHOP,
+	postbackQuery,
+	signPostback,
+} from '../helpers/postbacks';
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
 
@@ -33,7 +40,10 @@ function malformed(fn: () => unknown): FlexPayMalformedQueryError {
 }
 
 /** The same parameters with another set's signature, as raw query and as a parsed map. */
-function deliveries(params: FlexPayParams, signature: string): Array<string | Record<string, unknown>> {
+function deliveries(
+	params: FlexPayParams,
+	signature: string,
+): Array<string | Record<string, unknown>> {
 	const map = { ...params, signature };
 	return [buildQueryString(Object.entries(map)), map];
 }
@@ -60,7 +70,10 @@ describe('re-splitting: a regrouped parameter set is refused although its signat
 			expect(malformed(() => parsePostback(delivery, config)).field).toBe('custom1');
 		}
 		// Percent-encoded separators are decoded first, so encoding does not slip past.
-		const encoded = postbackQuery(TEST_KEY, merged).replace('user-42%3Aevent%3Dcredit', 'user-42%3aevent%3dcredit');
+		const encoded = postbackQuery(TEST_KEY, merged).replace(
+			'user-42%3Aevent%3Dcredit',
+			'user-42%3aevent%3dcredit',
+		);
 		expect(malformed(() => parsePostback(encoded, config)).field).toBe('custom1');
 	});
 
@@ -86,7 +99,9 @@ describe('re-splitting: a regrouped parameter set is refused although its signat
 		expect(parsePostback(postbackQuery(TEST_KEY, params), config).custom2).toBe(value);
 		expect(parsePostback(signPostback(TEST_KEY, params), config).custom2).toBe(value);
 		const forged = { ...params, custom2: `${value}:event=credit` };
-		expect(malformed(() => parsePostback(postbackQuery(TEST_KEY, forged), config)).field).toBe('custom2');
+		expect(malformed(() => parsePostback(postbackQuery(TEST_KEY, forged), config)).field).toBe(
+			'custom2',
+		);
 	});
 });
 
@@ -100,7 +115,10 @@ describe('shopID must be sent, not assumed', () => {
 			expect(error.message).toMatch(/no shopID/);
 			expect(error.hint).toBeTruthy();
 		}
-		expect(malformed(() => parsePostback(postbackQuery(TEST_KEY, { ...noShop, shopID: '' }), config)).field).toBe('shopID');
+		expect(
+			malformed(() => parsePostback(postbackQuery(TEST_KEY, { ...noShop, shopID: '' }), config))
+				.field,
+		).toBe('shopID');
 	});
 });
 
@@ -125,8 +143,20 @@ describe('Verotel IDs are digits only, at most 20', () => {
 	test('20 digits are accepted, 21 are not', () => {
 		const params = { ...CREDIT_POSTBACK, saleID: '9'.repeat(20), precededBySaleID: '433456' };
 		const postback = parsePostback(postbackQuery(TEST_KEY, params), config);
-		expect(postback).toMatchObject({ saleID: '9'.repeat(20), transactionID: '55502', parentID: '55501', precededBySaleID: '433456' });
-		expect(malformed(() => parsePostback(postbackQuery(TEST_KEY, { ...params, transactionID: '9'.repeat(21) }), config)).field).toBe('transactionID');
+		expect(postback).toMatchObject({
+			saleID: '9'.repeat(20),
+			transactionID: '55502',
+			parentID: '55501',
+			precededBySaleID: '433456',
+		});
+		expect(
+			malformed(() =>
+				parsePostback(
+					postbackQuery(TEST_KEY, { ...params, transactionID: '9'.repeat(21) }),
+					config,
+				),
+			).field,
+		).toBe('transactionID');
 	});
 });
 
@@ -156,15 +186,29 @@ describe('URL builders never sign a value the postback parser would refuse', () 
 	});
 
 	test('subscriptions and status requests too', () => {
-		const sub = { priceAmount: '9.99', priceCurrency: 'EUR', period: 'P30D', subscriptionType: 'recurring' };
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, name: 'Gold:event=credit' })).field).toBe('name');
-		expect(validationError(() => buildStatusUrl(config, { referenceID: 'a:b=c' })).field).toBe('referenceID');
+		const sub = {
+			priceAmount: '9.99',
+			priceCurrency: 'EUR',
+			period: 'P30D',
+			subscriptionType: 'recurring',
+		};
+		expect(
+			validationError(() => buildSubscriptionUrl(config, { ...sub, name: 'Gold:event=credit' }))
+				.field,
+		).toBe('name');
+		expect(validationError(() => buildStatusUrl(config, { referenceID: 'a:b=c' })).field).toBe(
+			'referenceID',
+		);
 	});
 
 	test('a URL with a port is fine, the same URL with ":name=" in its query is not', () => {
-		expect(buildPurchaseUrl(config, { ...base, successURL: 'https://x.example:8080/a?b=1' })).toContain(
-			'successURL=https%3A%2F%2Fx.example%3A8080%2Fa%3Fb%3D1',
-		);
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, successURL: 'https://x.example:8080/a?b=1:c=2' })).field).toBe('successURL');
+		expect(
+			buildPurchaseUrl(config, { ...base, successURL: 'https://x.example:8080/a?b=1' }),
+		).toContain('successURL=https%3A%2F%2Fx.example%3A8080%2Fa%3Fb%3D1');
+		expect(
+			validationError(() =>
+				buildPurchaseUrl(config, { ...base, successURL: 'https://x.example:8080/a?b=1:c=2' }),
+			).field,
+		).toBe('successURL');
 	});
 });

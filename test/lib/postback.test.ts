@@ -21,7 +21,11 @@ import {
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
 
-function expectThrows(fn: () => unknown, type: new (...args: never[]) => Error, code?: string): Error {
+function expectThrows(
+	fn: () => unknown,
+	type: new (...args: never[]) => Error,
+	code?: string,
+): Error {
 	let caught: unknown;
 	try {
 		fn();
@@ -70,32 +74,75 @@ describe('parsePostback: valid postbacks', () => {
 	test('a redelivery has the same idempotency key whatever the parameter order', () => {
 		const signed = signPostback(TEST_KEY, PURCHASE_POSTBACK);
 		const reversed = buildQueryString(Object.entries(signed).reverse());
-		expect(parsePostback(reversed, config).idempotencyKey).toBe(parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config).idempotencyKey);
+		expect(parsePostback(reversed, config).idempotencyKey).toBe(
+			parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config).idempotencyKey,
+		);
 	});
 
 	test('subscription rebill uses amount/currency and becomes event rebill', () => {
-		const rebill = { event: 'rebill', shopID: TEST_SHOP, saleID: '1', transactionID: '2', amount: '19.90', currency: 'USD', type: 'subscription', nextChargeOn: '2026-12-26', subscriptionPhase: 'normal', CCBrand: 'MC' };
+		const rebill = {
+			event: 'rebill',
+			shopID: TEST_SHOP,
+			saleID: '1',
+			transactionID: '2',
+			amount: '19.90',
+			currency: 'USD',
+			type: 'subscription',
+			nextChargeOn: '2026-12-26',
+			subscriptionPhase: 'normal',
+			CCBrand: 'MC',
+		};
 		const postback = parsePostback(postbackQuery(TEST_KEY, rebill), config);
-		expect(postback).toMatchObject({ event: 'rebill', amount: 19.9, amountString: '19.90', currency: 'USD', nextChargeOn: '2026-12-26', subscriptionPhase: 'normal' });
+		expect(postback).toMatchObject({
+			event: 'rebill',
+			amount: 19.9,
+			amountString: '19.90',
+			currency: 'USD',
+			nextChargeOn: '2026-12-26',
+			subscriptionPhase: 'normal',
+		});
 	});
 
 	test('a subscription without event is its initial postback; unknown events are kept lower-cased', () => {
-		expect(parsePostback(postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', type: 'subscription' }), config).event).toBe('initial');
-		expect(parsePostback(postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', type: 'subscription', event: 'SomethingNew' }), config).event).toBe('somethingnew');
+		expect(
+			parsePostback(
+				postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', type: 'subscription' }),
+				config,
+			).event,
+		).toBe('initial');
+		expect(
+			parsePostback(
+				postbackQuery(TEST_KEY, {
+					shopID: TEST_SHOP,
+					saleID: '3',
+					type: 'subscription',
+					event: 'SomethingNew',
+				}),
+				config,
+			).event,
+		).toBe('somethingnew');
 	});
 
 	test('legacy SHA-1 is accepted unless disabled; upper-case hex is accepted', () => {
 		const sha1 = postbackQuery(TEST_KEY, PURCHASE_POSTBACK, 'sha1');
 		expect(parsePostback(sha1, config).signatureAlgorithm).toBe('sha1');
-		expectThrows(() => parsePostback(sha1, config, { allowSha1: false }), FlexPaySignatureError, 'SIGNATURE_INVALID');
+		expectThrows(
+			() => parsePostback(sha1, config, { allowSha1: false }),
+			FlexPaySignatureError,
+			'SIGNATURE_INVALID',
+		);
 		const signed = signPostback(TEST_KEY, PURCHASE_POSTBACK);
-		const upper = buildQueryString(Object.entries({ ...signed, signature: signed.signature.toUpperCase() }));
+		const upper = buildQueryString(
+			Object.entries({ ...signed, signature: signed.signature.toUpperCase() }),
+		);
 		expect(parsePostback(upper, config).saleID).toBe('987654');
 	});
 
 	test('a parsed map (framework query object) verifies the same as the raw string', () => {
 		const map = signPostback(TEST_KEY, PURCHASE_POSTBACK);
-		expect(parsePostback(map, config)).toEqual(parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config));
+		expect(parsePostback(map, config)).toEqual(
+			parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config),
+		);
 	});
 
 	test('leading "?" and + as space; a merchant static parameter of the postback URL is signed too', () => {
@@ -107,11 +154,20 @@ describe('parsePostback: valid postbacks', () => {
 
 	test('the key is trimmed like a pasted Control Center key', () => {
 		const withSpaces = { shopId: ` ${TEST_SHOP} `, signatureKey: `${TEST_KEY}\n` };
-		expect(parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), withSpaces).shopID).toBe(TEST_SHOP);
+		expect(parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), withSpaces).shopID).toBe(
+			TEST_SHOP,
+		);
 	});
 
 	test('parseSuccessRedirect verifies a redirect exactly like a postback', () => {
-		const redirect = { shopID: TEST_SHOP, saleID: '987654', priceAmount: '9.99', priceCurrency: 'EUR', paymentMethod: 'CC', type: 'purchase' };
+		const redirect = {
+			shopID: TEST_SHOP,
+			saleID: '987654',
+			priceAmount: '9.99',
+			priceCurrency: 'EUR',
+			paymentMethod: 'CC',
+			type: 'purchase',
+		};
 		expect(parseSuccessRedirect(postbackQuery(TEST_KEY, redirect), config).event).toBe('purchase');
 	});
 });
@@ -127,19 +183,40 @@ describe('parsePostback: rejections', () => {
 	test('missing and empty signature', () => {
 		const { signature, ...unsigned } = good();
 		expect(signature).toHaveLength(64);
-		expectThrows(() => parsePostback(buildQueryString(Object.entries(unsigned)), config), FlexPaySignatureError, 'SIGNATURE_MISSING');
-		expectThrows(() => parsePostback(buildQueryString(Object.entries({ ...unsigned, signature: '' })), config), FlexPaySignatureError, 'SIGNATURE_MISSING');
+		expectThrows(
+			() => parsePostback(buildQueryString(Object.entries(unsigned)), config),
+			FlexPaySignatureError,
+			'SIGNATURE_MISSING',
+		);
+		expectThrows(
+			() => parsePostback(buildQueryString(Object.entries({ ...unsigned, signature: '' })), config),
+			FlexPaySignatureError,
+			'SIGNATURE_MISSING',
+		);
 	});
 
 	test('non-hex or truncated signatures never match', () => {
 		const { signature } = good();
-		for (const bad of [signature.slice(0, 63), signature + '0', 'z'.repeat(64), signature.slice(0, 40)]) {
-			expectThrows(() => parsePostback(buildQueryString(Object.entries({ ...good(), signature: bad })), config), FlexPaySignatureError);
+		for (const bad of [
+			signature.slice(0, 63),
+			signature + '0',
+			'z'.repeat(64),
+			signature.slice(0, 40),
+		]) {
+			expectThrows(
+				() =>
+					parsePostback(buildQueryString(Object.entries({ ...good(), signature: bad })), config),
+				FlexPaySignatureError,
+			);
 		}
 	});
 
 	test('wrong key', () => {
-		expectThrows(() => parsePostback(postbackQuery('another-key', PURCHASE_POSTBACK), config), FlexPaySignatureError, 'SIGNATURE_INVALID');
+		expectThrows(
+			() => parsePostback(postbackQuery('another-key', PURCHASE_POSTBACK), config),
+			FlexPaySignatureError,
+			'SIGNATURE_INVALID',
+		);
 	});
 
 	test('another shop, even correctly signed', () => {
@@ -154,24 +231,56 @@ describe('parsePostback: rejections', () => {
 	test('duplicate keys, in the raw string and as arrays in a map', () => {
 		const query = postbackQuery(TEST_KEY, PURCHASE_POSTBACK) + '&priceAmount=0.01';
 		expectThrows(() => parsePostback(query, config), FlexPayMalformedQueryError);
-		expectThrows(() => parsePostback({ ...good(), priceAmount: ['9.99', '0.01'] }, config), FlexPayMalformedQueryError);
+		expectThrows(
+			() => parsePostback({ ...good(), priceAmount: ['9.99', '0.01'] }, config),
+			FlexPayMalformedQueryError,
+		);
 	});
 
 	test('invalid UTF-8, incomplete escapes, control characters, array syntax', () => {
 		const base = postbackQuery(TEST_KEY, PURCHASE_POSTBACK);
-		for (const extra of ['custom3=%C3', 'custom3=%ED%A0%80', 'custom3=%C0%AF', 'custom3=%zz', 'custom3=%4', 'custom3=a%0Ab', 'custom3=%7F', 'custom3=%C2%85', 'a[]=1', 'a%5B%5D=1', 'sp ace=1']) {
+		for (const extra of [
+			'custom3=%C3',
+			'custom3=%ED%A0%80',
+			'custom3=%C0%AF',
+			'custom3=%zz',
+			'custom3=%4',
+			'custom3=a%0Ab',
+			'custom3=%7F',
+			'custom3=%C2%85',
+			'a[]=1',
+			'a%5B%5D=1',
+			'sp ace=1',
+		]) {
 			expectThrows(() => parsePostback(`${base}&${extra}`, config), FlexPayMalformedQueryError);
 		}
 	});
 
 	test('oversized queries and too many parameters', () => {
 		expectThrows(() => parseRawQuery('a=' + 'x'.repeat(20000)), FlexPayMalformedQueryError);
-		expectThrows(() => parseRawQuery(Array.from({ length: 101 }, (_, i) => `k${i}=v`).join('&')), FlexPayMalformedQueryError);
+		expectThrows(
+			() => parseRawQuery(Array.from({ length: 101 }, (_, i) => `k${i}=v`).join('&')),
+			FlexPayMalformedQueryError,
+		);
 	});
 
 	test('an unusable configuration is a validation error, not a signature error', () => {
-		expectThrows(() => parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), { shopId: TEST_SHOP, signatureKey: '  ' }), FlexPayValidationError);
-		expectThrows(() => parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), { shopId: 'abc', signatureKey: TEST_KEY }), FlexPayValidationError);
+		expectThrows(
+			() =>
+				parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), {
+					shopId: TEST_SHOP,
+					signatureKey: '  ',
+				}),
+			FlexPayValidationError,
+		);
+		expectThrows(
+			() =>
+				parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), {
+					shopId: 'abc',
+					signatureKey: TEST_KEY,
+				}),
+			FlexPayValidationError,
+		);
 	});
 });
 
@@ -180,13 +289,20 @@ describe('parseAmount', () => {
 		expect(parseAmount('9.99')).toBe(9.99);
 		expect(parseAmount('45.20')).toBe(45.2);
 		expect(parseAmount('0')).toBe(0);
-		for (const text of [undefined, '', '9,99', '-1', '1e3', ' 9.99', '9.', '.5', 'NaN']) expect(parseAmount(text)).toBeNull();
+		for (const text of [undefined, '', '9,99', '-1', '1e3', ' 9.99', '9.', '.5', 'NaN'])
+			expect(parseAmount(text)).toBeNull();
 	});
 });
 
 describe('parseRawQuery', () => {
 	test('decodes form encoding and keeps empty values and zero', () => {
-		expect(parseRawQuery('a=x+y&b=%C5%A1&c=&d=0&e')).toEqual({ a: 'x y', b: 'š', c: '', d: '0', e: '' });
+		expect(parseRawQuery('a=x+y&b=%C5%A1&c=&d=0&e')).toEqual({
+			a: 'x y',
+			b: 'š',
+			c: '',
+			d: '0',
+			e: '',
+		});
 	});
 	test('skips empty segments', () => {
 		expect(parseRawQuery('a=1&&b=2&')).toEqual({ a: '1', b: '2' });

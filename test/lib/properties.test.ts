@@ -20,7 +20,16 @@ const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
  * refused, `saleID` and `type` required) are left to the example tests; every
  * generated set carries the fields of a Verotel message (SALE_SHAPE).
  */
-const CHECKED_NAMES = new Set(['signature', 'shopID', 'saleID', 'transactionID', 'parentID', 'precededBySaleID', 'type', 'version']);
+const CHECKED_NAMES = new Set([
+	'signature',
+	'shopID',
+	'saleID',
+	'transactionID',
+	'parentID',
+	'precededBySaleID',
+	'type',
+	'version',
+]);
 const SALE_SHAPE = { shopID: TEST_SHOP, saleID: '433456', type: 'purchase' };
 const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/).filter((k) => !CHECKED_NAMES.has(k));
 /** `:name=` inside a value reads as a parameter boundary; such values are refused by design. */
@@ -29,7 +38,9 @@ const BOUNDARY = /:[A-Za-z0-9_.-]+=/;
 const value = fc
 	.string({ unit: 'grapheme', maxLength: 40 })
 	.filter((v) => !/\p{Cc}/u.test(v) && !BOUNDARY.test(v));
-const paramsArb = fc.dictionary(key, value, { minKeys: 1, maxKeys: 12 }).map((p) => ({ ...p, ...SALE_SHAPE }));
+const paramsArb = fc
+	.dictionary(key, value, { minKeys: 1, maxKeys: 12 })
+	.map((p) => ({ ...p, ...SALE_SHAPE }));
 
 describe('property: build -> parse -> verify', () => {
 	test('every signed map survives encoding and verifies, with identical parameters', () => {
@@ -75,7 +86,9 @@ describe('property: build -> parse -> verify', () => {
 					if (keys.length === 0) return;
 					delete mutated[keys[m.pick % keys.length]];
 				}
-				expect(() => parsePostback(buildQueryString(Object.entries(mutated)), config)).toThrow(FlexPayError);
+				expect(() => parsePostback(buildQueryString(Object.entries(mutated)), config)).toThrow(
+					FlexPayError,
+				);
 			}),
 			settings,
 		);
@@ -84,7 +97,11 @@ describe('property: build -> parse -> verify', () => {
 	test('random query strings only ever produce typed FlexPay errors or a verified postback', () => {
 		const raw = fc.oneof(
 			fc.string({ maxLength: 200 }),
-			fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 })), { maxLength: 10 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&')),
+			fc
+				.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 })), {
+					maxLength: 10,
+				})
+				.map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&')),
 		);
 		fc.assert(
 			fc.property(raw, (query) => {
@@ -130,11 +147,24 @@ describe('property: percent-encoding a character does not change what a query re
 	const nameChar = fc.constantFrom(...'abcXYZ019_.-'.split(''));
 	const name = fc.oneof(
 		{ weight: 8, arbitrary: fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }) },
-		{ weight: 1, arbitrary: fc.constantFrom('signature', 'shopID', '__proto__', 'constructor', 'toString', 'a'.repeat(64), 'b'.repeat(65)) },
+		{
+			weight: 1,
+			arbitrary: fc.constantFrom(
+				'signature',
+				'shopID',
+				'__proto__',
+				'constructor',
+				'toString',
+				'a'.repeat(64),
+				'b'.repeat(65),
+			),
+		},
 	);
 	const valueChar = fc.constantFrom(...Array.from('aZ9-._~=:/?@!*é€😀'));
 	const plainValue = fc.string({ unit: valueChar, maxLength: 16 });
-	const segment = fc.tuple(name, fc.option(plainValue, { nil: undefined })).map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
+	const segment = fc
+		.tuple(name, fc.option(plainValue, { nil: undefined }))
+		.map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
 	const plainQuery = fc
 		.tuple(fc.array(segment, { maxLength: 14 }), fc.constantFrom('&', '&&'), fc.boolean())
 		.map(([segments, separator, leading]) => (leading ? '&' : '') + segments.join(separator));
@@ -145,7 +175,10 @@ describe('property: percent-encoding a character does not change what a query re
 		const candidates = chars.map((c, i) => (c === '&' || c === '=' ? -1 : i)).filter((i) => i >= 0);
 		if (candidates.length === 0) return undefined;
 		const at = candidates[pick % candidates.length];
-		chars[at] = Array.from(Buffer.from(chars[at], 'utf8'), (b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join('');
+		chars[at] = Array.from(
+			Buffer.from(chars[at], 'utf8'),
+			(b) => '%' + b.toString(16).toUpperCase().padStart(2, '0'),
+		).join('');
 		return chars.join('');
 	}
 
@@ -202,7 +235,9 @@ describe('property: percent-encoding a character does not change what a query re
 	test('parsePostback: a signed plain postback verifies on both paths', () => {
 		const plainParams = fc
 			.dictionary(
-				fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }).filter((k) => !CHECKED_NAMES.has(k)),
+				fc
+					.string({ unit: nameChar, minLength: 1, maxLength: 12 })
+					.filter((k) => !CHECKED_NAMES.has(k)),
 				plainValue.filter((v) => !BOUNDARY.test(v)),
 				{ minKeys: 1, maxKeys: 12 },
 			)
@@ -210,7 +245,9 @@ describe('property: percent-encoding a character does not change what a query re
 		fc.assert(
 			fc.property(plainParams, fc.nat(), (params, pick) => {
 				const signed = signPostback(TEST_KEY, params);
-				const query = Object.entries(signed).map(([k, v]) => `${k}=${v}`).join('&');
+				const query = Object.entries(signed)
+					.map(([k, v]) => `${k}=${v}`)
+					.join('&');
 				const encoded = encodeOne(query, pick)!;
 				const plain = outcome(() => parsePostback(query, config).params);
 				expect(plain).toEqual({ value: params });

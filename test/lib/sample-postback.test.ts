@@ -23,7 +23,16 @@ import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
 const fixedIds = (digits: number) => '9'.repeat(digits);
 
-const SUBSCRIPTION = ['initial', 'rebill', 'extend', 'downgrade', 'upgrade', 'cancel', 'uncancel', 'expiry'];
+const SUBSCRIPTION = [
+	'initial',
+	'rebill',
+	'extend',
+	'downgrade',
+	'upgrade',
+	'cancel',
+	'uncancel',
+	'expiry',
+];
 
 describe('buildSamplePostback: one correctly signed postback per event', () => {
 	it.each(POSTBACK_EVENTS.map((event) => [event]))('%s', (event) => {
@@ -59,16 +68,27 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 
 		// The query is exactly these parameters, in this order.
 		expect(parseRawQuery(sample.query)).toEqual(sample.params);
-		expect(sample.query.split('&').map((pair) => pair.split('=')[0])).toEqual(Object.keys(sample.params));
+		expect(sample.query.split('&').map((pair) => pair.split('=')[0])).toEqual(
+			Object.keys(sample.params),
+		);
 
 		// The protocol core's verification accepts it with the same key and reads the event back.
 		const parsed = parsePostback(sample.query, config);
-		expect(parsed).toMatchObject({ event, saleID: '433456', shopID: TEST_SHOP, amount: 9.99, currency: 'EUR', signatureAlgorithm: 'sha256' });
+		expect(parsed).toMatchObject({
+			event,
+			saleID: '433456',
+			shopID: TEST_SHOP,
+			amount: 9.99,
+			currency: 'EUR',
+			signatureAlgorithm: 'sha256',
+		});
 		expect(sample.event).toBe(parsed.event);
 		expect(sample.saleID).toBe('433456');
 
 		// ... and refuses it with another key.
-		expect(() => parsePostback(sample.query, { shopId: TEST_SHOP, signatureKey: `${TEST_KEY}x` })).toThrow(FlexPaySignatureError);
+		expect(() =>
+			parsePostback(sample.query, { shopId: TEST_SHOP, signatureKey: `${TEST_KEY}x` }),
+		).toThrow(FlexPaySignatureError);
 		// The key itself is never part of what is sent.
 		expect(JSON.stringify(sample)).not.toContain(TEST_KEY);
 	});
@@ -94,7 +114,12 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 			custom1: 'user-42',
 		});
 		expect(sample.query).toContain('referenceID=order+42%2F%E2%82%AC');
-		expect(parsePostback(sample.query, config)).toMatchObject({ referenceID: 'order 42/€', custom1: 'user-42', amountString: '19.90', parentID: '3003' });
+		expect(parsePostback(sample.query, config)).toMatchObject({
+			referenceID: 'order 42/€',
+			custom1: 'user-42',
+			amountString: '19.90',
+			parentID: '3003',
+		});
 	});
 
 	it('is deterministic for given IDs, and random (crypto) IDs by default', () => {
@@ -119,7 +144,9 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 		const sample = buildSamplePostback(config, { algorithm: 'sha1' }, fixedIds);
 		expect(sample.signature).toMatch(/^[0-9a-f]{40}$/);
 		expect(parsePostback(sample.query, config).signatureAlgorithm).toBe('sha1');
-		expect(() => parsePostback(sample.query, config, { allowSha1: false })).toThrow(FlexPaySignatureError);
+		expect(() => parsePostback(sample.query, config, { allowSha1: false })).toThrow(
+			FlexPaySignatureError,
+		);
 	});
 
 	it('defaults to a purchase; an event name this version does not know is sent as such', () => {
@@ -141,22 +168,29 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 		['custom1', { custom1: 'line\nbreak' }],
 		['referenceID', { referenceID: 'a:shopID=1' }],
 		['event', { event: 'a:b=c' }],
-	])('refuses an unusable %s with a field error (the trigger would refuse it too)', (field, input) => {
-		let caught: unknown;
-		try {
-			buildSamplePostback(config, input);
-		} catch (error) {
-			caught = error;
-		}
-		expect(caught).toBeInstanceOf(FlexPayValidationError);
-		expect((caught as FlexPayValidationError).field).toBe(field);
-		expect((caught as FlexPayValidationError).hint).toBeTruthy();
-		expect(String((caught as Error).message)).not.toContain(TEST_KEY);
-	});
+	])(
+		'refuses an unusable %s with a field error (the trigger would refuse it too)',
+		(field, input) => {
+			let caught: unknown;
+			try {
+				buildSamplePostback(config, input);
+			} catch (error) {
+				caught = error;
+			}
+			expect(caught).toBeInstanceOf(FlexPayValidationError);
+			expect((caught as FlexPayValidationError).field).toBe(field);
+			expect((caught as FlexPayValidationError).hint).toBeTruthy();
+			expect(String((caught as Error).message)).not.toContain(TEST_KEY);
+		},
+	);
 
 	it('checks the configuration like every other signing function (values never quoted)', () => {
-		expect(() => buildSamplePostback({ shopId: TEST_KEY, signatureKey: TEST_KEY })).toThrow(/Shop ID is not a numeric website ID/);
-		expect(() => buildSamplePostback({ shopId: TEST_SHOP, signatureKey: ' ' })).toThrow(/Signature key is empty/);
+		expect(() => buildSamplePostback({ shopId: TEST_KEY, signatureKey: TEST_KEY })).toThrow(
+			/Shop ID is not a numeric website ID/,
+		);
+		expect(() => buildSamplePostback({ shopId: TEST_SHOP, signatureKey: ' ' })).toThrow(
+			/Signature key is empty/,
+		);
 	});
 });
 
@@ -179,10 +213,14 @@ describe('scripts/postback.mjs builds its postbacks with buildSamplePostback (fr
 			out.push(buildPostback({ event: 'rebill', shopId: ${JSON.stringify(TEST_SHOP)}, key: ${JSON.stringify(TEST_KEY)}, saleId: '4242', tamper: true }));
 			console.log(JSON.stringify(out));
 		`;
-		const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', program, JSON.stringify(POSTBACK_EVENTS)], {
-			cwd: root,
-			encoding: 'utf8',
-		});
+		const stdout = execFileSync(
+			process.execPath,
+			['--input-type=module', '-e', program, JSON.stringify(POSTBACK_EVENTS)],
+			{
+				cwd: root,
+				encoding: 'utf8',
+			},
+		);
 		const queries = JSON.parse(stdout) as string[];
 		const tampered = queries.pop() as string;
 		POSTBACK_EVENTS.forEach((event, index) => {
@@ -190,7 +228,11 @@ describe('scripts/postback.mjs builds its postbacks with buildSamplePostback (fr
 			expect(parsed).toMatchObject({ event, saleID: '4242', custom1: 'u-1' });
 			// The same postback as the lib builds with the IDs the CLI drew (transactionID, then parentID).
 			const drawn = [parsed.params.transactionID, parsed.params.parentID];
-			const expected = buildSamplePostback(config, { event, saleID: '4242', custom1: 'u-1' }, () => drawn.shift() as string);
+			const expected = buildSamplePostback(
+				config,
+				{ event, saleID: '4242', custom1: 'u-1' },
+				() => drawn.shift() as string,
+			);
 			expect(queries[index]).toBe(expected.query);
 		});
 		expect(tampered).toContain('amount=0.01');

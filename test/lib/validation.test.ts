@@ -17,7 +17,11 @@ import { idText } from '../../lib/validation';
 import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
 
 const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
-const base: PurchaseParams = { priceAmount: '9.99', priceCurrency: 'EUR', description: 'Video download' };
+const base: PurchaseParams = {
+	priceAmount: '9.99',
+	priceCurrency: 'EUR',
+	description: 'Video download',
+};
 
 function validationError(fn: () => unknown): FlexPayValidationError {
 	try {
@@ -46,12 +50,24 @@ describe('amount', () => {
 		expect(formatAmount('priceAmount', input)).toBe(expected);
 	});
 
-	test.each([['-1'], [-0.5], [Number.NaN], [Number.POSITIVE_INFINITY], ['1,50'], ['1.234,50'], ['9.999'], [9.999], ['abc'], ['1e3'], [''], [null]])(
-		'%p is refused naming priceAmount',
-		(input) => {
-			expect(validationError(() => formatAmount('priceAmount', input as never)).field).toBe('priceAmount');
-		},
-	);
+	test.each([
+		['-1'],
+		[-0.5],
+		[Number.NaN],
+		[Number.POSITIVE_INFINITY],
+		['1,50'],
+		['1.234,50'],
+		['9.999'],
+		[9.999],
+		['abc'],
+		['1e3'],
+		[''],
+		[null],
+	])('%p is refused naming priceAmount', (input) => {
+		expect(validationError(() => formatAmount('priceAmount', input as never)).field).toBe(
+			'priceAmount',
+		);
+	});
 
 	test('a locale comma gets a hint about the dot', () => {
 		expect(validationError(() => formatAmount('priceAmount', '1.234,50')).hint).toMatch(/dot/);
@@ -61,105 +77,232 @@ describe('amount', () => {
 describe('purchase parameters', () => {
 	test('the nine currencies are accepted (case-insensitive), others refused', () => {
 		for (const currency of ['USD', 'EUR', 'GBP', 'AUD', 'CAD', 'CHF', 'DKK', 'NOK', 'SEK', 'eur']) {
-			expect(buildPurchaseUrl(config, { ...base, priceCurrency: currency })).toContain(`priceCurrency=${currency.toUpperCase()}`);
+			expect(buildPurchaseUrl(config, { ...base, priceCurrency: currency })).toContain(
+				`priceCurrency=${currency.toUpperCase()}`,
+			);
 		}
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, priceCurrency: 'GBR' })).field).toBe('priceCurrency');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, priceCurrency: 'GBR' })).field,
+		).toBe('priceCurrency');
 	});
 
 	test('DDEU only with EUR', () => {
-		expect(buildPurchaseUrl(config, { ...base, paymentMethod: 'DDEU' })).toContain('paymentMethod=DDEU');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, priceCurrency: 'USD', paymentMethod: 'DDEU' })).field).toBe('priceCurrency');
+		expect(buildPurchaseUrl(config, { ...base, paymentMethod: 'DDEU' })).toContain(
+			'paymentMethod=DDEU',
+		);
+		expect(
+			validationError(() =>
+				buildPurchaseUrl(config, { ...base, priceCurrency: 'USD', paymentMethod: 'DDEU' }),
+			).field,
+		).toBe('priceCurrency');
 	});
 
 	test('oneClickToken only with CC, and sent unsigned', () => {
-		const request = buildPurchaseRequest(config, { ...base, paymentMethod: 'CC', oneClickToken: 'tok123' });
+		const request = buildPurchaseRequest(config, {
+			...base,
+			paymentMethod: 'CC',
+			oneClickToken: 'tok123',
+		});
 		const withoutToken = buildPurchaseRequest(config, { ...base, paymentMethod: 'CC' });
 		expect(request.params.oneClickToken).toBe('tok123');
 		expect(request.params.signature).toBe(withoutToken.params.signature);
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, oneClickToken: 'tok123' })).field).toBe('oneClickToken');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, oneClickToken: 'tok123' })).field,
+		).toBe('oneClickToken');
 	});
 
 	test('lengths: description 100, custom fields and URLs 255, e-mail 100 (code points, not bytes)', () => {
-		expect(buildPurchaseUrl(config, { ...base, description: 'š'.repeat(100) })).toContain('description=');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, description: 'x'.repeat(101) })).field).toBe('description');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, custom2: 'x'.repeat(256) })).field).toBe('custom2');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, successURL: 'https://a.example/' + 'x'.repeat(240) })).field).toBe('successURL');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, email: 'a@b.cd' + 'x'.repeat(100) })).field).toBe('email');
+		expect(buildPurchaseUrl(config, { ...base, description: 'š'.repeat(100) })).toContain(
+			'description=',
+		);
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, description: 'x'.repeat(101) }))
+				.field,
+		).toBe('description');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, custom2: 'x'.repeat(256) })).field,
+		).toBe('custom2');
+		expect(
+			validationError(() =>
+				buildPurchaseUrl(config, { ...base, successURL: 'https://a.example/' + 'x'.repeat(240) }),
+			).field,
+		).toBe('successURL');
+		expect(
+			validationError(() =>
+				buildPurchaseUrl(config, { ...base, email: 'a@b.cd' + 'x'.repeat(100) }),
+			).field,
+		).toBe('email');
 	});
 
 	test('URLs must be absolute http(s); e-mail must look like one', () => {
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, declineURL: 'javascript:alert(1)' })).field).toBe('declineURL');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, successURL: '/thanks' })).field).toBe('successURL');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, email: 'not-an-address' })).field).toBe('email');
+		expect(
+			validationError(() =>
+				buildPurchaseUrl(config, { ...base, declineURL: 'javascript:alert(1)' }),
+			).field,
+		).toBe('declineURL');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, successURL: '/thanks' })).field,
+		).toBe('successURL');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, email: 'not-an-address' })).field,
+		).toBe('email');
 	});
 
 	test('description is required and may not contain control characters', () => {
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, description: '' })).field).toBe('description');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, description: 'a\nb' })).field).toBe('description');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, description: '' })).field,
+		).toBe('description');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, description: 'a\nb' })).field,
+		).toBe('description');
 	});
 
 	test('iDEAL-only fields need paymentMethod IDEAL; subCreditorCountry is two letters', () => {
-		expect(buildPurchaseUrl(config, { ...base, paymentMethod: 'IDEAL', mcc: '5815', subCreditorCountry: 'NL' })).toContain('mcc=5815');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, mcc: '5815' })).field).toBe('mcc');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, paymentMethod: 'IDEAL', subCreditorCountry: 'NLD' })).field).toBe('subCreditorCountry');
+		expect(
+			buildPurchaseUrl(config, {
+				...base,
+				paymentMethod: 'IDEAL',
+				mcc: '5815',
+				subCreditorCountry: 'NL',
+			}),
+		).toContain('mcc=5815');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, mcc: '5815' })).field).toBe(
+			'mcc',
+		);
+		expect(
+			validationError(() =>
+				buildPurchaseUrl(config, { ...base, paymentMethod: 'IDEAL', subCreditorCountry: 'NLD' }),
+			).field,
+		).toBe('subCreditorCountry');
 	});
 
 	test('empty values are dropped from URL and signature, 0 is kept', () => {
-		const url = buildPurchaseUrl(config, { ...base, custom1: '', custom2: null as never, custom3: '0' });
+		const url = buildPurchaseUrl(config, {
+			...base,
+			custom1: '',
+			custom2: null as never,
+			custom3: '0',
+		});
 		expect(url).not.toContain('custom1');
 		expect(url).not.toContain('custom2');
 		expect(url).toContain('custom3=0');
 	});
 
 	test('signature, version and type cannot be smuggled in; a foreign shopID is refused', () => {
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, signature: 'x' })).field).toBe('signature');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, type: 'subscription' })).field).toBe('type');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, shopID: '1' })).field).toBe('shopID');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, signature: 'x' })).field).toBe(
+			'signature',
+		);
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, type: 'subscription' })).field,
+		).toBe('type');
+		expect(validationError(() => buildPurchaseUrl(config, { ...base, shopID: '1' })).field).toBe(
+			'shopID',
+		);
 		expect(buildPurchaseUrl(config, { ...base, version: '3.2' })).toContain('version=4');
 	});
 });
 
 describe('subscriptions, upgrade, cancel and status', () => {
-	const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring', name: 'Monthly' };
+	const sub = {
+		priceAmount: '19.90',
+		priceCurrency: 'USD',
+		period: 'P30D',
+		subscriptionType: 'recurring',
+		name: 'Monthly',
+	};
 
 	test('subscription: type, period and subscriptionType checked', () => {
 		expect(buildSubscriptionUrl(config, sub)).toContain('type=subscription');
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, period: '30 days' })).field).toBe('period');
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, period: 'P5D' })).field).toBe('period');
-		expect(buildSubscriptionUrl(config, { ...sub, subscriptionType: 'one-time', period: 'P2D' })).toContain('subscriptionType=one-time');
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, subscriptionType: 'weekly' })).field).toBe('subscriptionType');
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, priceCurrency: 'EUR', paymentMethod: 'DDEU' })).field).toBe('subscriptionType');
+		expect(
+			validationError(() => buildSubscriptionUrl(config, { ...sub, period: '30 days' })).field,
+		).toBe('period');
+		expect(
+			validationError(() => buildSubscriptionUrl(config, { ...sub, period: 'P5D' })).field,
+		).toBe('period');
+		expect(
+			buildSubscriptionUrl(config, { ...sub, subscriptionType: 'one-time', period: 'P2D' }),
+		).toContain('subscriptionType=one-time');
+		expect(
+			validationError(() => buildSubscriptionUrl(config, { ...sub, subscriptionType: 'weekly' }))
+				.field,
+		).toBe('subscriptionType');
+		expect(
+			validationError(() =>
+				buildSubscriptionUrl(config, { ...sub, priceCurrency: 'EUR', paymentMethod: 'DDEU' }),
+			).field,
+		).toBe('subscriptionType');
 	});
 
 	test('upgrade needs precedingSaleID and refuses referenceID', () => {
-		expect(buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: 433456, upgradeOption: 'extend' })).toContain('upgradeOption=extend');
-		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '' })).field).toBe('precedingSaleID');
-		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', referenceID: 'r' })).field).toBe('referenceID');
-		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', upgradeOption: 'keep' })).field).toBe('upgradeOption');
+		expect(
+			buildUpgradeSubscriptionUrl(config, {
+				...sub,
+				precedingSaleID: 433456,
+				upgradeOption: 'extend',
+			}),
+		).toContain('upgradeOption=extend');
+		expect(
+			validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '' }))
+				.field,
+		).toBe('precedingSaleID');
+		expect(
+			validationError(() =>
+				buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', referenceID: 'r' }),
+			).field,
+		).toBe('referenceID');
+		expect(
+			validationError(() =>
+				buildUpgradeSubscriptionUrl(config, {
+					...sub,
+					precedingSaleID: '1',
+					upgradeOption: 'keep',
+				}),
+			).field,
+		).toBe('upgradeOption');
 	});
 
 	test('cancel subscription and status URLs', () => {
-		expect(buildCancelSubscriptionUrl(config, { saleID: '42' })).toMatch(/^https:\/\/secure\.verotel\.com\/cancel-subscription\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/);
-		expect(buildStatusUrl(config, { saleID: 42 })).toMatch(/^https:\/\/secure\.verotel\.com\/salestatus\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/);
+		expect(buildCancelSubscriptionUrl(config, { saleID: '42' })).toMatch(
+			/^https:\/\/secure\.verotel\.com\/cancel-subscription\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/,
+		);
+		expect(buildStatusUrl(config, { saleID: 42 })).toMatch(
+			/^https:\/\/secure\.verotel\.com\/salestatus\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/,
+		);
 		expect(buildStatusUrl(config, { referenceID: 'order 1' })).toContain('referenceID=order+1');
 		expect(validationError(() => buildStatusUrl(config, {} as never)).field).toBe('saleID');
-		expect(validationError(() => buildStatusUrl(config, { saleID: 1, referenceID: 'x' } as never)).field).toBe('referenceID');
+		expect(
+			validationError(() => buildStatusUrl(config, { saleID: 1, referenceID: 'x' } as never)).field,
+		).toBe('referenceID');
 	});
 });
 
 describe('configuration and brands', () => {
 	test('each brand has its host; a custom base URL wins and loses its trailing slash', () => {
 		for (const brand of Object.keys(BRANDS) as Array<keyof typeof BRANDS>) {
-			expect(buildStatusUrl({ ...config, brand }, { saleID: 1 })).toMatch(new RegExp(`^${BRANDS[brand].baseUrl.replace(/\./g, '\\.')}/salestatus\\?`));
+			expect(buildStatusUrl({ ...config, brand }, { saleID: 1 })).toMatch(
+				new RegExp(`^${BRANDS[brand].baseUrl.replace(/\./g, '\\.')}/salestatus\\?`),
+			);
 		}
-		expect(buildStatusUrl({ ...config, baseUrl: 'http://127.0.0.1:9000/' }, { saleID: 1 })).toMatch(/^http:\/\/127\.0\.0\.1:9000\/salestatus\?/);
+		expect(buildStatusUrl({ ...config, baseUrl: 'http://127.0.0.1:9000/' }, { saleID: 1 })).toMatch(
+			/^http:\/\/127\.0\.0\.1:9000\/salestatus\?/,
+		);
 	});
 
 	test('bad configuration names the field', () => {
-		expect(validationError(() => buildStatusUrl({ ...config, shopId: '' }, { saleID: 1 })).field).toBe('shopId');
-		expect(validationError(() => buildStatusUrl({ ...config, signatureKey: '' }, { saleID: 1 })).field).toBe('signatureKey');
-		expect(validationError(() => buildStatusUrl({ ...config, brand: 'youngcharge' as never }, { saleID: 1 })).field).toBe('brand');
-		expect(validationError(() => buildStatusUrl({ ...config, baseUrl: 'ftp://x' }, { saleID: 1 })).field).toBe('baseUrl');
+		expect(
+			validationError(() => buildStatusUrl({ ...config, shopId: '' }, { saleID: 1 })).field,
+		).toBe('shopId');
+		expect(
+			validationError(() => buildStatusUrl({ ...config, signatureKey: '' }, { saleID: 1 })).field,
+		).toBe('signatureKey');
+		expect(
+			validationError(() =>
+				buildStatusUrl({ ...config, brand: 'youngcharge' as never }, { saleID: 1 }),
+			).field,
+		).toBe('brand');
+		expect(
+			validationError(() => buildStatusUrl({ ...config, baseUrl: 'ftp://x' }, { saleID: 1 })).field,
+		).toBe('baseUrl');
 	});
 
 	test('brand from merchant ID prefix', () => {
@@ -176,18 +319,32 @@ describe('configuration and brands', () => {
 });
 
 describe('amounts a buyer would be charged', () => {
-	test.each([[true], [false], [1e-9], [-1e-9 + 0.01]])('formatAmount(%p) is refused naming the field', (input) => {
-		expect(validationError(() => formatAmount('priceAmount', input)).field).toBe('priceAmount');
-	});
+	test.each([[true], [false], [1e-9], [-1e-9 + 0.01]])(
+		'formatAmount(%p) is refused naming the field',
+		(input) => {
+			expect(validationError(() => formatAmount('priceAmount', input)).field).toBe('priceAmount');
+		},
+	);
 
 	test('a trial costs something: trialAmount 0 is refused, no trialAmount means no trial', () => {
-		const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
+		const sub = {
+			priceAmount: '19.90',
+			priceCurrency: 'USD',
+			period: 'P30D',
+			subscriptionType: 'recurring',
+		};
 		for (const trialAmount of [0, '0', '0.00']) {
-			const error = validationError(() => buildSubscriptionUrl(config, { ...sub, trialAmount, trialPeriod: 'P3D' }));
+			const error = validationError(() =>
+				buildSubscriptionUrl(config, { ...sub, trialAmount, trialPeriod: 'P3D' }),
+			);
 			expect(error.field).toBe('trialAmount');
 			expect(error.hint).toMatch(/positive amount.*9\.99/);
 		}
-		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', trialAmount: '0.00' })).field).toBe('trialAmount');
+		expect(
+			validationError(() =>
+				buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: '1', trialAmount: '0.00' }),
+			).field,
+		).toBe('trialAmount');
 		expect(buildSubscriptionUrl(config, sub)).not.toContain('trialAmount');
 	});
 });
@@ -210,10 +367,21 @@ describe('text that is not well-formed Unicode', () => {
 	});
 
 	test('subscription name and status referenceID too; whole emoji are fine', () => {
-		const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, name: `Gold ${cut}` })).field).toBe('name');
-		expect(validationError(() => buildStatusUrl(config, { referenceID: cut })).field).toBe('referenceID');
-		expect(buildPurchaseUrl(config, { ...base, description: 'Premium 😀' })).toContain('description=Premium+%F0%9F%98%80');
+		const sub = {
+			priceAmount: '19.90',
+			priceCurrency: 'USD',
+			period: 'P30D',
+			subscriptionType: 'recurring',
+		};
+		expect(
+			validationError(() => buildSubscriptionUrl(config, { ...sub, name: `Gold ${cut}` })).field,
+		).toBe('name');
+		expect(validationError(() => buildStatusUrl(config, { referenceID: cut })).field).toBe(
+			'referenceID',
+		);
+		expect(buildPurchaseUrl(config, { ...base, description: 'Premium 😀' })).toContain(
+			'description=Premium+%F0%9F%98%80',
+		);
 	});
 });
 
@@ -263,7 +431,10 @@ describe('IDs are text, never rounded numbers (issue 18)', () => {
 	});
 
 	test.each([
-		[rounded, /^saleID is the number 12345678901234567000, larger than 9007199254740991: its last digits were rounded when it was read, so it may name another sale$/],
+		[
+			rounded,
+			/^saleID is the number 12345678901234567000, larger than 9007199254740991: its last digits were rounded when it was read, so it may name another sale$/,
+		],
 		[Number.MAX_SAFE_INTEGER + 1, /^saleID is the number 9007199254740992, larger than/],
 		[Number.NaN, /^saleID is the number NaN, which is not an ID/],
 		[Number.NEGATIVE_INFINITY, /^saleID is the number -Infinity, which is not an ID/],
@@ -287,41 +458,90 @@ describe('IDs are text, never rounded numbers (issue 18)', () => {
 	});
 
 	test('every builder that takes an ID refuses a rounded one, naming its field', () => {
-		const sub = { priceAmount: '19.90', priceCurrency: 'USD', period: 'P30D', subscriptionType: 'recurring' };
-		expect(validationError(() => buildCancelSubscriptionUrl(config, { saleID: rounded })).field).toBe('saleID');
+		const sub = {
+			priceAmount: '19.90',
+			priceCurrency: 'USD',
+			period: 'P30D',
+			subscriptionType: 'recurring',
+		};
+		expect(
+			validationError(() => buildCancelSubscriptionUrl(config, { saleID: rounded })).field,
+		).toBe('saleID');
 		expect(validationError(() => buildStatusUrl(config, { saleID: rounded })).field).toBe('saleID');
-		expect(validationError(() => buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: rounded })).field).toBe('precedingSaleID');
-		expect(validationError(() => buildPurchaseUrl(config, { ...base, referenceID: rounded as never })).field).toBe('referenceID');
-		expect(validationError(() => buildSubscriptionUrl(config, { ...sub, referenceID: 1.5 as never })).field).toBe('referenceID');
+		expect(
+			validationError(() =>
+				buildUpgradeSubscriptionUrl(config, { ...sub, precedingSaleID: rounded }),
+			).field,
+		).toBe('precedingSaleID');
+		expect(
+			validationError(() => buildPurchaseUrl(config, { ...base, referenceID: rounded as never }))
+				.field,
+		).toBe('referenceID');
+		expect(
+			validationError(() => buildSubscriptionUrl(config, { ...sub, referenceID: 1.5 as never }))
+				.field,
+		).toBe('referenceID');
 		// The status lookup by referenceID takes text as text; a rounded number is refused there too (asText).
-		expect(validationError(() => buildStatusUrl(config, { referenceID: rounded as never })).field).toBe('referenceID');
+		expect(
+			validationError(() => buildStatusUrl(config, { referenceID: rounded as never })).field,
+		).toBe('referenceID');
 		for (const field of ['saleID', 'transactionID', 'parentID'] as const) {
-			expect(validationError(() => buildSamplePostback(config, { event: 'credit', [field]: rounded })).field).toBe(field);
-			expect(validationError(() => buildSamplePostback(config, { event: 'credit', [field]: -7 })).field).toBe(field);
+			expect(
+				validationError(() => buildSamplePostback(config, { event: 'credit', [field]: rounded }))
+					.field,
+			).toBe(field);
+			expect(
+				validationError(() => buildSamplePostback(config, { event: 'credit', [field]: -7 })).field,
+			).toBe(field);
 		}
 	});
 
 	test('whole numbers up to 2^53 - 1 keep working, as their digits; IDs as text keep all 20 digits', () => {
 		expect(buildCancelSubscriptionUrl(config, { saleID: 433456 })).toContain('saleID=433456&');
-		expect(buildCancelSubscriptionUrl(config, { saleID: '12345678901234567891' })).toContain('saleID=12345678901234567891&');
-		expect(buildStatusUrl(config, { saleID: Number.MAX_SAFE_INTEGER })).toContain('saleID=9007199254740991&');
-		const sample = buildSamplePostback(config, { event: 'credit', saleID: 433456, transactionID: 55502, parentID: '12345678901234567891' });
-		expect(sample.params).toMatchObject({ saleID: '433456', transactionID: '55502', parentID: '12345678901234567891' });
+		expect(buildCancelSubscriptionUrl(config, { saleID: '12345678901234567891' })).toContain(
+			'saleID=12345678901234567891&',
+		);
+		expect(buildStatusUrl(config, { saleID: Number.MAX_SAFE_INTEGER })).toContain(
+			'saleID=9007199254740991&',
+		);
+		const sample = buildSamplePostback(config, {
+			event: 'credit',
+			saleID: 433456,
+			transactionID: 55502,
+			parentID: '12345678901234567891',
+		});
+		expect(sample.params).toMatchObject({
+			saleID: '433456',
+			transactionID: '55502',
+			parentID: '12345678901234567891',
+		});
 	});
 
 	test('a Verotel ID is 1 to 20 digits in every builder (a 64-bit number), as in Subscription -> Cancel', () => {
-		const error = validationError(() => buildCancelSubscriptionUrl(config, { saleID: '1'.repeat(21) }));
+		const error = validationError(() =>
+			buildCancelSubscriptionUrl(config, { saleID: '1'.repeat(21) }),
+		);
 		expect(error.field).toBe('saleID');
 		expect(error.hint).toMatch(/1 to 20 digits/);
-		expect(validationError(() => buildStatusUrl(config, { saleID: '9'.repeat(64) })).field).toBe('saleID');
-		expect(buildStatusUrl(config, { saleID: '9'.repeat(20) })).toContain(`saleID=${'9'.repeat(20)}&`);
+		expect(validationError(() => buildStatusUrl(config, { saleID: '9'.repeat(64) })).field).toBe(
+			'saleID',
+		);
+		expect(buildStatusUrl(config, { saleID: '9'.repeat(20) })).toContain(
+			`saleID=${'9'.repeat(20)}&`,
+		);
 	});
 
 	test('any other field refuses a number past 2^53 as well (its digits are gone), but keeps smaller numbers', () => {
-		const error = validationError(() => buildPurchaseUrl(config, { ...base, custom1: rounded as never }));
+		const error = validationError(() =>
+			buildPurchaseUrl(config, { ...base, custom1: rounded as never }),
+		);
 		expect(error.field).toBe('custom1');
-		expect(error.message).toMatch(/^custom1 is the number 12345678901234567000, larger than 9007199254740991: .* may not be the value that was sent$/);
-		expect(error.hint).toBe('Pass custom1 as text with all its digits (a string field of the item); String() of the number keeps the rounded digits');
+		expect(error.message).toMatch(
+			/^custom1 is the number 12345678901234567000, larger than 9007199254740991: .* may not be the value that was sent$/,
+		);
+		expect(error.hint).toBe(
+			'Pass custom1 as text with all its digits (a string field of the item); String() of the number keeps the rounded digits',
+		);
 		expect(buildPurchaseUrl(config, { ...base, custom1: 42 as never })).toContain('custom1=42');
 	});
 });

@@ -8,9 +8,17 @@ import {
 	signRequest,
 	verifySignature,
 } from '../../lib';
-import { GITBOOK_KEY, KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, PHP_PARAMS, TEST_DESCRIPTION, V2_PURCHASE } from '../fixtures/vectors';
+import {
+	GITBOOK_KEY,
+	KOTLIN_VALIDATE_PARAMS,
+	OFFICIAL_KEY,
+	PHP_PARAMS,
+	TEST_DESCRIPTION,
+	V2_PURCHASE,
+} from '../fixtures/vectors';
 
-const ENCODED_DESCRIPTION = 'My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123';
+const ENCODED_DESCRIPTION =
+	'My+D%C5%A1%C4%8D%C5%99%C4%8D%C5%99%C5%99%C4%9B%C5%99%C4%9B%26%3F%3Dblah123';
 
 describe('official vectors, byte for byte', () => {
 	test('V1: GitBook v3.2 worked example (SHA-1), canonical string, signature and URL', () => {
@@ -26,11 +34,19 @@ describe('official vectors, byte for byte', () => {
 		expect(canonicalString(GITBOOK_KEY, params)).toBe(
 			`${GITBOOK_KEY}:custom1=xxyyzz:description=Super video download:priceAmount=9.99:priceCurrency=USD:shopID=64233:type=purchase:version=3.2`,
 		);
-		expect(computeSignature(GITBOOK_KEY, params, 'sha1')).toBe('3f27723dc11c49dbd01706410f44e6eeff9e8ebf');
+		expect(computeSignature(GITBOOK_KEY, params, 'sha1')).toBe(
+			'3f27723dc11c49dbd01706410f44e6eeff9e8ebf',
+		);
 		const { url } = buildSignedRequest(
 			{ shopId: 64233, signatureKey: GITBOOK_KEY },
 			'/startorder',
-			{ custom1: 'xxyyzz', description: 'Super video download', priceAmount: '9.99', priceCurrency: 'USD', type: 'purchase' },
+			{
+				custom1: 'xxyyzz',
+				description: 'Super video download',
+				priceAmount: '9.99',
+				priceCurrency: 'USD',
+				type: 'purchase',
+			},
 			{ version: '3.2', algorithm: 'sha1' },
 		);
 		expect(url).toBe(
@@ -39,7 +55,10 @@ describe('official vectors, byte for byte', () => {
 	});
 
 	test('V2: flexpay4j purchase URL (protocol 4, SHA-256), email sent unsigned', () => {
-		const url = buildPurchaseUrl({ shopId: V2_PURCHASE.shopID, signatureKey: OFFICIAL_KEY }, V2_PURCHASE.fields);
+		const url = buildPurchaseUrl(
+			{ shopId: V2_PURCHASE.shopID, signatureKey: OFFICIAL_KEY },
+			V2_PURCHASE.fields,
+		);
 		expect(url).toBe(V2_PURCHASE.url);
 		expect(V2_PURCHASE.url).toContain(`&description=${ENCODED_DESCRIPTION}&`);
 	});
@@ -77,17 +96,24 @@ describe('official vectors, byte for byte', () => {
 	test('V4: flexpay4j verification over all parameters', () => {
 		const signature = '0df722dd32b8a9f68e3ae4e3f226651eba1397d7928862635ba32674dc7bed6a';
 		expect(verifySignature(OFFICIAL_KEY, { ...KOTLIN_VALIDATE_PARAMS, signature })).toBe(true);
-		expect(verifySignature(OFFICIAL_KEY, { ...KOTLIN_VALIDATE_PARAMS, signature: signature.replace(/^0/, '1') })).toBe(false);
+		expect(
+			verifySignature(OFFICIAL_KEY, {
+				...KOTLIN_VALIDATE_PARAMS,
+				signature: signature.replace(/^0/, '1'),
+			}),
+		).toBe(false);
 	});
 
 	test('V5: flexpay4j request signature applies the whitelist (saleID signed, blah not)', () => {
-		expect(signRequest(OFFICIAL_KEY, { ...KOTLIN_VALIDATE_PARAMS, saleID: '433456', blah: 'something' })).toBe(
-			'1a790e1ebf654b9a38884a5c9a867a7e57134f103a1c9c8d9854da794a839d03',
-		);
+		expect(
+			signRequest(OFFICIAL_KEY, { ...KOTLIN_VALIDATE_PARAMS, saleID: '433456', blah: 'something' }),
+		).toBe('1a790e1ebf654b9a38884a5c9a867a7e57134f103a1c9c8d9854da794a839d03');
 	});
 
 	test('V6: PHP get_signature (whitelist) and validate_signature (all params, upper-case hex)', () => {
-		expect(signRequest(OFFICIAL_KEY, PHP_PARAMS)).toBe('ff5cf9bcc0497c8cb40087065e5016dcfbe2efd23327f6c67614fa23537c24b2');
+		expect(signRequest(OFFICIAL_KEY, PHP_PARAMS)).toBe(
+			'ff5cf9bcc0497c8cb40087065e5016dcfbe2efd23327f6c67614fa23537c24b2',
+		);
 		expect(
 			verifySignature(OFFICIAL_KEY, {
 				...PHP_PARAMS,
@@ -107,7 +133,10 @@ describe('official vectors, byte for byte', () => {
 	test('V6: literal purchase URL with unsigned extra "blah"', () => {
 		const { shopID, ...rest } = PHP_PARAMS;
 		const { priceAmount, priceCurrency, description, ...extras } = rest;
-		const url = buildPurchaseUrl({ shopId: shopID, signatureKey: OFFICIAL_KEY }, { priceAmount, priceCurrency, description, ...extras });
+		const url = buildPurchaseUrl(
+			{ shopId: shopID, signatureKey: OFFICIAL_KEY },
+			{ priceAmount, priceCurrency, description, ...extras },
+		);
 		expect(url).toBe(
 			`https://secure.verotel.com/startorder?blah=something&cancelDiscountPercentage=30&custom1=My&declineURL=http%3A%2F%2FdeclineURL.test&description=${ENCODED_DESCRIPTION}&name=My+name&period=P1M&priceAmount=0.00&priceCurrency=USD&referenceID=reference1234&saleID=433456&shopID=68849&subscriptionType=RECURRING&successURL=http%3A%2F%2FbackURL.test&trialAmount=0.01&trialPeriod=P3D&type=purchase&version=4&signature=7dc7b530585b5895bf56840297a8634ec2d689050e6e812e725e8d36a80cfef3`,
 		);
@@ -119,10 +148,12 @@ describe('official vectors, byte for byte', () => {
 			{ shopId: shopID, signatureKey: OFFICIAL_KEY },
 			{ priceAmount, priceCurrency, period, subscriptionType, ...rest },
 		);
-		expect(subscription.params.signature).toBe('6d92e2ad63e8adcf7aa12b254ef5817a8a4fc38d1b5ac84e15a88fa458e47866');
-		expect(signRequest(OFFICIAL_KEY, { ...PHP_PARAMS, type: 'upgradesubscription', version: '4' })).toBe(
-			'7346e94abe0b63fd08396728da7cc8d1947adfc6d1c14c01720509190c96dc13',
+		expect(subscription.params.signature).toBe(
+			'6d92e2ad63e8adcf7aa12b254ef5817a8a4fc38d1b5ac84e15a88fa458e47866',
 		);
+		expect(
+			signRequest(OFFICIAL_KEY, { ...PHP_PARAMS, type: 'upgradesubscription', version: '4' }),
+		).toBe('7346e94abe0b63fd08396728da7cc8d1947adfc6d1c14c01720509190c96dc13');
 		expect(signRequest(OFFICIAL_KEY, { ...PHP_PARAMS, version: '4' })).toBe(
 			'52da73f96d0e70ee1be13183ca3a6a7c0459165d53dab1b52ae20f442ccc4f55',
 		);
@@ -132,12 +163,23 @@ describe('official vectors, byte for byte', () => {
 		const { successURL, declineURL, ...withoutUrls } = PHP_PARAMS;
 		expect([successURL, declineURL]).toHaveLength(2);
 		const params: Record<string, string> = { ...withoutUrls, version: '3.2' };
-		expect(signRequest(OFFICIAL_KEY, params, 'sha1')).toBe('2e2ab2017f2f649e79a35fa065e89658407a8f69');
-		expect(computeSignature(OFFICIAL_KEY, params, 'sha1')).toBe('9c6abde0e9172cb9acd802183a500c7796f48492');
-		expect(signRequest(OFFICIAL_KEY, { ...params, type: 'subscription' }, 'sha1')).toBe('6f6353084a4cd194730470186ad9696c98328800');
+		expect(signRequest(OFFICIAL_KEY, params, 'sha1')).toBe(
+			'2e2ab2017f2f649e79a35fa065e89658407a8f69',
+		);
+		expect(computeSignature(OFFICIAL_KEY, params, 'sha1')).toBe(
+			'9c6abde0e9172cb9acd802183a500c7796f48492',
+		);
+		expect(signRequest(OFFICIAL_KEY, { ...params, type: 'subscription' }, 'sha1')).toBe(
+			'6f6353084a4cd194730470186ad9696c98328800',
+		);
 		const { shopID, version, ...input } = params;
 		expect(version).toBe('3.2');
-		const { url } = buildSignedRequest({ shopId: shopID, signatureKey: OFFICIAL_KEY }, '/startorder', { ...input, type: 'purchase' }, { version: '3.2', algorithm: 'sha1' });
+		const { url } = buildSignedRequest(
+			{ shopId: shopID, signatureKey: OFFICIAL_KEY },
+			'/startorder',
+			{ ...input, type: 'purchase' },
+			{ version: '3.2', algorithm: 'sha1' },
+		);
 		expect(url).toBe(
 			`https://secure.verotel.com/startorder?blah=something&cancelDiscountPercentage=30&custom1=My&description=${ENCODED_DESCRIPTION}&name=My+name&period=P1M&priceAmount=0.00&priceCurrency=USD&referenceID=reference1234&saleID=433456&shopID=68849&subscriptionType=RECURRING&trialAmount=0.01&trialPeriod=P3D&type=purchase&version=3.2&signature=bbe653e328d8a4234b45321b98cb2d9581dfa078`,
 		);
@@ -145,9 +187,17 @@ describe('official vectors, byte for byte', () => {
 
 	test('V6: BitsafePay variant differs only in host', () => {
 		const { shopID, priceAmount, priceCurrency, description, ...extras } = PHP_PARAMS;
-		const verotel = buildPurchaseUrl({ shopId: shopID, signatureKey: OFFICIAL_KEY }, { priceAmount, priceCurrency, description, ...extras });
-		const bitsafe = buildPurchaseUrl({ shopId: shopID, signatureKey: OFFICIAL_KEY, brand: 'bitsafepay' }, { priceAmount, priceCurrency, description, ...extras });
-		expect(bitsafe).toBe(verotel.replace('https://secure.verotel.com/', 'https://secure.bitsafepay.com/'));
+		const verotel = buildPurchaseUrl(
+			{ shopId: shopID, signatureKey: OFFICIAL_KEY },
+			{ priceAmount, priceCurrency, description, ...extras },
+		);
+		const bitsafe = buildPurchaseUrl(
+			{ shopId: shopID, signatureKey: OFFICIAL_KEY, brand: 'bitsafepay' },
+			{ priceAmount, priceCurrency, description, ...extras },
+		);
+		expect(bitsafe).toBe(
+			verotel.replace('https://secure.verotel.com/', 'https://secure.bitsafepay.com/'),
+		);
 	});
 
 	test('sort-order trap: CCBrand sorts before amount (byte order), a case-insensitive sort gives another hash', () => {
@@ -155,7 +205,11 @@ describe('official vectors, byte for byte', () => {
 		expect(canonicalString('k', params)).toBe('k:CCBrand=VISA:amount=9.99:currency=EUR');
 		const caseInsensitive = 'k:amount=9.99:CCBrand=VISA:currency=EUR';
 		const { createHash } = jest.requireActual<typeof import('crypto')>('crypto');
-		expect(computeSignature('k', params)).not.toBe(createHash('sha256').update(caseInsensitive).digest('hex'));
-		expect(computeSignature('k', params)).toBe(createHash('sha256').update('k:CCBrand=VISA:amount=9.99:currency=EUR').digest('hex'));
+		expect(computeSignature('k', params)).not.toBe(
+			createHash('sha256').update(caseInsensitive).digest('hex'),
+		);
+		expect(computeSignature('k', params)).toBe(
+			createHash('sha256').update('k:CCBrand=VISA:amount=9.99:currency=EUR').digest('hex'),
+		);
 	});
 });

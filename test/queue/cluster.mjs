@@ -61,7 +61,12 @@ export async function startCluster({
 	try {
 		const common = { install, packageDir, env };
 		// The main process migrates the database, imports and publishes: first, alone.
-		cluster.main = await startN8n({ ...common, credentials, workflows, log: (l) => log(`main: ${l}`) });
+		cluster.main = await startN8n({
+			...common,
+			credentials,
+			workflows,
+			log: (l) => log(`main: ${l}`),
+		});
 		processes.push(cluster.main);
 		const started = await Promise.all([
 			...Array.from({ length: webhookProcesses }, (_, i) =>
@@ -91,11 +96,18 @@ export async function startCluster({
  * status, mode, workflowId and the items each node put out.
  */
 export function executionReader(install, postgres) {
-	const requireFromN8n = createRequire(path.join(install.dir, 'node_modules', 'n8n', 'package.json'));
+	const requireFromN8n = createRequire(
+		path.join(install.dir, 'node_modules', 'n8n', 'package.json'),
+	);
 	const { Client } = requireFromN8n('pg');
 	const { parse } = requireFromN8n('flatted');
 	async function query(sql, params = []) {
-		const client = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database });
+		const client = new Client({
+			host: postgres.host,
+			port: postgres.port,
+			user: postgres.user,
+			database: postgres.database,
+		});
 		await client.connect();
 		try {
 			return (await client.query(sql, params)).rows;
@@ -107,7 +119,11 @@ export function executionReader(install, postgres) {
 		query,
 		/** [{ workflowId, status, count }] */
 		async counts() {
-			return (await query('SELECT "workflowId", status, COUNT(*)::int AS count FROM execution_entity GROUP BY 1, 2')).map((r) => ({ ...r }));
+			return (
+				await query(
+					'SELECT "workflowId", status, COUNT(*)::int AS count FROM execution_entity GROUP BY 1, 2',
+				)
+			).map((r) => ({ ...r }));
 		},
 		/** Executions of `workflowId`, oldest first, with the items of every node. */
 		async executions(workflowId) {
@@ -119,9 +135,18 @@ export function executionReader(install, postgres) {
 				const data = row.data ? parse(row.data) : undefined;
 				const nodes = {};
 				for (const [name, runs] of Object.entries(data?.resultData?.runData ?? {})) {
-					nodes[name] = runs.flatMap((run) => (run?.data?.main?.[0] ?? []).map((item) => item.json));
+					nodes[name] = runs.flatMap((run) =>
+						(run?.data?.main?.[0] ?? []).map((item) => item.json),
+					);
 				}
-				return { id: String(row.id), status: row.status, mode: row.mode, workflowId: row.workflowId, nodes, data };
+				return {
+					id: String(row.id),
+					status: row.status,
+					mode: row.mode,
+					workflowId: row.workflowId,
+					nodes,
+					data,
+				};
 			});
 		},
 	};

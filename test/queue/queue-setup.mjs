@@ -20,17 +20,24 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 export const flexpay = createRequire(import.meta.url)(path.join(root, 'index.js'));
 
-export const SHOP = Object.freeze({ shopId: '765432', signatureKey: 'queue-FlexPay-signature-key-Hw3' });
+export const SHOP = Object.freeze({
+	shopId: '765432',
+	signatureKey: 'queue-FlexPay-signature-key-Hw3',
+});
 export const RECORDED = Object.freeze({
 	workflow: JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'recorded.json'), 'utf8')),
 	workflowId: 'QueueRecorded001',
 	triggerNode: 'Verotel FlexPay Trigger',
 	webhookPath: '8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
 });
-export const LOAD = Object.freeze({ count: Number(process.env.QUEUE_LOAD_N || 2000), concurrency: 10 });
+export const LOAD = Object.freeze({
+	count: Number(process.env.QUEUE_LOAD_N || 2000),
+	concurrency: 10,
+});
 export const nextSaleId = saleIdSource(20_000_000);
 
-export const purchase = (saleID = nextSaleId()) => flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID, test: false });
+export const purchase = (saleID = nextSaleId()) =>
+	flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID, test: false });
 
 /** The item without what differs between two deliveries of the same postback. */
 export function comparable(item) {
@@ -63,11 +70,18 @@ export async function load({ count, concurrency = LOAD.concurrency, targets }) {
 	const started = performance.now();
 	const postbacks = Array.from({ length: count }, (_, index) => ({ index, saleID: nextSaleId() }));
 	const answers = await sendAll(
-		postbacks.map(({ index, saleID }) => ({ url: targets[index % targets.length](), query: purchase(saleID).query })),
+		postbacks.map(({ index, saleID }) => ({
+			url: targets[index % targets.length](),
+			query: purchase(saleID).query,
+		})),
 		concurrency,
 	);
 	return {
-		answers: answers.map((answer, index) => ({ saleID: postbacks[index].saleID, ...answer, target: index % targets.length })),
+		answers: answers.map((answer, index) => ({
+			saleID: postbacks[index].saleID,
+			...answer,
+			target: index % targets.length,
+		})),
 		seconds: (performance.now() - started) / 1000,
 	};
 }
@@ -85,9 +99,13 @@ export function queueRig(install, log) {
 
 		/** The FlexPay credential the workflows use, for a shop and key. */
 		flexpayCredential: (shop) =>
-			exampleCredentials({ flexpay: { ...shop, brand: 'verotel', baseUrl: rig.demo.baseUrl }, smtp: { host: '127.0.0.1', port: rig.demo.ports.smtp } })[0],
+			exampleCredentials({
+				flexpay: { ...shop, brand: 'verotel', baseUrl: rig.demo.baseUrl },
+				smtp: { host: '127.0.0.1', port: rig.demo.ports.smtp },
+			})[0],
 
-		urlOf: (processIndex, webhookPath = RECORDED.webhookPath) => rig.cluster.webhooks[processIndex].webhookUrl(webhookPath),
+		urlOf: (processIndex, webhookPath = RECORDED.webhookPath) =>
+			rig.cluster.webhooks[processIndex].webhookUrl(webhookPath),
 
 		/** The trigger item of every stored execution of the lean workflow, by saleID. */
 		async recorded() {
@@ -113,12 +131,15 @@ export function queueRig(install, log) {
 		 */
 		async audit(answers, earlier, { timeoutMs = 120_000 } = {}) {
 			const ok = answers.filter((a) => a.status === 200 && a.body === 'OK').map((a) => a.saleID);
-			const fresh = async () => (await rig.reader.executions(RECORDED.workflowId)).filter((e) => !earlier.has(e.id));
+			const fresh = async () =>
+				(await rig.reader.executions(RECORDED.workflowId)).filter((e) => !earlier.has(e.id));
 			const executions = await waitUntil(
 				'an execution per OK, all finished',
 				async () => {
 					const list = await fresh();
-					return list.length >= ok.length && list.every((e) => FINAL.has(e.status)) ? list : undefined;
+					return list.length >= ok.length && list.every((e) => FINAL.has(e.status))
+						? list
+						: undefined;
 				},
 				{ timeoutMs },
 			).catch(fresh);
@@ -127,7 +148,11 @@ export function queueRig(install, log) {
 			for (const execution of executions) {
 				const item = storedItem(execution, RECORDED.triggerNode);
 				if (!item) {
-					dropped.push({ id: execution.id, status: execution.status, error: execution.data?.resultData?.error?.message });
+					dropped.push({
+						id: execution.id,
+						status: execution.status,
+						error: execution.data?.resultData?.error?.message,
+					});
 					continue;
 				}
 				bySale.set(item.saleID, [...(bySale.get(item.saleID) ?? []), execution.status]);
@@ -135,7 +160,8 @@ export function queueRig(install, log) {
 			const missing = ok.filter((saleID) => !bySale.has(saleID));
 			const twice = ok.filter((saleID) => bySale.get(saleID)?.length > 1);
 			const statuses = {};
-			for (const execution of executions) statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+			for (const execution of executions)
+				statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
 			return { ok: ok.length, executions: executions.length, missing, dropped, twice, statuses };
 		},
 
@@ -147,11 +173,20 @@ export function queueRig(install, log) {
 				smtp: { host: '127.0.0.1', port: demo.ports.smtp },
 			});
 			// The same pack, credentials and workflows in the cluster and in one regular-mode n8n.
-			const setup = { install, packageDir: root, credentials, workflows: [...loadExamples({ crmBaseUrl: demo.baseUrl }), RECORDED.workflow] };
+			const setup = {
+				install,
+				packageDir: root,
+				credentials,
+				workflows: [...loadExamples({ crmBaseUrl: demo.baseUrl }), RECORDED.workflow],
+			};
 			const webhookPaths = [EXAMPLES.postbacks.webhookPath, RECORDED.webhookPath];
 			rig.cluster = await startCluster({ ...setup, webhookPaths, log });
 			rig.reader = executionReader(install, rig.cluster.postgres);
-			rig.regular = await startN8n({ ...setup, waitForWebhooks: webhookPaths, log: (line) => log(`regular mode: ${line}`) });
+			rig.regular = await startN8n({
+				...setup,
+				waitForWebhooks: webhookPaths,
+				log: (line) => log(`regular mode: ${line}`),
+			});
 			log(`cluster and a regular-mode n8n ready in ${seconds(Date.now() - started)}`);
 			return rig;
 		},

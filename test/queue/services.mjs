@@ -23,7 +23,9 @@ function unprivilegedUser() {
 			// try the next one
 		}
 	}
-	throw new Error('Running as root, and neither a "postgres" nor a "nobody" user exists for PostgreSQL to run as');
+	throw new Error(
+		'Running as root, and neither a "postgres" nor a "nobody" user exists for PostgreSQL to run as',
+	);
 }
 
 function startDaemon(bin, args, { logFile, stopSignal = 'SIGTERM', ...options }) {
@@ -32,7 +34,9 @@ function startDaemon(bin, args, { logFile, stopSignal = 'SIGTERM', ...options })
 	fs.closeSync(fd);
 	child.unref();
 	let exited = false;
-	const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+	const exit = new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal })),
+	);
 	const daemon = {
 		pid: child.pid,
 		get exited() {
@@ -59,7 +63,10 @@ function startDaemon(bin, args, { logFile, stopSignal = 'SIGTERM', ...options })
 async function daemonReady(what, probe, { logFile, daemon }) {
 	await waitUntil(what, probe, {
 		intervalMs: 200,
-		failIf: () => (daemon.exited ? `${what} exited; its log:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}\n` : undefined),
+		failIf: () =>
+			daemon.exited
+				? `${what} exited; its log:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}\n`
+				: undefined,
 		error: (message) => new Error(`${message} (log ${logFile})`),
 	});
 }
@@ -85,20 +92,40 @@ export async function startPostgres({ log = console.log } = {}) {
 		binDir = path.join(copy, 'bin');
 	}
 	const user = 'n8n';
-	execFileSync(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-instructions'], {
-		cwd: root,
-		stdio: ['ignore', 'ignore', 'pipe'],
-		...owner,
-	});
+	execFileSync(
+		path.join(binDir, 'initdb'),
+		['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-instructions'],
+		{
+			cwd: root,
+			stdio: ['ignore', 'ignore', 'pipe'],
+			...owner,
+		},
+	);
 	const [port] = await freePorts(1);
 	const daemon = startDaemon(
 		path.join(binDir, 'postgres'),
-		['-D', dataDir, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+		[
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-k',
+			root,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'max_connections=200',
+			'-c',
+			'fsync=on',
+		],
 		// SIGINT: PostgreSQL's "fast" shutdown.
 		{ cwd: root, logFile, stopSignal: 'SIGINT', ...owner },
 	);
 	// n8n uses the `postgres` database initdb creates; ready once the server's socket exists.
-	await daemonReady('PostgreSQL', () => fs.existsSync(path.join(root, `.s.PGSQL.${port}`)), { logFile, daemon });
+	await daemonReady('PostgreSQL', () => fs.existsSync(path.join(root, `.s.PGSQL.${port}`)), {
+		logFile,
+		daemon,
+	});
 	return {
 		host: '127.0.0.1',
 		port,
@@ -124,14 +151,21 @@ export async function startPostgres({ log = console.log } = {}) {
 
 /** Debian's redis-server, installed with apt-get when this runs as root and it is missing. */
 export function ensureRedisServer({ log = console.log } = {}) {
-	const found = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((bin) => fs.existsSync(bin));
+	const found = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((bin) =>
+		fs.existsSync(bin),
+	);
 	if (found) return found;
 	if (process.getuid?.() !== 0) {
-		throw new Error("redis-server is missing: install Debian's redis-server (apt-get install -y redis-server) and run again");
+		throw new Error(
+			"redis-server is missing: install Debian's redis-server (apt-get install -y redis-server) and run again",
+		);
 	}
 	log("installing Debian's redis-server (apt-get install -y redis-server)");
 	execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-	execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], {
+		stdio: 'ignore',
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
 	return ensureRedisServer({ log });
 }
 
@@ -141,8 +175,27 @@ export async function startRedis({ log = console.log } = {}) {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flexpay-redis-'));
 	const logFile = path.join(root, 'redis.log');
 	const [port] = await freePorts(1);
-	const daemon = startDaemon(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { cwd: root, logFile });
-	await daemonReady('Redis', () => fs.readFileSync(logFile, 'utf8').includes('Ready to accept connections'), { logFile, daemon });
+	const daemon = startDaemon(
+		bin,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			root,
+		],
+		{ cwd: root, logFile },
+	);
+	await daemonReady(
+		'Redis',
+		() => fs.readFileSync(logFile, 'utf8').includes('Ready to accept connections'),
+		{ logFile, daemon },
+	);
 	return {
 		host: '127.0.0.1',
 		port,

@@ -44,20 +44,29 @@ describe('check-pack', () => {
 		expect(problems([...good, file])).toEqual([`unexpected file in the tarball: ${file}`]);
 	});
 
-	test.each(['LICENSE', 'README.md', 'index.js', 'index.d.ts', 'package.json'])('a tarball without %s is refused', (file) => {
-		expect(problems(good.filter((f) => f !== file))).toContain(`missing from the tarball: ${file}`);
-	});
+	test.each(['LICENSE', 'README.md', 'index.js', 'index.d.ts', 'package.json'])(
+		'a tarball without %s is refused',
+		(file) => {
+			expect(problems(good.filter((f) => f !== file))).toContain(
+				`missing from the tarball: ${file}`,
+			);
+		},
+	);
 
 	test('without dist it says to build first, and names the files package.json points at', () => {
 		const found = problems(good.filter((f) => !f.startsWith('dist/')));
 		expect(found).toContain('missing from the tarball: dist/ (run `npm run build` first)');
 		expect(found).toContain(`package.json types names ${pkg.types}, which is not in the tarball`);
-		expect(found).toContain(`package.json n8n.nodes names ${pkg.n8n.nodes[0]}, which is not in the tarball`);
+		expect(found).toContain(
+			`package.json n8n.nodes names ${pkg.n8n.nodes[0]}, which is not in the tarball`,
+		);
 	});
 
 	test('a node package.json declares but the build did not produce is refused', () => {
 		const [first, ...rest] = pkg.n8n.nodes;
-		expect(problems(good.filter((f) => f !== first))).toEqual([`package.json n8n.nodes names ${first}, which is not in the tarball`]);
+		expect(problems(good.filter((f) => f !== first))).toEqual([
+			`package.json n8n.nodes names ${first}, which is not in the tarball`,
+		]);
 		expect(rest.length).toBeGreaterThan(0);
 	});
 
@@ -73,7 +82,10 @@ describe('check-pack', () => {
 			console.warn('skipped: dist is not built (npm run build)');
 			return;
 		}
-		const packed = callEsm<{ filename: string; files: string[] }>('scripts/check-pack.mjs', 'dryRunPack');
+		const packed = callEsm<{ filename: string; files: string[] }>(
+			'scripts/check-pack.mjs',
+			'dryRunPack',
+		);
 		expect(problems(packed.files)).toEqual([]);
 		expect(packed.filename).toMatch(/^n8n-nodes-verotel-flexpay-\d+\.\d+\.\d+.*\.tgz$/);
 	});

@@ -15,7 +15,13 @@ const lines = [
 	{ line: '1', version: '1.123.81' },
 ];
 const compare = (published: string[], uninstallable: Record<string, string> = {}): Verdict =>
-	callEsm<Verdict>('scripts/n8n/outdated.mjs', 'compareWithPublished', lines, published, uninstallable);
+	callEsm<Verdict>(
+		'scripts/n8n/outdated.mjs',
+		'compareWithPublished',
+		lines,
+		published,
+		uninstallable,
+	);
 
 describe('n8n:outdated', () => {
 	test('every pin the newest of its line: not outdated', () => {
@@ -28,7 +34,9 @@ describe('n8n:outdated', () => {
 	});
 
 	test('a newer patch of one line (compared as numbers, not text) makes it outdated, with the known reason', () => {
-		const v = compare(['1.123.81', '2.41.1', '2.41.3', '2.5.0'], { '2.41.3': 'ETARGET @n8n/agents@0.26.2' });
+		const v = compare(['1.123.81', '2.41.1', '2.41.3', '2.5.0'], {
+			'2.41.3': 'ETARGET @n8n/agents@0.26.2',
+		});
 		expect(v.outdated).toBe(true);
 		expect(v.rows[0]).toEqual({
 			line: '2',

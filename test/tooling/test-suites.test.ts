@@ -14,8 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { root } from './esm';
 
 const runner = path.join(root, 'scripts', 'test-suites.mjs');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-const listed = JSON.parse(execFileSync(process.execPath, [runner, '--list'], { encoding: 'utf8' })) as {
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+	scripts: Record<string, string>;
+};
+const listed = JSON.parse(
+	execFileSync(process.execPath, [runner, '--list'], { encoding: 'utf8' }),
+) as {
 	steps: { name: string; command: string; file?: string }[];
 	groups: Record<string, string[]>;
 };
@@ -29,7 +33,14 @@ describe('the steps', () => {
 
 	test('npm test: build, n8n install, all of jest, then the e2e suites (the former chain, same order)', () => {
 		expect(listed.groups.test).toEqual(['build', 'n8n:install', 'jest', ...listed.groups.e2e]);
-		expect(listed.groups.e2e).toEqual(['postbacks', 'action', 'editor', 'durable', 'cancelled', 'templates']);
+		expect(listed.groups.e2e).toEqual([
+			'postbacks',
+			'action',
+			'editor',
+			'durable',
+			'cancelled',
+			'templates',
+		]);
 		const command = (name: string) => listed.steps.find((s) => s.name === name)?.command;
 		expect(command('build')).toBe('npm run build');
 		expect(command('n8n:install')).toBe('npm run n8n:install');
@@ -37,7 +48,9 @@ describe('the steps', () => {
 	});
 
 	test('the e2e group is every test/e2e/*.e2e.mjs file, so a new suite cannot be left out of npm test', () => {
-		const files = fs.readdirSync(path.join(root, 'test', 'e2e')).filter((f) => f.endsWith('.e2e.mjs'));
+		const files = fs
+			.readdirSync(path.join(root, 'test', 'e2e'))
+			.filter((f) => f.endsWith('.e2e.mjs'));
 		const e2e = listed.groups.e2e.map((name) => listed.steps.find((s) => s.name === name)?.file);
 		expect([...e2e].sort()).toEqual(files.map((f) => `test/e2e/${f}`).sort());
 	});
@@ -97,7 +110,9 @@ process.exitCode = await runSteps(steps);`,
 		expect(at('output of one')).toBeLessThan(at('output of two'));
 		expect(at('output of two')).toBeLessThan(at('test-suites: durations'));
 		expect(table(stdout)).toMatch(/^ {2}one +passed +\d+\.\d s$/m);
-		expect(table(stdout)).toMatch(/^ {2}two +passed +0\.[2-9] s$|^ {2}two +passed +[1-9]\d*\.\d s$/m);
+		expect(table(stdout)).toMatch(
+			/^ {2}two +passed +0\.[2-9] s$|^ {2}two +passed +[1-9]\d*\.\d s$/m,
+		);
 		expect(table(stdout)).toMatch(/^ {2}total +passed +\d+\.\d s$/m);
 	});
 

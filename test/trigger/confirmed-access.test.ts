@@ -19,13 +19,20 @@ afterAll(() => nock.enableNetConnect());
 
 const OPTION = { grantOnlyWhenConfirmed: true };
 const NOT_KNOWN = 'The status service does not know this sale';
-const withheld = (action: string, saleID: string, reason: string) => ({ action: 'none', saleID, withheld: action, reason: `Not confirmed: ${reason}` });
+const withheld = (action: string, saleID: string, reason: string) => ({
+	action: 'none',
+	saleID,
+	withheld: action,
+	reason: `Not confirmed: ${reason}`,
+});
 
 function statusAnswers(body: string | ((saleID: string) => string), status = 200): nock.Scope {
 	return nock(HOST)
 		.get('/salestatus')
 		.query(true)
-		.reply(status, (uri) => (typeof body === 'string' ? body : body(new URL(uri, HOST).searchParams.get('saleID') ?? '')));
+		.reply(status, (uri) =>
+			typeof body === 'string' ? body : body(new URL(uri, HOST).searchParams.get('saleID') ?? ''),
+		);
 }
 
 describe('Grant Access Only When Confirmed', () => {
@@ -39,7 +46,10 @@ describe('Grant Access Only When Confirmed', () => {
 
 	it('a purchase the status service does not know grants nothing, says why, and still gets its OK', async () => {
 		statusAnswers('response: NOTFOUND\n');
-		const { item, e } = await lookup({ query: signedQuery(PURCHASE), options: { ...OPTION, answerOk: 'whenRunStarts' } });
+		const { item, e } = await lookup({
+			query: signedQuery(PURCHASE),
+			options: { ...OPTION, answerOk: 'whenRunStarts' },
+		});
 		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: NOT_KNOWN } });
 		expect(item.access).toEqual(withheld('grant', '700001', NOT_KNOWN));
 		expect(e?.responses).toEqual([OK_ANSWER]);
@@ -49,7 +59,11 @@ describe('Grant Access Only When Confirmed', () => {
 		statusAnswers(FOUND_BODY.replace('priceAmount: 19.99', 'priceAmount: 1.99'));
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		const reason = 'The amount differs from the status service’s';
-		expect(item).toMatchObject({ confirmed: false, confirmation: { reason }, sale: { priceAmount: '1.99' } });
+		expect(item).toMatchObject({
+			confirmed: false,
+			confirmation: { reason },
+			sale: { priceAmount: '1.99' },
+		});
 		expect(item.access).toEqual(withheld('grant', '700001', reason));
 	});
 
@@ -57,13 +71,17 @@ describe('Grant Access Only When Confirmed', () => {
 		statusAnswers(`${FOUND_BODY}custom1: user-666\n`);
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		expect(item.custom1).toBe('user-42');
-		expect(item.access).toEqual(withheld('grant', '700001', 'The status service names another custom1'));
+		expect(item.access).toEqual(
+			withheld('grant', '700001', 'The status service names another custom1'),
+		);
 	});
 
 	it('a failed lookup (HTTP 503) grants nothing, for the lookup’s reason', async () => {
 		statusAnswers('maintenance', 503);
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
-		expect(item.access).toEqual(withheld('grant', '700001', 'The status service answered HTTP 503'));
+		expect(item.access).toEqual(
+			withheld('grant', '700001', 'The status service answered HTTP 503'),
+		);
 	});
 
 	it('a rebill of a sale the service does not know extends nothing; until is not passed on', async () => {
@@ -74,7 +92,10 @@ describe('Grant Access Only When Confirmed', () => {
 	});
 
 	it('a rebill of a known, approved sale extends (its amount is not the sale price and is not compared)', async () => {
-		statusAnswers((saleID) => `response: FOUND\nsaleID: ${saleID}\nshopID: ${SHOP}\nsaleResult: APPROVED\npriceAmount: 29.95\npriceCurrency: EUR\n`);
+		statusAnswers(
+			(saleID) =>
+				`response: FOUND\nsaleID: ${saleID}\nshopID: ${SHOP}\nsaleResult: APPROVED\npriceAmount: 29.95\npriceCurrency: EUR\n`,
+		);
 		const { item } = await lookup({ query: signedQuery(REBILL), options: OPTION });
 		expect(item.confirmed).toBe(true);
 		expect(item.access).toEqual({ action: 'extend', until: '2026-01-31', saleID: '700002' });
@@ -89,7 +110,10 @@ describe('Grant Access Only When Confirmed', () => {
 
 	it('off (Fetch Sale Details alone): the verdict is in the item, access is what the postback says', async () => {
 		statusAnswers('response: NOTFOUND\n');
-		const { item } = await lookup({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true, grantOnlyWhenConfirmed: false } });
+		const { item } = await lookup({
+			query: signedQuery(PURCHASE),
+			options: { fetchSaleDetails: true, grantOnlyWhenConfirmed: false },
+		});
 		expect(item.confirmed).toBe(false);
 		expect(item.access).toEqual({ action: 'grant', saleID: '700001' });
 	});

@@ -4,12 +4,22 @@
  * records every call, and the shape of the status request behind
  * this.helpers.httpRequestWithAuthentication.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, Logger } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	Logger,
+} from 'n8n-workflow';
 
 import { CREDENTIALS } from './fixtures';
 import type { ProcessedStore } from './processed-store';
 
-export type StatusRequest = (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) => Promise<unknown>;
+export type StatusRequest = (
+	this: IExecuteFunctions,
+	type: string,
+	options: IHttpRequestOptions,
+) => Promise<unknown>;
 
 /** What a delivery to webhook() and the execute() run after it share (deliverAndExecute() passes it on). */
 export interface RunOptions {
@@ -26,7 +36,11 @@ export interface RunOptions {
 }
 
 /** getCredentials() as n8n answers it: a copy of the run's credential (default CREDENTIALS), or its error; each call logged as `event`. */
-export function credentialsOf(call: RunOptions, events: string[], event: string): () => Promise<never> {
+export function credentialsOf(
+	call: RunOptions,
+	events: string[],
+	event: string,
+): () => Promise<never> {
 	const credentials = call.credentials ?? CREDENTIALS;
 	return async () => {
 		events.push(event);
@@ -39,10 +53,14 @@ export type Logs = Array<{ level: string; message: string; meta?: unknown }>;
 
 export function recordingLogger(logs: Logs): Logger {
 	return {
-		error: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'error', message, meta })),
+		error: jest.fn((message: string, meta?: unknown) =>
+			logs.push({ level: 'error', message, meta }),
+		),
 		warn: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta })),
 		info: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'info', message, meta })),
-		debug: jest.fn((message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta })),
+		debug: jest.fn((message: string, meta?: unknown) =>
+			logs.push({ level: 'debug', message, meta }),
+		),
 	} as unknown as Logger;
 }
 

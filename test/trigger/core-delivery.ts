@@ -18,7 +18,13 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { callWebhook, executeWebhookResult, TRIGGER_NODE_NAME as NODE_NAME, triggerEnv, type TriggerEnv } from '../helpers/trigger-context';
+import {
+	callWebhook,
+	executeWebhookResult,
+	TRIGGER_NODE_NAME as NODE_NAME,
+	triggerEnv,
+	type TriggerEnv,
+} from '../helpers/trigger-context';
 import { asSent } from './execute-harness';
 import { CREDENTIALS } from './fixtures';
 
@@ -32,8 +38,19 @@ export interface Sent {
 }
 
 /** The trigger alone in a workflow as n8n loads it for one request, with these parameters, static data and credential. */
-export function setup(parameters: INodeParameters, staticData: IDataObject = {}, credentials: ICredentialDataDecryptedObject = CREDENTIALS) {
-	return triggerEnv({ baseUrl: 'https://n8n.example.com', workflowId: 'wf-1', webhookId: WEBHOOK_ID, parameters, credentials, staticData });
+export function setup(
+	parameters: INodeParameters,
+	staticData: IDataObject = {},
+	credentials: ICredentialDataDecryptedObject = CREDENTIALS,
+) {
+	return triggerEnv({
+		baseUrl: 'https://n8n.example.com',
+		workflowId: 'wf-1',
+		webhookId: WEBHOOK_ID,
+		parameters,
+		credentials,
+		staticData,
+	});
 }
 
 export interface Delivery {
@@ -45,7 +62,12 @@ export interface Delivery {
 }
 
 /** A GET with `query` to the trigger's production (or test) URL, through webhook() in n8n-core's WebhookContext. */
-export async function deliver(env: TriggerEnv, query: string, mode: 'webhook' | 'manual' = 'webhook', order: string[] = []): Promise<Delivery> {
+export async function deliver(
+	env: TriggerEnv,
+	query: string,
+	mode: 'webhook' | 'manual' = 'webhook',
+	order: string[] = [],
+): Promise<Delivery> {
 	const sent: Sent = {};
 	let headersSent = false;
 	let writableFinished = false;
@@ -80,7 +102,12 @@ export async function deliver(env: TriggerEnv, query: string, mode: 'webhook' | 
 			return res;
 		},
 	};
-	const result = await callWebhook(env, mode, { method: 'GET', url: `/webhook/${WEBHOOK_ID}/webhook?${query}` }, res);
+	const result = await callWebhook(
+		env,
+		mode,
+		{ method: 'GET', url: `/webhook/${WEBHOOK_ID}/webhook?${query}` },
+		res,
+	);
 	order.push('webhook resolved');
 	return {
 		result,
@@ -104,7 +131,12 @@ export interface Execution {
 }
 
 /** What n8n does with webhook()'s workflowData: the trigger node on the execution stack, run by the engine. */
-export async function execute(env: TriggerEnv, webhookResult: IWebhookResponseData, order: string[] = [], mode: WorkflowExecuteMode = 'webhook'): Promise<Execution> {
+export async function execute(
+	env: TriggerEnv,
+	webhookResult: IWebhookResponseData,
+	order: string[] = [],
+	mode: WorkflowExecuteMode = 'webhook',
+): Promise<Execution> {
 	const responses: IExecuteResponsePromiseData[] = [];
 	const run = await executeWebhookResult(env, webhookResult, mode, (response) => {
 		order.push('sendResponse');
@@ -113,5 +145,9 @@ export async function execute(env: TriggerEnv, webhookResult: IWebhookResponseDa
 	order.push('execution finished');
 	const error = run.data.resultData.error;
 	if (error) throw new Error(`execution failed: ${error.message}`);
-	return { run, output: run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? undefined, responses };
+	return {
+		run,
+		output: run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? undefined,
+		responses,
+	};
 }

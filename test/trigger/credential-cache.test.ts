@@ -27,17 +27,27 @@ let sale = 0;
 /** A postback of a sale no other delivery in the test uses, so repeats never interfere. */
 function freshPurchase(key = KEY): string {
 	sale++;
-	return signedQuery({ ...PURCHASE, saleID: String(710000 + sale), transactionID: String(910000 + sale) }, 'sha256', key);
+	return signedQuery(
+		{ ...PURCHASE, saleID: String(710000 + sale), transactionID: String(910000 + sale) },
+		'sha256',
+		key,
+	);
 }
 
 function forged(): string {
 	return freshPurchase('not-the-key-of-this-shop');
 }
 
-async function deliver(call: CallOptions): Promise<Harness & { reads: number; status: number | undefined; ran: boolean }> {
+async function deliver(
+	call: CallOptions,
+): Promise<Harness & { reads: number; status: number | undefined; ran: boolean }> {
 	const h = harness({ workflowId: 'wf-cache', ...call });
 	const result = await h.run();
-	return Object.assign(h, { reads: h.ctx.getCredentials.mock.calls.length, status: h.res.statusCode, ran: result.workflowData !== undefined });
+	return Object.assign(h, {
+		reads: h.ctx.getCredentials.mock.calls.length,
+		status: h.res.statusCode,
+		ran: result.workflowData !== undefined,
+	});
 }
 
 beforeEach(() => {
@@ -69,7 +79,9 @@ describe('credential cache', () => {
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS * 5);
 		const h = await deliver({ query: buildQueryString(Object.entries(PURCHASE)) });
 		expect([h.status, h.reads]).toEqual([401, 0]);
-		expect(h.logs[0]).toMatchObject({ meta: expect.objectContaining({ code: 'SIGNATURE_MISSING' }) });
+		expect(h.logs[0]).toMatchObject({
+			meta: expect.objectContaining({ code: 'SIGNATURE_MISSING' }),
+		});
 	});
 
 	test('a burst of wrong-signature postbacks (401) reads the credential at most once per REREAD_INTERVAL_MS', async () => {
@@ -101,7 +113,9 @@ describe('credential cache', () => {
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS);
 		const reads = [];
 		for (let i = 0; i < 5; i++) {
-			const h = await deliver({ query: signedQuery({ ...PURCHASE, shopID: '111111', saleID: String(720000 + i) }) });
+			const h = await deliver({
+				query: signedQuery({ ...PURCHASE, shopID: '111111', saleID: String(720000 + i) }),
+			});
 			expect(h.status).toBe(403);
 			reads.push(h.reads);
 		}
@@ -132,7 +146,9 @@ describe('credential cache', () => {
 		expect((await deliver({ query: forged() })).reads).toBe(1);
 		// ...so the first postback with the new key is refused, the first after the interval accepted.
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS + 10);
-		expect((await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED })).status).toBe(401);
+		expect((await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED })).status).toBe(
+			401,
+		);
 		jest.setSystemTime(T0 + 2 * REREAD_INTERVAL_MS);
 		expect((await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED })).ran).toBe(true);
 	});
@@ -151,7 +167,10 @@ describe('credential cache', () => {
 	});
 
 	test('a corrected credential takes effect once REREAD_INTERVAL_MS has passed, also after an unusable one (503)', async () => {
-		const broken = await deliver({ query: freshPurchase(), credentials: { shopId: SHOP, signatureKey: '   ' } });
+		const broken = await deliver({
+			query: freshPurchase(),
+			credentials: { shopId: SHOP, signatureKey: '   ' },
+		});
 		expect([broken.status, broken.reads]).toEqual([503, 1]);
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS - 1);
 		const tooSoon = await deliver({ query: freshPurchase() });
@@ -162,7 +181,10 @@ describe('credential cache', () => {
 	});
 
 	test('a credential that cannot be loaded is not cached: the next postback reads it again', async () => {
-		const failed = await deliver({ query: freshPurchase(), credentials: new Error('credential store unavailable') });
+		const failed = await deliver({
+			query: freshPurchase(),
+			credentials: new Error('credential store unavailable'),
+		});
 		expect([failed.status, failed.reads]).toEqual([503, 1]);
 		const next = await deliver({ query: freshPurchase() });
 		expect([next.ran, next.reads]).toEqual([true, 1]);
@@ -171,7 +193,10 @@ describe('credential cache', () => {
 	test('another credential on the same trigger is a different cache entry', async () => {
 		const h = harness({ query: freshPurchase(), workflowId: 'wf-cache-3' });
 		itemOf(await h.run());
-		h.ctx.getNode.mockReturnValue({ ...h.ctx.getNode(), credentials: { verotelFlexPayApi: { id: 'other', name: 'Other shop' } } });
+		h.ctx.getNode.mockReturnValue({
+			...h.ctx.getNode(),
+			credentials: { verotelFlexPayApi: { id: 'other', name: 'Other shop' } },
+		});
 		await h.run();
 		expect(h.ctx.getCredentials).toHaveBeenCalledTimes(2);
 	});
@@ -187,7 +212,9 @@ describe('credentialCache.ts', () => {
 
 	test('an entry is served until it expires, then read afresh', () => {
 		cacheCredentials('wf:node:cred', credentials, 1_000);
-		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS - 1)).toBe(credentials);
+		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS - 1)).toBe(
+			credentials,
+		);
 		expect(getCachedCredentials('wf:node:cred', 1_000 + CACHED_CREDENTIALS_TTL_MS)).toBeUndefined();
 		expect(getCachedCredentials('wf:node:cred', 1_000)).toBeUndefined();
 	});

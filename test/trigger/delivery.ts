@@ -37,7 +37,11 @@ export async function deliverAndExecute(call: CallOptions = {}): Promise<Deliver
 }
 
 /** Everything a run produced that a user or log reader could see. */
-export function visibleText(h: Harness, result?: IWebhookResponseData, delivery?: Pick<Delivery, 'e' | 'output'>): string {
+export function visibleText(
+	h: Harness,
+	result?: IWebhookResponseData,
+	delivery?: Pick<Delivery, 'e' | 'output'>,
+): string {
 	return JSON.stringify({
 		result: result ?? null,
 		body: h.res.body ?? null,

@@ -4,7 +4,11 @@ import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { POSTBACK_EVENTS } from '../../lib';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { ALL_EVENTS, EVENT_OPTIONS, resolveOptions } from '../../nodes/VerotelFlexPayTrigger/options';
+import {
+	ALL_EVENTS,
+	EVENT_OPTIONS,
+	resolveOptions,
+} from '../../nodes/VerotelFlexPayTrigger/options';
 
 const root = join(__dirname, '..', '..');
 const nodeDir = join(root, 'nodes', 'VerotelFlexPayTrigger');
@@ -34,19 +38,33 @@ describe('node description', () => {
 	});
 
 	it('icons resolve relative to the node file, light and dark differ', () => {
-		expect(description.icon).toEqual({ light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' });
-		for (const file of ['flexpay.svg', 'flexpay.dark.svg']) expect(existsSync(join(nodeDir, '..', '..', 'icons', file))).toBe(true);
+		expect(description.icon).toEqual({
+			light: 'file:../../icons/flexpay.svg',
+			dark: 'file:../../icons/flexpay.dark.svg',
+		});
+		for (const file of ['flexpay.svg', 'flexpay.dark.svg'])
+			expect(existsSync(join(nodeDir, '..', '..', 'icons', file))).toBe(true);
 	});
 
 	it('GET (default) and POST (setup) on the same path; responseMode follows "Answer OK", responseData is OK', () => {
-		const responseMode = '={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
+		const responseMode =
+			'={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
 		expect(description.webhooks).toEqual([
 			{ name: 'default', httpMethod: 'GET', responseMode, responseData: 'OK', path: 'webhook' },
-			{ name: 'setup', httpMethod: 'POST', responseMode, responseData: 'OK', path: 'webhook', ndvHideUrl: true },
+			{
+				name: 'setup',
+				httpMethod: 'POST',
+				responseMode,
+				responseData: 'OK',
+				path: 'webhook',
+				ndvHideUrl: true,
+			},
 		]);
 		// n8n registers one route per entry; both map to the same URL.
 		const node = { webhookId: 'abc-123', name: 'Verotel FlexPay Trigger' } as INode;
-		const paths = description.webhooks!.map((w) => NodeHelpers.getNodeWebhookPath('wf1', node, w.path as string));
+		const paths = description.webhooks!.map((w) =>
+			NodeHelpers.getNodeWebhookPath('wf1', node, w.path as string),
+		);
 		expect(paths).toEqual(['abc-123/webhook', 'abc-123/webhook']);
 	});
 
@@ -57,7 +75,11 @@ describe('node description', () => {
 
 	it('webhookMethods: a complete no-op lifecycle for the default webhook', async () => {
 		expect(Object.keys(trigger.webhookMethods)).toEqual(['default']);
-		expect(Object.keys(trigger.webhookMethods.default).sort()).toEqual(['checkExists', 'create', 'delete']);
+		expect(Object.keys(trigger.webhookMethods.default).sort()).toEqual([
+			'checkExists',
+			'create',
+			'delete',
+		]);
 	});
 
 	it('tells the user which URL to paste where, and how test listening works', () => {
@@ -72,18 +94,42 @@ describe('node description', () => {
 	});
 
 	it('options and their defaults', () => {
-		expect(option('allowSha1')).toMatchObject({ type: 'boolean', default: true, displayName: 'Accept Legacy SHA-1 Signatures' });
+		expect(option('allowSha1')).toMatchObject({
+			type: 'boolean',
+			default: true,
+			displayName: 'Accept Legacy SHA-1 Signatures',
+		});
 		expect(option('fetchSaleDetails')).toMatchObject({ type: 'boolean', default: false });
-		expect(option('grantOnlyWhenConfirmed')).toMatchObject({ type: 'boolean', default: false, displayName: 'Grant Access Only When Confirmed' });
+		expect(option('grantOnlyWhenConfirmed')).toMatchObject({
+			type: 'boolean',
+			default: false,
+			displayName: 'Grant Access Only When Confirmed',
+		});
 		expect(option('grantOnlyWhenConfirmed').description).toMatch(/Turns on Fetch Sale Details/);
 		// The option implies the lookup: on its own it could only hold back every grant.
-		expect(resolveOptions({ grantOnlyWhenConfirmed: true })).toMatchObject({ grantOnlyWhenConfirmed: true, fetchSaleDetails: true });
-		expect(resolveOptions({ grantOnlyWhenConfirmed: true, fetchSaleDetails: false }).fetchSaleDetails).toBe(true);
+		expect(resolveOptions({ grantOnlyWhenConfirmed: true })).toMatchObject({
+			grantOnlyWhenConfirmed: true,
+			fetchSaleDetails: true,
+		});
+		expect(
+			resolveOptions({ grantOnlyWhenConfirmed: true, fetchSaleDetails: false }).fetchSaleDetails,
+		).toBe(true);
 		expect(option('ignoreRepeats')).toMatchObject({ type: 'boolean', default: true });
-		expect(option('runTestPostbacks')).toMatchObject({ type: 'boolean', default: false, displayName: 'Run Test Postbacks on the Production URL' });
+		expect(option('runTestPostbacks')).toMatchObject({
+			type: 'boolean',
+			default: false,
+			displayName: 'Run Test Postbacks on the Production URL',
+		});
 		const answerOk = option('answerOk');
-		expect(answerOk).toMatchObject({ type: 'options', default: 'whenStored', displayName: 'Answer OK' });
-		expect((answerOk.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['whenStored', 'whenRunStarts']);
+		expect(answerOk).toMatchObject({
+			type: 'options',
+			default: 'whenStored',
+			displayName: 'Answer OK',
+		});
+		expect((answerOk.options as Array<{ value: string }>).map((o) => o.value)).toEqual([
+			'whenStored',
+			'whenRunStarts',
+		]);
 		const events = option('events');
 		expect(events.type).toBe('multiOptions');
 		// The literal default (the linter wants a literal) equals every offered value.
@@ -107,12 +153,28 @@ describe('node description', () => {
 	});
 
 	it('codex file and package registration', () => {
-		const codex = JSON.parse(readFileSync(join(nodeDir, 'VerotelFlexPayTrigger.node.json'), 'utf8'));
+		const codex = JSON.parse(
+			readFileSync(join(nodeDir, 'VerotelFlexPayTrigger.node.json'), 'utf8'),
+		);
 		const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 		expect(codex.node).toBe(`${pkg.name}.verotelFlexPayTrigger`);
 		expect(codex.categories).toEqual(['Finance & Accounting']);
-		expect(codex.alias).toEqual(expect.arrayContaining(['payment', 'postback', 'verotel', 'flexpay', 'sale', 'refund', 'chargeback']));
-		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/.*#verotel-flexpay-trigger$/);
-		expect(pkg.n8n.nodes).toContain('dist/nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node.js');
+		expect(codex.alias).toEqual(
+			expect.arrayContaining([
+				'payment',
+				'postback',
+				'verotel',
+				'flexpay',
+				'sale',
+				'refund',
+				'chargeback',
+			]),
+		);
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(
+			/^https:\/\/.*#verotel-flexpay-trigger$/,
+		);
+		expect(pkg.n8n.nodes).toContain(
+			'dist/nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node.js',
+		);
 	});
 });

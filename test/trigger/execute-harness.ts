@@ -4,18 +4,38 @@
  * workflowData as input.
  */
 import { mock } from 'jest-mock-extended';
-import type { IDataObject, IExecuteFunctions, IExecuteResponsePromiseData, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IExecuteResponsePromiseData,
+	IHttpRequestOptions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { credentialsOf, recordingLogger, TRIGGER_NODE, type Logs, type RunOptions, type StatusRequest } from './context-common';
+import {
+	credentialsOf,
+	recordingLogger,
+	TRIGGER_NODE,
+	type Logs,
+	type RunOptions,
+	type StatusRequest,
+} from './context-common';
 
 /** What execute() answers with "When the Workflow Starts", as Verotel receives it. */
-export const OK_ANSWER = { body: 'OK', statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+export const OK_ANSWER = {
+	body: 'OK',
+	statusCode: 200,
+	headers: { 'content-type': 'text/plain; charset=utf-8' },
+};
 
 /** A response handed to sendResponse(), its body as the text n8n writes (a string and a Buffer alike). */
 export function asSent(response: IExecuteResponsePromiseData): IExecuteResponsePromiseData {
 	const body: unknown = response.body;
-	return { ...response, body: Buffer.isBuffer(body) ? body.toString('utf8') : body } as IExecuteResponsePromiseData;
+	return {
+		...response,
+		body: Buffer.isBuffer(body) ? body.toString('utf8') : body,
+	} as IExecuteResponsePromiseData;
 }
 
 export interface ExecuteCall extends RunOptions {
@@ -52,7 +72,11 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	ctx.getExecutionCancelSignal.mockImplementation(() => call.cancelSignal);
 	const staticData = call.staticData ?? {};
 	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
-	ctx.getNodeParameter.mockImplementation(((name: string, _itemIndex: number, fallback?: unknown) =>
+	ctx.getNodeParameter.mockImplementation(((
+		name: string,
+		_itemIndex: number,
+		fallback?: unknown,
+	) =>
 		name === 'options' ? (call.options ?? {}) : fallback) as IExecuteFunctions['getNodeParameter']);
 	ctx.getCredentials.mockImplementation(credentialsOf(call, events, 'execute:getCredentials'));
 	ctx.sendResponse.mockImplementation((response: IExecuteResponsePromiseData) => {
@@ -66,7 +90,11 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 		(async () => {
 			throw new Error('no status request expected in this test');
 		});
-	const httpRequestWithAuthentication = jest.fn(async function (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) {
+	const httpRequestWithAuthentication = jest.fn(async function (
+		this: IExecuteFunctions,
+		type: string,
+		options: IHttpRequestOptions,
+	) {
 		events.push('execute:statusRequest');
 		return await statusRequest.call(this, type, options);
 	});

@@ -23,7 +23,10 @@ async function webhookItem(params = PURCHASE): Promise<IDataObject> {
 
 describe('execute(): items', () => {
 	it('passes every input item on as a new object with pairedItem { item: index }', async () => {
-		const items: INodeExecutionData[] = [{ json: await webhookItem(PURCHASE) }, { json: await webhookItem(CREDIT) }];
+		const items: INodeExecutionData[] = [
+			{ json: await webhookItem(PURCHASE) },
+			{ json: await webhookItem(CREDIT) },
+		];
 		const snapshot = JSON.parse(JSON.stringify(items)) as unknown;
 		const e = executeHarness({ items });
 		const output = await e.run();
@@ -59,14 +62,21 @@ describe('execute(): items', () => {
 			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }),
 		});
 		const out = outputItemOf(await e.run());
-		expect(out).toMatchObject({ event: 'purchase', sale: { saleResult: 'APPROVED', email: 'buyer@example.com' }, saleLookup: { ok: true } });
+		expect(out).toMatchObject({
+			event: 'purchase',
+			sale: { saleResult: 'APPROVED', email: 'buyer@example.com' },
+			saleLookup: { ok: true },
+		});
 		expect(json).not.toHaveProperty('sale');
 		expect(json).not.toHaveProperty('saleLookup');
 	});
 
 	it('one status request per item, each for its own sale', async () => {
 		const saleIDs: unknown[] = [];
-		const items = [{ json: await webhookItem(PURCHASE) }, { json: await webhookItem({ ...PURCHASE, saleID: '700009', transactionID: '900009' }) }];
+		const items = [
+			{ json: await webhookItem(PURCHASE) },
+			{ json: await webhookItem({ ...PURCHASE, saleID: '700009', transactionID: '900009' }) },
+		];
 		const e = executeHarness({
 			items,
 			options: { fetchSaleDetails: true },
@@ -85,17 +95,27 @@ describe('execute(): items', () => {
 describe('execute(): who answers Verotel', () => {
 	it('default ("When the Execution Is Stored"): never calls sendResponse, n8n answers', async () => {
 		for (const options of [{}, { answerOk: 'whenStored' }, { fetchSaleDetails: true }]) {
-			const e = executeHarness({ items: [{ json: await webhookItem() }], options, httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }) });
+			const e = executeHarness({
+				items: [{ json: await webhookItem() }],
+				options,
+				httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }),
+			});
 			outputItemOf(await e.run());
 			expect(e.ctx.sendResponse).not.toHaveBeenCalled();
 		}
 	});
 
 	it('"When the Workflow Starts": sends OK as text/plain exactly once, as its last step', async () => {
-		const e = executeHarness({ items: [{ json: await webhookItem() }], options: { answerOk: 'whenRunStarts' }, processed: new ProcessedStore() });
+		const e = executeHarness({
+			items: [{ json: await webhookItem() }],
+			options: { answerOk: 'whenRunStarts' },
+			processed: new ProcessedStore(),
+		});
 		outputItemOf(await e.run());
 		// "OK" as text/plain, whether n8n is handed a string or a Buffer.
-		expect(e.ctx.sendResponse.mock.calls.map(([response]) => asSent(response))).toEqual([OK_ANSWER]);
+		expect(e.ctx.sendResponse.mock.calls.map(([response]) => asSent(response))).toEqual([
+			OK_ANSWER,
+		]);
 		expect(e.events).toEqual(['sendResponse:200:OK', 'execute:resolved']);
 		expect(e.ctx.getCredentials).not.toHaveBeenCalled();
 	});
@@ -109,7 +129,12 @@ describe('execute(): who answers Verotel', () => {
 			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: FOUND }),
 		});
 		outputItemOf(await e.run());
-		expect(e.events).toEqual(['execute:getCredentials', 'execute:statusRequest', 'sendResponse:200:OK', 'execute:resolved']);
+		expect(e.events).toEqual([
+			'execute:getCredentials',
+			'execute:statusRequest',
+			'sendResponse:200:OK',
+			'execute:resolved',
+		]);
 	});
 
 	it('"Grant Access Only When Confirmed": an unconfirmed sale changes access on the copy only; the OK still leaves last', async () => {
@@ -117,12 +142,20 @@ describe('execute(): who answers Verotel', () => {
 		const e = executeHarness({
 			items: [{ json }],
 			options: { answerOk: 'whenRunStarts', grantOnlyWhenConfirmed: true },
-			httpRequestWithAuthentication: async () => ({ statusCode: 200, body: 'response: NOTFOUND\n' }),
+			httpRequestWithAuthentication: async () => ({
+				statusCode: 200,
+				body: 'response: NOTFOUND\n',
+			}),
 		});
 		const item = outputItemOf(await e.run());
 		expect(item.access).toMatchObject({ action: 'none', withheld: 'grant' });
 		expect(json.access).toEqual({ action: 'grant', saleID: '700001' });
-		expect(e.events).toEqual(['execute:getCredentials', 'execute:statusRequest', 'sendResponse:200:OK', 'execute:resolved']);
+		expect(e.events).toEqual([
+			'execute:getCredentials',
+			'execute:statusRequest',
+			'sendResponse:200:OK',
+			'execute:resolved',
+		]);
 	});
 
 	it('"When the Workflow Starts": a credential that cannot be read still gets the postback its OK', async () => {
@@ -132,8 +165,14 @@ describe('execute(): who answers Verotel', () => {
 			credentials: new Error('credential store unavailable'),
 		});
 		const item = outputItemOf(await e.run());
-		expect(item.saleLookup).toEqual({ ok: false, reason: 'The credential could not be read: credential store unavailable' });
-		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The credential could not be read: credential store unavailable' } });
+		expect(item.saleLookup).toEqual({
+			ok: false,
+			reason: 'The credential could not be read: credential store unavailable',
+		});
+		expect(item).toMatchObject({
+			confirmed: false,
+			confirmation: { reason: 'The credential could not be read: credential store unavailable' },
+		});
 		expect(e.responses).toEqual([OK_ANSWER]);
 	});
 
@@ -143,7 +182,12 @@ describe('execute(): who answers Verotel', () => {
 		const cancel = new AbortController();
 		// n8n 1.x on SIGTERM: the run is cancelled while its sale is being recorded.
 		processed.duringWrite = () => cancel.abort();
-		const cancelled = executeHarness({ items: [{ json }], options: { answerOk: 'whenRunStarts' }, processed, cancelSignal: cancel.signal });
+		const cancelled = executeHarness({
+			items: [{ json }],
+			options: { answerOk: 'whenRunStarts' },
+			processed,
+			cancelSignal: cancel.signal,
+		});
 		await cancelled.run();
 		expect(cancelled.responses).toEqual([]);
 		expect(processed.keys).toEqual([]);
@@ -152,11 +196,19 @@ describe('execute(): who answers Verotel', () => {
 		]);
 
 		processed.duringWrite = undefined;
-		const again = executeHarness({ items: [{ json }], options: { answerOk: 'whenRunStarts' }, processed });
+		const again = executeHarness({
+			items: [{ json }],
+			options: { answerOk: 'whenRunStarts' },
+			processed,
+		});
 		expect(outputItemOf(await again.run()).saleID).toBe(json.saleID);
 		expect(again.responses).toEqual([OK_ANSWER]);
 		// And it is recorded as usual: one more delivery passes nothing on.
-		const third = executeHarness({ items: [{ json }], options: { answerOk: 'whenRunStarts' }, processed });
+		const third = executeHarness({
+			items: [{ json }],
+			options: { answerOk: 'whenRunStarts' },
+			processed,
+		});
 		expect(await third.run()).toEqual([[]]);
 		expect(third.responses).toEqual([OK_ANSWER]);
 	});
@@ -190,18 +242,42 @@ describe('webhook() -> execute(), as n8n chains them', () => {
 	});
 
 	it('whenRunStarts: neither webhook() nor n8n writes the OK before execute() sends it', async () => {
-		const { h, e } = await deliverAndExecute({ query: signedQuery(PURCHASE), options: { answerOk: 'whenRunStarts' } });
+		const { h, e } = await deliverAndExecute({
+			query: signedQuery(PURCHASE),
+			options: { answerOk: 'whenRunStarts' },
+		});
 		expect(h.res.sendCount).toBe(0);
-		expect(h.events.filter((event) => /^(status|send|type|sendResponse):/.test(event))).toEqual(['type:text/plain', 'sendResponse:200:OK']);
+		expect(h.events.filter((event) => /^(status|send|type|sendResponse):/.test(event))).toEqual([
+			'type:text/plain',
+			'sendResponse:200:OK',
+		]);
 		expect(e?.responses).toEqual([OK_ANSWER]);
 	});
 
 	it('no run (rejection, deselected event, repeat) means no execute()', async () => {
-		const rejected = await deliverAndExecute({ query: signedQuery(PURCHASE).replace('19.99', '1.99'), options: { answerOk: 'whenRunStarts' } });
-		const deselected = await deliverAndExecute({ query: signedQuery(CREDIT), options: { events: ['purchase'], answerOk: 'whenRunStarts' } });
+		const rejected = await deliverAndExecute({
+			query: signedQuery(PURCHASE).replace('19.99', '1.99'),
+			options: { answerOk: 'whenRunStarts' },
+		});
+		const deselected = await deliverAndExecute({
+			query: signedQuery(CREDIT),
+			options: { events: ['purchase'], answerOk: 'whenRunStarts' },
+		});
 		const staticData: IDataObject = {};
-		expect((await deliverAndExecute({ query: signedQuery(PURCHASE), staticData, options: { answerOk: 'whenRunStarts' } })).e).toBeDefined();
-		const repeat = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData, options: { answerOk: 'whenRunStarts' } });
+		expect(
+			(
+				await deliverAndExecute({
+					query: signedQuery(PURCHASE),
+					staticData,
+					options: { answerOk: 'whenRunStarts' },
+				})
+			).e,
+		).toBeDefined();
+		const repeat = await deliverAndExecute({
+			query: signedQuery(PURCHASE),
+			staticData,
+			options: { answerOk: 'whenRunStarts' },
+		});
 		for (const delivery of [rejected, deselected, repeat]) {
 			expect(delivery.e).toBeUndefined();
 			expect(delivery.h.res.sendCount).toBe(1);
@@ -220,7 +296,10 @@ describe('execute(): the repeat store is written from inside the run', () => {
 		await executeHarness({ items: [{ json: purchase }, { json: credit }], staticData }).run();
 		const keys = Object.values(staticData.lastPostbackKeys as Record<string, string>);
 		expect(keys).toEqual([purchase.idempotencyKey, credit.idempotencyKey]);
-		expect(Object.keys(staticData.lastPostbackKeys as object)).toEqual([purchase.idempotencyKey, `${String(credit.shopID)}:${String(credit.saleID)}:events`]);
+		expect(Object.keys(staticData.lastPostbackKeys as object)).toEqual([
+			purchase.idempotencyKey,
+			`${String(credit.shopID)}:${String(credit.saleID)}:events`,
+		]);
 	});
 
 	it('a redelivery is a repeat when only what the run wrote is saved (n8n 2.x)', async () => {

@@ -5,12 +5,23 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { buildQueryString, computeSignature, parsePostback, type FlexPayParams, type SignatureAlgorithm } from '../../lib';
+import {
+	buildQueryString,
+	computeSignature,
+	parsePostback,
+	type FlexPayParams,
+	type SignatureAlgorithm,
+} from '../../lib';
 
 /** Distinctive, so any leak is found by a plain substring search. */
 export const KEY = ['LEAKCANARY', 'trig9Qx7', 'Zk2mVw8PpR'].join('');
 export const SHOP = '654321';
-export const CREDENTIALS: ICredentialDataDecryptedObject = { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' };
+export const CREDENTIALS: ICredentialDataDecryptedObject = {
+	shopId: SHOP,
+	signatureKey: KEY,
+	brand: 'verotel',
+	baseUrl: '',
+};
 
 export const PURCHASE: FlexPayParams = {
 	shopID: SHOP,
@@ -29,7 +40,9 @@ export const PURCHASE: FlexPayParams = {
 
 /** The success redirect of PURCHASE: the same sale, fewer parameters (no transactionID, CCBrand, truncatedPAN). */
 export const PURCHASE_REDIRECT: FlexPayParams = Object.fromEntries(
-	Object.entries(PURCHASE).filter(([name]) => !['transactionID', 'CCBrand', 'truncatedPAN'].includes(name)),
+	Object.entries(PURCHASE).filter(
+		([name]) => !['transactionID', 'CCBrand', 'truncatedPAN'].includes(name),
+	),
 );
 
 export const CREDIT: FlexPayParams = {
@@ -44,7 +57,11 @@ export const CREDIT: FlexPayParams = {
 	type: 'purchase',
 };
 
-export const CHARGEBACK: FlexPayParams = { ...CREDIT, event: 'chargeback', transactionID: '900003' };
+export const CHARGEBACK: FlexPayParams = {
+	...CREDIT,
+	event: 'chargeback',
+	transactionID: '900003',
+};
 
 export const REBILL: FlexPayParams = {
 	event: 'rebill',
@@ -81,12 +98,20 @@ export const UNCANCEL: FlexPayParams = {
 };
 
 /** Signs like Verotel: every parameter except `signature`. */
-export function sign(params: FlexPayParams, algorithm: SignatureAlgorithm = 'sha256', key = KEY): FlexPayParams {
+export function sign(
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm = 'sha256',
+	key = KEY,
+): FlexPayParams {
 	return { ...params, signature: computeSignature(key, params, algorithm) };
 }
 
 /** PHP-style form encoding, signature last, as Verotel builds its URLs. */
-export function signedQuery(params: FlexPayParams, algorithm: SignatureAlgorithm = 'sha256', key = KEY): string {
+export function signedQuery(
+	params: FlexPayParams,
+	algorithm: SignatureAlgorithm = 'sha256',
+	key = KEY,
+): string {
 	return buildQueryString(Object.entries(sign(params, algorithm, key)));
 }
 

@@ -24,7 +24,10 @@ import { KEY } from './fixtures';
 
 afterEach(() => forgetDeliveriesInFlight());
 
-const postback = (idempotencyScope: string, idempotencyKey: string) => ({ idempotencyScope, idempotencyKey });
+const postback = (idempotencyScope: string, idempotencyKey: string) => ({
+	idempotencyScope,
+	idempotencyKey,
+});
 
 describe('rememberPostback / isStoredRepeat', () => {
 	it('one key per scope, least recently accepted dropped first (custom bound), replacing the store instead of mutating it', () => {
@@ -44,20 +47,31 @@ describe('rememberPostback / isStoredRepeat', () => {
 	});
 
 	it('inherited names are not stored scopes', () => {
-		expect(isStoredRepeat({ [REPEAT_STORE_FIELD]: {} }, postback('constructor', String(Object.prototype.constructor)))).toBe(false);
+		expect(
+			isStoredRepeat(
+				{ [REPEAT_STORE_FIELD]: {} },
+				postback('constructor', String(Object.prototype.constructor)),
+			),
+		).toBe(false);
 		expect(isStoredRepeat({}, postback('toString', String(Object.prototype.toString)))).toBe(false);
 	});
 });
 
 describe('trackDelivery / earlierDeliveryAnswered', () => {
 	// The waits below never reach their limit; fake timers keep their sleeps from outliving the test.
-	beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }));
+	beforeEach(() =>
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }),
+	);
 	afterEach(() => jest.useRealTimers());
 
 	/** A ServerResponse as far as the guard looks at it. */
 	function response() {
 		const emitter = new EventEmitter();
-		const res = { statusCode: 200, writableFinished: false, once: (event: 'close', fn: () => void) => emitter.once(event, fn) };
+		const res = {
+			statusCode: 200,
+			writableFinished: false,
+			once: (event: 'close', fn: () => void) => emitter.once(event, fn),
+		};
 		const close = (statusCode: number, finished: boolean) => {
 			res.statusCode = statusCode;
 			res.writableFinished = finished;
@@ -70,7 +84,9 @@ describe('trackDelivery / earlierDeliveryAnswered', () => {
 		await expect(earlierDeliveryAnswered('t', postback('s', 'k'), 10_000)).resolves.toBe(false);
 		trackDelivery('t', postback('s', 'k1'), response().res);
 		await expect(earlierDeliveryAnswered('t', postback('s', 'k2'), 10_000)).resolves.toBe(false);
-		await expect(earlierDeliveryAnswered('other trigger', postback('s', 'k1'), 10_000)).resolves.toBe(false);
+		await expect(
+			earlierDeliveryAnswered('other trigger', postback('s', 'k1'), 10_000),
+		).resolves.toBe(false);
 	});
 
 	it('true only for a delivery that finished with 200', async () => {
@@ -130,13 +146,33 @@ describe('safeReason', () => {
 describe('classifyError', () => {
 	it.each([
 		// A name Verotel sends is named; any other name is the sender's own text and is not repeated.
-		[new FlexPayMalformedQueryError('Parameter "saleID" appears more than once', 'saleID'), 400, 'Bad Request: Parameter "saleID" appears more than once', 'warn'],
-		[new FlexPayMalformedQueryError('Parameter "x-evil" appears more than once', 'x-evil'), 400, 'Bad Request: Parameter "(a parameter)" appears more than once', 'warn'],
-		[new FlexPayNotASaleError('version', 'The signed parameters carry "version"'), 403, 'Forbidden: not a Verotel postback', 'error'],
+		[
+			new FlexPayMalformedQueryError('Parameter "saleID" appears more than once', 'saleID'),
+			400,
+			'Bad Request: Parameter "saleID" appears more than once',
+			'warn',
+		],
+		[
+			new FlexPayMalformedQueryError('Parameter "x-evil" appears more than once', 'x-evil'),
+			400,
+			'Bad Request: Parameter "(a parameter)" appears more than once',
+			'warn',
+		],
+		[
+			new FlexPayNotASaleError('version', 'The signed parameters carry "version"'),
+			403,
+			'Forbidden: not a Verotel postback',
+			'error',
+		],
 		[new FlexPaySignatureError('SIGNATURE_MISSING', 'no signature'), 401, 'Unauthorized', 'warn'],
 		[new FlexPaySignatureError('SIGNATURE_INVALID', 'mismatch'), 401, 'Unauthorized', 'warn'],
 		[new FlexPayShopMismatchError('42', 'other shop'), 403, 'Forbidden', 'warn'],
-		[new FlexPayValidationError('signatureKey', 'Signature key is empty', 'Copy it'), 503, 'Service Unavailable', 'error'],
+		[
+			new FlexPayValidationError('signatureKey', 'Signature key is empty', 'Copy it'),
+			503,
+			'Service Unavailable',
+			'error',
+		],
 		[new FlexPayStatusError('STATUS_ERROR', 'unexpected'), 503, 'Service Unavailable', 'error'],
 		[new TypeError('x is not a function'), 503, 'Service Unavailable', 'error'],
 		['a string was thrown', 503, 'Service Unavailable', 'error'],
@@ -146,7 +182,13 @@ describe('classifyError', () => {
 	});
 
 	it('the credential message says how to fix it and what the 503 means', () => {
-		const { message } = classifyError(new FlexPayValidationError('signatureKey', 'Signature key is empty', 'Copy the key from Control Center'));
+		const { message } = classifyError(
+			new FlexPayValidationError(
+				'signatureKey',
+				'Signature key is empty',
+				'Copy the key from Control Center',
+			),
+		);
 		expect(message).toBe(
 			'Verotel FlexPay Trigger cannot verify postbacks, fix the credential: Signature key is empty. Copy the key from Control Center. Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK',
 		);

@@ -38,7 +38,12 @@ describe('Fetch Sale Details (in execute())', () => {
 			.get('/salestatus')
 			.query((q) => {
 				requests.push(JSON.stringify(q));
-				return q.saleID === '700001' && q.shopID === SHOP && q.version === '4' && q.signature === expectedStatusSignature({ saleID: '700001' });
+				return (
+					q.saleID === '700001' &&
+					q.shopID === SHOP &&
+					q.version === '4' &&
+					q.signature === expectedStatusSignature({ saleID: '700001' })
+				);
 			})
 			.reply(200, FOUND_BODY, { 'Content-Type': 'text/plain; charset=utf-8' });
 
@@ -65,7 +70,12 @@ describe('Fetch Sale Details (in execute())', () => {
 		expect(item.confirmed).toBe(true);
 		expect(item).not.toHaveProperty('confirmation');
 		// The postback fields are untouched by the lookup; without the option, so is access.
-		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99, access: { action: 'grant', saleID: '700001' } });
+		expect(item).toMatchObject({
+			event: 'purchase',
+			saleID: '700001',
+			amount: 19.99,
+			access: { action: 'grant', saleID: '700001' },
+		});
 		expect(requests.join('\n')).not.toContain(KEY);
 		// n8n answers OK ("When the Execution Is Stored"); execute() does not.
 		expect(e?.ctx.sendResponse).not.toHaveBeenCalled();
@@ -104,7 +114,12 @@ describe('Fetch Sale Details (in execute())', () => {
 		const h = harness({ query: signedQuery(PURCHASE), options });
 		const input = (await h.run()).workflowData![0];
 		expect(h.res.sendCount).toBe(0);
-		const e = executeHarness({ items: input, options, httpRequestWithAuthentication: realHttp(), events: h.events });
+		const e = executeHarness({
+			items: input,
+			options,
+			httpRequestWithAuthentication: realHttp(),
+			events: h.events,
+		});
 		let settled = false;
 		const running = e.run().finally(() => (settled = true));
 		await seen;
@@ -115,7 +130,11 @@ describe('Fetch Sale Details (in execute())', () => {
 		release();
 		const item = outputItemOf(await running);
 		const after = h.events.slice(h.events.indexOf('resolved') + 1);
-		expect(after.filter((event) => event !== 'execute:getCredentials')).toEqual(['execute:statusRequest', 'sendResponse:200:OK', 'execute:resolved']);
+		expect(after.filter((event) => event !== 'execute:getCredentials')).toEqual([
+			'execute:statusRequest',
+			'sendResponse:200:OK',
+			'execute:resolved',
+		]);
 		expect(e.responses).toEqual([OK_ANSWER]);
 		expect(item.saleLookup).toMatchObject({ ok: true });
 		expect(e.ctx.sendResponse).toHaveBeenCalledTimes(1);
@@ -126,8 +145,16 @@ describe('Fetch Sale Details (in execute())', () => {
 		nock(HOST).get('/salestatus').query(true).reply(200, 'response: NOTFOUND\n');
 		const { item } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(item).not.toHaveProperty('sale');
-		expect(item.saleLookup).toEqual({ ok: false, response: 'NOTFOUND', reason: 'The status service does not know this sale', httpStatus: 200 });
-		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The status service does not know this sale' } });
+		expect(item.saleLookup).toEqual({
+			ok: false,
+			response: 'NOTFOUND',
+			reason: 'The status service does not know this sale',
+			httpStatus: 200,
+		});
+		expect(item).toMatchObject({
+			confirmed: false,
+			confirmation: { reason: 'The status service does not know this sale' },
+		});
 		// "Grant Access Only When Confirmed" is off: access is what the postback says, as before.
 		expect(item.access).toEqual({ action: 'grant', saleID: '700001' });
 	});
@@ -139,37 +166,69 @@ describe('Fetch Sale Details (in execute())', () => {
 		expect(delivery.item.saleLookup).toMatchObject({
 			ok: false,
 			response: 'ERROR',
-			reason: expect.stringMatching(/^The status service answered ERROR: bad signature for key \[redacted\]/),
+			reason: expect.stringMatching(
+				/^The status service answered ERROR: bad signature for key \[redacted\]/,
+			),
 		});
 		expect(delivery.item.confirmed).toBe(false);
-		expect((delivery.item.confirmation as { reason: string }).reason).toBe((delivery.item.saleLookup as { reason: string }).reason);
+		expect((delivery.item.confirmation as { reason: string }).reason).toBe(
+			(delivery.item.saleLookup as { reason: string }).reason,
+		);
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toMatch(/[0-9a-f]{40}/);
 	});
 
 	it('HTTP 500 with an HTML page: failure with the status code, item still emitted', async () => {
-		nock(HOST).get('/salestatus').query(true).reply(500, '<html><body>Internal error</body></html>', { 'Content-Type': 'text/html' });
+		nock(HOST)
+			.get('/salestatus')
+			.query(true)
+			.reply(500, '<html><body>Internal error</body></html>', { 'Content-Type': 'text/html' });
 		const { item } = await lookup({ query: signedQuery(PURCHASE) });
-		expect(item.saleLookup).toEqual({ ok: false, reason: 'The status service answered HTTP 500', httpStatus: 500 });
-		expect(item).toMatchObject({ confirmed: false, confirmation: { reason: 'The status service answered HTTP 500' } });
+		expect(item.saleLookup).toEqual({
+			ok: false,
+			reason: 'The status service answered HTTP 500',
+			httpStatus: 500,
+		});
+		expect(item).toMatchObject({
+			confirmed: false,
+			confirmation: { reason: 'The status service answered HTTP 500' },
+		});
 	});
 
 	it('network failure: failure with a reason, item still emitted', async () => {
 		nock(HOST).get('/salestatus').query(true).replyWithError('socket hang up');
 		const delivery = await lookup({ query: signedQuery(PURCHASE) });
-		expect(delivery.item.saleLookup).toEqual({ ok: false, reason: expect.stringMatching(/^The status request failed: /) });
-		expect(delivery.item).toMatchObject({ confirmed: false, confirmation: { reason: expect.stringMatching(/^The status request failed: /) } });
+		expect(delivery.item.saleLookup).toEqual({
+			ok: false,
+			reason: expect.stringMatching(/^The status request failed: /),
+		});
+		expect(delivery.item).toMatchObject({
+			confirmed: false,
+			confirmation: { reason: expect.stringMatching(/^The status request failed: /) },
+		});
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
 	});
 
 	it('a credential whose base URL is unusable: verification still works, the lookup fails softly', async () => {
-		const { item } = await lookup({ query: signedQuery(PURCHASE), credentials: { ...CREDENTIALS, baseUrl: 'ftp://example.com' } });
-		expect(item.saleLookup).toEqual({ ok: false, reason: expect.stringMatching(/^The status request failed: /) });
+		const { item } = await lookup({
+			query: signedQuery(PURCHASE),
+			credentials: { ...CREDENTIALS, baseUrl: 'ftp://example.com' },
+		});
+		expect(item.saleLookup).toEqual({
+			ok: false,
+			reason: expect.stringMatching(/^The status request failed: /),
+		});
 	});
 
 	it('uses the custom base URL of the credential', async () => {
-		const scope = nock('http://flexpay-proxy.test:8080').get('/salestatus').query(true).reply(200, FOUND_BODY);
-		const { item } = await lookup({ query: signedQuery(CREDIT), credentials: { ...CREDENTIALS, baseUrl: 'http://flexpay-proxy.test:8080' } });
+		const scope = nock('http://flexpay-proxy.test:8080')
+			.get('/salestatus')
+			.query(true)
+			.reply(200, FOUND_BODY);
+		const { item } = await lookup({
+			query: signedQuery(CREDIT),
+			credentials: { ...CREDENTIALS, baseUrl: 'http://flexpay-proxy.test:8080' },
+		});
 		expect(scope.isDone()).toBe(true);
 		expect(item).toMatchObject({ event: 'credit', saleLookup: { ok: true } });
 	});
@@ -179,7 +238,12 @@ describe('Fetch Sale Details (in execute())', () => {
 		const scope = nock(HOST).get('/salestatus').query(true).once().reply(200, FOUND_BODY);
 		await lookup({ query: signedQuery(PURCHASE), staticData });
 		expect(scope.isDone()).toBe(true);
-		const repeat = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData, options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp() });
+		const repeat = await deliverAndExecute({
+			query: signedQuery(PURCHASE),
+			staticData,
+			options: { fetchSaleDetails: true },
+			httpRequestWithAuthentication: realHttp(),
+		});
 		const deselected = await deliverAndExecute({
 			query: signedQuery(CREDIT),
 			options: { fetchSaleDetails: true, events: ['purchase'] },

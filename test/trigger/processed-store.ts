@@ -1,4 +1,9 @@
-import type { DeduplicationItemTypes, DeduplicationScope, ICheckProcessedOptions, IDeduplicationOutput } from 'n8n-workflow';
+import type {
+	DeduplicationItemTypes,
+	DeduplicationScope,
+	ICheckProcessedOptions,
+	IDeduplicationOutput,
+} from 'n8n-workflow';
 
 /**
  * n8n's deduplication store ("entries" mode) as n8n runs it: the node's keys
@@ -12,7 +17,11 @@ export class ProcessedStore {
 	/** Called while a write is in flight (between its read and its write). */
 	duringWrite?: () => void;
 
-	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, options: ICheckProcessedOptions): Promise<IDeduplicationOutput> {
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
 		this.calls.push({ items: items.map(String), scope, options });
 		if (this.failWith) throw this.failWith;
 		const row = [...this.keys];
@@ -27,13 +36,18 @@ export class ProcessedStore {
 				row.push(String(item));
 			}
 		}
-		if (options.maxEntries !== undefined) row.splice(0, Math.max(0, row.length - options.maxEntries));
+		if (options.maxEntries !== undefined)
+			row.splice(0, Math.max(0, row.length - options.maxEntries));
 		await new Promise((resolve) => setImmediate(resolve));
 		this.keys = row;
 		return output;
 	}
 
-	async removeProcessed(items: DeduplicationItemTypes[], scope: DeduplicationScope, options: ICheckProcessedOptions): Promise<void> {
+	async removeProcessed(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		options: ICheckProcessedOptions,
+	): Promise<void> {
 		this.calls.push({ items: items.map(String), scope, options });
 		const gone = new Set(items.map(String));
 		const row = this.keys.filter((key) => !gone.has(key));

@@ -20,7 +20,10 @@ import { HookContext } from 'n8n-core';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import {
+	IN_FLIGHT_WAIT_MS,
+	REPEAT_STORE_FIELD,
+} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { setUpN8nContainer } from '../helpers/n8n-container';
 import { trigger, TRIGGER_NODE_NAME as NODE_NAME, webhookDataOf } from '../helpers/trigger-context';
 import { deliver, execute, setup, WEBHOOK_ID } from './core-delivery';
@@ -55,8 +58,22 @@ describe('inside n8n-core contexts and engine', () => {
 		const resolve = (parameters: INodeParameters) => {
 			const env = setup(parameters);
 			return trigger.description.webhooks!.map((webhook) => [
-				env.workflow.expression.getSimpleParameterValue(env.node, webhook.responseMode as string, 'webhook', {}, undefined, 'onReceived'),
-				env.workflow.expression.getComplexParameterValue(env.node, webhook.responseData as string, 'webhook', {}, undefined, 'firstEntryJson'),
+				env.workflow.expression.getSimpleParameterValue(
+					env.node,
+					webhook.responseMode as string,
+					'webhook',
+					{},
+					undefined,
+					'onReceived',
+				),
+				env.workflow.expression.getComplexParameterValue(
+					env.node,
+					webhook.responseData as string,
+					'webhook',
+					{},
+					undefined,
+					'firstEntryJson',
+				),
 			]);
 		};
 		expect(resolve({})).toEqual([
@@ -81,7 +98,13 @@ describe('inside n8n-core contexts and engine', () => {
 		expect(delivery.sent).toEqual({ type: 'text/plain' });
 		expect(Object.keys(delivery.result)).toEqual(['workflowData']);
 		const item = delivery.result.workflowData![0][0].json;
-		expect(item).toMatchObject({ event: 'purchase', saleID: '700001', amount: 19.99, httpMethod: 'GET', idempotencyKey: `${SHOP}:700001:purchase` });
+		expect(item).toMatchObject({
+			event: 'purchase',
+			saleID: '700001',
+			amount: 19.99,
+			httpMethod: 'GET',
+			idempotencyKey: `${SHOP}:700001:purchase`,
+		});
 		expect(item).not.toHaveProperty('sale');
 
 		// What n8n's WorkflowStaticDataService.saveStaticData looks at when it answers.
@@ -89,7 +112,9 @@ describe('inside n8n-core contexts and engine', () => {
 		expect(staticData.__dataChanged).toBe(true);
 		const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 		const purchase = idempotencyOf(PURCHASE);
-		expect(saved).toEqual({ [`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } });
+		expect(saved).toEqual({
+			[`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
+		});
 
 		const execution = await execute(env, delivery.result, order);
 		expect(execution.output).toEqual([{ json: item, pairedItem: { item: 0 } }]);
@@ -127,7 +152,10 @@ describe('inside n8n-core contexts and engine', () => {
 
 	it('a bad signature gives 401, a warning through n8n’s logger, no item', async () => {
 		const env = setup({});
-		const { result, sent } = await deliver(env, signedQuery(PURCHASE).replace('priceAmount=19.99', 'priceAmount=1.99'));
+		const { result, sent } = await deliver(
+			env,
+			signedQuery(PURCHASE).replace('priceAmount=19.99', 'priceAmount=1.99'),
+		);
 		expect(sent).toEqual({ status: 401, type: 'text/plain', body: 'Unauthorized' });
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(logs).toEqual([expect.objectContaining({ level: 'warn' })]);
@@ -137,10 +165,19 @@ describe('inside n8n-core contexts and engine', () => {
 		const requests: string[] = [];
 		const scope = nock('https://secure.verotel.com')
 			.get('/salestatus')
-			.query((q) => q.saleID === '700001' && q.shopID === SHOP && q.version === '4' && /^[0-9a-f]{64}$/.test(String(q.signature)))
+			.query(
+				(q) =>
+					q.saleID === '700001' &&
+					q.shopID === SHOP &&
+					q.version === '4' &&
+					/^[0-9a-f]{64}$/.test(String(q.signature)),
+			)
 			.reply(() => {
 				requests.push('salestatus');
-				return [200, 'response: FOUND\nsaleID: 700001\nsaleResult: APPROVED\nemail: buyer@example.com\n'];
+				return [
+					200,
+					'response: FOUND\nsaleID: 700001\nsaleResult: APPROVED\nemail: buyer@example.com\n',
+				];
 			});
 		const env = setup({ options: { fetchSaleDetails: true } });
 		const delivery = await deliver(env, signedQuery(PURCHASE));
@@ -170,9 +207,16 @@ describe('inside n8n-core contexts and engine', () => {
 		const env = setup({ options: { answerOk: 'whenRunStarts', fetchSaleDetails: true } });
 		const delivery = await deliver(env, signedQuery(PURCHASE), 'webhook', order);
 		const execution = await execute(env, delivery.result, order);
-		expect(order).toEqual(['webhook resolved', 'status request', 'sendResponse', 'execution finished']);
+		expect(order).toEqual([
+			'webhook resolved',
+			'status request',
+			'sendResponse',
+			'execution finished',
+		]);
 		expect(execution.responses).toEqual([OK_ANSWER]);
-		expect(execution.output?.[0].json).toMatchObject({ saleLookup: { ok: false, response: 'NOTFOUND' } });
+		expect(execution.output?.[0].json).toMatchObject({
+			saleLookup: { ok: false, response: 'NOTFOUND' },
+		});
 	});
 
 	it('a repeat that arrives before n8n answered the first delivery waits for that answer, then gets OK without a run', async () => {
@@ -183,7 +227,9 @@ describe('inside n8n-core contexts and engine', () => {
 			const first = await deliver(setup({}), signedQuery(PURCHASE));
 			expect(first.result.workflowData).toBeDefined();
 			let settled = false;
-			const second = deliver(setup({}), signedQuery(PURCHASE, 'sha1')).finally(() => (settled = true));
+			const second = deliver(setup({}), signedQuery(PURCHASE, 'sha1')).finally(
+				() => (settled = true),
+			);
 			await jest.advanceTimersByTimeAsync(IN_FLIGHT_WAIT_MS / 2);
 			expect(settled).toBe(false);
 			first.finish(200);
@@ -197,7 +243,9 @@ describe('inside n8n-core contexts and engine', () => {
 
 	it('test mode (manual): every call runs, nothing is remembered', async () => {
 		const purchase = idempotencyOf(PURCHASE);
-		const saved = { [`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } };
+		const saved = {
+			[`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
+		};
 		for (let i = 0; i < 2; i++) {
 			const env = setup({}, JSON.parse(JSON.stringify(saved)));
 			const delivery = await deliver(env, signedQuery(PURCHASE), 'manual');
@@ -210,12 +258,22 @@ describe('inside n8n-core contexts and engine', () => {
 
 	it('checkExists (activation) logs the production URL n8n builds, and the lifecycle methods are no-ops', async () => {
 		const env = setup({});
-		const hook = new HookContext(env.workflow, env.node, env.additionalData, 'webhook', 'activate', webhookDataOf(env));
+		const hook = new HookContext(
+			env.workflow,
+			env.node,
+			env.additionalData,
+			'webhook',
+			'activate',
+			webhookDataOf(env),
+		);
 		await expect(trigger.webhookMethods.default.checkExists.call(hook)).resolves.toBe(true);
 		await expect(trigger.webhookMethods.default.create.call(hook)).resolves.toBe(true);
 		await expect(trigger.webhookMethods.default.delete.call(hook)).resolves.toBe(true);
 		expect(logs).toEqual([
-			{ level: 'info', message: expect.stringContaining(`https://n8n.example.com/webhook/${WEBHOOK_ID}/webhook`) },
+			{
+				level: 'info',
+				message: expect.stringContaining(`https://n8n.example.com/webhook/${WEBHOOK_ID}/webhook`),
+			},
 		]);
 	});
 });

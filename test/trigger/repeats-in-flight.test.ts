@@ -6,17 +6,29 @@
  *
  * Harnesses sharing `workflowId` share the in-flight guard.
  */
-import { ANSWERED_MEMORY_MS, IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import {
+	ANSWERED_MEMORY_MS,
+	IN_FLIGHT_WAIT_MS,
+	REPEAT_STORE_FIELD,
+} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { CANCEL, idempotencyOf, PURCHASE, signedQuery, UNCANCEL } from './fixtures';
 import { expectAnsweredOkWithoutRun, expectRepeatLogged } from './webhook-answers';
-import { forgetTriggerState, harness, itemOf, type CallOptions, type Harness } from './webhook-harness';
+import {
+	forgetTriggerState,
+	harness,
+	itemOf,
+	type CallOptions,
+	type Harness,
+} from './webhook-harness';
 
 beforeEach(forgetTriggerState);
 
 describe('deliveries in flight (this process)', () => {
 	const WF = 'wf-in-flight';
 
-	beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }));
+	beforeEach(() =>
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }),
+	);
 	afterEach(() => jest.useRealTimers());
 
 	/** Starts a delivery without waiting for it. */
@@ -62,7 +74,9 @@ describe('deliveries in flight (this process)', () => {
 		expect(item.idempotencyKey).toBe(idempotencyOf(PURCHASE).key);
 		expect(repeat.h.res.sendCount).toBe(0);
 		expect(repeat.h.events).toContain('listen:close');
-		expect(repeat.h.staticData).toEqual({ [REPEAT_STORE_FIELD]: { [idempotencyOf(PURCHASE).scope]: idempotencyOf(PURCHASE).key } });
+		expect(repeat.h.staticData).toEqual({
+			[REPEAT_STORE_FIELD]: { [idempotencyOf(PURCHASE).scope]: idempotencyOf(PURCHASE).key },
+		});
 
 		// The next repeat now waits for the second delivery.
 		const third = start({ query: signedQuery(PURCHASE), workflowId: WF });
@@ -134,7 +148,11 @@ describe('deliveries in flight (this process)', () => {
 	it('a key found in the static data is answered at once, without waiting for anything in flight', async () => {
 		await openFirst();
 		const purchase = idempotencyOf(PURCHASE);
-		const saved = start({ query: signedQuery(PURCHASE), workflowId: WF, staticData: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } });
+		const saved = start({
+			query: signedQuery(PURCHASE),
+			workflowId: WF,
+			staticData: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
+		});
 		await jest.advanceTimersByTimeAsync(0);
 		expect(saved.isSettled()).toBe(true);
 		expectAnsweredOkWithoutRun(saved.h, await saved.running);

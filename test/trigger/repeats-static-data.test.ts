@@ -10,8 +10,22 @@
 import { ObservableObject, type IDataObject, type IObservableObject } from 'n8n-workflow';
 
 import { buildPurchaseRequest, buildQueryString } from '../../lib';
-import { MAX_REMEMBERED_SCOPES, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { CANCEL, CHARGEBACK, CREDIT, idempotencyOf, KEY, PURCHASE, PURCHASE_REDIRECT, SHOP, signedQuery, UNCANCEL } from './fixtures';
+import {
+	MAX_REMEMBERED_SCOPES,
+	REPEAT_STORE_FIELD,
+} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import {
+	CANCEL,
+	CHARGEBACK,
+	CREDIT,
+	idempotencyOf,
+	KEY,
+	PURCHASE,
+	PURCHASE_REDIRECT,
+	SHOP,
+	signedQuery,
+	UNCANCEL,
+} from './fixtures';
 import { expectAnsweredOkWithoutRun, expectRepeatLogged } from './webhook-answers';
 import { forgetTriggerState, harness, itemOf, type CallOptions } from './webhook-harness';
 
@@ -38,19 +52,26 @@ describe('repeated postbacks (the static data memory)', () => {
 		const credit = idempotencyOf(CREDIT);
 		expect(purchase).toEqual({ key: `${SHOP}:700001:purchase`, scope: `${SHOP}:700001:purchase` });
 		expect(credit.scope).toBe(`${SHOP}:700001:events`);
-		expect(staticData).toEqual({ [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key, [credit.scope]: credit.key } });
+		expect(staticData).toEqual({
+			[REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key, [credit.scope]: credit.key },
+		});
 	});
 
 	it(`${MAX_REMEMBERED_SCOPES} payment links signed with the key are refused and push no real sale out of the store`, async () => {
 		const staticData: IDataObject = {};
 		expect(await runs({ query: signedQuery(PURCHASE), staticData })).toBe(true);
 		for (let i = 0; i < MAX_REMEMBERED_SCOPES; i++) {
-			const link = buildPurchaseRequest({ shopId: SHOP, signatureKey: KEY }, { priceAmount: '49.99', priceCurrency: 'EUR', description: 'Video', referenceID: `r-${i}` });
+			const link = buildPurchaseRequest(
+				{ shopId: SHOP, signatureKey: KEY },
+				{ priceAmount: '49.99', priceCurrency: 'EUR', description: 'Video', referenceID: `r-${i}` },
+			);
 			const h = harness({ query: buildQueryString(Object.entries(link.params)), staticData });
 			expect(await h.run()).toEqual({ noWebhookResponse: true });
 			expect(h.res.statusCode).toBe(403);
 		}
-		expect(staticData[REPEAT_STORE_FIELD]).toEqual({ [idempotencyOf(PURCHASE).scope]: idempotencyOf(PURCHASE).key });
+		expect(staticData[REPEAT_STORE_FIELD]).toEqual({
+			[idempotencyOf(PURCHASE).scope]: idempotencyOf(PURCHASE).key,
+		});
 		// n8n restarted (nothing in memory): the real sale's redelivery is still a repeat.
 		forgetTriggerState();
 		expect(await runs({ query: signedQuery(PURCHASE), staticData })).toBe(false);
@@ -66,7 +87,9 @@ describe('repeated postbacks (the static data memory)', () => {
 		expectRepeatLogged(again);
 		// A repeat is not tracked as a delivery in flight and changes nothing.
 		expect(again.events).not.toContain('listen:close');
-		expect(staticData[REPEAT_STORE_FIELD]).toEqual({ [idempotencyOf(CANCEL).scope]: idempotencyOf(CANCEL).key });
+		expect(staticData[REPEAT_STORE_FIELD]).toEqual({
+			[idempotencyOf(CANCEL).scope]: idempotencyOf(CANCEL).key,
+		});
 	});
 
 	it('the same postback signed with SHA-1 instead of SHA-256 is the same delivery', async () => {
@@ -78,7 +101,8 @@ describe('repeated postbacks (the static data memory)', () => {
 	it('cancel -> uncancel -> cancel of one sale (identical parameters for both cancels) runs three times', async () => {
 		const staticData: IDataObject = {};
 		expect(idempotencyOf(CANCEL).scope).toBe(idempotencyOf(UNCANCEL).scope);
-		for (const params of [CANCEL, UNCANCEL, CANCEL]) expect(await runs({ query: signedQuery(params), staticData })).toBe(true);
+		for (const params of [CANCEL, UNCANCEL, CANCEL])
+			expect(await runs({ query: signedQuery(params), staticData })).toBe(true);
 		// ... and a redelivery of the last cancel is a repeat.
 		expect(await runs({ query: signedQuery(CANCEL), staticData })).toBe(false);
 	});
@@ -101,18 +125,26 @@ describe('repeated postbacks (the static data memory)', () => {
 	it('two credits of one sale with different transactionIDs run twice', async () => {
 		const staticData: IDataObject = {};
 		expect(await runs({ query: signedQuery(CREDIT), staticData })).toBe(true);
-		expect(await runs({ query: signedQuery({ ...CREDIT, transactionID: '900004' }), staticData })).toBe(true);
+		expect(
+			await runs({ query: signedQuery({ ...CREDIT, transactionID: '900004' }), staticData }),
+		).toBe(true);
 	});
 
 	it('only the last event of a sale counts: an earlier one redelivered after a later one runs again', async () => {
 		const staticData: IDataObject = {};
-		for (const params of [CREDIT, CHARGEBACK, CREDIT]) expect(await runs({ query: signedQuery(params), staticData })).toBe(true);
+		for (const params of [CREDIT, CHARGEBACK, CREDIT])
+			expect(await runs({ query: signedQuery(params), staticData })).toBe(true);
 	});
 
 	it('with "Ignore Repeated Postbacks" off every delivery runs, nothing is stored or tracked', async () => {
 		const staticData: IDataObject = {};
 		for (let i = 0; i < 2; i++) {
-			const h = harness({ query: signedQuery(PURCHASE), staticData, options: { ignoreRepeats: false }, workflowId: 'wf-off' });
+			const h = harness({
+				query: signedQuery(PURCHASE),
+				staticData,
+				options: { ignoreRepeats: false },
+				workflowId: 'wf-off',
+			});
 			itemOf(await h.run());
 			expect(h.events).not.toContain('listen:close');
 		}
@@ -123,11 +155,24 @@ describe('repeated postbacks (the static data memory)', () => {
 		const purchase = idempotencyOf(PURCHASE);
 		const staticData: IDataObject = { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } };
 		for (let i = 0; i < 2; i++) {
-			const h = harness({ query: signedQuery(PURCHASE), staticData, mode: 'manual', workflowId: 'wf-test' });
+			const h = harness({
+				query: signedQuery(PURCHASE),
+				staticData,
+				mode: 'manual',
+				workflowId: 'wf-test',
+			});
 			itemOf(await h.run());
 			expect(h.events).not.toContain('listen:close');
 		}
-		for (let i = 0; i < 2; i++) itemOf(await harness({ query: signedQuery(CREDIT), staticData, mode: 'manual', workflowId: 'wf-test' }).run());
+		for (let i = 0; i < 2; i++)
+			itemOf(
+				await harness({
+					query: signedQuery(CREDIT),
+					staticData,
+					mode: 'manual',
+					workflowId: 'wf-test',
+				}).run(),
+			);
 		expect(staticData).toEqual({ [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } });
 	});
 
@@ -160,7 +205,10 @@ describe('repeated postbacks (the static data memory)', () => {
 	it('the 0.1 field processedPostbackKeys is ignored and deleted on the first write, not by a repeat', async () => {
 		const purchase = idempotencyOf(PURCHASE);
 		const legacy = [`${SHOP}:700001:purchase:900001`];
-		const staticData: IDataObject = { processedPostbackKeys: legacy, [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } };
+		const staticData: IDataObject = {
+			processedPostbackKeys: legacy,
+			[REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key },
+		};
 		expect(await runs({ query: signedQuery(PURCHASE), staticData })).toBe(false);
 		expect(staticData.processedPostbackKeys).toBe(legacy);
 
@@ -201,7 +249,9 @@ describe('repeated postbacks (the static data memory)', () => {
 			[UNCANCEL, true],
 			[CANCEL, true],
 		] as const) {
-			const loaded = ObservableObject.create(JSON.parse(JSON.stringify(saved)) as IDataObject) as IDataObject;
+			const loaded = ObservableObject.create(
+				JSON.parse(JSON.stringify(saved)) as IDataObject,
+			) as IDataObject;
 			expect(await runs({ query: signedQuery(params), staticData: loaded })).toBe(expected);
 			saved = JSON.parse(JSON.stringify(loaded)) as IDataObject;
 		}
@@ -215,9 +265,14 @@ describe('repeated postbacks (the static data memory)', () => {
 			expect(staticData[REPEAT_STORE_FIELD]).toEqual({ [purchase.scope]: purchase.key });
 		}
 		// Entries that are not strings are dropped on the next write.
-		const staticData: IDataObject = { [REPEAT_STORE_FIELD]: { broken: 1, [`${SHOP}:1:events`]: 'k' } as IDataObject };
+		const staticData: IDataObject = {
+			[REPEAT_STORE_FIELD]: { broken: 1, [`${SHOP}:1:events`]: 'k' } as IDataObject,
+		};
 		expect(await runs({ query: signedQuery(PURCHASE), staticData })).toBe(true);
-		expect(staticData[REPEAT_STORE_FIELD]).toEqual({ [`${SHOP}:1:events`]: 'k', [purchase.scope]: purchase.key });
+		expect(staticData[REPEAT_STORE_FIELD]).toEqual({
+			[`${SHOP}:1:events`]: 'k',
+			[purchase.scope]: purchase.key,
+		});
 	});
 
 	it('if the static data cannot be read, the valid postback still gets its run (no 500), and the error is logged', async () => {
@@ -228,6 +283,13 @@ describe('repeated postbacks (the static data memory)', () => {
 		itemOf(await h.run());
 		expect(h.res.sendCount).toBe(0);
 		expect(h.res.contentType).toBe('text/plain');
-		expect(h.logs).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/could not check for a repeated postback, running the workflow anyway: static data unavailable/) })]);
+		expect(h.logs).toEqual([
+			expect.objectContaining({
+				level: 'error',
+				message: expect.stringMatching(
+					/could not check for a repeated postback, running the workflow anyway: static data unavailable/,
+				),
+			}),
+		]);
 	});
 });

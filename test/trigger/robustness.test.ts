@@ -6,10 +6,25 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryString, type FlexPayParams } from '../../lib';
-import { IN_FLIGHT_WAIT_MS, REPEAT_STORE_FIELD } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
+import {
+	IN_FLIGHT_WAIT_MS,
+	REPEAT_STORE_FIELD,
+} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { MAX_BODY_BYTES } from '../../nodes/VerotelFlexPayTrigger/request';
 import { deliverAndExecute, visibleText, type Delivery } from './delivery';
-import { CANCEL, CHARGEBACK, CREDENTIALS, CREDIT, idempotencyOf, KEY, PURCHASE, REBILL, SHOP, sign, signedQuery } from './fixtures';
+import {
+	CANCEL,
+	CHARGEBACK,
+	CREDENTIALS,
+	CREDIT,
+	idempotencyOf,
+	KEY,
+	PURCHASE,
+	REBILL,
+	SHOP,
+	sign,
+	signedQuery,
+} from './fixtures';
 import { forgetTriggerState, harness, type CallOptions, type Harness } from './webhook-harness';
 
 const CONTROL = /\p{Cc}/u;
@@ -21,20 +36,56 @@ beforeEach(forgetTriggerState);
 /** Exactly one answer: the node's own (no run), or none by the node and n8n's OK after storing the run. */
 function expectAnsweredOnce(h: Harness, result: { workflowData?: unknown }): void {
 	if (result.workflowData === undefined) expect(h.res.sendCount).toBe(1);
-	else expect([h.res.sendCount, h.res.statusCode, h.res.contentType]).toEqual([0, undefined, 'text/plain']);
+	else
+		expect([h.res.sendCount, h.res.statusCode, h.res.contentType]).toEqual([
+			0,
+			undefined,
+			'text/plain',
+		]);
 }
 
 function paramNameArbitrary() {
 	return fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,20}$/);
 }
 /** Names the parser checks by name (IDs are digits; the sale shape) stay out of the random part. */
-const CHECKED_NAMES = new Set(['signature', 'shopID', 'saleID', 'transactionID', 'parentID', 'precededBySaleID', 'type', 'version']);
+const CHECKED_NAMES = new Set([
+	'signature',
+	'shopID',
+	'saleID',
+	'transactionID',
+	'parentID',
+	'precededBySaleID',
+	'type',
+	'version',
+]);
 const paramName = paramNameArbitrary().filter((k) => !CHECKED_NAMES.has(k));
 const paramValue = fc.oneof(
 	fc.fullUnicodeString({ maxLength: 40 }),
-	fc.stringOf(fc.constantFrom('a', '7', ' ', '+', '&', '=', '%', ':', 'é', 'ř', '€', '😀', '\n', '\t', '\u0085', '\u007f'), { maxLength: 12 }),
+	fc.stringOf(
+		fc.constantFrom(
+			'a',
+			'7',
+			' ',
+			'+',
+			'&',
+			'=',
+			'%',
+			':',
+			'é',
+			'ř',
+			'€',
+			'😀',
+			'\n',
+			'\t',
+			'\u0085',
+			'\u007f',
+		),
+		{ maxLength: 12 },
+	),
 	// Values that look like more parameters to the canonical string: `a:event=credit`.
-	fc.tuple(fc.string({ maxLength: 4 }), paramNameArbitrary(), fc.string({ maxLength: 4 })).map(([before, name, after]) => `${before}:${name}=${after}`),
+	fc
+		.tuple(fc.string({ maxLength: 4 }), paramNameArbitrary(), fc.string({ maxLength: 4 }))
+		.map(([before, name, after]) => `${before}:${name}=${after}`),
 );
 const paramMap = fc.dictionary(paramName, paramValue, { maxKeys: 8 });
 
@@ -42,28 +93,42 @@ describe('property: a correctly signed postback is accepted exactly as sent', ()
 	it('any parameter names and Unicode values round-trip into item.params (or 400 for control characters and `:name=` in a value)', async () => {
 		const seen = { accepted: 0, refused: 0, boundary: 0, nonAscii: 0 };
 		await fc.assert(
-			fc.asyncProperty(paramMap, fc.constantFrom<'sha256' | 'sha1'>('sha256', 'sha1'), fc.constantFrom<'GET' | 'POST'>('GET', 'POST'), async (extra, algorithm, method) => {
-				const params: FlexPayParams = { ...extra, shopID: SHOP, saleID: '433456', type: 'purchase' };
-				const query = signedQuery(params, algorithm);
-				const h = harness(method === 'GET' ? { query } : { method, body: query, contentType: 'application/x-www-form-urlencoded' });
-				const result = await h.run();
-				expectAnsweredOnce(h, result);
-				if (Object.values(params).some((v) => /[\x80-\uffff]/.test(v))) seen.nonAscii++;
-				const control = Object.values(params).some((v) => CONTROL.test(v));
-				const boundary = Object.values(params).some((v) => BOUNDARY.test(v));
-				if (control || boundary) {
-					seen.refused++;
-					if (boundary && !control) seen.boundary++;
-					expect(h.res.statusCode).toBe(400);
-					expect(result).toEqual({ noWebhookResponse: true });
-				} else {
-					seen.accepted++;
-					expect(Object.keys(result)).toEqual(['workflowData']);
-					const item = result.workflowData?.[0][0].json as IDataObject;
-					expect(item.params).toEqual(params);
-					expect(item.signatureAlgorithm).toBe(algorithm);
-				}
-			}),
+			fc.asyncProperty(
+				paramMap,
+				fc.constantFrom<'sha256' | 'sha1'>('sha256', 'sha1'),
+				fc.constantFrom<'GET' | 'POST'>('GET', 'POST'),
+				async (extra, algorithm, method) => {
+					const params: FlexPayParams = {
+						...extra,
+						shopID: SHOP,
+						saleID: '433456',
+						type: 'purchase',
+					};
+					const query = signedQuery(params, algorithm);
+					const h = harness(
+						method === 'GET'
+							? { query }
+							: { method, body: query, contentType: 'application/x-www-form-urlencoded' },
+					);
+					const result = await h.run();
+					expectAnsweredOnce(h, result);
+					if (Object.values(params).some((v) => /[\x80-\uffff]/.test(v))) seen.nonAscii++;
+					const control = Object.values(params).some((v) => CONTROL.test(v));
+					const boundary = Object.values(params).some((v) => BOUNDARY.test(v));
+					if (control || boundary) {
+						seen.refused++;
+						if (boundary && !control) seen.boundary++;
+						expect(h.res.statusCode).toBe(400);
+						expect(result).toEqual({ noWebhookResponse: true });
+					} else {
+						seen.accepted++;
+						expect(Object.keys(result)).toEqual(['workflowData']);
+						const item = result.workflowData?.[0][0].json as IDataObject;
+						expect(item.params).toEqual(params);
+						expect(item.signatureAlgorithm).toBe(algorithm);
+					}
+				},
+			),
 			{ seed: 20240917, numRuns: 250 },
 		);
 		// Every branch was exercised, with non-ASCII data.
@@ -75,18 +140,24 @@ describe('property: a correctly signed postback is accepted exactly as sent', ()
 
 	it('changing any one value, or adding a parameter, is never accepted', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.constantFrom(PURCHASE, CREDIT, CHARGEBACK, REBILL), fc.nat(), fc.fullUnicodeString({ minLength: 1, maxLength: 5 }), fc.boolean(), async (base, index, suffix, add) => {
-				const signed = sign(base);
-				const keys = Object.keys(base);
-				const tampered: FlexPayParams = { ...signed };
-				if (add) tampered.injected = suffix;
-				else tampered[keys[index % keys.length]] += suffix;
-				const h = harness({ query: buildQueryString(Object.entries(tampered)) });
-				const result = await h.run();
-				expect(result).toEqual({ noWebhookResponse: true });
-				// 401 for a wrong signature, 403 if the shopID itself was changed, 400 if the change is unreadable.
-				expect([400, 401, 403]).toContain(h.res.statusCode);
-			}),
+			fc.asyncProperty(
+				fc.constantFrom(PURCHASE, CREDIT, CHARGEBACK, REBILL),
+				fc.nat(),
+				fc.fullUnicodeString({ minLength: 1, maxLength: 5 }),
+				fc.boolean(),
+				async (base, index, suffix, add) => {
+					const signed = sign(base);
+					const keys = Object.keys(base);
+					const tampered: FlexPayParams = { ...signed };
+					if (add) tampered.injected = suffix;
+					else tampered[keys[index % keys.length]] += suffix;
+					const h = harness({ query: buildQueryString(Object.entries(tampered)) });
+					const result = await h.run();
+					expect(result).toEqual({ noWebhookResponse: true });
+					// 401 for a wrong signature, 403 if the shopID itself was changed, 400 if the change is unreadable.
+					expect([400, 401, 403]).toContain(h.res.statusCode);
+				},
+			),
 			{ seed: 7, numRuns: 300 },
 		);
 	});
@@ -95,7 +166,29 @@ describe('property: a correctly signed postback is accepted exactly as sent', ()
 describe('property: arbitrary input never throws, never 500, answers exactly once', () => {
 	const wild = fc.oneof(
 		fc.fullUnicodeString({ maxLength: 200 }),
-		fc.stringOf(fc.constantFrom('a', 'Z', '=', '&', '%', '+', '[', ']', '2', 'F', 'C', '3', '0', '?', 'signature', 'shopID', '\u00ff', '\u0000'), { maxLength: 80 }),
+		fc.stringOf(
+			fc.constantFrom(
+				'a',
+				'Z',
+				'=',
+				'&',
+				'%',
+				'+',
+				'[',
+				']',
+				'2',
+				'F',
+				'C',
+				'3',
+				'0',
+				'?',
+				'signature',
+				'shopID',
+				'\u00ff',
+				'\u0000',
+			),
+			{ maxLength: 80 },
+		),
 	);
 	it('GET query strings', async () => {
 		await fc.assert(
@@ -113,12 +206,20 @@ describe('property: arbitrary input never throws, never 500, answers exactly onc
 
 	it('POST bodies (bytes)', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.uint8Array({ maxLength: 120 }), fc.constantFrom('application/x-www-form-urlencoded', 'text/plain', 'application/json', ''), async (bytes, contentType) => {
-				const h = harness({ method: 'POST', body: Buffer.from(bytes), contentType: contentType || undefined });
-				await expect(h.run()).resolves.toEqual({ noWebhookResponse: true });
-				expect(h.res.sendCount).toBe(1);
-				expect([400, 401, 403]).toContain(h.res.statusCode);
-			}),
+			fc.asyncProperty(
+				fc.uint8Array({ maxLength: 120 }),
+				fc.constantFrom('application/x-www-form-urlencoded', 'text/plain', 'application/json', ''),
+				async (bytes, contentType) => {
+					const h = harness({
+						method: 'POST',
+						body: Buffer.from(bytes),
+						contentType: contentType || undefined,
+					});
+					await expect(h.run()).resolves.toEqual({ noWebhookResponse: true });
+					expect(h.res.sendCount).toBe(1);
+					expect([400, 401, 403]).toContain(h.res.statusCode);
+				},
+			),
 			{ seed: 5, numRuns: 300 },
 		);
 	});
@@ -129,9 +230,19 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 	const purchase = idempotencyOf(PURCHASE);
 	const scenarios: Array<[string, CallOptions]> = [
 		['valid purchase', { query: signedQuery(PURCHASE) }],
-		['valid purchase answered by execute() (whenRunStarts)', { query: signedQuery(PURCHASE), options: { answerOk: 'whenRunStarts' } }],
+		[
+			'valid purchase answered by execute() (whenRunStarts)',
+			{ query: signedQuery(PURCHASE), options: { answerOk: 'whenRunStarts' } },
+		],
 		['valid SHA-1 rebill', { query: signedQuery(REBILL, 'sha1') }],
-		['valid POST credit', { method: 'POST', body: signedQuery(CREDIT), contentType: 'application/x-www-form-urlencoded' }],
+		[
+			'valid POST credit',
+			{
+				method: 'POST',
+				body: signedQuery(CREDIT),
+				contentType: 'application/x-www-form-urlencoded',
+			},
+		],
 		['valid cancel (fingerprinted key)', { query: signedQuery(CANCEL) }],
 		['test mode (manual)', { query: signedQuery(PURCHASE), mode: 'manual' }],
 		['tampered', { query: signedQuery(PURCHASE).replace('19.99', '9.99') }],
@@ -140,12 +251,43 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 		['key used as a parameter name', { query: `${signedQuery(PURCHASE)}&${KEY}=1&${KEY}=2` }],
 		['key echoed in a malformed value', { query: `${signedQuery(PURCHASE)}&custom3=${KEY}%ZZ` }],
 		['key inside a `:name=` value', { query: signedQuery({ ...PURCHASE, custom3: `x:${KEY}=1` }) }],
-		['oversized POST body carrying the key', { method: 'POST', body: `${KEY}=`.repeat(Math.ceil(MAX_BODY_BYTES / KEY.length)), contentType: 'application/x-www-form-urlencoded' }],
-		['JSON POST body carrying the key', { method: 'POST', body: JSON.stringify({ key: KEY }), contentType: 'application/json' }],
-		['misconfigured shop ID', { query: signedQuery(PURCHASE), credentials: { ...CREDENTIALS, shopId: `shop ${KEY}` } }],
-		['credential that cannot be loaded', { query: signedQuery(PURCHASE), credentials: new Error('Node does not have any credentials set for "verotelFlexPayApi"') }],
-		['repeat (static data)', { query: signedQuery(PURCHASE), staticData: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } } }],
-		['0.1 static data', { query: signedQuery(PURCHASE), staticData: { processedPostbackKeys: [`${SHOP}:700001:purchase:900001`] } }],
+		[
+			'oversized POST body carrying the key',
+			{
+				method: 'POST',
+				body: `${KEY}=`.repeat(Math.ceil(MAX_BODY_BYTES / KEY.length)),
+				contentType: 'application/x-www-form-urlencoded',
+			},
+		],
+		[
+			'JSON POST body carrying the key',
+			{ method: 'POST', body: JSON.stringify({ key: KEY }), contentType: 'application/json' },
+		],
+		[
+			'misconfigured shop ID',
+			{ query: signedQuery(PURCHASE), credentials: { ...CREDENTIALS, shopId: `shop ${KEY}` } },
+		],
+		[
+			'credential that cannot be loaded',
+			{
+				query: signedQuery(PURCHASE),
+				credentials: new Error('Node does not have any credentials set for "verotelFlexPayApi"'),
+			},
+		],
+		[
+			'repeat (static data)',
+			{
+				query: signedQuery(PURCHASE),
+				staticData: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
+			},
+		],
+		[
+			'0.1 static data',
+			{
+				query: signedQuery(PURCHASE),
+				staticData: { processedPostbackKeys: [`${SHOP}:700001:purchase:900001`] },
+			},
+		],
 		['deselected event', { query: signedQuery(CREDIT), options: { events: ['purchase'] } }],
 		[
 			'status lookup that throws with the key in its message',
@@ -153,7 +295,9 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 				query: signedQuery(PURCHASE),
 				options: { fetchSaleDetails: true, answerOk: 'whenRunStarts' },
 				httpRequestWithAuthentication: async () => {
-					throw new Error(`GET https://secure.verotel.com/salestatus?saleID=1&signature=${full} failed for ${KEY}`);
+					throw new Error(
+						`GET https://secure.verotel.com/salestatus?saleID=1&signature=${full} failed for ${KEY}`,
+					);
 				},
 			},
 		],
@@ -162,7 +306,10 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 			{
 				query: signedQuery(PURCHASE),
 				options: { fetchSaleDetails: true },
-				httpRequestWithAuthentication: async () => ({ statusCode: 200, body: `response: ERROR\nerror: ${KEY} ${full}\n` }),
+				httpRequestWithAuthentication: async () => ({
+					statusCode: 200,
+					body: `response: ERROR\nerror: ${KEY} ${full}\n`,
+				}),
 			},
 		],
 		[
@@ -170,7 +317,10 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 			{
 				query: signedQuery(PURCHASE),
 				options: { fetchSaleDetails: true },
-				httpRequestWithAuthentication: async () => ({ statusCode: 500, body: `<html>${KEY}</html>` }),
+				httpRequestWithAuthentication: async () => ({
+					statusCode: 500,
+					body: `<html>${KEY}</html>`,
+				}),
 			},
 		],
 	];
@@ -180,7 +330,9 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 		expect(text).not.toContain(KEY);
 		expect(text).not.toContain(KEY.toLowerCase());
 		// Logs never carry a whole signature either.
-		expect(JSON.stringify([delivery.h.logs, delivery.e?.logs ?? []])).not.toMatch(/[0-9a-fA-F]{40}/);
+		expect(JSON.stringify([delivery.h.logs, delivery.e?.logs ?? []])).not.toMatch(
+			/[0-9a-fA-F]{40}/,
+		);
 	}
 
 	it.each(scenarios)('%s', async (_name, call) => {
@@ -195,8 +347,14 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 		const workflowId = 'wf-leak-cache';
 		const deliveries = [
 			await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId }),
-			await deliverAndExecute({ query: signedQuery(CREDIT, 'sha256', 'someOtherKey123'), workflowId }),
-			await deliverAndExecute({ query: `${buildQueryString(Object.entries(CREDIT))}&signature=${KEY}`, workflowId }),
+			await deliverAndExecute({
+				query: signedQuery(CREDIT, 'sha256', 'someOtherKey123'),
+				workflowId,
+			}),
+			await deliverAndExecute({
+				query: `${buildQueryString(Object.entries(CREDIT))}&signature=${KEY}`,
+				workflowId,
+			}),
 		];
 		for (const delivery of deliveries) expectNoLeak(delivery);
 		expect(deliveries.map((d) => d.h.res.statusCode)).toEqual([undefined, 401, 401]);

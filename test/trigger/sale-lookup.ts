@@ -46,13 +46,18 @@ export const FOUND_BODY = [
 ].join('\n');
 
 /** n8n's CredentialsHelper.authenticate for a credential whose authenticate is a function. */
-export function realHttp(credentialType = new VerotelFlexPayApi()): CallOptions['httpRequestWithAuthentication'] {
+export function realHttp(
+	credentialType = new VerotelFlexPayApi(),
+): CallOptions['httpRequestWithAuthentication'] {
 	const additionalData = {
 		credentialsHelper: {
 			getParentTypes: () => [],
 			preAuthentication: async () => undefined,
-			authenticate: async (credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) =>
-				await credentialType.authenticate(credentials, options),
+			authenticate: async (
+				credentials: ICredentialDataDecryptedObject,
+				_type: string,
+				options: IHttpRequestOptions,
+			) => await credentialType.authenticate(credentials, options),
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	return async function (this: IExecuteFunctions, type: string, options: IHttpRequestOptions) {
@@ -78,7 +83,11 @@ export function expectedStatusSignature(query: Record<string, string>): string {
  * webhook part must have made no request and emitted no sale.
  */
 export async function lookup(call: CallOptions): Promise<Delivery & { item: IDataObject }> {
-	const delivery = await deliverAndExecute({ options: { fetchSaleDetails: true }, httpRequestWithAuthentication: realHttp(), ...call });
+	const delivery = await deliverAndExecute({
+		options: { fetchSaleDetails: true },
+		httpRequestWithAuthentication: realHttp(),
+		...call,
+	});
 	const webhookItem = itemOf(delivery.result);
 	expect(delivery.h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
 	expect(webhookItem).not.toHaveProperty('sale');

@@ -12,7 +12,10 @@ import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repe
 
 import * as saleRecord from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { REPAIR_PAUSE_MS, WRITE_TIMEOUT_MS } from '../../nodes/VerotelFlexPayTrigger/processedRow';
-import { forgetRecordedSales, MAX_RECORDED_SALES } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
+import {
+	forgetRecordedSales,
+	MAX_RECORDED_SALES,
+} from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { deliverAndExecute } from './delivery';
 import { executeHarness, outputItemOf } from './execute-harness';
 import { CANCEL, PURCHASE, REBILL, SHOP, signedQuery, UNCANCEL } from './fixtures';
@@ -26,10 +29,19 @@ beforeEach(() => {
 });
 
 /** A delivery in an n8n process of its own: fresh static data, nothing in flight or written. */
-async function deliver(params: typeof PURCHASE, processed: ProcessedStore, extra: Parameters<typeof deliverAndExecute>[0] = {}) {
+async function deliver(
+	params: typeof PURCHASE,
+	processed: ProcessedStore,
+	extra: Parameters<typeof deliverAndExecute>[0] = {},
+) {
 	forgetDeliveriesInFlight();
 	forgetRecordedSales();
-	return await deliverAndExecute({ query: signedQuery(params), staticData: {}, processed, ...extra });
+	return await deliverAndExecute({
+		query: signedQuery(params),
+		staticData: {},
+		processed,
+		...extra,
+	});
 }
 
 const purchaseOf = (saleID: string) => ({ ...PURCHASE, saleID });
@@ -65,11 +77,17 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 	it('remembers the last 5,000 sales', async () => {
 		const processed = new ProcessedStore();
 		const template = itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
-		const itemsOf = (...saleIDs: number[]) => saleIDs.map((n) => ({ json: { ...template, saleID: String(n), idempotencyKey: `${SHOP}:${n}:purchase` } }));
-		const run = async (...saleIDs: number[]) => (await executeHarness({ items: itemsOf(...saleIDs), processed }).run())[0].length;
+		const itemsOf = (...saleIDs: number[]) =>
+			saleIDs.map((n) => ({
+				json: { ...template, saleID: String(n), idempotencyKey: `${SHOP}:${n}:purchase` },
+			}));
+		const run = async (...saleIDs: number[]) =>
+			(await executeHarness({ items: itemsOf(...saleIDs), processed }).run())[0].length;
 		expect(MAX_RECORDED_SALES).toBe(5000);
 		// One run with 5,001 sales: the oldest falls out.
-		expect(await run(...Array.from({ length: MAX_RECORDED_SALES + 1 }, (_, i) => 100000 + i))).toBe(MAX_RECORDED_SALES + 1);
+		expect(await run(...Array.from({ length: MAX_RECORDED_SALES + 1 }, (_, i) => 100000 + i))).toBe(
+			MAX_RECORDED_SALES + 1,
+		);
 		expect(await run(100001)).toBe(0);
 		expect(await run(100000)).toBe(1);
 	});
@@ -77,12 +95,20 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 	it('50 purchases run at once in one process all keep their key: a redelivery of each passes nothing on', async () => {
 		const processed = new ProcessedStore();
 		const sales = Array.from({ length: 50 }, (_, i) => String(800000 + i));
-		const items = await Promise.all(sales.map(async (saleID) => itemOf(await harness({ query: signedQuery(purchaseOf(saleID)) }).run())));
-		const outputs = await Promise.all(items.map(async (json) => await executeHarness({ items: [{ json }], processed }).run()));
+		const items = await Promise.all(
+			sales.map(async (saleID) =>
+				itemOf(await harness({ query: signedQuery(purchaseOf(saleID)) }).run()),
+			),
+		);
+		const outputs = await Promise.all(
+			items.map(async (json) => await executeHarness({ items: [{ json }], processed }).run()),
+		);
 		expect(outputs.map((o) => o[0].length)).toEqual(sales.map(() => 1));
 		expect(processed.keys).toHaveLength(100);
 
-		const again = await Promise.all(items.map(async (json) => await executeHarness({ items: [{ json }], processed }).run()));
+		const again = await Promise.all(
+			items.map(async (json) => await executeHarness({ items: [{ json }], processed }).run()),
+		);
 		expect(again.map((o) => o[0].length)).toEqual(sales.map(() => 0));
 		// Runs that arrive while the row is being written share the next write.
 		expect(processed.calls.length).toBeLessThan(10);
@@ -94,7 +120,9 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 		const other = itemOf(await harness({ query: signedQuery(purchaseOf('700009')) }).run());
 		// The first run holds the row; the next three wait and share one write.
 		const outputs = await Promise.all(
-			[other, json, json, json].map(async (item) => await executeHarness({ items: [{ json: item }], processed }).run()),
+			[other, json, json, json].map(
+				async (item) => await executeHarness({ items: [{ json: item }], processed }).run(),
+			),
 		);
 		expect(outputs.map((o) => o[0].length)).toEqual([1, 1, 0, 0]);
 		// The first write's two entries again, then one key and three execution entries.
@@ -105,7 +133,11 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 		const processed = new ProcessedStore();
 		const staticData: IDataObject = {};
 		for (const params of [CANCEL, UNCANCEL, CANCEL, REBILL]) {
-			const delivery = await deliverAndExecute({ query: signedQuery(params), staticData, processed });
+			const delivery = await deliverAndExecute({
+				query: signedQuery(params),
+				staticData,
+				processed,
+			});
 			expect(outputItemOf(delivery.output).event).toBe(params.event);
 		}
 		expect(processed.calls).toEqual([]);
@@ -123,7 +155,9 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 
 	it('when the store fails, the item runs and the error is logged (execute() holds no key to leak)', async () => {
 		const processed = new ProcessedStore();
-		processed.failWith = new Error('Deduplication data was originally saved with an incompatible setting');
+		processed.failWith = new Error(
+			'Deduplication data was originally saved with an incompatible setting',
+		);
 		const delivery = await deliver(PURCHASE, processed);
 		expect(outputItemOf(delivery.output).saleID).toBe('700001');
 		expect(delivery.e?.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
@@ -136,19 +170,27 @@ describe("execute(): sale-opening keys in n8n's deduplication store", () => {
 		const first = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData: {} });
 		forgetDeliveriesInFlight();
 		const again = await deliverAndExecute({ query: signedQuery(PURCHASE), staticData: {} });
-		expect([outputItemOf(first.output).saleID, outputItemOf(again.output).saleID]).toEqual(['700001', '700001']);
+		expect([outputItemOf(first.output).saleID, outputItemOf(again.output).saleID]).toEqual([
+			'700001',
+			'700001',
+		]);
 	});
 });
 
 /** The context saleRecord.ts needs, on `store`: one trigger of one workflow. */
 const context = (store: ProcessedStore, executionId: string) =>
 	({
-		helpers: { checkProcessedAndRecord: store.checkProcessedAndRecord.bind(store), removeProcessed: store.removeProcessed.bind(store) },
+		helpers: {
+			checkProcessedAndRecord: store.checkProcessedAndRecord.bind(store),
+			removeProcessed: store.removeProcessed.bind(store),
+		},
 		getWorkflow: () => ({ id: 'wf-shared' }),
 		getNode: () => ({ id: 'trigger-1', name: 'Verotel FlexPay Trigger' }),
 		getExecutionId: () => executionId,
 	}) as unknown as IExecuteFunctions;
-const sale = (saleID: string): INodeExecutionData[] => [{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } }];
+const sale = (saleID: string): INodeExecutionData[] => [
+	{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } },
+];
 
 describe("n8n's deduplication store shared by two n8n processes", () => {
 	/** A second copy of saleRecord.ts: what another n8n process (a queue-mode worker) holds. */
@@ -160,7 +202,7 @@ describe("n8n's deduplication store shared by two n8n processes", () => {
 		return copy!;
 	}
 
-	it('a key dropped by the other process\'s overlapping write is written again: its redelivery passes nothing on', async () => {
+	it("a key dropped by the other process's overlapping write is written again: its redelivery passes nothing on", async () => {
 		const store = new ProcessedStore();
 		const a = saleRecord;
 		const b = otherProcess();
@@ -174,7 +216,9 @@ describe("n8n's deduplication store shared by two n8n processes", () => {
 
 		// Once neither process has runs waiting, each writes its entries again after a pause.
 		await new Promise((resolve) => setTimeout(resolve, REPAIR_PAUSE_MS.max + 200));
-		expect(store.keys).toEqual(expect.arrayContaining([`${SHOP}:910001:purchase`, `${SHOP}:910002:purchase`]));
+		expect(store.keys).toEqual(
+			expect.arrayContaining([`${SHOP}:910001:purchase`, `${SHOP}:910002:purchase`]),
+		);
 		const c = otherProcess();
 		expect((await c.recordSaleOpenings.call(context(store, 'c1'), sale('910001'))).length).toBe(0);
 		expect((await c.recordSaleOpenings.call(context(store, 'c2'), sale('910002'))).length).toBe(0);
@@ -184,7 +228,9 @@ describe("n8n's deduplication store shared by two n8n processes", () => {
 describe("n8n's deduplication store: a sale taken out again (a run n8n cancelled before its OK)", () => {
 	it('stays out: neither a write in flight (which restates it) nor the repair write puts it back', async () => {
 		const store = new ProcessedStore();
-		expect(await saleRecord.recordSaleOpenings.call(context(store, 'x1'), sale('930001'))).toHaveLength(1);
+		expect(
+			await saleRecord.recordSaleOpenings.call(context(store, 'x1'), sale('930001')),
+		).toHaveLength(1);
 		// Another run's write starts: it reads the row and restates what this process wrote lately.
 		const other = saleRecord.recordSaleOpenings.call(context(store, 'y1'), sale('930002'));
 		await new Promise((resolve) => setImmediate(resolve));
@@ -194,24 +240,32 @@ describe("n8n's deduplication store: a sale taken out again (a run n8n cancelled
 		expect(store.keys.filter((key) => key.includes(':930001:'))).toEqual([]);
 		expect(store.keys).toContain(`${SHOP}:930002:purchase`);
 		// Verotel's next delivery of the sale runs.
-		expect(await saleRecord.recordSaleOpenings.call(context(store, 'x2'), sale('930001'))).toHaveLength(1);
+		expect(
+			await saleRecord.recordSaleOpenings.call(context(store, 'x2'), sale('930001')),
+		).toHaveLength(1);
 	});
 });
 
 describe("n8n's deduplication store: no postback waits long", () => {
 	// Fake clocks for n8n-workflow's sleep (the repair pause, the write timeout); the store's own
 	// round trips (setImmediate) stay real.
-	beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+	beforeEach(() =>
+		jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }),
+	);
 	afterEach(() => jest.useRealTimers());
 
 	it('a run that arrives during the repair pause is written at once, not after the pause', async () => {
 		const processed = new ProcessedStore();
 		const first = itemOf(await harness({ query: signedQuery(purchaseOf('920001')) }).run());
 		const second = itemOf(await harness({ query: signedQuery(purchaseOf('920002')) }).run());
-		expect(outputItemOf(await executeHarness({ items: [{ json: first }], processed }).run()).saleID).toBe('920001');
+		expect(
+			outputItemOf(await executeHarness({ items: [{ json: first }], processed }).run()).saleID,
+		).toBe('920001');
 		// The writer now pauses before its repair write (a fake timer): the next run must not wait for it.
 		expect(jest.getTimerCount()).toBeGreaterThan(0);
-		expect(outputItemOf(await executeHarness({ items: [{ json: second }], processed }).run()).saleID).toBe('920002');
+		expect(
+			outputItemOf(await executeHarness({ items: [{ json: second }], processed }).run()).saleID,
+		).toBe('920002');
 		expect(processed.calls).toHaveLength(2);
 	});
 

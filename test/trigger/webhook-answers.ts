@@ -20,8 +20,17 @@ export function expectHandedToN8n(h: Harness): void {
 /** No run: the node itself answered OK. */
 export function expectAnsweredOkWithoutRun(h: Harness, result: object): void {
 	expect(result).toEqual({ noWebhookResponse: true });
-	expect(h.res).toMatchObject({ statusCode: 200, contentType: 'text/plain', body: 'OK', sendCount: 1 });
-	expect(h.events.filter((e) => /^(status|type|send):/.test(e))).toEqual(['status:200', 'type:text/plain', 'send:OK']);
+	expect(h.res).toMatchObject({
+		statusCode: 200,
+		contentType: 'text/plain',
+		body: 'OK',
+		sendCount: 1,
+	});
+	expect(h.events.filter((e) => /^(status|type|send):/.test(e))).toEqual([
+		'status:200',
+		'type:text/plain',
+		'send:OK',
+	]);
 }
 
 /** No run: the node itself answered OK, before webhook() resolved. */
@@ -32,10 +41,20 @@ export function expectOkWrittenByNode(h: Harness, result: object): void {
 
 /** No run because the postback repeats one already accepted, said at info level. */
 export function expectRepeatLogged(h: Harness): void {
-	expect(h.logs).toEqual([expect.objectContaining({ level: 'info', message: expect.stringMatching(/repeated postback without a run/) })]);
+	expect(h.logs).toEqual([
+		expect.objectContaining({
+			level: 'info',
+			message: expect.stringMatching(/repeated postback without a run/),
+		}),
+	]);
 }
 
-export function expectRejected(h: Harness, result: { noWebhookResponse?: boolean; workflowData?: unknown; webhookResponse?: unknown }, status: number, body: string | RegExp): void {
+export function expectRejected(
+	h: Harness,
+	result: { noWebhookResponse?: boolean; workflowData?: unknown; webhookResponse?: unknown },
+	status: number,
+	body: string | RegExp,
+): void {
 	expect(result).toEqual({ noWebhookResponse: true });
 	expect(result.workflowData).toBeUndefined();
 	expect(result.webhookResponse).toBeUndefined();

@@ -19,7 +19,10 @@ describe('event filter', () => {
 	});
 
 	it('a selected event starts a run', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), options: { events: ['purchase', 'chargeback'] } });
+		const h = harness({
+			query: signedQuery(PURCHASE),
+			options: { events: ['purchase', 'chargeback'] },
+		});
 		itemOf(await h.run());
 		expectHandedToN8n(h);
 	});
@@ -39,7 +42,10 @@ describe('event filter', () => {
 	});
 
 	it('a deselected event is answered by the node also with "Answer OK" = when the workflow starts', async () => {
-		const h = harness({ query: signedQuery(CREDIT), options: { events: ['purchase'], answerOk: 'whenRunStarts' } });
+		const h = harness({
+			query: signedQuery(CREDIT),
+			options: { events: ['purchase'], answerOk: 'whenRunStarts' },
+		});
 		expectOkWrittenByNode(h, await h.run());
 	});
 });

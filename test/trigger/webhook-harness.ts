@@ -14,7 +14,13 @@ import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/crede
 import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { forgetRecordedSales } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { credentialsOf, recordingLogger, TRIGGER_NODE, type Logs, type RunOptions } from './context-common';
+import {
+	credentialsOf,
+	recordingLogger,
+	TRIGGER_NODE,
+	type Logs,
+	type RunOptions,
+} from './context-common';
 
 /** Forgets what the trigger keeps per process (cached credentials, deliveries in flight), for a test of its own. */
 export function forgetTriggerState(): void {
@@ -83,7 +89,12 @@ export function harness(call: CallOptions = {}): Harness {
 	const logs: Logs = [];
 	const path = call.path ?? '/webhook/0f6c3d2e-1111-4222-8333-944445555666/webhook';
 	const target = call.query !== undefined && call.query !== '' ? `${path}?${call.query}` : path;
-	const bodyBuffer = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
+	const bodyBuffer =
+		call.body === undefined
+			? undefined
+			: Buffer.isBuffer(call.body)
+				? call.body
+				: Buffer.from(call.body, 'utf8');
 
 	const headers: Record<string, string> = {};
 	if (call.contentType) headers['content-type'] = call.contentType;
@@ -103,7 +114,12 @@ export function harness(call: CallOptions = {}): Harness {
 		}),
 	};
 
-	const res: RecordedResponse = { headersSent: false, sendCount: 0, writableFinished: false, closed: false };
+	const res: RecordedResponse = {
+		headersSent: false,
+		sendCount: 0,
+		writableFinished: false,
+		closed: false,
+	};
 	const closing = new EventEmitter();
 	const response = {
 		get headersSent() {
@@ -149,13 +165,23 @@ export function harness(call: CallOptions = {}): Harness {
 
 	const staticData = call.staticData ?? {};
 	const ctx = mock<IWebhookFunctions>();
-	ctx.getRequestObject.mockReturnValue(req as unknown as ReturnType<IWebhookFunctions['getRequestObject']>);
-	ctx.getResponseObject.mockReturnValue(response as unknown as ReturnType<IWebhookFunctions['getResponseObject']>);
+	ctx.getRequestObject.mockReturnValue(
+		req as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
+	);
+	ctx.getResponseObject.mockReturnValue(
+		response as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
+	);
 	ctx.getWebhookName.mockReturnValue(method === 'POST' ? 'setup' : 'default');
 	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
-	ctx.getWorkflow.mockReturnValue({ id: call.workflowId ?? `wf-${++workflowCounter}`, name: 'FlexPay', active: true });
+	ctx.getWorkflow.mockReturnValue({
+		id: call.workflowId ?? `wf-${++workflowCounter}`,
+		name: 'FlexPay',
+		active: true,
+	});
 	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE });
-	ctx.getNodeWebhookUrl.mockReturnValue('https://n8n.example.com/webhook/0f6c3d2e-1111-4222-8333-944445555666/webhook');
+	ctx.getNodeWebhookUrl.mockReturnValue(
+		'https://n8n.example.com/webhook/0f6c3d2e-1111-4222-8333-944445555666/webhook',
+	);
 	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
 	ctx.getNodeParameter.mockImplementation(((name: string, fallback?: unknown) =>
 		name === 'options' ? (call.options ?? {}) : fallback) as IWebhookFunctions['getNodeParameter']);
@@ -181,7 +207,8 @@ export function harness(call: CallOptions = {}): Harness {
 			return result;
 		},
 		finish(statusCode = 200, body = 'OK') {
-			if (res.headersSent) throw new Error('finish(): the node already answered this delivery itself');
+			if (res.headersSent)
+				throw new Error('finish(): the node already answered this delivery itself');
 			events.push(`n8n:${statusCode}`);
 			res.statusCode = statusCode;
 			res.body = body;

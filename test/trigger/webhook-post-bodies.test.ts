@@ -23,14 +23,23 @@ describe('POST form bodies', () => {
 	});
 
 	it('reads the body itself when n8n did not (readRawBody)', async () => {
-		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: `${FORM}; charset=utf-8`, lazyBody: true });
+		const h = harness({
+			method: 'POST',
+			body: signedQuery(PURCHASE),
+			contentType: `${FORM}; charset=utf-8`,
+			lazyBody: true,
+		});
 		itemOf(await h.run());
 		expect(h.req.readRawBody).toHaveBeenCalledTimes(1);
 		expect(h.events.indexOf('readRawBody')).toBeLessThan(h.events.indexOf('type:text/plain'));
 	});
 
 	it('accepts text/plain and no content type, and content types in any letter case', async () => {
-		for (const contentType of ['text/plain', undefined, 'Application/X-WWW-Form-Urlencoded; Charset=UTF-8']) {
+		for (const contentType of [
+			'text/plain',
+			undefined,
+			'Application/X-WWW-Form-Urlencoded; Charset=UTF-8',
+		]) {
 			const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType });
 			expect(itemOf(await h.run()).httpMethod).toBe('POST');
 		}
@@ -56,12 +65,22 @@ describe('POST form bodies', () => {
 		itemOf(await harness({ method: 'POST', body: atLimit, contentType: FORM }).run());
 
 		const h = harness({ method: 'POST', body: `${atLimit}\n`, contentType: FORM });
-		expectRejected(h, await h.run(), 400, `Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`);
+		expectRejected(
+			h,
+			await h.run(),
+			400,
+			`Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`,
+		);
 	});
 
 	it('1,000,000 newlines -> 400 naming the limit', async () => {
 		const h = harness({ method: 'POST', body: Buffer.alloc(1_000_000, '\n'), contentType: FORM });
-		expectRejected(h, await h.run(), 400, `Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`);
+		expectRejected(
+			h,
+			await h.run(),
+			400,
+			`Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`,
+		);
 		expect(h.res.body).toContain(String(MAX_BODY_BYTES));
 	});
 
@@ -70,19 +89,40 @@ describe('POST form bodies', () => {
 		const h = harness({ method: 'POST', body, contentType: FORM });
 		expectRejected(h, await h.run(), 400, /larger than/);
 		// The same bytes within the limit are decoded, and refused for what they are.
-		const small = harness({ method: 'POST', body: Buffer.from([0x61, 0x3d, 0xc3, 0x28]), contentType: FORM });
+		const small = harness({
+			method: 'POST',
+			body: Buffer.from([0x61, 0x3d, 0xc3, 0x28]),
+			contentType: FORM,
+		});
 		expectRejected(small, await small.run(), 400, /not valid UTF-8/);
 	});
 
 	it('a Content-Length above MAX_BODY_BYTES -> 400 without reading the body', async () => {
-		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: FORM, contentLength: MAX_BODY_BYTES + 1, lazyBody: true });
-		expectRejected(h, await h.run(), 400, `Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`);
+		const h = harness({
+			method: 'POST',
+			body: signedQuery(PURCHASE),
+			contentType: FORM,
+			contentLength: MAX_BODY_BYTES + 1,
+			lazyBody: true,
+		});
+		expectRejected(
+			h,
+			await h.run(),
+			400,
+			`Bad Request: The request body is larger than ${MAX_BODY_BYTES} bytes`,
+		);
 		expect(h.req.readRawBody).not.toHaveBeenCalled();
 		expect(h.ctx.getCredentials).not.toHaveBeenCalled();
 	});
 
 	it('a Content-Length of exactly MAX_BODY_BYTES is read', async () => {
-		const h = harness({ method: 'POST', body: signedQuery(PURCHASE), contentType: FORM, contentLength: MAX_BODY_BYTES, lazyBody: true });
+		const h = harness({
+			method: 'POST',
+			body: signedQuery(PURCHASE),
+			contentType: FORM,
+			contentLength: MAX_BODY_BYTES,
+			lazyBody: true,
+		});
 		itemOf(await h.run());
 		expect(h.req.readRawBody).toHaveBeenCalledTimes(1);
 	});
@@ -94,33 +134,64 @@ describe('POST form bodies', () => {
 	});
 
 	it('JSON body -> 400', async () => {
-		const h = harness({ method: 'POST', body: JSON.stringify(sign(PURCHASE)), contentType: 'application/json' });
+		const h = harness({
+			method: 'POST',
+			body: JSON.stringify(sign(PURCHASE)),
+			contentType: 'application/json',
+		});
 		expectRejected(h, await h.run(), 400, /application\/x-www-form-urlencoded/);
 	});
 
 	it('a JSON content type is refused even with an empty body and a signed query', async () => {
-		const h = harness({ method: 'POST', query: signedQuery(PURCHASE), body: '', contentType: 'application/json' });
-		expectRejected(h, await h.run(), 400, 'Bad Request: A POST body must be application/x-www-form-urlencoded');
+		const h = harness({
+			method: 'POST',
+			query: signedQuery(PURCHASE),
+			body: '',
+			contentType: 'application/json',
+		});
+		expectRejected(
+			h,
+			await h.run(),
+			400,
+			'Bad Request: A POST body must be application/x-www-form-urlencoded',
+		);
 	});
 
 	it('the content type is checked before the body is read', async () => {
-		const h = harness({ method: 'POST', body: JSON.stringify(sign(PURCHASE)), contentType: 'application/json', lazyBody: true });
+		const h = harness({
+			method: 'POST',
+			body: JSON.stringify(sign(PURCHASE)),
+			contentType: 'application/json',
+			lazyBody: true,
+		});
 		expectRejected(h, await h.run(), 400, /application\/x-www-form-urlencoded/);
 		expect(h.req.readRawBody).not.toHaveBeenCalled();
 	});
 
 	it('a GET is verified from its query whatever content type it claims', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), contentType: 'application/json', contentLength: MAX_BODY_BYTES * 10 });
+		const h = harness({
+			query: signedQuery(PURCHASE),
+			contentType: 'application/json',
+			contentLength: MAX_BODY_BYTES * 10,
+		});
 		expect(itemOf(await h.run()).httpMethod).toBe('GET');
 	});
 
 	it('parameters in both query and body -> 400', async () => {
-		const h = harness({ method: 'POST', query: 'extra=1', body: signedQuery(PURCHASE), contentType: FORM });
+		const h = harness({
+			method: 'POST',
+			query: 'extra=1',
+			body: signedQuery(PURCHASE),
+			contentType: FORM,
+		});
 		expectRejected(h, await h.run(), 400, /either in the query string or in the body/);
 	});
 
 	it('body with invalid UTF-8 bytes -> 400', async () => {
-		const body = Buffer.concat([Buffer.from(`${signedQuery(PURCHASE)}&custom3=`), Buffer.from([0xc3, 0x28])]);
+		const body = Buffer.concat([
+			Buffer.from(`${signedQuery(PURCHASE)}&custom3=`),
+			Buffer.from([0xc3, 0x28]),
+		]);
 		const h = harness({ method: 'POST', body, contentType: FORM });
 		expectRejected(h, await h.run(), 400, /request body is not valid UTF-8/);
 	});
@@ -135,23 +206,41 @@ describe('POST form bodies', () => {
 describe('readSignedPayload (request.ts)', () => {
 	it('returns the raw form body, or the query when the body is empty', async () => {
 		const form = signedQuery(PURCHASE);
-		await expect(readSignedPayload({ method: 'POST', url: '/w', headers: {}, rawBody: `${form}\r\n\r\n` })).resolves.toEqual({ raw: form, source: 'body' });
-		await expect(readSignedPayload({ method: 'POST', url: `/w?${form}`, headers: {}, rawBody: '\r\n' })).resolves.toEqual({ raw: form, source: 'query' });
-		await expect(readSignedPayload({ method: 'GET', originalUrl: `/w?${form}`, url: '/ignored' })).resolves.toEqual({ raw: form, source: 'query' });
+		await expect(
+			readSignedPayload({ method: 'POST', url: '/w', headers: {}, rawBody: `${form}\r\n\r\n` }),
+		).resolves.toEqual({ raw: form, source: 'body' });
+		await expect(
+			readSignedPayload({ method: 'POST', url: `/w?${form}`, headers: {}, rawBody: '\r\n' }),
+		).resolves.toEqual({ raw: form, source: 'query' });
+		await expect(
+			readSignedPayload({ method: 'GET', originalUrl: `/w?${form}`, url: '/ignored' }),
+		).resolves.toEqual({ raw: form, source: 'query' });
 	});
 
 	it('a string body longer than MAX_BODY_BYTES is refused as well', async () => {
-		await expect(readSignedPayload({ method: 'POST', url: '/w', rawBody: '\n'.repeat(MAX_BODY_BYTES + 1) })).rejects.toThrow(`larger than ${MAX_BODY_BYTES} bytes`);
+		await expect(
+			readSignedPayload({ method: 'POST', url: '/w', rawBody: '\n'.repeat(MAX_BODY_BYTES + 1) }),
+		).rejects.toThrow(`larger than ${MAX_BODY_BYTES} bytes`);
 	});
 
 	it('never reads an oversized or wrongly typed body', async () => {
 		const readRawBody = jest.fn(async () => undefined);
 		await expect(
-			readSignedPayload({ method: 'POST', url: '/w', headers: { 'content-length': String(MAX_BODY_BYTES + 1) }, readRawBody }),
+			readSignedPayload({
+				method: 'POST',
+				url: '/w',
+				headers: { 'content-length': String(MAX_BODY_BYTES + 1) },
+				readRawBody,
+			}),
 		).rejects.toThrow(/larger than/);
-		await expect(readSignedPayload({ method: 'POST', url: '/w', headers: { 'content-type': 'application/json' }, readRawBody })).rejects.toThrow(
-			/x-www-form-urlencoded/,
-		);
+		await expect(
+			readSignedPayload({
+				method: 'POST',
+				url: '/w',
+				headers: { 'content-type': 'application/json' },
+				readRawBody,
+			}),
+		).rejects.toThrow(/x-www-form-urlencoded/);
 		expect(readRawBody).not.toHaveBeenCalled();
 	});
 });

@@ -16,7 +16,12 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 		const query = buildQueryString(Object.entries({ ...signed, priceAmount: '0.01' }));
 		const h = harness({ query });
 		expectRejected(h, await h.run(), 401, 'Unauthorized');
-		expect(h.logs).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringMatching(/signature does not match/) })]);
+		expect(h.logs).toEqual([
+			expect.objectContaining({
+				level: 'warn',
+				message: expect.stringMatching(/signature does not match/),
+			}),
+		]);
 	});
 
 	it('missing signature -> 401', async () => {
@@ -37,7 +42,11 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 
 	it('truncated, non-hex and other-key signatures -> 401', async () => {
 		const good = sign(PURCHASE).signature;
-		for (const signature of [good.slice(0, 63), `${good.slice(0, 63)}g`, computeSignature('anotherKey123', PURCHASE)]) {
+		for (const signature of [
+			good.slice(0, 63),
+			`${good.slice(0, 63)}g`,
+			computeSignature('anotherKey123', PURCHASE),
+		]) {
 			const h = harness({ query: buildQueryString(Object.entries({ ...PURCHASE, signature })) });
 			expectRejected(h, await h.run(), 401, 'Unauthorized');
 		}
@@ -50,7 +59,12 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 	});
 
 	it('the signature is checked before the shop: an unsigned request for another shop gets 401, and its shop is not logged', async () => {
-		for (const query of [buildQueryString(Object.entries({ ...PURCHASE, shopID: '111111' })), buildQueryString(Object.entries({ ...PURCHASE, shopID: '111111', signature: 'ab'.repeat(32) }))]) {
+		for (const query of [
+			buildQueryString(Object.entries({ ...PURCHASE, shopID: '111111' })),
+			buildQueryString(
+				Object.entries({ ...PURCHASE, shopID: '111111', signature: 'ab'.repeat(32) }),
+			),
+		]) {
 			const h = harness({ query });
 			expectRejected(h, await h.run(), 401, 'Unauthorized');
 			expect(JSON.stringify(h.logs)).not.toContain('111111');
@@ -66,7 +80,12 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 	it('duplicate parameter -> 400 with a short reason', async () => {
 		const query = `${signedQuery(PURCHASE)}&saleID=700001`;
 		const h = harness({ query });
-		expectRejected(h, await h.run(), 400, /^Bad Request: Parameter "saleID" appears more than once$/);
+		expectRejected(
+			h,
+			await h.run(),
+			400,
+			/^Bad Request: Parameter "saleID" appears more than once$/,
+		);
 	});
 
 	it('duplicate signature parameter -> 400', async () => {
@@ -96,7 +115,9 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 
 	it('control characters -> 400', async () => {
 		for (const escape of ['%0A', '%00', '%1B', '%7F', '%C2%85']) {
-			const h = harness({ query: signedQuery(PURCHASE).replace('custom1=user-42', `custom1=user${escape}42`) });
+			const h = harness({
+				query: signedQuery(PURCHASE).replace('custom1=user-42', `custom1=user${escape}42`),
+			});
 			expectRejected(h, await h.run(), 400, /control characters/);
 		}
 	});
@@ -126,25 +147,47 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 
 describe('misconfigured credential -> 503, never 500', () => {
 	it('empty signature key', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), credentials: { shopId: SHOP, signatureKey: '   ' } });
+		const h = harness({
+			query: signedQuery(PURCHASE),
+			credentials: { shopId: SHOP, signatureKey: '   ' },
+		});
 		expectRejected(h, await h.run(), 503, 'Service Unavailable');
-		expect(h.logs).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/fix the credential: Signature key is empty/) })]);
+		expect(h.logs).toEqual([
+			expect.objectContaining({
+				level: 'error',
+				message: expect.stringMatching(/fix the credential: Signature key is empty/),
+			}),
+		]);
 	});
 
 	it('non-numeric shop ID', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), credentials: { shopId: 'my shop', signatureKey: KEY } });
+		const h = harness({
+			query: signedQuery(PURCHASE),
+			credentials: { shopId: 'my shop', signatureKey: KEY },
+		});
 		expectRejected(h, await h.run(), 503, 'Service Unavailable');
 		expect(h.logs[0].level).toBe('error');
 	});
 
 	it('credential cannot be loaded', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), credentials: new Error('Node does not have any credentials set for "verotelFlexPayApi"') });
+		const h = harness({
+			query: signedQuery(PURCHASE),
+			credentials: new Error('Node does not have any credentials set for "verotelFlexPayApi"'),
+		});
 		expectRejected(h, await h.run(), 503, 'Service Unavailable');
-		expect(h.logs).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('does not have any credentials set') })]);
+		expect(h.logs).toEqual([
+			expect.objectContaining({
+				level: 'error',
+				message: expect.stringContaining('does not have any credentials set'),
+			}),
+		]);
 	});
 
 	it('a key with surrounding whitespace (pasted from Control Center) still verifies', async () => {
-		const h = harness({ query: signedQuery(PURCHASE), credentials: { shopId: ` ${SHOP} `, signatureKey: `${KEY}\n` } });
+		const h = harness({
+			query: signedQuery(PURCHASE),
+			credentials: { shopId: ` ${SHOP} `, signatureKey: `${KEY}\n` },
+		});
 		itemOf(await h.run());
 		expectHandedToN8n(h);
 	});

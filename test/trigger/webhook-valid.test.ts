@@ -3,7 +3,16 @@
  * sends the description's responseData "OK" once it has stored the execution.
  */
 import { buildQueryString } from '../../lib';
-import { CHARGEBACK, CREDIT, idempotencyOf, PURCHASE, REBILL, SHOP, sign, signedQuery } from './fixtures';
+import {
+	CHARGEBACK,
+	CREDIT,
+	idempotencyOf,
+	PURCHASE,
+	REBILL,
+	SHOP,
+	sign,
+	signedQuery,
+} from './fixtures';
 import { expectHandedToN8n, expectRejected } from './webhook-answers';
 import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
@@ -42,7 +51,14 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			params: { ...PURCHASE },
 		});
 		// Absent fields stay absent (not null).
-		for (const absent of ['parentID', 'custom3', 'oneClickToken', 'subscriptionPhase', 'sale', 'saleLookup']) {
+		for (const absent of [
+			'parentID',
+			'custom3',
+			'oneClickToken',
+			'subscriptionPhase',
+			'sale',
+			'saleLookup',
+		]) {
 			expect(item).not.toHaveProperty(absent);
 		}
 		expect(item.params).not.toHaveProperty('signature');
@@ -62,7 +78,12 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 		const h = harness({ query: signedQuery(CREDIT) });
 		const item = itemOf(await h.run());
 		expectHandedToN8n(h);
-		expect(item).toMatchObject({ event: 'credit', parentID: '900001', transactionID: '900002', amount: 19.99 });
+		expect(item).toMatchObject({
+			event: 'credit',
+			parentID: '900001',
+			transactionID: '900002',
+			amount: 19.99,
+		});
 		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:credit:[0-9a-f]{20}$`));
 		expect(item.idempotencyKey).toBe(idempotencyOf(CREDIT).key);
 	});
@@ -98,11 +119,29 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 		expect(rebill.access).toEqual({ action: 'extend', until: '2026-01-31', saleID: '700002' });
 		const credit = itemOf(await harness({ query: signedQuery(CREDIT) }).run());
 		expect(credit.access).toEqual({ action: 'revoke', saleID: '700001' });
-		const upgrade = { event: 'upgrade', shopID: SHOP, saleID: '700003', precededBySaleID: '700002', type: 'upgradesubscription', expiresOn: '2026-03-31' };
+		const upgrade = {
+			event: 'upgrade',
+			shopID: SHOP,
+			saleID: '700003',
+			precededBySaleID: '700002',
+			type: 'upgradesubscription',
+			expiresOn: '2026-03-31',
+		};
 		const upgraded = itemOf(await harness({ query: signedQuery(upgrade) }).run());
-		expect(upgraded).toMatchObject({ event: 'upgrade', precededBySaleID: '700002', expiresOn: '2026-03-31' });
-		expect(upgraded.access).toEqual({ action: 'grant', until: '2026-03-31', saleID: '700003', replacesSaleID: '700002' });
-		const unknown = itemOf(await harness({ query: signedQuery({ ...CREDIT, event: 'partialvoid' }) }).run());
+		expect(upgraded).toMatchObject({
+			event: 'upgrade',
+			precededBySaleID: '700002',
+			expiresOn: '2026-03-31',
+		});
+		expect(upgraded.access).toEqual({
+			action: 'grant',
+			until: '2026-03-31',
+			saleID: '700003',
+			replacesSaleID: '700002',
+		});
+		const unknown = itemOf(
+			await harness({ query: signedQuery({ ...CREDIT, event: 'partialvoid' }) }).run(),
+		);
 		expect(unknown.access).toEqual({ action: 'none', saleID: '700001' });
 	});
 
@@ -120,7 +159,9 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 
 	it('upper-case hex signature is accepted (as the official PHP client does)', async () => {
 		const signed = sign(PURCHASE);
-		const query = buildQueryString(Object.entries({ ...signed, signature: signed.signature.toUpperCase() }));
+		const query = buildQueryString(
+			Object.entries({ ...signed, signature: signed.signature.toUpperCase() }),
+		);
 		const h = harness({ query });
 		itemOf(await h.run());
 		expectHandedToN8n(h);

@@ -14,7 +14,15 @@ class FloorTrigger {
 			defaults: { name: 'Floor Trigger' },
 			inputs: [],
 			outputs: ['main'],
-			webhooks: [{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: 'OK', path: 'webhook' }],
+			webhooks: [
+				{
+					name: 'default',
+					httpMethod: 'GET',
+					responseMode: 'onReceived',
+					responseData: 'OK',
+					path: 'webhook',
+				},
+			],
 			properties: [],
 		};
 		this.webhookMethods = {

@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
-import { CONTROL_CENTER_CREDENTIAL_TYPE, CONTROL_CENTER_DEFAULT_BASE_URL } from '../../../credentials/VerotelControlCenterApi.credentials';
+import {
+	CONTROL_CENTER_CREDENTIAL_TYPE,
+	CONTROL_CENTER_DEFAULT_BASE_URL,
+} from '../../../credentials/VerotelControlCenterApi.credentials';
 import { excerpt, isVerotelId, VEROTEL_ID_MAX_DIGITS } from '../../../lib';
 import { safeApiError } from './errors';
 import { requestAnswer } from './transport';
@@ -12,7 +15,8 @@ export const CONTROL_CENTER_TIMEOUT_MS = 30000;
 const ALREADY_CANCELLED_TITLE = /^\s*this sale is already cancell?ed\.?\s*$/i;
 
 const CHECK_BASE_URL = `Check the Base URL of the Verotel Control Center API credential (default ${CONTROL_CENTER_DEFAULT_BASE_URL}); change it only for a proxy or a test server.`;
-const RETRY_IS_SAFE = 'a sale that is already cancelled is reported as cancelled, so running the node again is safe';
+const RETRY_IS_SAFE =
+	'a sale that is already cancelled is reported as cancelled, so running the node again is safe';
 
 interface ControlCenterLogin {
 	baseUrl: string;
@@ -34,7 +38,9 @@ const TITLE_MAX_LENGTH = 200;
  */
 export function credentialForms(username: string, password: string): string[] {
 	if (password === '') return [];
-	const padded = [`${username}:${password}`, password].map((text) => Buffer.from(text, 'utf8').toString('base64'));
+	const padded = [`${username}:${password}`, password].map((text) =>
+		Buffer.from(text, 'utf8').toString('base64'),
+	);
 	const tokens = [...padded, ...padded.map((token) => token.replace(/=+$/, ''))];
 	return [
 		password,
@@ -237,9 +243,17 @@ function showHidden(text: string): string {
 export function readSaleId(node: INode, value: unknown, itemIndex: number): string {
 	const howTo =
 		"Use Verotel's numeric saleID of the subscription, e.g. {{ $json.saleID }} from the Verotel FlexPay Trigger or a success redirect (not your own Reference ID).";
-	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+	const text =
+		typeof value === 'string'
+			? value.trim()
+			: typeof value === 'number'
+				? String(value)
+				: undefined;
 	if (value === undefined || value === null || text === '') {
-		throw new NodeOperationError(node, 'Sale ID is empty', { itemIndex, description: `Parameter: Sale ID. ${howTo}` });
+		throw new NodeOperationError(node, 'Sale ID is empty', {
+			itemIndex,
+			description: `Parameter: Sale ID. ${howTo}`,
+		});
 	}
 	if (text === undefined || !isVerotelId(text)) {
 		const shown = text === undefined ? '' : ` "${excerpt(text, 40)}"`;
@@ -257,10 +271,14 @@ export function controlCenterBaseUrl(node: INode, value: unknown, itemIndex: num
 	if (base === '') base = CONTROL_CENTER_DEFAULT_BASE_URL;
 	while (base.endsWith('/')) base = base.slice(0, -1);
 	if (!/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/i.test(base)) {
-		throw new NodeOperationError(node, 'The Base URL of the Verotel Control Center API credential is not an http(s) address', {
-			itemIndex,
-			description: `Enter an address such as ${CONTROL_CENTER_DEFAULT_BASE_URL} (without user, password, query or #), or reset the field to its default.`,
-		});
+		throw new NodeOperationError(
+			node,
+			'The Base URL of the Verotel Control Center API credential is not an http(s) address',
+			{
+				itemIndex,
+				description: `Enter an address such as ${CONTROL_CENTER_DEFAULT_BASE_URL} (without user, password, query or #), or reset the field to its default.`,
+			},
+		);
 	}
 	return base;
 }
@@ -269,7 +287,10 @@ async function readLogin(this: IExecuteFunctions, itemIndex: number): Promise<Co
 	const credentials = await this.getCredentials(CONTROL_CENTER_CREDENTIAL_TYPE, itemIndex);
 	const username = typeof credentials.username === 'string' ? credentials.username : '';
 	const password = typeof credentials.password === 'string' ? credentials.password : '';
-	return { baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex), mask: credentialMask(username, password) };
+	return {
+		baseUrl: controlCenterBaseUrl(this.getNode(), credentials.baseUrl, itemIndex),
+		mask: credentialMask(username, password),
+	};
 }
 
 /**
@@ -281,11 +302,18 @@ async function readLogin(this: IExecuteFunctions, itemIndex: number): Promise<Co
 export const CONTROL_CENTER_MAX_ANSWER_LENGTH = 64 * 1024;
 
 function bodyObject(body: unknown): IDataObject | undefined {
-	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as IDataObject;
-	if ((typeof body !== 'string' && !Buffer.isBuffer(body)) || body.length > CONTROL_CENTER_MAX_ANSWER_LENGTH) return undefined;
+	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body))
+		return body as IDataObject;
+	if (
+		(typeof body !== 'string' && !Buffer.isBuffer(body)) ||
+		body.length > CONTROL_CENTER_MAX_ANSWER_LENGTH
+	)
+		return undefined;
 	const text = typeof body === 'string' ? body : body.toString('utf8');
 	const parsed = jsonParse<unknown>(text, { fallbackValue: null });
-	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+		? (parsed as IDataObject)
+		: undefined;
 }
 
 /**
@@ -304,7 +332,10 @@ const TITLE_READ_LENGTH = 1000;
  * more as a whole (safeMessage). A password that starts in the part read is
  * masked even when it ends beyond it.
  */
-export function verotelTitle(body: IDataObject | undefined, mask: CredentialMask): string | undefined {
+export function verotelTitle(
+	body: IDataObject | undefined,
+	mask: CredentialMask,
+): string | undefined {
 	const title = errorTitleOf(body);
 	if (title === undefined) return undefined;
 	const read = Math.min(title.length, TITLE_READ_LENGTH);
@@ -320,14 +351,20 @@ export function verotelTitle(body: IDataObject | undefined, mask: CredentialMask
 /** Verotel's `error.title`, trimmed; undefined when there is none. */
 function errorTitleOf(body: IDataObject | undefined): string | undefined {
 	const error = body?.error;
-	const title = error !== null && typeof error === 'object' && !Array.isArray(error) ? (error as IDataObject).title : undefined;
+	const title =
+		error !== null && typeof error === 'object' && !Array.isArray(error)
+			? (error as IDataObject).title
+			: undefined;
 	if (typeof title !== 'string') return undefined;
 	const trimmed = title.trim();
 	return trimmed === '' ? undefined : trimmed;
 }
 
 /** What Verotel's answer to a cancel says: cancelled now, cancelled before, or refused (with its title, made safe by verotelTitle). */
-export type CancelAnswer = { outcome: 'cancelled' } | { outcome: 'alreadyCancelled' } | { outcome: 'refused'; title?: string };
+export type CancelAnswer =
+	| { outcome: 'cancelled' }
+	| { outcome: 'alreadyCancelled' }
+	| { outcome: 'refused'; title?: string };
 
 /**
  * Reads Verotel's answer to `POST /sale/{saleID}/cancel`. 200 with
@@ -336,13 +373,22 @@ export type CancelAnswer = { outcome: 'cancelled' } | { outcome: 'alreadyCancell
  * it is read in linear time: JSON.parse of at most 64 KB, then at most the
  * first 1000 characters of the title (and what a password starting there needs).
  */
-export function readCancelAnswer(statusCode: number, body: unknown, mask: CredentialMask): CancelAnswer {
+export function readCancelAnswer(
+	statusCode: number,
+	body: unknown,
+	mask: CredentialMask,
+): CancelAnswer {
 	const answer = bodyObject(body);
 	if (statusCode === 200 && answer?.is_success === true) return { outcome: 'cancelled' };
 	const raw = errorTitleOf(answer);
 	// Judged on Verotel's own words, so a password that happens to hold one of them cannot turn this success
 	// into an error; the title is a few dozen characters, so a longer one is another title.
-	if (statusCode === 412 && raw !== undefined && raw.length <= 60 && ALREADY_CANCELLED_TITLE.test(raw)) {
+	if (
+		statusCode === 412 &&
+		raw !== undefined &&
+		raw.length <= 60 &&
+		ALREADY_CANCELLED_TITLE.test(raw)
+	) {
 		return { outcome: 'alreadyCancelled' };
 	}
 	return { outcome: 'refused', title: verotelTitle(answer, mask) };
@@ -360,7 +406,7 @@ function safeMessage(message: string, title: string | undefined, mask: Credentia
 
 function howToFix(statusCode: number): string {
 	if (statusCode === 401) {
-		return "Verotel rejected the API user or password. Check API User and Password in the Verotel Control Center API credential (its Test button tells whether they work); if you do not have them, ask Verotel merchant support.";
+		return 'Verotel rejected the API user or password. Check API User and Password in the Verotel Control Center API credential (its Test button tells whether they work); if you do not have them, ask Verotel merchant support.';
 	}
 	if (statusCode === 403) {
 		return 'The Control Center API may not be activated for this account, or this API user may not cancel this sale. Verotel activates the API per merchant: ask Verotel merchant support.';
@@ -421,7 +467,11 @@ export async function cancelSale(
 		throw safeApiError(
 			this.getNode(),
 			itemIndex,
-			safeMessage(`Verotel Control Center did not confirm the cancellation of sale ${saleID}`, answer.title, login.mask),
+			safeMessage(
+				`Verotel Control Center did not confirm the cancellation of sale ${saleID}`,
+				answer.title,
+				login.mask,
+			),
 			`Verotel answered HTTP ${statusCode} without "is_success": true. Check the sale in Control Center before running the node again. ${CHECK_BASE_URL}`,
 			String(statusCode),
 		);
@@ -429,7 +479,11 @@ export async function cancelSale(
 	throw safeApiError(
 		this.getNode(),
 		itemIndex,
-		safeMessage(`Verotel Control Center could not cancel sale ${saleID} (HTTP ${statusCode})`, answer.title, login.mask),
+		safeMessage(
+			`Verotel Control Center could not cancel sale ${saleID} (HTTP ${statusCode})`,
+			answer.title,
+			login.mask,
+		),
 		howToFix(statusCode),
 		String(statusCode),
 	);

@@ -14,15 +14,20 @@ export const currencyOptions: INodePropertyOptions[] = [...CURRENCIES]
 const PAYMENT_METHOD_LABELS: Record<string, { name: string; description: string }> = {
 	CC: { name: 'Credit Card', description: 'Card payment (needed for a one-click token)' },
 	DDEU: { name: 'Direct Debit EU', description: 'SEPA direct debit, EUR only' },
-	IDEAL: { name: 'IDEAL', description: 'IDEAL bank transfer (needed for MCC and sub-creditor fields)' },
+	IDEAL: {
+		name: 'IDEAL',
+		description: 'IDEAL bank transfer (needed for MCC and sub-creditor fields)',
+	},
 	YOURSAFE_DIRECT: { name: 'Yoursafe Direct', description: 'Yoursafe Direct payment' },
 };
 
-export const paymentMethodOptions: INodePropertyOptions[] = Object.keys(PAYMENT_METHOD_LABELS).map((value) => ({
-	name: PAYMENT_METHOD_LABELS[value].name,
-	value,
-	description: PAYMENT_METHOD_LABELS[value].description,
-}));
+export const paymentMethodOptions: INodePropertyOptions[] = Object.keys(PAYMENT_METHOD_LABELS).map(
+	(value) => ({
+		name: PAYMENT_METHOD_LABELS[value].name,
+		value,
+		description: PAYMENT_METHOD_LABELS[value].description,
+	}),
+);
 
 /** Verotel's sale ID of one sale (the `saleID` of a postback or success redirect), required. */
 export function saleIdField(displayOptions: IDisplayOptions, description: string): INodeProperties {
@@ -39,7 +44,10 @@ export function saleIdField(displayOptions: IDisplayOptions, description: string
 }
 
 /** An operation's "Options" collection. */
-export function optionsCollection(displayOptions: IDisplayOptions, options: INodeProperties[]): INodeProperties {
+export function optionsCollection(
+	displayOptions: IDisplayOptions,
+	options: INodeProperties[],
+): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -97,7 +105,11 @@ function subscriptionTypeField(displayOptions: IDisplayOptions): INodeProperties
 		type: 'options',
 		options: [
 			{ name: 'One-Time', value: 'one-time', description: 'Access for one period, no rebill' },
-			{ name: 'Recurring', value: 'recurring', description: 'Rebilled every period until cancelled' },
+			{
+				name: 'Recurring',
+				value: 'recurring',
+				description: 'Rebilled every period until cancelled',
+			},
 		],
 		required: true,
 		default: 'recurring',
@@ -120,15 +132,36 @@ function periodField(displayOptions: IDisplayOptions): INodeProperties {
 }
 
 /** What a subscription link and an upgrade link both ask for: the price of a period, the type and the period. */
-export function subscriptionTermsFields(displayOptions: IDisplayOptions, amountDescription: string): INodeProperties[] {
-	return [amountField(displayOptions, amountDescription), currencyField(displayOptions), subscriptionTypeField(displayOptions), periodField(displayOptions)];
+export function subscriptionTermsFields(
+	displayOptions: IDisplayOptions,
+	amountDescription: string,
+): INodeProperties[] {
+	return [
+		amountField(displayOptions, amountDescription),
+		currencyField(displayOptions),
+		subscriptionTypeField(displayOptions),
+		periodField(displayOptions),
+	];
 }
 
 /** Additional fields of every payment link: names of `orderFields`, and of the startorder parameters they fill. */
-export const LINK_FIELDS = ['custom1', 'custom2', 'custom3', 'declineURL', 'email', 'paymentMethod', 'successURL'] as const;
+export const LINK_FIELDS = [
+	'custom1',
+	'custom2',
+	'custom3',
+	'declineURL',
+	'email',
+	'paymentMethod',
+	'successURL',
+] as const;
 
 /** Additional fields of every subscription link. */
-export const SUBSCRIPTION_LINK_FIELDS = [...LINK_FIELDS, 'name', 'trialAmount', 'trialPeriod'] as const;
+export const SUBSCRIPTION_LINK_FIELDS = [
+	...LINK_FIELDS,
+	'name',
+	'trialAmount',
+	'trialPeriod',
+] as const;
 
 /** Field names in the order the operations list and send them (code-unit order, as before). */
 export function fieldNames(...names: string[]): readonly string[] {
@@ -202,7 +235,8 @@ export const orderFields: Record<string, INodeProperties> = {
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://shop.example.com/thank-you',
-		description: 'Where the buyer is sent after a successful payment, with the signed sale data in the query',
+		description:
+			'Where the buyer is sent after a successful payment, with the signed sale data in the query',
 	},
 	trialAmount: {
 		displayName: 'Trial Amount',
@@ -223,7 +257,10 @@ export const orderFields: Record<string, INodeProperties> = {
 };
 
 /** An "Additional Fields" collection with the given options, sorted by display name. */
-export function additionalFields(displayOptions: IDisplayOptions, fields: INodeProperties[]): INodeProperties {
+export function additionalFields(
+	displayOptions: IDisplayOptions,
+	fields: INodeProperties[],
+): INodeProperties {
 	return {
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

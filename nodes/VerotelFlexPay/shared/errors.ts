@@ -23,7 +23,10 @@ export type FieldLabels = Record<string, string>;
 
 /** The credential's fields (the lib's config fields) by the credential's labels. */
 const CREDENTIAL_LABELS: FieldLabels = Object.fromEntries(
-	new VerotelFlexPayApi().properties.map((field) => [field.name, `${field.displayName} (credential)`]),
+	new VerotelFlexPayApi().properties.map((field) => [
+		field.name,
+		`${field.displayName} (credential)`,
+	]),
 );
 
 /**
@@ -52,9 +55,20 @@ export function parameterLabels(parameters: INodeProperties[]): FieldLabels {
  * A lib error as the node shows it: the message says what happened, the
  * description names the parameter or credential field (by its label) and says how to fix it.
  */
-export function flexPayErrorToNodeError(node: INode, error: FlexPayError, itemIndex: number, labels: FieldLabels): NodeOperationError {
-	const label = error.field === undefined ? undefined : (CREDENTIAL_LABELS[error.field] ?? labels[error.field] ?? error.field);
-	const parts = [label ? `Parameter: ${label}.` : undefined, error.hint ? sentence(error.hint) : undefined];
+export function flexPayErrorToNodeError(
+	node: INode,
+	error: FlexPayError,
+	itemIndex: number,
+	labels: FieldLabels,
+): NodeOperationError {
+	const label =
+		error.field === undefined
+			? undefined
+			: (CREDENTIAL_LABELS[error.field] ?? labels[error.field] ?? error.field);
+	const parts = [
+		label ? `Parameter: ${label}.` : undefined,
+		error.hint ? sentence(error.hint) : undefined,
+	];
 	const description = parts.filter((part) => part !== undefined).join(' ');
 	return new NodeOperationError(node, error.message, {
 		itemIndex,
@@ -90,7 +104,12 @@ function sentence(text: string): string {
 }
 
 /** Any error of an item, as the NodeOperationError / NodeApiError the node throws; `labels` from parameterLabels. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, labels: FieldLabels): NodeOperationError | NodeApiError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	labels: FieldLabels,
+): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
 		return error;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import { excerpt, FlexPayStatusError, parseStatusResponse, type SaleStatus } from '../../../lib';
 import { bodyText, sendForAnswer, type OutgoingRequest } from '../../shared/http';
@@ -26,7 +31,11 @@ function failureTexts(error: unknown): string[] {
 	const texts: string[] = [];
 	const seen = new Set<unknown>();
 	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object' && !seen.has(current); depth++) {
+	for (
+		let depth = 0;
+		depth < 4 && current && typeof current === 'object' && !seen.has(current);
+		depth++
+	) {
 		seen.add(current);
 		const record = current as IDataObject & { messages?: unknown };
 		for (const key of ['message', 'code', 'httpCode', 'description'] as const) {
@@ -56,7 +65,9 @@ export interface NoAnswer {
 }
 
 /** `disableFollowRedirect` reaches n8n's request helper as sendForAnswer passes every field of the request on. */
-export type AnswerRequest = OutgoingRequest & NoAnswer & Pick<IHttpRequestOptions, 'disableFollowRedirect'>;
+export type AnswerRequest = OutgoingRequest &
+	NoAnswer &
+	Pick<IHttpRequestOptions, 'disableFollowRedirect'>;
 
 /**
  * The full answer of a request being sent (sendForAnswer). A request that got
@@ -76,7 +87,9 @@ async function answerOf(
 		if (texts.some((text) => TIMEOUT_PATTERN.test(text))) {
 			throw safeApiError(this.getNode(), itemIndex, timedOut.message, timedOut.description);
 		}
-		const code = texts.map((text) => NETWORK_CODES.exec(text)?.[1]).find((found) => found !== undefined);
+		const code = texts
+			.map((text) => NETWORK_CODES.exec(text)?.[1])
+			.find((found) => found !== undefined);
 		const description = `${code ? `Network code: ${code}. ` : ''}${unreachable.description}`;
 		throw safeApiError(this.getNode(), itemIndex, unreachable.message, description);
 	}
@@ -89,7 +102,12 @@ export async function requestAnswer(
 	itemIndex: number,
 ): Promise<IN8nHttpFullResponse> {
 	const { timedOut, unreachable, ...sent } = request;
-	return await answerOf.call(this, sendForAnswer.call(this, sent), { timedOut, unreachable }, itemIndex);
+	return await answerOf.call(
+		this,
+		sendForAnswer.call(this, sent),
+		{ timedOut, unreachable },
+		itemIndex,
+	);
 }
 
 /**
@@ -109,7 +127,8 @@ export async function requestSaleStatus(
 		{
 			timedOut: {
 				message: `The FlexPay status service did not answer within ${timeout} ms`,
-				description: 'Try again later, raise Options -> Timeout, or turn on Retry On Fail in the node settings.',
+				description:
+					'Try again later, raise Options -> Timeout, or turn on Retry On Fail in the node settings.',
 			},
 			unreachable: {
 				message: 'Could not connect to the FlexPay status service',
@@ -143,7 +162,11 @@ export async function requestSaleStatus(
 	let status: SaleStatus;
 	try {
 		if (text === undefined) {
-			throw new FlexPayStatusError('STATUS_UNREADABLE', 'The sale status answer is not text', CHECK_ADDRESS);
+			throw new FlexPayStatusError(
+				'STATUS_UNREADABLE',
+				'The sale status answer is not text',
+				CHECK_ADDRESS,
+			);
 		}
 		status = parseStatusResponse(text);
 	} catch (error) {
@@ -203,7 +226,10 @@ export async function sendPostbackRequest(
 				message: `${url} did not answer within ${timeout} ms`,
 				description: `${CHECK_TRIGGER_URL} A slow answer can also mean a busy n8n: raise Options -> Timeout.`,
 			},
-			unreachable: { message: `Could not send the postback to ${url}`, description: CHECK_TRIGGER_URL },
+			unreachable: {
+				message: `Could not send the postback to ${url}`,
+				description: CHECK_TRIGGER_URL,
+			},
 		},
 		itemIndex,
 	);

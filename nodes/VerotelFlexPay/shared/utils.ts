@@ -10,7 +10,10 @@ export function signedRequestToJson(request: SignedRequest): IDataObject {
 }
 
 /** The values a user actually set, under their protocol names. */
-export function pickFields(source: IDataObject, names: readonly string[]): Record<string, ParamInput> {
+export function pickFields(
+	source: IDataObject,
+	names: readonly string[],
+): Record<string, ParamInput> {
 	const picked: Record<string, ParamInput> = {};
 	for (const name of names) {
 		const value = source[name];
@@ -39,7 +42,10 @@ export function readPrice(
 }
 
 /** The required terms of a subscription and of its upgrade. */
-export function readSubscriptionTerms(ctx: IExecuteFunctions, itemIndex: number): { subscriptionType: string; period: string } {
+export function readSubscriptionTerms(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { subscriptionType: string; period: string } {
 	return {
 		subscriptionType: ctx.getNodeParameter('subscriptionType', itemIndex) as string,
 		period: ctx.getNodeParameter('period', itemIndex) as string,

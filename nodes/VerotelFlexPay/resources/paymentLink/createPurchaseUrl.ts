@@ -2,7 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPurchaseRequest, type PurchaseParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { additionalFields, amountField, currencyField, fieldNames, LINK_FIELDS, orderFields, showFor } from '../../shared/descriptions';
+import {
+	additionalFields,
+	amountField,
+	currencyField,
+	fieldNames,
+	LINK_FIELDS,
+	orderFields,
+	showFor,
+} from '../../shared/descriptions';
 import { pickFields, readPrice, signedRequestToJson } from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createPurchaseUrl');
@@ -18,7 +26,10 @@ const ADDITIONAL = fieldNames(
 );
 
 export const description: INodeProperties[] = [
-	amountField(displayOptions, 'Price of the purchase, more than 0, with a dot and up to two decimals, e.g. 9.99'),
+	amountField(
+		displayOptions,
+		'Price of the purchase, more than 0, with a dot and up to two decimals, e.g. 9.99',
+	),
 	currencyField(displayOptions),
 	{
 		displayName: 'Description',

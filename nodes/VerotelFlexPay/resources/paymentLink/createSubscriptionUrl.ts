@@ -2,15 +2,30 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildSubscriptionRequest, type SubscriptionParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { additionalFields, fieldNames, orderFields, showFor, SUBSCRIPTION_LINK_FIELDS, subscriptionTermsFields } from '../../shared/descriptions';
-import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
+import {
+	additionalFields,
+	fieldNames,
+	orderFields,
+	showFor,
+	SUBSCRIPTION_LINK_FIELDS,
+	subscriptionTermsFields,
+} from '../../shared/descriptions';
+import {
+	pickFields,
+	readPrice,
+	readSubscriptionTerms,
+	signedRequestToJson,
+} from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
 
 const ADDITIONAL = fieldNames(...SUBSCRIPTION_LINK_FIELDS, 'referenceID');
 
 export const description: INodeProperties[] = [
-	...subscriptionTermsFields(displayOptions, 'Price of one period with a dot and up to two decimals, e.g. 29.99'),
+	...subscriptionTermsFields(
+		displayOptions,
+		'Price of one period with a dot and up to two decimals, e.g. 29.99',
+	),
 	additionalFields(
 		displayOptions,
 		ADDITIONAL.map((name) => orderFields[name]),

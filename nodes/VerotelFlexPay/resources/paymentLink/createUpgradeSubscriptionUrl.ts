@@ -2,8 +2,20 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildUpgradeSubscriptionRequest, type UpgradeSubscriptionParams } from '../../../../lib';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { additionalFields, fieldNames, orderFields, showFor, SUBSCRIPTION_LINK_FIELDS, subscriptionTermsFields } from '../../shared/descriptions';
-import { pickFields, readPrice, readSubscriptionTerms, signedRequestToJson } from '../../shared/utils';
+import {
+	additionalFields,
+	fieldNames,
+	orderFields,
+	showFor,
+	SUBSCRIPTION_LINK_FIELDS,
+	subscriptionTermsFields,
+} from '../../shared/descriptions';
+import {
+	pickFields,
+	readPrice,
+	readSubscriptionTerms,
+	signedRequestToJson,
+} from '../../shared/utils';
 
 const displayOptions = showFor('paymentLink', 'createUpgradeSubscriptionUrl');
 
@@ -20,7 +32,10 @@ export const description: INodeProperties[] = [
 		description: 'Sale ID of the subscription being upgraded',
 		displayOptions,
 	},
-	...subscriptionTermsFields(displayOptions, 'Price of one period of the new subscription, e.g. 49.99'),
+	...subscriptionTermsFields(
+		displayOptions,
+		'Price of one period of the new subscription, e.g. 49.99',
+	),
 	additionalFields(displayOptions, [
 		...ADDITIONAL.filter((name) => name !== 'upgradeOption').map((name) => orderFields[name]),
 		{
@@ -28,7 +43,11 @@ export const description: INodeProperties[] = [
 			name: 'upgradeOption',
 			type: 'options',
 			options: [
-				{ name: 'Extend', value: 'extend', description: 'The rest of the current period is added to the new one' },
+				{
+					name: 'Extend',
+					value: 'extend',
+					description: 'The rest of the current period is added to the new one',
+				},
 				{ name: 'Lost', value: 'lost', description: 'The rest of the current period is dropped' },
 			],
 			default: 'extend',

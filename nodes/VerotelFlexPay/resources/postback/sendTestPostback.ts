@@ -1,10 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildSamplePostback, excerpt, parseAbsoluteUrl, POSTBACK_EVENTS, POSTBACK_OK } from '../../../../lib';
+import {
+	buildSamplePostback,
+	excerpt,
+	parseAbsoluteUrl,
+	POSTBACK_EVENTS,
+	POSTBACK_OK,
+} from '../../../../lib';
 import { idText, isEmpty, type ParamValue } from '../../../../lib/validation';
 import { getFlexPayConfig } from '../../shared/credentials';
-import { currencyOptions, optionsCollection, showFor, timeoutOption } from '../../shared/descriptions';
+import {
+	currencyOptions,
+	optionsCollection,
+	showFor,
+	timeoutOption,
+} from '../../shared/descriptions';
 import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
 
 const displayOptions = showFor('postback', 'sendTestPostback');
@@ -17,13 +28,23 @@ const displayOptions = showFor('postback', 'sendTestPostback');
 export const MAX_BODY_LENGTH = 100;
 
 /** An example of the URLs the node sends to, as a Verotel FlexPay Trigger shows them. */
-const TRIGGER_URL_EXAMPLE = 'https://n8n.example.com/webhook/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook';
+const TRIGGER_URL_EXAMPLE =
+	'https://n8n.example.com/webhook/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook';
 
-const EVENT_LABELS: Record<(typeof POSTBACK_EVENTS)[number], { name: string; description: string }> = {
+const EVENT_LABELS: Record<
+	(typeof POSTBACK_EVENTS)[number],
+	{ name: string; description: string }
+> = {
 	purchase: { name: 'Purchase', description: 'A one-off purchase was paid (no event parameter)' },
 	credit: { name: 'Credit (Refund)', description: 'A payment was refunded (with parentID)' },
-	chargeback: { name: 'Chargeback', description: "A payment was reversed by the buyer's bank (with parentID)" },
-	initial: { name: 'Initial (Subscription Started)', description: 'A subscription was started and paid' },
+	chargeback: {
+		name: 'Chargeback',
+		description: "A payment was reversed by the buyer's bank (with parentID)",
+	},
+	initial: {
+		name: 'Initial (Subscription Started)',
+		description: 'A subscription was started and paid',
+	},
 	rebill: { name: 'Rebill', description: 'A subscription was charged again (amount and currency)' },
 	extend: { name: 'Extend', description: 'A subscription was extended' },
 	upgrade: { name: 'Upgrade', description: 'A subscription was upgraded' },
@@ -40,7 +61,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. http://localhost:5678/webhook-test/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
+		placeholder:
+			'e.g. http://localhost:5678/webhook-test/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook',
 		description:
 			'Test URL or Production URL of the Verotel FlexPay Trigger that should receive the postback. Only such n8n webhook URLs are accepted: http or https, no query, the path ending in the webhook ID n8n gave the trigger (a UUID) and /webhook, as in the placeholder.',
 		displayOptions,
@@ -53,7 +75,8 @@ export const description: INodeProperties[] = [
 			a.name.localeCompare(b.name),
 		),
 		default: 'purchase',
-		description: 'Which postback to send; the parameters it carries are the ones Verotel sends for that event',
+		description:
+			'Which postback to send; the parameters it carries are the ones Verotel sends for that event',
 		displayOptions,
 	},
 	optionsCollection(displayOptions, [
@@ -63,7 +86,8 @@ export const description: INodeProperties[] = [
 			type: 'string',
 			default: '9.99', // SAMPLE_POSTBACK_DEFAULTS.amount (the lint wants a literal; a test keeps them equal)
 			placeholder: 'e.g. 9.99',
-			description: 'Price amount of the sale (on a rebill sent as amount, otherwise as priceAmount)',
+			description:
+				'Price amount of the sale (on a rebill sent as amount, otherwise as priceAmount)',
 		},
 		{
 			displayName: 'Currency',
@@ -115,23 +139,50 @@ const URL_EXAMPLE = `Paste the Test URL or the Production URL shown in the Verot
 const TRIGGER_PATH =
 	/^(?:\/[A-Za-z0-9._~-]+)*\/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\/webhook$/;
 
-function urlError(this: IExecuteFunctions, itemIndex: number, message: string, fix: string): NodeOperationError {
-	return new NodeOperationError(this.getNode(), message, { itemIndex, description: `Parameter: URL. ${fix}` });
+function urlError(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	fix: string,
+): NodeOperationError {
+	return new NodeOperationError(this.getNode(), message, {
+		itemIndex,
+		description: `Parameter: URL. ${fix}`,
+	});
 }
 
 /** The trigger URL without query and fragment, or a field error that says what to fix. */
-export function checkTriggerUrl(this: IExecuteFunctions, value: unknown, itemIndex: number): string {
+export function checkTriggerUrl(
+	this: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (text === '') throw urlError.call(this, itemIndex, 'URL is empty', URL_EXAMPLE);
 	const parsed = parseAbsoluteUrl(text);
 	if (!parsed) {
-		throw urlError.call(this, itemIndex, `URL "${excerpt(text, 100)}" is not a full URL`, URL_EXAMPLE);
+		throw urlError.call(
+			this,
+			itemIndex,
+			`URL "${excerpt(text, 100)}" is not a full URL`,
+			URL_EXAMPLE,
+		);
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw urlError.call(this, itemIndex, `URL must start with http:// or https://, not ${excerpt(parsed.protocol, 20)}//`, URL_EXAMPLE);
+		throw urlError.call(
+			this,
+			itemIndex,
+			`URL must start with http:// or https://, not ${excerpt(parsed.protocol, 20)}//`,
+			URL_EXAMPLE,
+		);
 	}
 	if (parsed.username !== '' || parsed.password !== '') {
-		throw urlError.call(this, itemIndex, 'URL must not contain a user name or password', URL_EXAMPLE);
+		throw urlError.call(
+			this,
+			itemIndex,
+			'URL must not contain a user name or password',
+			URL_EXAMPLE,
+		);
 	}
 	if (parsed.search !== '') {
 		throw urlError.call(
@@ -191,7 +242,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		currency: options.currency as string | undefined,
 		custom1: options.custom1 as string | undefined,
 	});
-	const answer = await sendPostbackRequest.call(this, url, postback.query, timeoutOf(options), itemIndex);
+	const answer = await sendPostbackRequest.call(
+		this,
+		url,
+		postback.query,
+		timeoutOf(options),
+		itemIndex,
+	);
 	const ok = answer.statusCode === 200 && answer.body === POSTBACK_OK;
 	return {
 		url,

@@ -16,8 +16,16 @@ export const description: INodeProperties[] = [
 		name: 'lookUpBy',
 		type: 'options',
 		options: [
-			{ name: 'Sale ID', value: 'saleID', description: "Verotel's sale ID from the postback or success redirect" },
-			{ name: 'Reference ID', value: 'referenceID', description: 'Your own reference ID sent with the purchase URL' },
+			{
+				name: 'Sale ID',
+				value: 'saleID',
+				description: "Verotel's sale ID from the postback or success redirect",
+			},
+			{
+				name: 'Reference ID',
+				value: 'referenceID',
+				description: 'Your own reference ID sent with the purchase URL',
+			},
 		],
 		default: 'saleID',
 		description: 'Which identifier to look the sale up by',
@@ -34,12 +42,15 @@ export const description: INodeProperties[] = [
 		description: 'The reference ID you sent with the purchase URL',
 		displayOptions: { show: { ...displayOptions.show, lookUpBy: ['referenceID'] } },
 	},
-	optionsCollection(displayOptions, [timeoutOption('Time in milliseconds to wait for the status service before giving up')]),
+	optionsCollection(displayOptions, [
+		timeoutOption('Time in milliseconds to wait for the status service before giving up'),
+	]),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = await getFlexPayConfig.call(this, itemIndex);
-	const field = this.getNodeParameter('lookUpBy', itemIndex) === 'referenceID' ? 'referenceID' : 'saleID';
+	const field =
+		this.getNodeParameter('lookUpBy', itemIndex) === 'referenceID' ? 'referenceID' : 'saleID';
 	const value = this.getNodeParameter(field, itemIndex) as ParamValue;
 	// IDs are text: String() of a number past 2^53 would ask about another sale (idText refuses it).
 	const text = isEmpty(value) ? '' : idText(field, value).trim();

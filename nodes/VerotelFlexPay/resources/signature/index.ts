@@ -16,7 +16,8 @@ export const signatureDescription: INodeProperties[] = [
 				name: 'Verify Redirect',
 				value: 'verifyRedirect',
 				action: 'Verify a success redirect',
-				description: 'Check that a success redirect was signed by Verotel with your signature key, and read its sale',
+				description:
+					'Check that a success redirect was signed by Verotel with your signature key, and read its sale',
 			},
 		],
 		default: 'verifyRedirect',

@@ -32,7 +32,8 @@ export const description: INodeProperties[] = [
 			name: 'allowSha1',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
+			description:
+				'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
 		},
 	]),
 ];
@@ -70,7 +71,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			// Made with the key by Send Test Postback or the simulator: a copy must never pass for a payment.
 			return {
 				valid: false,
-				reason: 'This is a test postback made with your key (Send Test Postback or the simulator), not a redirect from Verotel',
+				reason:
+					'This is a test postback made with your key (Send Test Postback or the simulator), not a redirect from Verotel',
 				reasonCode: 'TEST_POSTBACK',
 				hint: 'Test the success page with a sale in Verotel’s test mode',
 			};

@@ -22,7 +22,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const value = this.getNodeParameter('saleID', itemIndex) as ParamValue;
 	// The lib's ID rule first: a number past 2^53 arrives rounded, and its digits
 	// would pass readSaleId and cancel another sale.
-	const saleID = readSaleId(this.getNode(), isEmpty(value) ? value : idText('saleID', value), itemIndex);
+	const saleID = readSaleId(
+		this.getNode(),
+		isEmpty(value) ? value : idText('saleID', value),
+		itemIndex,
+	);
 	const { alreadyCancelled } = await cancelSale.call(this, saleID, itemIndex);
 	return { saleID, cancelled: true, alreadyCancelled };
 }
