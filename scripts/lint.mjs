@@ -2,7 +2,8 @@
 // `npm run lint`, in legs:
 // 1. ESLint over the repository (eslint.config.mjs: the starter's rules on the shipped sources);
 //    any error or warning fails, and a disable comment is itself reported (noInlineConfig).
-// 2. The gate n8n's verification scanner applies, run locally. It imports the scanner itself
+// 2. Prettier's check (.prettierrc.js, .prettierignore): `npm run format` fixes what it names.
+// 3. The gate n8n's verification scanner applies, run locally. It imports the scanner itself
 //    (@n8n/scan-community-package) rather than a copy of its config, so a scanner upgrade
 //    changes our gate too. Two legs, as the scanner does: the source (package.json, nodes/,
 //    credentials/ — plus lib/, which ships inside dist/) and the packed tarball's compiled .js.
@@ -10,8 +11,9 @@
 //    Between the two, check-pack.mjs checks what the tarball holds (exactly dist/, index.js,
 //    index.d.ts, README.md, LICENSE, package.json), so the release's check runs on every lint.
 // Every leg runs even when an earlier one failed, so one run shows every problem.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +54,27 @@ async function eslintLeg() {
 
 const eslintOk = report('eslint (eslint.config.mjs)', await eslintLeg());
 
+/** `prettier --check .`: every file prettier formats is formatted. */
+function prettierLeg() {
+	const bin = createRequire(import.meta.url).resolve('prettier/bin/prettier.cjs');
+	const run = spawnSync(process.execPath, [bin, '--check', '--log-level', 'warn', '.'], {
+		cwd: root,
+		encoding: 'utf8',
+	});
+	if (run.status === 0) return { passed: true };
+	const unformatted = `${run.stdout}${run.stderr}`.trim();
+	const count = unformatted
+		.split('\n')
+		.filter((line) => /^\[warn\] (?!Code style issues)/.test(line)).length;
+	return {
+		passed: false,
+		message: `not formatted: ${count} file(s) (\`npm run format\` formats them)`,
+		details: unformatted,
+	};
+}
+
+const prettierOk = report('prettier --check', prettierLeg());
+
 const sourceOk = report(
 	'source (package.json, nodes/, credentials/, lib/)',
 	await analyzePackage(root, [...SOURCE_FILE_PATTERNS, 'lib/**/*.ts']),
@@ -80,4 +103,4 @@ try {
 	rmSync(work, { recursive: true, force: true });
 }
 
-process.exit(eslintOk && sourceOk && packOk && tarballOk ? 0 : 1);
+process.exit(eslintOk && prettierOk && sourceOk && packOk && tarballOk ? 0 : 1);
