@@ -37,7 +37,7 @@ const unusedVarsOmittingKeys = ['error', { ignoreRestSiblings: true }];
 export default tseslint.config(
 	globalIgnores(['dist', 'coverage', '.tmp']),
 	{
-		// A disable comment has no effect and is reported, as in n8n's verification scanner.
+		// A disable comment has no effect, as in n8n's verification scanner, and is reported here.
 		linterOptions: { noInlineConfig: true },
 	},
 	{
