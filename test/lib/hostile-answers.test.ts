@@ -22,10 +22,10 @@
 import { FlexPayStatusError, parseStatusResponse } from '../../lib';
 import {
 	CONTROL_CENTER_MAX_ANSWER_LENGTH,
-	credentialMask,
 	readCancelAnswer,
 	verotelTitle,
 } from '../../nodes/VerotelFlexPay/shared/controlCenter';
+import { credentialMask } from '../../nodes/VerotelFlexPay/shared/credentialMask';
 
 const MB = 1024 * 1024;
 const SIZES = [16 * 1024, 60 * 1024, MB];
