@@ -11,7 +11,7 @@ import {
 	checkNoParameterBoundary,
 	checkText,
 	formatCurrency,
-	idText,
+	optionalIdText,
 	isEmpty,
 	isVerotelId,
 	VEROTEL_ID_MAX_DIGITS,
@@ -74,8 +74,8 @@ export function randomVerotelId(digits: number): string {
 }
 
 function checkVerotelId(field: string, value: ParamValue): string | undefined {
-	if (isEmpty(value)) return undefined;
-	const text = idText(field, value).trim();
+	const text = optionalIdText(field, value)?.trim();
+	if (text === undefined) return undefined;
 	if (!isVerotelId(text)) {
 		throw new FlexPayValidationError(
 			field,

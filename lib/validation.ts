@@ -138,6 +138,11 @@ export function idText(field: string, value: ParamValue): string {
 	);
 }
 
+/** idText for an optional ID: undefined when the value is empty (undefined, null, ''). */
+export function optionalIdText(field: string, value: ParamValue): string | undefined {
+	return isEmpty(value) ? undefined : idText(field, value);
+}
+
 function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (typeof value === 'number') return String(value);
@@ -312,12 +317,12 @@ export function checkReference(
 	maxLength: number,
 	required = false,
 ): string | undefined {
-	return checkText(field, isEmpty(value) ? value : idText(field, value), maxLength, required);
+	return checkText(field, optionalIdText(field, value), maxLength, required);
 }
 
 /** Verotel's numeric ID (saleID, precedingSaleID): idText, then 1 to VEROTEL_ID_MAX_DIGITS digits. */
 export function checkId(field: string, value: ParamValue, required: boolean): string | undefined {
-	const text = checkText(field, isEmpty(value) ? value : idText(field, value), 64, required);
+	const text = checkText(field, optionalIdText(field, value), 64, required);
 	if (text === undefined) return undefined;
 	if (!isVerotelId(text.trim())) {
 		throw new FlexPayValidationError(

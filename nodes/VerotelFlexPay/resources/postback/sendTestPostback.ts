@@ -8,7 +8,7 @@ import {
 	POSTBACK_EVENTS,
 	POSTBACK_OK,
 } from '../../../../lib';
-import { idText, isEmpty, type ParamValue } from '../../../../lib/validation';
+import { optionalIdText, type ParamValue } from '../../../../lib/validation';
 import { getFlexPayConfig } from '../../shared/credentials';
 import {
 	currencyOptions,
@@ -232,12 +232,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const event = this.getNodeParameter('event', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config = await getFlexPayConfig.call(this, itemIndex);
-	const referenceID = options.referenceID as ParamValue;
 	const postback = buildSamplePostback(config, {
 		event,
 		saleID: options.saleID as ParamValue,
 		// An ID, even when it is the merchant's: a number past 2^53 is refused rather than sent rounded.
-		referenceID: isEmpty(referenceID) ? undefined : idText('referenceID', referenceID),
+		referenceID: optionalIdText('referenceID', options.referenceID as ParamValue),
 		amount: options.amount as string | undefined,
 		currency: options.currency as string | undefined,
 		custom1: options.custom1 as string | undefined,

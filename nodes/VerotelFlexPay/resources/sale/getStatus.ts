@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildStatusRequest } from '../../../../lib';
-import { idText, isEmpty, type ParamValue } from '../../../../lib/validation';
+import { optionalIdText, type ParamValue } from '../../../../lib/validation';
 import { getFlexPayConfig } from '../../shared/credentials';
 import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../shared/descriptions';
 import { saleToJson, type StatusLookup } from '../../../shared/saleStatus';
@@ -53,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.getNodeParameter('lookUpBy', itemIndex) === 'referenceID' ? 'referenceID' : 'saleID';
 	const value = this.getNodeParameter(field, itemIndex) as ParamValue;
 	// IDs are text: String() of a number past 2^53 would ask about another sale (idText refuses it).
-	const text = isEmpty(value) ? '' : idText(field, value).trim();
+	const text = optionalIdText(field, value)?.trim() ?? '';
 	if (text === '') {
 		const label = field === 'referenceID' ? 'Reference ID' : 'Sale ID';
 		throw new NodeOperationError(this.getNode(), `${label} is empty`, {

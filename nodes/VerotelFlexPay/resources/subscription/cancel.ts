@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { idText, isEmpty, type ParamValue } from '../../../../lib/validation';
+import { optionalIdText, type ParamValue } from '../../../../lib/validation';
 import { cancelSale, readSaleId } from '../../shared/controlCenter';
 import { saleIdField, showFor } from '../../shared/descriptions';
 
@@ -22,11 +22,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const value = this.getNodeParameter('saleID', itemIndex) as ParamValue;
 	// The lib's ID rule first: a number past 2^53 arrives rounded, and its digits
 	// would pass readSaleId and cancel another sale.
-	const saleID = readSaleId(
-		this.getNode(),
-		isEmpty(value) ? value : idText('saleID', value),
-		itemIndex,
-	);
+	const saleID = readSaleId(this.getNode(), optionalIdText('saleID', value), itemIndex);
 	const { alreadyCancelled } = await cancelSale.call(this, saleID, itemIndex);
 	return { saleID, cancelled: true, alreadyCancelled };
 }
