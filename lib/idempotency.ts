@@ -1,7 +1,6 @@
 /**
- * What makes two postbacks the same delivery (idempotencyKey) and which
- * earlier postbacks a new one replaces (idempotencyScope); the trigger's
- * repeat stores compare these.
+ * What makes two postbacks the same (idempotencyKey): the trigger's record of
+ * accepted postbacks compares these (docs/design/delivery.md §3).
  */
 import * as crypto from 'crypto';
 
@@ -21,17 +20,6 @@ export function idempotencyKeyOf(
 	return p.saleID !== undefined && SALE_OPENING_EVENTS.has(p.event)
 		? `${p.shopID}:${p.saleID}:${p.event}`
 		: `${p.shopID}:${p.saleID ?? '-'}:${p.event}:${fingerprint(p.params)}`;
-}
-
-/**
- * The idempotencyScope of a postback's idempotencyKey (the trigger's items carry
- * the key only). shopID and saleID are digits, so the first two parts are exact.
- */
-export function idempotencyScopeOf(idempotencyKey: string): string {
-	const [shopID, saleID, ...rest] = idempotencyKey.split(':');
-	if (saleID === undefined || saleID === '-') return idempotencyKey;
-	if (rest.length === 1 && SALE_OPENING_EVENTS.has(rest[0])) return idempotencyKey;
-	return `${shopID}:${saleID}:events`;
 }
 
 /**

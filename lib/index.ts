@@ -33,7 +33,7 @@ export {
 	FlexPayValidationError,
 	type FlexPayErrorCode,
 } from './errors';
-export { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
+export { idempotencyKeyOf } from './idempotency';
 export {
 	parsePostback,
 	parseSuccessRedirect,

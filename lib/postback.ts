@@ -5,7 +5,7 @@ import {
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
 } from './errors';
-import { idempotencyKeyOf, idempotencyScopeOf } from './idempotency';
+import { idempotencyKeyOf } from './idempotency';
 import { hasParameterBoundary, splitMap, splitRawQuery } from './query';
 import { checkSaleMessage, isTestPostback, signedRequestError } from './saleMessage';
 import {
@@ -86,14 +86,6 @@ export interface FlexPayPostback {
 	 * redelivery has the same key, the same event with other data a new one.
 	 */
 	idempotencyKey: string;
-	/**
-	 * A repeat is a postback whose idempotencyKey equals the last key accepted
-	 * in its idempotencyScope. The non-opening events of a sale share the scope
-	 * `shopID:saleID:events`, so cancel -> uncancel -> cancel runs three times
-	 * while a redelivery of the latest event is a repeat. Otherwise the scope
-	 * equals the key.
-	 */
-	idempotencyScope: string;
 	signatureAlgorithm: SignatureAlgorithm;
 	/** Present (true) only for a sample made with the merchant's key by Send Test Postback or the simulator (TEST_POSTBACK_MARKER). */
 	test?: true;
@@ -243,7 +235,6 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 		shopID: params.shopID,
 		amount: parseAmount(amountString),
 		idempotencyKey: '',
-		idempotencyScope: '',
 		signatureAlgorithm: algorithm,
 		params,
 	};
@@ -256,7 +247,6 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 		if (value !== undefined && value !== '') postback[field] = value;
 	}
 	postback.idempotencyKey = idempotencyKeyOf(postback);
-	postback.idempotencyScope = idempotencyScopeOf(postback.idempotencyKey);
 	return postback;
 }
 

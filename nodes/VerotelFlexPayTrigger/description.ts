@@ -1,4 +1,4 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties, INodeTypeDescription, WebhookType } from 'n8n-workflow';
 
 import { POSTBACK_OK } from '../../lib';
 import { EVENT_OPTIONS } from './options';
@@ -10,6 +10,12 @@ import { EVENT_OPTIONS } from './options';
  */
 const RESPONSE_MODE =
 	'={{$parameter["options"]["answerOk"] === "whenRunStarts" ? "responseNode" : "onReceived"}}';
+
+/**
+ * The form-POST variant of the postback URL. n8n's webhook names are only
+ * 'default' and 'setup' (WebhookType), so its second webhook is named 'setup'.
+ */
+export const FORM_POST_WEBHOOK: WebhookType = 'setup';
 
 export const webhooks: INodeTypeDescription['webhooks'] = [
 	{
@@ -23,8 +29,8 @@ export const webhooks: INodeTypeDescription['webhooks'] = [
 		path: 'webhook',
 	},
 	{
-		// Same path for form-encoded POSTs (tools, proxies); same URL, so the URL is shown once.
-		name: 'setup',
+		// Form-encoded POSTs (tools, proxies) on the same path, so the URL is shown once.
+		name: FORM_POST_WEBHOOK,
 		httpMethod: 'POST',
 		responseMode: RESPONSE_MODE,
 		responseData: POSTBACK_OK,
@@ -134,7 +140,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to answer a repeat of an accepted postback with OK and not run the workflow for it again (remembers the last 1,000 sales, and the openings of the last 5,000 in n8n's deduplication store)",
+					"Whether a repeat of an accepted postback stops at the trigger: it is answered OK and stored, but passes nothing on (remembers the last 5,000 postbacks in n8n's deduplication store)",
 			},
 			{
 				displayName: 'Run Test Postbacks on the Production URL',

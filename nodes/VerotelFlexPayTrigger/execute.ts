@@ -3,7 +3,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import {
 	accessFor,
 	accessWhenConfirmed,
-	idempotencyScopeOf,
 	POSTBACK_OK,
 	type AccessPostback,
 	type Confirmation,
@@ -11,18 +10,15 @@ import {
 import { addSaleDetails } from './lookup';
 import { resolveOptions } from './options';
 import { safeErrorReason } from './redaction';
-import { rememberPostback } from './repeatStore';
-import { recordSaleOpenings, releaseSaleOpenings } from './saleRecord';
+import { recordPostbacks, releasePostbacks } from './repeats';
 
 /**
- * Runs inside the execution n8n stored for the postback: everything that may
- * be slow or fail happens here, after the hand-over.
+ * The run of the execution n8n stored for a postback: what may be slow or fail
+ * happens here, after the hand-over (docs/design/delivery.md).
  *
- * With "When the Workflow Starts" the trigger answers last, and nothing waits
- * between its OK and its return. n8n 1.x cancels, on SIGTERM, every run whose
- * trigger answers Verotel, and saves a run cancelled while its trigger waits
- * without the postback. Cancelled before the OK, such a run is answered with
- * an error by n8n, Verotel sends the postback again, and that delivery runs.
+ * With "When the Workflow Starts" the trigger answers last, with nothing to
+ * wait for between its OK and its return: n8n 1.x cancels such runs on
+ * SIGTERM, and one cancelled before its OK must run when Verotel resends it.
  */
 export async function executePostbacks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
@@ -36,16 +32,14 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 		for (const item of items) item.json.access = confirmedAccess(item.json);
 	// Cancelled during the lookup: record nothing, so that Verotel's next delivery runs.
 	if (cancelled()) return await notAnswered.call(this, []);
+	// Test mode neither checks nor records: a repeated test postback must reach the editor.
 	let recorded: INodeExecutionData[] = [];
-	if (options.ignoreRepeats && this.getMode() !== 'manual') {
-		rememberRun(this.getWorkflowStaticData('node'), items);
-		({ items, recorded } = await runnableItems.call(this, items));
-	}
+	if (options.ignoreRepeats && this.getMode() !== 'manual')
+		items = recorded = await withoutRepeats.call(this, items);
 	if (cancelled()) return await notAnswered.call(this, recorded);
 	if (answers) {
-		// A Buffer body is written at once on every n8n line; n8n 1.x ends a text body's
-		// response before it sends it whenever the run changed static data (the repeat store).
-		// n8n 2.x returns a promise (typed void), and never cancels such a run on shutdown.
+		// A Buffer body is written at once on every n8n line (n8n 1.x may end a text body's
+		// response before sending it). n8n 2.x returns a promise (typed void).
 		const answered: unknown = this.sendResponse({
 			body: Buffer.from(POSTBACK_OK),
 			statusCode: 200,
@@ -74,71 +68,45 @@ function confirmedAccess(json: IDataObject): IDataObject {
 	return { ...accessWhenConfirmed(accessFor(json as AccessPostback), confirmation) };
 }
 
-/** A run cancelled before its OK: its sales must run when Verotel sends them again. */
+/** A run cancelled before its OK: its postbacks must run when Verotel sends them again. */
 async function notAnswered(
 	this: IExecuteFunctions,
 	recorded: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const saleIDs = this.getInputData().map(({ json }) => json.saleID ?? null);
 	try {
-		await releaseSaleOpenings.call(this, recorded);
+		await releasePostbacks.call(this, recorded);
 		this.logger.warn(
 			'Verotel FlexPay Trigger did not answer OK: n8n cancelled the run first, so Verotel will send the postback again',
 			{ saleIDs },
 		);
 	} catch (error) {
 		this.logger.error(
-			`Verotel FlexPay Trigger did not answer OK (n8n cancelled the run), and could not take its sale out of n8n's deduplication store, so the postback Verotel sends again may pass nothing on: ${safeErrorReason(error)}`,
+			`Verotel FlexPay Trigger did not answer OK (n8n cancelled the run) and could not take its postback out of n8n's deduplication store, so the postback Verotel sends again may pass nothing on: ${safeErrorReason(error)}`,
 			{ saleIDs },
 		);
 	}
 	return [[]];
 }
 
-/**
- * Records the run's postbacks in the repeat store once more, from inside the execution.
- * n8n 2.x does not save the webhook's change: its run() wraps the same static data again,
- * which clears n8n's change mark before the webhook's save; n8n saves static data that a run
- * changed when the run ends (in queue mode on the worker), so this is what persists the key.
- */
-function rememberRun(staticData: IDataObject, items: INodeExecutionData[]): void {
-	for (const { json } of items) {
-		if (typeof json.idempotencyKey !== 'string') continue;
-		rememberPostback(staticData, {
-			idempotencyKey: json.idempotencyKey,
-			idempotencyScope: idempotencyScopeOf(json.idempotencyKey),
-		});
-	}
-}
-
-/**
- * The items whose sale no earlier run has opened (saleRecord.ts), and those of
- * them this run recorded. A repeat that got past the webhook's check (another
- * process, or a key lost from static data) ends here: its execution is stored,
- * it passes no item on.
- */
-async function runnableItems(
+/** The items no earlier execution recorded (repeats.ts); if the store fails, all of them. */
+async function withoutRepeats(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-): Promise<{ items: INodeExecutionData[]; recorded: INodeExecutionData[] }> {
+): Promise<INodeExecutionData[]> {
 	try {
-		const runnable = await recordSaleOpenings.call(this, items);
+		const runnable = await recordPostbacks.call(this, items);
 		for (const { json } of items.filter((item) => !runnable.includes(item))) {
 			this.logger.info(
-				'Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier run already opened its sale',
-				{
-					event: json.event,
-					saleID: json.saleID ?? null,
-					idempotencyKey: json.idempotencyKey,
-				},
+				'Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier execution already recorded it',
+				{ event: json.event, saleID: json.saleID ?? null, idempotencyKey: json.idempotencyKey },
 			);
 		}
-		return { items: runnable, recorded: runnable };
+		return runnable;
 	} catch (error) {
-		// The sale must still run; only the repeat check is lost.
 		this.logger.error(
 			`Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway: ${safeErrorReason(error)}`,
 		);
-		return { items, recorded: [] };
+		return items;
 	}
 }

@@ -10,35 +10,36 @@ import {
 	flexPayConfigOf,
 } from '../../credentials/VerotelFlexPayApi.credentials';
 import { parsePostback, POSTBACK_OK, type FlexPayPostback } from '../../lib';
-import { sendText, type PostbackResponse } from './answer';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
+import { FORM_POST_WEBHOOK } from './description';
 import { buildItem } from './item';
 import { isEventSelected, resolveOptions, type TriggerOptions } from './options';
-import { safeErrorReason } from './redaction';
 import { classifyError, dependsOnCredential } from './rejection';
-import {
-	earlierDeliveryAnswered,
-	isStoredRepeat,
-	rememberPostback,
-	trackDelivery,
-	type AnsweredResponse,
-} from './repeatStore';
 import { readSignedPayload, type PostbackRequest } from './request';
+
+/** The parts of the Express response this trigger writes. */
+interface PostbackResponse {
+	headersSent?: boolean;
+	status(code: number): PostbackResponse;
+	type(contentType: string): PostbackResponse;
+	send(body: string): unknown;
+}
 
 /**
  * Verifies a postback and hands it over as the execution's item, or answers it
- * itself: a refusal, an OK for an event that is not selected, an OK for a repeat.
+ * itself: a refusal, or an OK without a run for an event that is not selected or
+ * a test postback on the production URL. Repeats are the run's concern
+ * (docs/design/delivery.md): nothing here waits on a store.
  */
 export async function receivePostback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject() as PostbackRequest;
-	const res = this.getResponseObject() as PostbackResponse & AnsweredResponse;
+	const res = this.getResponseObject() as PostbackResponse;
 	const receivedAt = new Date();
 	const httpMethod = (
-		req.method ?? (this.getWebhookName() === 'setup' ? 'POST' : 'GET')
+		req.method ?? (this.getWebhookName() === FORM_POST_WEBHOOK ? 'POST' : 'GET')
 	).toUpperCase();
 	const node = this.getNode();
-	const triggerScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`;
-	const credentialScope = `${triggerScope}:${node.credentials?.[FLEXPAY_CREDENTIAL_TYPE]?.id ?? ''}`;
+	const credentialScope = `${this.getWorkflow()?.id ?? ''}:${node.id ?? node.name}:${node.credentials?.[FLEXPAY_CREDENTIAL_TYPE]?.id ?? ''}`;
 
 	let credentials: ICredentialDataDecryptedObject = {};
 	let postback: FlexPayPostback | undefined;
@@ -100,38 +101,6 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		);
 		return { noWebhookResponse: true };
 	}
-	// In test mode ("Listen for test event") every call runs: swallowing it would leave the editor waiting.
-	if (options.ignoreRepeats && this.getMode() !== 'manual') {
-		let repeat = false;
-		try {
-			const staticData = this.getWorkflowStaticData('node');
-			repeat =
-				isStoredRepeat(staticData, postback) ||
-				(await earlierDeliveryAnswered(triggerScope, postback));
-			if (!repeat) {
-				rememberPostback(staticData, postback);
-				trackDelivery(triggerScope, postback, res);
-			}
-		} catch (error) {
-			// A valid postback must still get its OK and its run; only the repeat check is lost.
-			this.logger.error(
-				`Verotel FlexPay Trigger could not check for a repeated postback, running the workflow anyway: ${safeErrorReason(
-					error,
-					credentials.signatureKey as string,
-				)}`,
-				logMeta,
-			);
-		}
-		if (repeat) {
-			sendText(res, 200, POSTBACK_OK);
-			this.logger.info(
-				'Verotel FlexPay Trigger answered OK to a repeated postback without a run: its execution is already stored',
-				logMeta,
-			);
-			return { noWebhookResponse: true };
-		}
-	}
-
 	// n8n sends the OK (responseData) once it has stored the execution, or execute()
 	// sends it when the run starts; Express keeps this type for either answer.
 	if (res.headersSent !== true) res.type('text/plain');
@@ -145,4 +114,10 @@ function attempt(verify: () => FlexPayPostback): { postback?: FlexPayPostback; e
 	} catch (error) {
 		return { error };
 	}
+}
+
+/** Writes a plain-text answer unless something already answered. */
+function sendText(res: PostbackResponse, statusCode: number, body: string): void {
+	if (res.headersSent === true) return;
+	res.status(statusCode).type('text/plain').send(body);
 }
