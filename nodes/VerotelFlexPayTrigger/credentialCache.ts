@@ -1,16 +1,13 @@
+/** Decrypted credentials per trigger node, in this process (see below why). */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 /**
- * Decrypted credentials per trigger node, in this process. Under n8n 2.x's
- * default expression engine every getCredentials() resolves the credential in
- * a fresh expression isolate, which made reading it the largest cost of a
- * postback (docs/performance.md). A cached credential is only trusted to
- * accept: a postback it refuses for its signature or shop is verified again
- * with a freshly read credential, so a corrected key or shop ID takes effect
- * with the next postback. That re-read happens at most once per
- * REREAD_INTERVAL_MS, so a burst of forged postbacks cannot make every request
- * pay for it. Entries expire after CACHED_CREDENTIALS_TTL_MS, so a key replaced
- * after a leak stops being accepted within that time.
+ * Module state, kept because reading a credential is the largest cost of a
+ * postback under n8n 2.x's default expression engine (docs/performance.md).
+ * A cached credential is only trusted to accept: a refusal it could cause is
+ * checked with a fresh read (at most once per REREAD_INTERVAL_MS, so forged
+ * postbacks cannot make every request pay for it), and an entry expires after
+ * CACHED_CREDENTIALS_TTL_MS, so a replaced key stops being accepted.
  */
 interface Entry {
 	credentials: ICredentialDataDecryptedObject;

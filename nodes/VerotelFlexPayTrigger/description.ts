@@ -1,3 +1,4 @@
+/** The trigger's face in the editor: webhooks, help panel and options. */
 import type { INodeProperties, INodeTypeDescription, WebhookType } from 'n8n-workflow';
 
 import { POSTBACK_OK } from '../../lib';

@@ -1,8 +1,8 @@
+/** The item a postback becomes: its fields as sent, absent ones left out (never null). */
 import type { IDataObject } from 'n8n-workflow';
 
 import { accessFor, type FlexPayPostback } from '../../lib';
 
-/** The emitted item: absent postback fields stay absent (never null). */
 export function buildItem(
 	postback: FlexPayPostback,
 	httpMethod: string,

@@ -1,3 +1,4 @@
+/** What a refused request is answered and logged with: never a 500, never request text. */
 import {
 	FlexPayMalformedQueryError,
 	FlexPayNotASaleError,
@@ -26,10 +27,7 @@ const REASON_PHRASES: Record<Rejection['statusCode'], string> = {
 	503: 'Service Unavailable',
 };
 
-/**
- * A refusal of a request is a warning; a 503 (the problem is on our side) and a
- * signed request that is not a sale (someone holds a link signed with the key) are errors.
- */
+/** A refusal is a warning; a 503 (our side) and a signed request that is not a sale are errors. */
 function rejection(
 	statusCode: Rejection['statusCode'],
 	message: string,
@@ -47,10 +45,7 @@ function rejection(
 	};
 }
 
-/**
- * Parameter names a refusal may quote: the ones Verotel sends. Any other name in
- * a malformed request is the sender's own text and becomes "a parameter".
- */
+/** A refusal quotes only parameter names Verotel sends: any other is the sender's own text. */
 const QUOTABLE_NAMES: ReadonlySet<string> = new Set([...POSTBACK_PARAMS, ...SIGNED_REQUEST_PARAMS]);
 
 function withoutRequestText(message: string): string {
@@ -60,11 +55,9 @@ function withoutRequestText(message: string): string {
 }
 
 /**
- * Maps anything thrown while reading or verifying a postback to an answer.
- * Nothing becomes a 500: n8n would answer "Workflow could not be started" and
- * record a failed execution. Problems on our side (credential incomplete,
- * unexpected errors) answer 503: the postback is not acknowledged, so Verotel
- * may deliver it again once the problem is fixed.
+ * Maps anything thrown while reading or verifying a postback to an answer. A
+ * problem on our side (credential incomplete, unexpected) answers 503, so that
+ * Verotel may deliver the postback again once it is fixed.
  */
 export function classifyError(error: unknown, signatureKey?: string): Rejection {
 	if (error instanceof FlexPayMalformedQueryError) {
@@ -118,12 +111,7 @@ export function classifyError(error: unknown, signatureKey?: string): Rejection 
 	);
 }
 
-/**
- * Refusals that a corrected signature key or shop ID could turn into an accept.
- * FlexPayValidationError: the cached credential itself is unusable (empty key,
- * shop ID not numeric); it is cached before it is checked, so without this a
- * fixed credential would only be read again once the cache entry expires.
- */
+/** Refusals that a corrected credential (key, shop ID, or one unusable as cached) could turn into an accept. */
 export function dependsOnCredential(error: unknown): boolean {
 	return (
 		error instanceof FlexPayShopMismatchError ||

@@ -20,15 +20,6 @@ const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READWRITE, (error) => {
 	if (error) fail(error);
 });
 db.configure('busyTimeout', 10000);
-if (raw === 'clear-static-data') {
-	// The one write: what a lost static-data save leaves behind (n8n must be stopped).
-	db.run('UPDATE workflow_entity SET staticData = NULL WHERE id = ?', [workflowId], (error) => {
-		if (error) fail(error);
-		process.stdout.write('null');
-		db.close();
-	});
-	return;
-}
 if (raw === 'count') {
 	// Counts only: cheap enough to poll during a load run of thousands of executions.
 	db.all('SELECT workflowId, status, COUNT(*) AS count FROM execution_entity GROUP BY workflowId, status', [], (error, rows) => {
@@ -103,22 +94,6 @@ function runScript(scriptFile, n8n, dbFile, workflowId, mode) {
 			},
 		);
 	});
-}
-
-/**
- * Forgets a workflow's static data in a stopped n8n's database: a test's way to lose what the
- * trigger keeps there (its webhook's repeat store).
- * @param {{ nodeBin: string, dir: string }} n8n the installation (ensureN8n())
- */
-export async function clearStaticData(n8n, dbFile, workflowId) {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flexpay-sqlite-'));
-	try {
-		const scriptFile = path.join(dir, 'script.cjs');
-		fs.writeFileSync(scriptFile, READ_EXECUTIONS_SCRIPT);
-		await runScript(scriptFile, n8n, dbFile, workflowId, 'clear-static-data');
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
 }
 
 /**

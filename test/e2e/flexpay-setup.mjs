@@ -30,7 +30,6 @@ import {
 } from './check.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
-import { clearStaticData } from '../../scripts/n8n/executions.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
@@ -51,6 +50,12 @@ export const SLOW = Object.freeze({
 	file: path.join(root, 'test', 'e2e', 'fixtures', 'slow-downstream.json'),
 	workflowId: 'E2eSlowDownstrm1',
 	webhookPath: '6b8d0f2a-4c6e-4a1b-9d3f-5e7a9c1b3d01/webhook',
+});
+/** The trigger alone, every event selected: a sale's history of events, and its repeats. */
+export const HISTORY = Object.freeze({
+	file: path.join(root, 'test', 'e2e', 'fixtures', 'sale-history.json'),
+	workflowId: 'E2eSaleHistory01',
+	webhookPath: '9e1a3c5d-7f9b-4d2e-8a4c-6e8a0c2e4f01/webhook',
 });
 /**
  * Trigger with "Grant Access Only When Confirmed" (and "Answer OK" when the workflow starts, so the
@@ -106,6 +111,12 @@ function flexpayN8n(spec, timings) {
 		postback: (options) =>
 			buildPostback({ shopId: SHOP.shopId, key: SHOP.signatureKey, asVerotel: true, ...options }),
 		triggerItem,
+		/** Whether an execution ended at the trigger with nothing passed on (a repeat). */
+		stoppedAtTrigger: (execution, node = EXAMPLES.postbacks.triggerNode) =>
+			execution.status === 'success' &&
+			Array.isArray(execution.nodes[node]) &&
+			execution.nodes[node].length === 0 &&
+			Object.keys(execution.nodes).length === 1,
 
 		/**
 		 * The finished execution of `workflowId` whose trigger item is for `saleId`. Polls: n8n answers
@@ -130,12 +141,8 @@ function flexpayN8n(spec, timings) {
 			);
 		},
 
-		/**
-		 * A new n8n on the stopped one's data (no re-import), serving the postbacks webhook;
-		 * `forgetStaticDataOf` loses that workflow's static data first.
-		 */
-		async startAgain({ forgetStaticDataOf } = {}) {
-			if (forgetStaticDataOf) await clearStaticData(install, suite.n8n.dbFile, forgetStaticDataOf);
+		/** A new n8n on the stopped one's data (no re-import), serving the postbacks webhook. */
+		async startAgain() {
 			suite.n8n = await startN8n({
 				install,
 				userFolder,
@@ -158,6 +165,7 @@ function flexpayN8n(spec, timings) {
 		const workflows = [
 			...loadExamples({ crmBaseUrl: demo.baseUrl }),
 			JSON.parse(fs.readFileSync(SLOW.file, 'utf8')),
+			JSON.parse(fs.readFileSync(HISTORY.file, 'utf8')),
 			JSON.parse(fs.readFileSync(CONFIRMED.file, 'utf8')),
 			JSON.parse(fs.readFileSync(SEND_TEST.file, 'utf8')),
 		];
@@ -175,6 +183,7 @@ function flexpayN8n(spec, timings) {
 				{ path: EXAMPLES.postbacks.webhookPath, method: 'POST' },
 				{ path: EXAMPLES.order.webhookPath, method: 'POST' },
 				SLOW.webhookPath,
+				HISTORY.webhookPath,
 				CONFIRMED.webhookPath,
 				{ path: SEND_TEST.webhookPath, method: 'POST' },
 			],
