@@ -10,6 +10,7 @@
 //   BENCH_FLEXPAY_OPTIONS='{"ignoreRepeats":false}'  the FlexPay Trigger's Options
 //   BENCH_MAX_BACKLOG=100 answered postbacks allowed to wait for their execution
 //   BENCH_MAX_RSS_MIB     stop a run whose n8n grows past it (default: 2/3 of RAM)
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -35,24 +36,19 @@ function machine() {
 		.join(' ')}`;
 }
 
-function dedupeStore() {
-	// The trigger's persisted repeat store after 10,000 distinct sales.
-	const {
-		rememberPostback,
-		MAX_REMEMBERED_SCOPES,
-		REPEAT_STORE_FIELD,
-	} = require('../dist/nodes/VerotelFlexPayTrigger/repeatStore.js');
-	const staticData = {};
-	for (let i = 0; i < 10_000; i++) {
+/** The trigger's record once full: the row n8n's deduplication store keeps (MD5 hashes in base64). */
+function recordRow() {
+	const { MAX_RECORDED_POSTBACKS } = require('../dist/nodes/VerotelFlexPayTrigger/repeats.js');
+	const data = [];
+	for (let i = 0; i < MAX_RECORDED_POSTBACKS; i++) {
 		const key = `123456:${1_000_000 + i}:purchase`;
-		rememberPostback(staticData, { idempotencyKey: key, idempotencyScope: key });
+		for (const entry of [key, `${key}@${i}`])
+			data.push(createHash('md5').update(entry).digest('base64'));
 	}
-	const stored = staticData[REPEAT_STORE_FIELD];
 	return {
-		postbacks: 10_000,
-		entries: Object.keys(stored ?? {}).length,
-		bytes: Buffer.byteLength(JSON.stringify(staticData)),
-		bound: MAX_REMEMBERED_SCOPES,
+		postbacks: MAX_RECORDED_POSTBACKS,
+		entries: data.length,
+		bytes: Buffer.byteLength(JSON.stringify({ mode: 'entries', data })),
 	};
 }
 
@@ -134,8 +130,8 @@ console.log('\n## Protocol core (one core)\n');
 const libRows = runLibBench();
 const libTable = formatLibTable(libRows);
 console.log(libTable);
-const store = dedupeStore();
-const storeLine = `Repeat store after ${store.postbacks.toLocaleString('en-US')} distinct postbacks: ${store.entries} keys, ${store.bytes.toLocaleString('en-US')} bytes of workflow static data (bound: ${store.bound} keys).`;
+const store = recordRow();
+const storeLine = `The trigger's record, full: ${store.postbacks.toLocaleString('en-US')} postbacks, ${store.entries.toLocaleString('en-US')} entries, ${store.bytes.toLocaleString('en-US')} bytes in one row of n8n's deduplication store.`;
 console.log(`\n${storeLine}`);
 
 let n8nSection = '';

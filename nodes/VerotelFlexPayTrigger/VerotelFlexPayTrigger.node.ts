@@ -1,3 +1,4 @@
+/** The Verotel FlexPay Trigger: postbacks in, verified items out (docs/design/delivery.md). */
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,

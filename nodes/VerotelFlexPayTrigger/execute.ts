@@ -1,3 +1,4 @@
+/** The run of a postback's execution: lookup, repeat check, the late OK (docs/design/delivery.md). */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {

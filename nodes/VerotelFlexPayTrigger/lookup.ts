@@ -1,3 +1,4 @@
+/** "Fetch Sale Details": the status service's answer about each item's sale, and its verdict. */
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -18,15 +19,13 @@ import { bodyText } from '../shared/http';
 import { saleToJson, sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
 
-/** Upper bound for the optional status lookup, which runs inside the execution (with "When the Workflow Starts", before the `OK`). */
+/** Upper bound for the lookup, which runs inside the execution (with "When the Workflow Starts", before the `OK`). */
 export const STATUS_LOOKUP_TIMEOUT_MS = 15000;
 
 /**
- * "Fetch Sale Details": adds `sale`, `saleLookup` and the cross check's verdict
- * (`confirmed`, and `confirmation.reason` when false) to each item. The postback
- * is stored by now (and, with the default "Answer OK", answered), so a failed
- * lookup marks its item (not confirmed, for the lookup's reason) and the item
- * goes on.
+ * Adds `sale`, `saleLookup` and the verdict (`confirmed`, `confirmation.reason`
+ * when false) to each item. The postback is stored by now, so a failed lookup
+ * marks its item not confirmed, for the lookup's reason, and the item goes on.
  */
 export async function addSaleDetails(
 	this: IExecuteFunctions,
@@ -57,10 +56,9 @@ export async function addSaleDetails(
 }
 
 /**
- * Asks the FlexPay status service about the sale (the "cross check" Verotel
- * recommends) through the credential, which adds shopID, version and the
- * signature, and compares its answer with the postback (crossCheckPostback).
- * Never throws: failures come back as `saleLookup.ok = false`, not confirmed.
+ * Asks the status service about the sale (the cross check Verotel recommends)
+ * and compares its answer with the postback. Never throws: a failure is
+ * `saleLookup.ok = false`, not confirmed.
  */
 export async function lookupSale(
 	this: IExecuteFunctions,

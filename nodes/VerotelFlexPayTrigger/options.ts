@@ -1,3 +1,4 @@
+/** The trigger's options, with their defaults, and the events it can select. */
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
 /** Events the "Events" option offers; `other` stands for events this version does not know. */
@@ -24,12 +25,7 @@ export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.
 
 const KNOWN_EVENTS = new Set(ALL_EVENTS.filter((event) => event !== 'other'));
 
-/**
- * When the trigger's OK leaves. `whenStored`: n8n sends it, and n8n 2.x does so
- * only after it has stored the execution (n8n 1.x before the run). `whenRunStarts`:
- * the trigger sends it from inside the execution, which n8n 1.x has stored by then too,
- * as its last step (execute.ts says why).
- */
+/** When the OK leaves (docs/design/delivery.md §1): n8n sends it, or the run as its last step. */
 export type AnswerOk = 'whenStored' | 'whenRunStarts';
 
 export interface TriggerOptions {

@@ -1,7 +1,4 @@
-/**
- * Text from errors or remote services made safe for logs, items and response
- * bodies: no signature key, no signature values, printable, short.
- */
+/** Text from errors or remote services made safe for logs, items and answers: no key, printable, short. */
 export function safeReason(text: string, signatureKey?: string, maxLength = 200): string {
 	let out = String(text);
 	const key = (signatureKey ?? '').trim();

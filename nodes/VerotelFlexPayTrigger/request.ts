@@ -1,3 +1,4 @@
+/** The exact string Verotel signed, read from the HTTP request (GET query or form POST). */
 import { FlexPayMalformedQueryError, QUERY_LIMITS } from '../../lib';
 
 /** The parts of the Express request this trigger reads. */
