@@ -5,11 +5,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import {
-	FLEXPAY_CREDENTIAL_TYPE,
-	flexPayConfigOf,
-} from '../../credentials/VerotelFlexPayApi.credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import { parsePostback, POSTBACK_OK, type FlexPayPostback } from '../../lib';
+import { readFlexPayConfigUnchecked } from '../shared/flexPayConfig';
 import { sendText, type PostbackResponse } from './answer';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
 import { buildItem } from './item';
@@ -47,7 +45,7 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		options = resolveOptions(this.getNodeParameter('options', {}) as IDataObject);
 		const payload = await readSignedPayload(req);
 		const verify = (c: ICredentialDataDecryptedObject) =>
-			parsePostback(payload.raw, flexPayConfigOf(c), { allowSha1: options.allowSha1 });
+			parsePostback(payload.raw, readFlexPayConfigUnchecked(c), { allowSha1: options.allowSha1 });
 		const cached = getCachedCredentials(credentialScope);
 		if (cached) {
 			credentials = cached;

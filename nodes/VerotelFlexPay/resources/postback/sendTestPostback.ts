@@ -9,14 +9,15 @@ import {
 	POSTBACK_OK,
 } from '../../../../lib';
 import { optionalIdText, type ParamValue } from '../../../../lib/validation';
-import { getFlexPayConfig } from '../../shared/credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import {
 	currencyOptions,
 	optionsCollection,
 	showFor,
 	timeoutOption,
-} from '../../shared/descriptions';
-import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
+} from '../../helpers/descriptions';
+import { sendPostbackRequest, timeoutOf } from '../../transport/request';
 
 const displayOptions = showFor('postback', 'sendTestPostback');
 
@@ -231,7 +232,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const url = checkTriggerUrl.call(this, this.getNodeParameter('url', itemIndex), itemIndex);
 	const event = this.getNodeParameter('event', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const config = await getFlexPayConfig.call(this, itemIndex);
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
 	const postback = buildSamplePostback(config, {
 		event,
 		saleID: options.saleID as ParamValue,
