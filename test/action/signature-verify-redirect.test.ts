@@ -94,7 +94,7 @@ describe('Signature -> Verify Redirect', () => {
 		expect((json.sale as { params: unknown }).params).toEqual(REDIRECT_PARAMS);
 	});
 
-	it('accepts the legacy SHA-1 signature by default, and not with Accept SHA-1 Signatures off', async () => {
+	it('accepts the legacy SHA-1 signature by default, and not with Accept Legacy SHA-1 Signatures off', async () => {
 		const sha1 = createHash('sha1')
 			.update(canonicalString(OFFICIAL_KEY, REDIRECT_PARAMS), 'utf8')
 			.digest('hex');

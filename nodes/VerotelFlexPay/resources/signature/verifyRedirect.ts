@@ -29,12 +29,12 @@ export const description: INodeProperties[] = [
 	},
 	optionsCollection(displayOptions, [
 		{
-			displayName: 'Accept SHA-1 Signatures',
+			displayName: 'Accept Legacy SHA-1 Signatures',
 			name: 'allowSha1',
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
+				'Whether to accept redirects signed with the legacy SHA-1 hash as well as SHA-256, as Verotel’s official clients do',
 		},
 	]),
 ];
