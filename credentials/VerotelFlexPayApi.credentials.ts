@@ -15,12 +15,14 @@ import {
 	buildStatusRequest,
 	FlexPayError,
 	PATHS,
-	resolveConfig,
-	type BrandName,
 	type FlexPayConfig,
 	type FlexPayParams,
 	type StatusQuery,
 } from '../lib';
+import { readFlexPayConfig, textOrUndefined } from '../nodes/shared/flexPayConfig';
+
+/** The HTTP Request node (and the legacy request helpers) address a request by `uri`. */
+type SignableRequest = IHttpRequestOptions & { uri?: string };
 
 /**
  * The credential's type name, for the nodes. The class's `name` repeats it as a
@@ -39,94 +41,6 @@ const KEY_REJECTED_MESSAGE =
 	'Verotel rejected the signature (response: ERROR). Re-copy the Signature Key from Control Center -> Setup Websites -> your website -> FlexPay options, without spaces, and check that the Shop ID is the website ID of that same website.';
 const NOT_FLEXPAY_MESSAGE =
 	'The address did not answer like the FlexPay status service. Check the Brand, and leave Custom Base URL empty unless you use a proxy or test server.';
-
-/** The HTTP Request node (and the legacy request helpers) address a request by `uri`. */
-type SignableRequest = IHttpRequestOptions & { uri?: string };
-
-function textOrUndefined(value: unknown): string | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	return typeof value === 'string' ? value : String(value);
-}
-
-/**
- * The credential's fields under the lib's names, unchecked: verifying a postback
- * needs only shop ID and key, so an unusable brand or base URL must not stop it.
- */
-export function flexPayConfigOf(credentials: ICredentialDataDecryptedObject): FlexPayConfig {
-	return {
-		shopId: credentials.shopId as string,
-		signatureKey: credentials.signatureKey as string,
-		brand: (textOrUndefined(credentials.brand) ?? 'verotel') as BrandName,
-		baseUrl: textOrUndefined(credentials.baseUrl),
-	};
-}
-
-/**
- * The credential's configuration checked and normalised (key trimmed, base URL
- * of the brand filled in). Throws the lib's FlexPayValidationError (with field
- * and hint) when the credential is unusable.
- */
-export function checkedFlexPayConfig(
-	credentials: ICredentialDataDecryptedObject,
-): Required<FlexPayConfig> {
-	const { shopID, signatureKey, brand, baseUrl } = resolveConfig(flexPayConfigOf(credentials));
-	return { shopId: shopID, signatureKey, brand, baseUrl };
-}
-
-/**
- * Signs a sale-status request: the sale is taken from `qs.saleID` or
- * `qs.referenceID` (or the URL's own query), and `qs` is replaced by the signed
- * parameters (shopID, saleID or referenceID, version, signature). A relative
- * address gets the brand's host (or the custom base URL). The signature key is
- * only used to compute the signature; it is never put into the request.
- */
-export function signStatusRequest(
-	credentials: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
-): IHttpRequestOptions {
-	const options: SignableRequest = { ...requestOptions };
-	const target: 'uri' | 'url' =
-		typeof options.uri === 'string' && options.uri !== '' ? 'uri' : 'url';
-	const address = String(options[target] ?? '').split('#')[0];
-	const queryStart = address.indexOf('?');
-	const path = queryStart === -1 ? address : address.slice(0, queryStart);
-	const queryInAddress = new URLSearchParams(
-		queryStart === -1 ? '' : address.slice(queryStart + 1),
-	);
-	const qs: IDataObject = options.qs ?? {};
-	const query = {
-		saleID: textOrUndefined(qs.saleID) ?? textOrUndefined(queryInAddress.get('saleID')),
-		referenceID:
-			textOrUndefined(qs.referenceID) ?? textOrUndefined(queryInAddress.get('referenceID')),
-	};
-
-	let config: Required<FlexPayConfig>;
-	let params: FlexPayParams;
-	try {
-		config = checkedFlexPayConfig(credentials);
-		params = buildStatusRequest(config, query as StatusQuery).params;
-	} catch (error) {
-		if (error instanceof FlexPayError) {
-			throw new UserError(
-				error.hint ? `${error.message}. ${error.hint}` : error.message,
-				error.hint ? { description: error.hint } : {},
-			);
-		}
-		throw error;
-	}
-
-	options.qs = { ...params };
-	const relative = path === '' ? PATHS.salestatus : path;
-	if (/^https?:\/\//i.test(relative)) {
-		options[target] = relative;
-	} else if (target === 'uri') {
-		options.uri = `${config.baseUrl}${relative.startsWith('/') ? '' : '/'}${relative}`;
-	} else {
-		options.url = relative;
-		if (!options.baseURL) options.baseURL = config.baseUrl;
-	}
-	return options;
-}
 
 export class VerotelFlexPayApi implements ICredentialType {
 	name = 'verotelFlexPayApi';
@@ -181,11 +95,59 @@ export class VerotelFlexPayApi implements ICredentialType {
 		},
 	];
 
+	/**
+	 * Signs a sale-status request: the sale is taken from `qs.saleID` or
+	 * `qs.referenceID` (or the URL's own query), and `qs` is replaced by the signed
+	 * parameters (shopID, saleID or referenceID, version, signature). A relative
+	 * address gets the brand's host (or the custom base URL). The signature key is
+	 * only used to compute the signature; it is never put into the request.
+	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return signStatusRequest(credentials, requestOptions);
+		const options: SignableRequest = { ...requestOptions };
+		const target: 'uri' | 'url' =
+			typeof options.uri === 'string' && options.uri !== '' ? 'uri' : 'url';
+		const address = String(options[target] ?? '').split('#')[0];
+		const queryStart = address.indexOf('?');
+		const path = queryStart === -1 ? address : address.slice(0, queryStart);
+		const queryInAddress = new URLSearchParams(
+			queryStart === -1 ? '' : address.slice(queryStart + 1),
+		);
+		const qs: IDataObject = options.qs ?? {};
+		const query = {
+			saleID: textOrUndefined(qs.saleID) ?? textOrUndefined(queryInAddress.get('saleID')),
+			referenceID:
+				textOrUndefined(qs.referenceID) ?? textOrUndefined(queryInAddress.get('referenceID')),
+		};
+
+		let config: Required<FlexPayConfig>;
+		let params: FlexPayParams;
+		try {
+			config = readFlexPayConfig(credentials);
+			params = buildStatusRequest(config, query as StatusQuery).params;
+		} catch (error) {
+			if (error instanceof FlexPayError) {
+				throw new UserError(
+					error.hint ? `${error.message}. ${error.hint}` : error.message,
+					error.hint ? { description: error.hint } : {},
+				);
+			}
+			throw error;
+		}
+
+		options.qs = { ...params };
+		const relative = path === '' ? PATHS.salestatus : path;
+		if (/^https?:\/\//i.test(relative)) {
+			options[target] = relative;
+		} else if (target === 'uri') {
+			options.uri = `${config.baseUrl}${relative.startsWith('/') ? '' : '/'}${relative}`;
+		} else {
+			options.url = relative;
+			if (!options.baseURL) options.baseURL = config.baseUrl;
+		}
+		return options;
 	}
 
 	/**

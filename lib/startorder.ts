@@ -48,22 +48,22 @@ export interface PurchaseParams extends CommonOrderParams, Extras {
 	subCreditorCountry?: string;
 }
 
-export interface SubscriptionParams extends CommonOrderParams, Extras {
+/** The terms of a subscription, and of the subscription an upgrade leads to. */
+interface SubscriptionTermsParams {
 	period: string;
 	subscriptionType: 'one-time' | 'recurring' | string;
 	name?: string;
 	trialAmount?: string | number;
 	trialPeriod?: string;
+}
+
+export interface SubscriptionParams extends CommonOrderParams, SubscriptionTermsParams, Extras {
 	referenceID?: string;
 }
 
-export interface UpgradeSubscriptionParams extends CommonOrderParams, Extras {
+export interface UpgradeSubscriptionParams
+	extends CommonOrderParams, SubscriptionTermsParams, Extras {
 	precedingSaleID: string | number;
-	period: string;
-	subscriptionType: 'one-time' | 'recurring' | string;
-	name?: string;
-	trialAmount?: string | number;
-	trialPeriod?: string;
 	upgradeOption?: 'extend' | 'lost' | string;
 }
 
@@ -132,7 +132,8 @@ function commonOrderFields(input: CommonOrderParams & Extras): Extras {
 
 const IDEAL_ONLY = ['mcc', 'subCreditorName', 'subCreditorId', 'subCreditorCountry'] as const;
 
-const PURCHASE_FIELDS: ReadonlySet<string> = new Set([
+/** The parameters of every startorder link (commonOrderFields), and shopID (checkShop). */
+const ORDER_FIELDS = [
 	'priceAmount',
 	'priceCurrency',
 	'paymentMethod',
@@ -142,10 +143,23 @@ const PURCHASE_FIELDS: ReadonlySet<string> = new Set([
 	'successURL',
 	'declineURL',
 	'email',
+	'shopID',
+] as const;
+
+/** The terms of a subscription and of an upgrade (subscriptionFields). */
+const SUBSCRIPTION_TERMS_FIELDS = [
+	'period',
+	'subscriptionType',
+	'name',
+	'trialAmount',
+	'trialPeriod',
+] as const;
+
+const PURCHASE_FIELDS: ReadonlySet<string> = new Set([
+	...ORDER_FIELDS,
 	'description',
 	'referenceID',
 	'oneClickToken',
-	'shopID',
 	...IDEAL_ONLY,
 ]);
 
@@ -195,28 +209,12 @@ export function buildPurchaseRequest(config: FlexPayConfig, input: PurchaseParam
 }
 
 const SUBSCRIPTION_FIELDS: ReadonlySet<string> = new Set([
-	'priceAmount',
-	'priceCurrency',
-	'paymentMethod',
-	'custom1',
-	'custom2',
-	'custom3',
-	'successURL',
-	'declineURL',
-	'email',
-	'period',
-	'subscriptionType',
-	'name',
-	'trialAmount',
-	'trialPeriod',
+	...ORDER_FIELDS,
+	...SUBSCRIPTION_TERMS_FIELDS,
 	'referenceID',
-	'shopID',
 ]);
 
-function subscriptionFields(
-	input: SubscriptionParams | UpgradeSubscriptionParams,
-	fields: Extras,
-): Extras {
+function subscriptionFields(input: SubscriptionTermsParams, fields: Extras): Extras {
 	const subscriptionType = checkOption(
 		'subscriptionType',
 		input.subscriptionType,
@@ -261,23 +259,10 @@ export function buildSubscriptionRequest(
 }
 
 const UPGRADE_FIELDS: ReadonlySet<string> = new Set([
-	'priceAmount',
-	'priceCurrency',
-	'paymentMethod',
-	'custom1',
-	'custom2',
-	'custom3',
-	'successURL',
-	'declineURL',
-	'email',
-	'period',
-	'subscriptionType',
-	'name',
-	'trialAmount',
-	'trialPeriod',
+	...ORDER_FIELDS,
+	...SUBSCRIPTION_TERMS_FIELDS,
 	'precedingSaleID',
 	'upgradeOption',
-	'shopID',
 ]);
 
 /** Signed `startorder` URL that upgrades an existing subscription (type=upgradesubscription). */

@@ -22,7 +22,7 @@ import {
 	operations as subscriptionOperations,
 	subscriptionDescription,
 } from './resources/subscription';
-import { parameterLabels, toNodeError } from './shared/errors';
+import { parameterLabels, toNodeError } from './helpers/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
 

@@ -2,7 +2,7 @@
 import type { INodeProperties, INodeTypeDescription, WebhookType } from 'n8n-workflow';
 
 import { POSTBACK_OK } from '../../lib';
-import { EVENT_OPTIONS } from './options';
+import { EVENT_OPTIONS } from '../shared/events';
 
 /**
  * "When the Execution Is Stored" leaves the answer to n8n (onReceived);

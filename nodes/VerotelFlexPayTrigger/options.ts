@@ -1,25 +1,7 @@
 /** The trigger's options, with their defaults, and the events it can select. */
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-/** Events the "Events" option offers; `other` stands for events this version does not know. */
-export const EVENT_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Cancel', value: 'cancel', description: 'A subscription was cancelled' },
-	{ name: 'Chargeback', value: 'chargeback', description: 'The buyer’s bank reversed a payment' },
-	{ name: 'Credit (Refund)', value: 'credit', description: 'A payment was refunded' },
-	{ name: 'Downgrade', value: 'downgrade', description: 'A subscription was downgraded' },
-	{ name: 'Expiry', value: 'expiry', description: 'A subscription expired' },
-	{ name: 'Extend', value: 'extend', description: 'A subscription was extended' },
-	{
-		name: 'Initial (Subscription Start)',
-		value: 'initial',
-		description: 'A new subscription was paid',
-	},
-	{ name: 'Other', value: 'other', description: 'Any event this node does not know yet' },
-	{ name: 'Purchase', value: 'purchase', description: 'A one-off purchase was paid' },
-	{ name: 'Rebill', value: 'rebill', description: 'A subscription was charged again' },
-	{ name: 'Uncancel', value: 'uncancel', description: 'A cancelled subscription was resumed' },
-	{ name: 'Upgrade', value: 'upgrade', description: 'A subscription was upgraded' },
-];
+import { EVENT_OPTIONS } from '../shared/events';
 
 export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.value));
 

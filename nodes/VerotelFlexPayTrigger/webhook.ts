@@ -6,11 +6,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import {
-	FLEXPAY_CREDENTIAL_TYPE,
-	flexPayConfigOf,
-} from '../../credentials/VerotelFlexPayApi.credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import { parsePostback, POSTBACK_OK, type FlexPayPostback } from '../../lib';
+import { readFlexPayConfigUnchecked } from '../shared/flexPayConfig';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
 import { FORM_POST_WEBHOOK } from './description';
 import { buildItem } from './item';
@@ -51,7 +49,7 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		options = resolveOptions(this.getNodeParameter('options', {}) as IDataObject);
 		const { raw } = await readSignedPayload(req);
 		const verify = (c: ICredentialDataDecryptedObject) =>
-			parsePostback(raw, flexPayConfigOf(c), { allowSha1: options.allowSha1 });
+			parsePostback(raw, readFlexPayConfigUnchecked(c), { allowSha1: options.allowSha1 });
 		const cached = getCachedCredentials(scope);
 		if (cached) {
 			credentials = cached;

@@ -4,12 +4,12 @@
  * the forms of the password, how occurrences are masked, and how the title is
  * cleaned.
  */
-import { verotelTitle } from '../../nodes/VerotelFlexPay/shared/controlCenter';
+import { verotelTitle } from '../../nodes/VerotelFlexPay/transport/controlCenter';
 import {
 	credentialForms,
 	credentialMask,
 	maskCredentials,
-} from '../../nodes/VerotelFlexPay/shared/credentialMask';
+} from '../../nodes/VerotelFlexPay/transport/credentialMask';
 
 const USER = 'api-user-4711';
 /** A space, `/`, `+`, `~`, `!` and a non-ASCII letter: every encoder writes this password differently. */

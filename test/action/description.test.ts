@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { FlexPayValidationError } from '../../lib';
-import { flexPayErrorToNodeError, parameterLabels } from '../../nodes/VerotelFlexPay/shared/errors';
+import {
+	flexPayErrorToNodeError,
+	parameterLabels,
+} from '../../nodes/VerotelFlexPay/helpers/errors';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 
 const description = new VerotelFlexPay().description;

@@ -9,7 +9,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { createExecuteContext, jsonOf, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { queryOf } from '../helpers/payment-links';
 import { findSecret } from '../helpers/secret-scan';
 

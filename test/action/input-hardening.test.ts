@@ -7,12 +7,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import {
-	createExecuteContext,
-	jsonOf,
-	TEST_CREDENTIALS,
-	TEST_SIGNATURE_KEY,
-} from '../helpers/action-context';
+import { TEST_CREDENTIALS, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { findSecret } from '../helpers/secret-scan';
 
 const node = new VerotelFlexPay();

@@ -14,7 +14,8 @@ import {
 	runActionWorkflow,
 	setUpEngineWithNock,
 } from '../helpers/action-engine';
-import { TEST_NODE, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { TEST_NODE } from '../helpers/action-context';
 import { referenceSignature, statusServer } from '../helpers/flexpay-status-server';
 import type { EngineRunResult } from '../helpers/n8n-engine';
 import { findSecret } from '../helpers/secret-scan';

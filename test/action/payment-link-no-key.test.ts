@@ -2,7 +2,8 @@
  * No Payment Link operation outputs the signature key.
  */
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { createExecuteContext, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { createExecuteContext } from '../helpers/action-context';
 import { findSecret } from '../helpers/secret-scan';
 
 const node = new VerotelFlexPay();

@@ -6,13 +6,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import {
-	createExecuteContext,
-	jsonOf,
-	TEST_CREDENTIALS,
-	TEST_SHOP_ID,
-	TEST_SIGNATURE_KEY,
-} from '../helpers/action-context';
+import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { CZECH, OFFICIAL, queryOf } from '../helpers/payment-links';
 import { findSecret } from '../helpers/secret-scan';

@@ -8,7 +8,7 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 import { parsePostback, parseRawQuery, POSTBACK_EVENTS, SAMPLE_POSTBACK_DEFAULTS } from '../../lib';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { ACTION_NODE_NAME as FLEXPAY } from '../helpers/action-engine';
-import { TEST_SHOP_ID } from '../helpers/action-context';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import {
 	base,
 	config,

@@ -2,36 +2,11 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import {
-	createExecuteContext,
-	jsonOf,
-	TEST_CREDENTIALS,
-	TEST_SIGNATURE_KEY,
-} from '../helpers/action-context';
+import { FOUND_BODY, TEST_CREDENTIALS, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { findSecret } from '../helpers/secret-scan';
 
 const node = new VerotelFlexPay();
-
-const FOUND_BODY = [
-	'response: FOUND',
-	'saleID: 433456',
-	'shopID: 60678',
-	'referenceID: order-1001',
-	'saleResult: APPROVED',
-	'priceAmount: 45.20',
-	'priceCurrency: EUR',
-	'paymentMethod: CC',
-	'email: buyer@example.com',
-	'country: NL',
-	'createdOn: 2026-11-01',
-	'cancelled: no',
-	'billingAddr_fullName: Jan Jansen',
-	'billingAddr_addressLine1: Damrak 1',
-	'billingAddr_city: Amsterdam',
-	'billingAddr_zip: 1012 LG',
-	'billingAddr_country: NL',
-	'',
-].join('\n');
 
 function statusContext(
 	parameters: Record<string, unknown>,

@@ -15,7 +15,7 @@ import {
 	runActionWorkflow,
 	setUpEngineWithNock,
 } from '../helpers/action-engine';
-import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import type { TestCredentialStore } from '../helpers/n8n-credentials-helper';
 import { findSecret } from '../helpers/secret-scan';

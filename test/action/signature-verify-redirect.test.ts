@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { canonicalString } from '../../lib';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { queryPart } from '../../nodes/VerotelFlexPay/resources/signature/verifyRedirect';
-import { createExecuteContext, jsonOf, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
 import { KOTLIN_VALIDATE_PARAMS, OFFICIAL_KEY, PHP_PARAMS } from '../fixtures/vectors';
@@ -94,7 +95,7 @@ describe('Signature -> Verify Redirect', () => {
 		expect((json.sale as { params: unknown }).params).toEqual(REDIRECT_PARAMS);
 	});
 
-	it('accepts the legacy SHA-1 signature by default, and not with Accept SHA-1 Signatures off', async () => {
+	it('accepts the legacy SHA-1 signature by default, and not with Accept Legacy SHA-1 Signatures off', async () => {
 		const sha1 = createHash('sha1')
 			.update(canonicalString(OFFICIAL_KEY, REDIRECT_PARAMS), 'utf8')
 			.digest('hex');

@@ -12,10 +12,9 @@ import {
 	setUpEngineWithNock,
 	type PackageTypes,
 } from '../helpers/action-engine';
-import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { FOUND_BODY, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import {
 	credentials,
-	FOUND_BODY,
 	packages,
 	readActionWorkflow,
 	STATUS_HOST,
@@ -137,13 +136,23 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 						response: 'FOUND',
 						saleID: '433456',
 						shopID: '60678',
+						referenceID: 'order-1001',
 						saleResult: 'APPROVED',
 						priceAmount: '45.20',
 						priceCurrency: 'EUR',
 						paymentMethod: 'CC',
 						email: 'buyer@example.com',
+						country: 'NL',
+						createdOn: '2026-11-01',
+						cancelled: 'no',
 						amount: 45.2,
-						billingAddress: { fullName: 'Jan Jansen', city: 'Amsterdam', country: 'NL' },
+						billingAddress: {
+							fullName: 'Jan Jansen',
+							addressLine1: 'Damrak 1',
+							city: 'Amsterdam',
+							zip: '1012 LG',
+							country: 'NL',
+						},
 					},
 					pairedItem: { item: 0 },
 				},

@@ -4,7 +4,7 @@ import {
 	FLEXPAY_CREDENTIAL_TYPE,
 	VerotelFlexPayApi,
 } from '../../credentials/VerotelFlexPayApi.credentials';
-import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
 

@@ -44,8 +44,8 @@ describeWithN8n<Results>(
 		});
 
 		it('reports an unusable shop ID with what to fix', () => {
-			expect(results.badShopId.status).toBe('Error');
-			expect(results.badShopId.message).toMatch(/not a numeric website ID/);
+			expect(results.badShopID.status).toBe('Error');
+			expect(results.badShopID.message).toMatch(/not a numeric website ID/);
 		});
 
 		it('would pass a wrong key with a naive rule on the key "response" (the body is text)', () => {

@@ -8,7 +8,7 @@
 import nock from 'nock';
 
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
-import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../helpers/action-context';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { ERROR_BODY, statusServer } from '../helpers/flexpay-status-server';
 import { runCredentialTest } from '../helpers/n8n-credential-tester';
 import { setUpN8nContainer } from '../helpers/n8n-container';

@@ -12,16 +12,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-/** A distinctive signature key: every secret-leak assertion searches for this string. */
-export const TEST_SIGNATURE_KEY = 'Zq7LEAKCANARYxK4pV9mN2tR8wYb3cF';
-export const TEST_SHOP_ID = '60678';
-
-export const TEST_CREDENTIALS: ICredentialDataDecryptedObject = {
-	shopId: TEST_SHOP_ID,
-	signatureKey: TEST_SIGNATURE_KEY,
-	brand: 'verotel',
-	baseUrl: '',
-};
+import { TEST_CREDENTIALS } from '../fixtures/flexpay';
 
 export const TEST_NODE: INode = {
 	id: 'c0ffee00-0000-4000-8000-000000000001',

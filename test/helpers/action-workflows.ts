@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 
 import { builtTypes, sourceTypes, type PackageTypes } from './action-engine';
-import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from './action-context';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import type { TestCredentialStore } from './n8n-credentials-helper';
 import { readWorkflowJson } from './n8n-engine';
 import { OFFICIAL_KEY } from '../fixtures/vectors';
@@ -35,21 +35,6 @@ export const credentials: TestCredentialStore = {
 		},
 	},
 };
-
-/** The status service's answer for sale 433456 of shop 60678. */
-export const FOUND_BODY = [
-	'response: FOUND',
-	'saleID: 433456',
-	'shopID: 60678',
-	'saleResult: APPROVED',
-	'priceAmount: 45.20',
-	'priceCurrency: EUR',
-	'paymentMethod: CC',
-	'email: buyer@example.com',
-	'billingAddr_fullName: Jan Jansen',
-	'billingAddr_city: Amsterdam',
-	'billingAddr_country: NL',
-].join('\n');
 
 /** The package as the workflows run against it: the TypeScript classes, and the built dist as n8n loads it. */
 export const packages: Array<[string, () => Promise<PackageTypes | undefined>]> = [

@@ -81,7 +81,7 @@ printScenarios(server, async (base) => {
 			signatureKey: RIGHT_KEY,
 			baseUrl: `${base}/html`,
 		}),
-		badShopId: await testCredential(credential, {
+		badShopID: await testCredential(credential, {
 			shopId: 'my-shop',
 			signatureKey: RIGHT_KEY,
 			baseUrl: base,

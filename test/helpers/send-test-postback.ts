@@ -16,7 +16,7 @@ import {
 	runActionWorkflow,
 	type ActionWorkflowOptions,
 } from './action-engine';
-import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from './action-context';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { recordN8nLogs, setUpN8nContainer } from './n8n-container';
 import type { EngineRunResult } from './n8n-engine';
 import { findSecret } from './secret-scan';

@@ -24,8 +24,8 @@ import {
 	CONTROL_CENTER_MAX_ANSWER_LENGTH,
 	readCancelAnswer,
 	verotelTitle,
-} from '../../nodes/VerotelFlexPay/shared/controlCenter';
-import { credentialMask } from '../../nodes/VerotelFlexPay/shared/credentialMask';
+} from '../../nodes/VerotelFlexPay/transport/controlCenter';
+import { credentialMask } from '../../nodes/VerotelFlexPay/transport/credentialMask';
 
 const MB = 1024 * 1024;
 const SIZES = [16 * 1024, 60 * 1024, MB];

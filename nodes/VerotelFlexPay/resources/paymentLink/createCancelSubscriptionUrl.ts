@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildCancelSubscriptionRequest } from '../../../../lib';
-import { getFlexPayConfig } from '../../shared/credentials';
-import { saleIdField, showFor } from '../../shared/descriptions';
-import { signedRequestToJson } from '../../shared/utils';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
+import { saleIdField, showFor } from '../../helpers/descriptions';
+import { signedRequestToJson } from '../../helpers/utils';
 
 const displayOptions = showFor('paymentLink', 'createCancelSubscriptionUrl');
 
@@ -12,7 +13,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const config = await getFlexPayConfig.call(this, itemIndex);
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
 	const saleID = this.getNodeParameter('saleID', itemIndex) as string;
 	return signedRequestToJson(buildCancelSubscriptionRequest(config, { saleID }));
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildPurchaseRequest, type PurchaseParams } from '../../../../lib';
-import { getFlexPayConfig } from '../../shared/credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import {
 	additionalFields,
 	amountField,
@@ -10,8 +11,8 @@ import {
 	LINK_FIELDS,
 	orderFields,
 	showFor,
-} from '../../shared/descriptions';
-import { pickFields, readPrice, signedRequestToJson } from '../../shared/utils';
+} from '../../helpers/descriptions';
+import { pickFields, readPrice, signedRequestToJson } from '../../helpers/utils';
 
 const displayOptions = showFor('paymentLink', 'createPurchaseUrl');
 
@@ -92,7 +93,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const config = await getFlexPayConfig.call(this, itemIndex);
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const params: PurchaseParams = {
 		...pickFields(extra, ADDITIONAL),

@@ -1,44 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildSubscriptionRequest, type SubscriptionParams } from '../../../../lib';
-import { getFlexPayConfig } from '../../shared/credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import {
-	additionalFields,
 	fieldNames,
 	orderFields,
 	showFor,
 	SUBSCRIPTION_LINK_FIELDS,
-	subscriptionTermsFields,
-} from '../../shared/descriptions';
-import {
-	pickFields,
-	readPrice,
-	readSubscriptionTerms,
-	signedRequestToJson,
-} from '../../shared/utils';
+	subscriptionLinkFields,
+} from '../../helpers/descriptions';
+import { readSubscriptionLink, signedRequestToJson } from '../../helpers/utils';
 
 const displayOptions = showFor('paymentLink', 'createSubscriptionUrl');
 
 const ADDITIONAL = fieldNames(...SUBSCRIPTION_LINK_FIELDS, 'referenceID');
 
-export const description: INodeProperties[] = [
-	...subscriptionTermsFields(
-		displayOptions,
-		'Price of one period with a dot and up to two decimals, e.g. 29.99',
-	),
-	additionalFields(
-		displayOptions,
-		ADDITIONAL.map((name) => orderFields[name]),
-	),
-];
+export const description: INodeProperties[] = subscriptionLinkFields(
+	displayOptions,
+	'Price of one period with a dot and up to two decimals, e.g. 29.99',
+	orderFields.referenceID,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const config = await getFlexPayConfig.call(this, itemIndex);
-	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const params: SubscriptionParams = {
-		...pickFields(extra, ADDITIONAL),
-		...readPrice(this, itemIndex),
-		...readSubscriptionTerms(this, itemIndex),
-	};
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
+	const params: SubscriptionParams = readSubscriptionLink(this, itemIndex, ADDITIONAL);
 	return signedRequestToJson(buildSubscriptionRequest(config, params));
 }

@@ -1,21 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildUpgradeSubscriptionRequest, type UpgradeSubscriptionParams } from '../../../../lib';
-import { getFlexPayConfig } from '../../shared/credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import {
-	additionalFields,
 	fieldNames,
-	orderFields,
 	showFor,
 	SUBSCRIPTION_LINK_FIELDS,
-	subscriptionTermsFields,
-} from '../../shared/descriptions';
-import {
-	pickFields,
-	readPrice,
-	readSubscriptionTerms,
-	signedRequestToJson,
-} from '../../shared/utils';
+	subscriptionLinkFields,
+} from '../../helpers/descriptions';
+import { readSubscriptionLink, signedRequestToJson } from '../../helpers/utils';
 
 const displayOptions = showFor('paymentLink', 'createUpgradeSubscriptionUrl');
 
@@ -32,12 +26,9 @@ export const description: INodeProperties[] = [
 		description: 'Sale ID of the subscription being upgraded',
 		displayOptions,
 	},
-	...subscriptionTermsFields(
+	...subscriptionLinkFields(
 		displayOptions,
 		'Price of one period of the new subscription, e.g. 49.99',
-	),
-	additionalFields(displayOptions, [
-		...ADDITIONAL.filter((name) => name !== 'upgradeOption').map((name) => orderFields[name]),
 		{
 			displayName: 'Upgrade Option',
 			name: 'upgradeOption',
@@ -53,17 +44,15 @@ export const description: INodeProperties[] = [
 			default: 'extend',
 			description: 'What happens to the time left in the current period',
 		},
-	]),
+	),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const config = await getFlexPayConfig.call(this, itemIndex);
-	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
+	const precedingSaleID = this.getNodeParameter('precedingSaleID', itemIndex) as string;
 	const params: UpgradeSubscriptionParams = {
-		...pickFields(extra, ADDITIONAL),
-		precedingSaleID: this.getNodeParameter('precedingSaleID', itemIndex) as string,
-		...readPrice(this, itemIndex, { allowZero: true }),
-		...readSubscriptionTerms(this, itemIndex),
+		...readSubscriptionLink(this, itemIndex, ADDITIONAL, { allowZero: true }),
+		precedingSaleID,
 	};
 	return signedRequestToJson(buildUpgradeSubscriptionRequest(config, params));
 }

@@ -1,22 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	buildSamplePostback,
-	excerpt,
-	parseAbsoluteUrl,
-	POSTBACK_EVENTS,
-	POSTBACK_OK,
-} from '../../../../lib';
+import { buildSamplePostback, excerpt, parseAbsoluteUrl, POSTBACK_OK } from '../../../../lib';
 import { optionalIdText, type ParamValue } from '../../../../lib/validation';
-import { getFlexPayConfig } from '../../shared/credentials';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { KNOWN_EVENT_OPTIONS } from '../../../shared/events';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import {
 	currencyOptions,
 	optionsCollection,
 	showFor,
 	timeoutOption,
-} from '../../shared/descriptions';
-import { sendPostbackRequest, timeoutOf } from '../../shared/transport';
+} from '../../helpers/descriptions';
+import { sendPostbackRequest, timeoutOf } from '../../transport/request';
 
 const displayOptions = showFor('postback', 'sendTestPostback');
 
@@ -30,29 +26,6 @@ export const MAX_BODY_LENGTH = 100;
 /** An example of the URLs the node sends to, as a Verotel FlexPay Trigger shows them. */
 const TRIGGER_URL_EXAMPLE =
 	'https://n8n.example.com/webhook/8d0f2b4c-6e8a-4c1d-9f3b-7a9c1e3d5f01/webhook';
-
-const EVENT_LABELS: Record<
-	(typeof POSTBACK_EVENTS)[number],
-	{ name: string; description: string }
-> = {
-	purchase: { name: 'Purchase', description: 'A one-off purchase was paid (no event parameter)' },
-	credit: { name: 'Credit (Refund)', description: 'A payment was refunded (with parentID)' },
-	chargeback: {
-		name: 'Chargeback',
-		description: "A payment was reversed by the buyer's bank (with parentID)",
-	},
-	initial: {
-		name: 'Initial (Subscription Started)',
-		description: 'A subscription was started and paid',
-	},
-	rebill: { name: 'Rebill', description: 'A subscription was charged again (amount and currency)' },
-	extend: { name: 'Extend', description: 'A subscription was extended' },
-	upgrade: { name: 'Upgrade', description: 'A subscription was upgraded' },
-	downgrade: { name: 'Downgrade', description: 'A subscription was downgraded' },
-	cancel: { name: 'Cancel', description: 'A subscription was cancelled' },
-	uncancel: { name: 'Uncancel', description: 'A cancelled subscription was resumed' },
-	expiry: { name: 'Expiry', description: 'A subscription ended' },
-};
 
 export const description: INodeProperties[] = [
 	{
@@ -71,9 +44,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Event',
 		name: 'event',
 		type: 'options',
-		options: POSTBACK_EVENTS.map((value) => ({ value, ...EVENT_LABELS[value] })).sort((a, b) =>
-			a.name.localeCompare(b.name),
-		),
+		options: KNOWN_EVENT_OPTIONS,
 		default: 'purchase',
 		description:
 			'Which postback to send; the parameters it carries are the ones Verotel sends for that event',
@@ -231,7 +202,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const url = checkTriggerUrl.call(this, this.getNodeParameter('url', itemIndex), itemIndex);
 	const event = this.getNodeParameter('event', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const config = await getFlexPayConfig.call(this, itemIndex);
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
 	const postback = buildSamplePostback(config, {
 		event,
 		saleID: options.saleID as ParamValue,

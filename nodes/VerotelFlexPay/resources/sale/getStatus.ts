@@ -3,10 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildStatusRequest } from '../../../../lib';
 import { optionalIdText, type ParamValue } from '../../../../lib/validation';
-import { getFlexPayConfig } from '../../shared/credentials';
-import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../shared/descriptions';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
+import { optionsCollection, saleIdField, showFor, timeoutOption } from '../../helpers/descriptions';
 import { saleToJson, type StatusLookup } from '../../../shared/saleStatus';
-import { requestSaleStatus, timeoutOf } from '../../shared/transport';
+import { requestSaleStatus, timeoutOf } from '../../transport/request';
 
 const displayOptions = showFor('sale', 'getStatus');
 
@@ -48,7 +49,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const config = await getFlexPayConfig.call(this, itemIndex);
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
 	const field =
 		this.getNodeParameter('lookUpBy', itemIndex) === 'referenceID' ? 'referenceID' : 'saleID';
 	const value = this.getNodeParameter(field, itemIndex) as ParamValue;

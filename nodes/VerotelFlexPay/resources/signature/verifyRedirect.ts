@@ -8,9 +8,10 @@ import {
 	FlexPaySignatureError,
 	parseSuccessRedirect,
 } from '../../../../lib';
-import { getFlexPayConfig } from '../../shared/credentials';
-import { optionsCollection, showFor } from '../../shared/descriptions';
-import { toNodeError } from '../../shared/errors';
+import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
+import { readFlexPayConfig } from '../../../shared/flexPayConfig';
+import { optionsCollection, showFor } from '../../helpers/descriptions';
+import { toNodeError } from '../../helpers/errors';
 
 const displayOptions = showFor('signature', 'verifyRedirect');
 
@@ -28,12 +29,12 @@ export const description: INodeProperties[] = [
 	},
 	optionsCollection(displayOptions, [
 		{
-			displayName: 'Accept SHA-1 Signatures',
+			displayName: 'Accept Legacy SHA-1 Signatures',
 			name: 'allowSha1',
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to accept the legacy SHA-1 signature as well as SHA-256, as the official clients do',
+				'Whether to accept redirects signed with the legacy SHA-1 hash as well as SHA-256, as Verotel’s official clients do',
 		},
 	]),
 ];
@@ -48,7 +49,7 @@ export function queryPart(text: string): string {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const config = await getFlexPayConfig.call(this, itemIndex);
+	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
 	const redirect = this.getNodeParameter('redirect', itemIndex) as unknown;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { optionalIdText, type ParamValue } from '../../../../lib/validation';
-import { cancelSale, readSaleId } from '../../shared/controlCenter';
-import { saleIdField, showFor } from '../../shared/descriptions';
+import { cancelSale, readSaleId } from '../../transport/controlCenter';
+import { saleIdField, showFor } from '../../helpers/descriptions';
 
 const displayOptions = showFor('subscription', 'cancel');
 

@@ -51,3 +51,23 @@ export function readSubscriptionTerms(
 		period: ctx.getNodeParameter('period', itemIndex) as string,
 	};
 }
+
+/**
+ * What a subscription link and an upgrade link both read: the given additional
+ * fields, the price (an upgrade passes `allowZero`) and the terms.
+ */
+export function readSubscriptionLink(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	additional: readonly string[],
+	price: { allowZero?: boolean } = {},
+): Record<string, ParamInput> &
+	ReturnType<typeof readPrice> &
+	ReturnType<typeof readSubscriptionTerms> {
+	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	return {
+		...pickFields(extra, additional),
+		...readPrice(ctx, itemIndex, price),
+		...readSubscriptionTerms(ctx, itemIndex),
+	};
+}

@@ -7,8 +7,8 @@ import {
 } from '../../../credentials/VerotelControlCenterApi.credentials';
 import { excerpt, isVerotelId, VEROTEL_ID_MAX_DIGITS } from '../../../lib';
 import { credentialMask, maskCredentials, showHidden, type CredentialMask } from './credentialMask';
-import { safeApiError } from './errors';
-import { requestAnswer } from './transport';
+import { safeApiError } from '../helpers/errors';
+import { requestAnswer } from './request';
 
 export const CONTROL_CENTER_TIMEOUT_MS = 30000;
 

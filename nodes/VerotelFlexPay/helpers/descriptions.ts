@@ -1,7 +1,7 @@
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { CURRENCIES } from '../../../lib';
-import { DEFAULT_TIMEOUT_MS } from './transport';
+import { DEFAULT_TIMEOUT_MS } from '../transport/request';
 
 export function showFor(resource: string, operation: string): IDisplayOptions {
 	return { show: { resource: [resource], operation: [operation] } };
@@ -85,50 +85,53 @@ export function amountField(displayOptions: IDisplayOptions, description: string
 	};
 }
 
+const CURRENCY_FIELD: INodeProperties = {
+	displayName: 'Currency',
+	name: 'currency',
+	type: 'options',
+	options: currencyOptions,
+	required: true,
+	default: 'EUR',
+	description: 'Currency of the amount. Direct debit (DDEU) needs EUR.',
+};
+
+const SUBSCRIPTION_TYPE_FIELD: INodeProperties = {
+	displayName: 'Subscription Type',
+	name: 'subscriptionType',
+	type: 'options',
+	options: [
+		{ name: 'One-Time', value: 'one-time', description: 'Access for one period, no rebill' },
+		{
+			name: 'Recurring',
+			value: 'recurring',
+			description: 'Rebilled every period until cancelled',
+		},
+	],
+	required: true,
+	default: 'recurring',
+};
+
+const PERIOD_FIELD: INodeProperties = {
+	displayName: 'Period',
+	name: 'period',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. P1M',
+	description:
+		'Length of one billing period as an ISO-8601 duration such as P30D, P1M or P1Y (at least 7 days for recurring, 2 for one-time)',
+};
+
+/** A field shown only where `displayOptions` says. */
+function withDisplayOptions(
+	displayOptions: IDisplayOptions,
+	field: INodeProperties,
+): INodeProperties {
+	return { ...field, displayOptions };
+}
+
 export function currencyField(displayOptions: IDisplayOptions): INodeProperties {
-	return {
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'options',
-		options: currencyOptions,
-		required: true,
-		default: 'EUR',
-		description: 'Currency of the amount. Direct debit (DDEU) needs EUR.',
-		displayOptions,
-	};
-}
-
-function subscriptionTypeField(displayOptions: IDisplayOptions): INodeProperties {
-	return {
-		displayName: 'Subscription Type',
-		name: 'subscriptionType',
-		type: 'options',
-		options: [
-			{ name: 'One-Time', value: 'one-time', description: 'Access for one period, no rebill' },
-			{
-				name: 'Recurring',
-				value: 'recurring',
-				description: 'Rebilled every period until cancelled',
-			},
-		],
-		required: true,
-		default: 'recurring',
-		displayOptions,
-	};
-}
-
-function periodField(displayOptions: IDisplayOptions): INodeProperties {
-	return {
-		displayName: 'Period',
-		name: 'period',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. P1M',
-		description:
-			'Length of one billing period as an ISO-8601 duration such as P30D, P1M or P1Y (at least 7 days for recurring, 2 for one-time)',
-		displayOptions,
-	};
+	return withDisplayOptions(displayOptions, CURRENCY_FIELD);
 }
 
 /** What a subscription link and an upgrade link both ask for: the price of a period, the type and the period. */
@@ -138,9 +141,9 @@ export function subscriptionTermsFields(
 ): INodeProperties[] {
 	return [
 		amountField(displayOptions, amountDescription),
-		currencyField(displayOptions),
-		subscriptionTypeField(displayOptions),
-		periodField(displayOptions),
+		...[CURRENCY_FIELD, SUBSCRIPTION_TYPE_FIELD, PERIOD_FIELD].map((field) =>
+			withDisplayOptions(displayOptions, field),
+		),
 	];
 }
 
@@ -162,6 +165,24 @@ export const SUBSCRIPTION_LINK_FIELDS = [
 	'trialAmount',
 	'trialPeriod',
 ] as const;
+
+/**
+ * What a subscription link and an upgrade link both show: the terms, then
+ * "Additional Fields" with the fields of every subscription link and `extra`.
+ */
+export function subscriptionLinkFields(
+	displayOptions: IDisplayOptions,
+	amountDescription: string,
+	extra: INodeProperties,
+): INodeProperties[] {
+	return [
+		...subscriptionTermsFields(displayOptions, amountDescription),
+		additionalFields(displayOptions, [
+			...SUBSCRIPTION_LINK_FIELDS.map((name) => orderFields[name]),
+			extra,
+		]),
+	];
+}
 
 /** Field names in the order the operations list and send them (code-unit order, as before). */
 export function fieldNames(...names: string[]): readonly string[] {

@@ -8,7 +8,7 @@ import type {
 import { excerpt, FlexPayStatusError, parseStatusResponse, type SaleStatus } from '../../../lib';
 import { bodyText, sendForAnswer, type OutgoingRequest } from '../../shared/http';
 import { sendSaleStatusRequest, type StatusLookup } from '../../shared/saleStatus';
-import { safeApiError } from './errors';
+import { safeApiError } from '../helpers/errors';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 
