@@ -21,7 +21,6 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import {
 	ACTION_NODE_NAME as FLEXPAY,
 	actionWorkflow,
@@ -75,16 +74,6 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 	const response = {
 		get headersSent() {
 			return res.headersSent;
-		},
-		get statusCode() {
-			return res.statusCode;
-		},
-		get writableFinished() {
-			return res.writableFinished;
-		},
-		once(event: string, listener: () => void) {
-			res.once(event, listener);
-			return response;
 		},
 		status(code: number) {
 			res.statusCode = code;
@@ -149,7 +138,6 @@ beforeEach(() => {
 	deliveries.length = 0;
 	logs.length = 0;
 	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
 });
 afterAll(async () => {
 	server.closeAllConnections();

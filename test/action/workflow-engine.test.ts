@@ -216,7 +216,6 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 							referenceID: 'reference1234',
 							custom1: 'My',
 							idempotencyKey: '68849:433456:purchase',
-							idempotencyScope: '68849:433456:purchase',
 							signatureAlgorithm: 'sha256',
 							params,
 						},

@@ -58,9 +58,8 @@ describe.each([
 	test('replayed to the production URL: OK, no run, one warning that names no value', async () => {
 		for (const transport of TRANSPORTS) {
 			// Twice: a replay after a replay is not a repeat that could slip through either.
-			const staticData = {};
 			for (let round = 0; round < 2; round++) {
-				const { h, result } = await deliver(sample.query, transport, 'webhook', { staticData });
+				const { h, result } = await deliver(sample.query, transport, 'webhook');
 				expectAnsweredOkWithoutRun(h, result);
 				expect(h.logs).toHaveLength(1);
 				expect(h.logs[0]).toMatchObject({

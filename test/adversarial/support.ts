@@ -25,7 +25,7 @@ export async function deliver(
 	query: string,
 	transport: Transport,
 	mode: Mode,
-	extra: Pick<CallOptions, 'options' | 'credentials' | 'staticData'> = {},
+	extra: Pick<CallOptions, 'options' | 'credentials'> = {},
 ): Promise<{ h: Harness; result: IWebhookResponseData }> {
 	const h =
 		transport === 'GET'

@@ -314,5 +314,13 @@ flexpaySuite((suite) => {
 			before.length + 3,
 			`executions: ${JSON.stringify(now.map(({ id, status }) => ({ id, status })))}`,
 		);
+		for (const sale of [purchase.saleId, lastSaleId]) {
+			const buyer = `buyer-${sale}@example.com`;
+			assert.equal(
+				suite.demo.mails.filter((mail) => mail.to.includes(buyer)).length,
+				1,
+				`the buyer of sale ${sale} got a second mail after the restart`,
+			);
+		}
 	});
 });

@@ -12,7 +12,6 @@ import {
 	createRunExecutionData,
 	Workflow,
 	type ICredentialDataDecryptedObject,
-	type IDataObject,
 	type IExecuteResponsePromiseData,
 	type IHttpRequestOptions,
 	type INode,
@@ -49,8 +48,6 @@ export interface TriggerEnvOptions {
 	parameters: INodeParameters;
 	/** The decrypted Verotel FlexPay credential n8n hands the node. */
 	credentials: ICredentialDataDecryptedObject;
-	/** The workflow's static data as n8n loaded it. */
-	staticData?: IDataObject;
 }
 
 export interface TriggerEnv {
@@ -79,7 +76,7 @@ export function triggerEnv(options: TriggerEnvOptions): TriggerEnv {
 		connections: {},
 		active: true,
 		nodeTypes,
-		staticData: options.staticData ?? {},
+		staticData: {},
 		settings: { executionOrder: 'v1' },
 	});
 	const additionalData = {
@@ -157,16 +154,20 @@ export async function callWebhook(
 	return await trigger.webhook.call(context);
 }
 
+let executionCounter = 0;
+
 /**
  * What n8n does with webhook()'s workflowData: the trigger node on the
  * execution stack, run by the engine; `onResponse` gets what the execution
- * sends through the sendResponse hook.
+ * sends through the sendResponse hook. Each call is a new execution (its own
+ * ID) unless `executionId` names one again.
  */
 export async function executeWebhookResult(
 	env: TriggerEnv,
 	webhookResult: IWebhookResponseData,
 	mode: WorkflowExecuteMode,
 	onResponse?: (response: IExecuteResponsePromiseData) => void,
+	executionId = `exec-${++executionCounter}`,
 ): Promise<IRun> {
 	const workflowData = {
 		id: env.workflow.id,
@@ -178,7 +179,7 @@ export async function executeWebhookResult(
 	};
 	const hooks = new ExecutionLifecycleHooks(
 		mode,
-		'exec-1',
+		executionId,
 		workflowData as unknown as IWorkflowBase,
 	);
 	if (onResponse) hooks.addHandler('sendResponse', onResponse);
@@ -192,7 +193,7 @@ export async function executeWebhookResult(
 	const additionalData = {
 		...env.additionalData,
 		hooks,
-		executionId: 'exec-1',
+		executionId,
 		currentNodeExecutionIndex: 0,
 	};
 	return await new WorkflowExecute(

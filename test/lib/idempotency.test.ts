@@ -1,14 +1,13 @@
 /**
- * idempotencyKey and idempotencyScope of parsed postbacks. The rule the
- * trigger applies on top ("a repeat is a postback whose key equals the last
- * key accepted in its scope") is the trigger's job; these tests pin the values.
+ * idempotencyKey of parsed postbacks (docs/design/delivery.md §3). The rule the
+ * trigger applies on top ("a repeat is a postback whose key an earlier
+ * execution recorded") is the trigger's job; these tests pin the values.
  */
 import { createHash } from 'crypto';
 
 import {
 	buildQueryString,
 	idempotencyKeyOf,
-	idempotencyScopeOf,
 	parsePostback,
 	parseSuccessRedirect,
 	type FlexPayParams,
@@ -53,7 +52,7 @@ const uncancel: FlexPayParams = {
 };
 
 describe('idempotency of events that open a sale (purchase, initial, upgrade)', () => {
-	test('the success redirect of a purchase and its postback have the same key and scope: shopID:saleID:event', () => {
+	test('the success redirect of a purchase and its postback have the same key: shopID:saleID:event', () => {
 		const postback = parse(PURCHASE_POSTBACK);
 		const redirectParams = {
 			shopID: TEST_SHOP,
@@ -68,8 +67,6 @@ describe('idempotency of events that open a sale (purchase, initial, upgrade)', 
 		expect(redirect.transactionID).toBeUndefined();
 		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:purchase`);
 		expect(redirect.idempotencyKey).toBe(postback.idempotencyKey);
-		expect(postback.idempotencyScope).toBe(postback.idempotencyKey);
-		expect(redirect.idempotencyScope).toBe(postback.idempotencyKey);
 	});
 
 	test('initial and upgrade postbacks are keyed by their sale only', () => {
@@ -88,44 +85,58 @@ describe('idempotency of events that open a sale (purchase, initial, upgrade)', 
 			precededBySaleID: '11',
 			type: 'upgradesubscription',
 		});
-		expect([initial.idempotencyKey, initial.idempotencyScope]).toEqual([
-			`${TEST_SHOP}:11:initial`,
-			`${TEST_SHOP}:11:initial`,
-		]);
-		expect([upgrade.idempotencyKey, upgrade.idempotencyScope]).toEqual([
-			`${TEST_SHOP}:12:upgrade`,
-			`${TEST_SHOP}:12:upgrade`,
-		]);
+		expect(initial.idempotencyKey).toBe(`${TEST_SHOP}:11:initial`);
+		expect(upgrade.idempotencyKey).toBe(`${TEST_SHOP}:12:upgrade`);
 	});
 
 	test('without a saleID (never a postback: parsePostback refuses it), a sale-opening event is keyed by its fingerprint', () => {
 		const { saleID: _saleID, ...noSale } = PURCHASE_POSTBACK;
 		const key = idempotencyKeyOf({ shopID: TEST_SHOP, event: 'purchase', params: noSale });
 		expect(key).toBe(`${TEST_SHOP}:-:purchase:${expectedFingerprint(noSale)}`);
-		expect(idempotencyScopeOf(key)).toBe(key);
 	});
 });
 
 describe('idempotency of every other event', () => {
-	test('a byte-identical redelivery has the same key and scope, in any parameter order and either hash', () => {
+	test('a byte-identical redelivery has the same key, in any parameter order and either hash', () => {
 		const first = parse(cancel);
 		const signed = signPostback(TEST_KEY, cancel);
 		const reordered = parsePostback(buildQueryString(Object.entries(signed).reverse()), config);
 		const sha1 = parsePostback(postbackQuery(TEST_KEY, cancel, 'sha1'), config);
 		expect(first.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:cancel:${expectedFingerprint(cancel)}`);
-		expect(first.idempotencyScope).toBe(`${TEST_SHOP}:${SALE}:events`);
-		for (const again of [reordered, sha1]) {
-			expect(again.idempotencyKey).toBe(first.idempotencyKey);
-			expect(again.idempotencyScope).toBe(first.idempotencyScope);
-		}
+		for (const again of [reordered, sha1]) expect(again.idempotencyKey).toBe(first.idempotencyKey);
 	});
 
-	test('cancel -> uncancel -> cancel: both cancels share a key, the uncancel has its own, all share the sale scope', () => {
+	test('cancel -> uncancel -> cancel by another party: three keys (cancelledBy differs)', () => {
+		const [cancel1, uncancelled, cancel2] = [
+			cancel,
+			uncancel,
+			{ ...cancel, cancelledBy: 'merchant' },
+		].map(parse);
+		expect(new Set([cancel1, uncancelled, cancel2].map((p) => p.idempotencyKey)).size).toBe(3);
+	});
+
+	test("the limit (delivery.md §3): a cancel by the same party after an uncancel has the first cancel's key", () => {
 		const [cancel1, uncancelled, cancel2] = [cancel, uncancel, cancel].map(parse);
 		expect(cancel2.idempotencyKey).toBe(cancel1.idempotencyKey);
 		expect(uncancelled.idempotencyKey).not.toBe(cancel1.idempotencyKey);
-		expect(new Set([cancel1, uncancelled, cancel2].map((p) => p.idempotencyScope))).toEqual(
-			new Set([`${TEST_SHOP}:${SALE}:events`]),
+	});
+
+	test('a rebill replayed after an expiry keeps its own key (its transactionID), distinct from the expiry', () => {
+		const rebill = {
+			event: 'rebill',
+			shopID: TEST_SHOP,
+			saleID: SALE,
+			transactionID: '55510',
+			type: 'subscription',
+			amount: '9.95',
+			currency: 'USD',
+		};
+		const expiry = { event: 'expiry', shopID: TEST_SHOP, saleID: SALE, type: 'subscription' };
+		const [first, expired, replayed] = [rebill, expiry, rebill].map(parse);
+		expect(replayed.idempotencyKey).toBe(first.idempotencyKey);
+		expect(expired.idempotencyKey).not.toBe(first.idempotencyKey);
+		expect(parse({ ...rebill, transactionID: '55511' }).idempotencyKey).not.toBe(
+			first.idempotencyKey,
 		);
 	});
 
@@ -141,61 +152,20 @@ describe('idempotency of every other event', () => {
 		const second = parse({ ...extend, nextChargeOn: '2027-02-26' });
 		expect(first.transactionID).toBeUndefined();
 		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
-		expect(second.idempotencyScope).toBe(first.idempotencyScope);
 		expect(second.idempotencyKey).toBe(
 			`${TEST_SHOP}:${SALE}:extend:${expectedFingerprint({ ...extend, nextChargeOn: '2027-02-26' })}`,
 		);
 	});
 
-	test('two credits with different transactionIDs have different keys in the same scope', () => {
+	test('two credits with different transactionIDs have different keys', () => {
 		const first = parse(CREDIT_POSTBACK);
 		const second = parse({ ...CREDIT_POSTBACK, transactionID: '55599' });
 		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
-		expect([first.idempotencyScope, second.idempotencyScope]).toEqual([
-			`${TEST_SHOP}:${SALE}:events`,
-			`${TEST_SHOP}:${SALE}:events`,
-		]);
 	});
 
-	test('an event without saleID (never a postback: parsePostback refuses it) has its key as scope', () => {
+	test('an event without saleID (never a postback: parsePostback refuses it) is keyed with "-"', () => {
 		const orphan = { event: 'chargeback', shopID: TEST_SHOP, transactionID: '7', parentID: '6' };
 		const key = idempotencyKeyOf({ shopID: TEST_SHOP, event: 'chargeback', params: orphan });
 		expect(key).toBe(`${TEST_SHOP}:-:chargeback:${expectedFingerprint(orphan)}`);
-		expect(idempotencyScopeOf(key)).toBe(key);
-	});
-});
-
-describe('idempotencyScopeOf(key): the scope of a key, as the trigger item carries only the key', () => {
-	// Written out: an opening event is its own scope, a sale's other events share one, an event
-	// without saleID is its own scope.
-	test.each([
-		['purchase', PURCHASE_POSTBACK, `${TEST_SHOP}:${SALE}:purchase`],
-		[
-			'initial',
-			{ ...cancel, event: 'initial', priceAmount: '9.99', priceCurrency: 'EUR' },
-			`${TEST_SHOP}:${SALE}:initial`,
-		],
-		[
-			'upgrade',
-			{ ...cancel, event: 'upgrade', priceAmount: '9.99', priceCurrency: 'EUR' },
-			`${TEST_SHOP}:${SALE}:upgrade`,
-		],
-		['credit', CREDIT_POSTBACK, `${TEST_SHOP}:${SALE}:events`],
-		['cancel', cancel, `${TEST_SHOP}:${SALE}:events`],
-		['uncancel', uncancel, `${TEST_SHOP}:${SALE}:events`],
-		[
-			'an event named with colons',
-			{ ...cancel, event: 'purchase:x' },
-			`${TEST_SHOP}:${SALE}:events`,
-		],
-	])('%s', (_name, params, scope) => {
-		const postback = parse(params as FlexPayParams);
-		expect(idempotencyScopeOf(postback.idempotencyKey)).toBe(scope);
-		expect(postback.idempotencyScope).toBe(scope);
-	});
-
-	test('without saleID the key is the scope', () => {
-		const key = `${TEST_SHOP}:-:expiry:0123456789abcdef0123`;
-		expect(idempotencyScopeOf(key)).toBe(key);
 	});
 });

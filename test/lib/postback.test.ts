@@ -56,7 +56,6 @@ describe('parsePostback: valid postbacks', () => {
 			CCBrand: 'VISA',
 			truncatedPAN: 'XXXXXXXXXXXX1111',
 			idempotencyKey: `${TEST_SHOP}:987654:purchase`,
-			idempotencyScope: `${TEST_SHOP}:987654:purchase`,
 			signatureAlgorithm: 'sha256',
 			params: PURCHASE_POSTBACK,
 		});

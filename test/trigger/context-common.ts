@@ -27,8 +27,6 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject | Error;
 	/** The status service as execute() reaches it; webhook() must never make a request. */
 	httpRequestWithAuthentication?: StatusRequest;
-	/** The workflow's static data (default: a fresh object). */
-	staticData?: IDataObject;
 	/** 'webhook' (production, default) or 'manual' (test URL while listening). */
 	mode?: 'webhook' | 'manual';
 	/** n8n's deduplication store behind this.helpers.checkProcessedAndRecord, offered to execute() (default: none). */
@@ -47,6 +45,11 @@ export function credentialsOf(
 		if (credentials instanceof Error) throw credentials;
 		return { ...credentials } as never;
 	};
+}
+
+/** getWorkflowStaticData() for both harnesses: the trigger keeps nothing there (docs/design/delivery.md §4). */
+export function keepsNoStaticData(): never {
+	throw new Error('the Verotel FlexPay Trigger keeps no static data');
 }
 
 export type Logs = Array<{ level: string; message: string; meta?: unknown }>;

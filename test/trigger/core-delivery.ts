@@ -4,12 +4,12 @@
  * deliver() runs webhook() in a WebhookContext on a GET and records what the
  * trigger wrote on an Express-like response, execute() runs webhook()'s
  * workflowData in n8n-core's engine and records what reached the sendResponse
- * hook.
+ * hook. useProcessedStore() puts a ProcessedStore behind n8n-core's own
+ * deduplication helpers.
  */
-import { EventEmitter } from 'events';
+import { DataDeduplicationService } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
-	IDataObject,
 	IExecuteResponsePromiseData,
 	INodeExecutionData,
 	INodeParameters,
@@ -27,20 +27,20 @@ import {
 } from '../helpers/trigger-context';
 import { asSent } from './execute-harness';
 import { CREDENTIALS } from './fixtures';
+import type { ProcessedStore } from './processed-store';
 
 export const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
 
-/** What went out on the response: written by the trigger, or by n8n answering (finish()). */
+/** What the trigger wrote on the response. */
 export interface Sent {
 	status?: number;
 	type?: string;
 	body?: string;
 }
 
-/** The trigger alone in a workflow as n8n loads it for one request, with these parameters, static data and credential. */
+/** The trigger alone in a workflow as n8n loads it for one request, with these parameters and credential. */
 export function setup(
 	parameters: INodeParameters,
-	staticData: IDataObject = {},
 	credentials: ICredentialDataDecryptedObject = CREDENTIALS,
 ) {
 	return triggerEnv({
@@ -49,16 +49,38 @@ export function setup(
 		webhookId: WEBHOOK_ID,
 		parameters,
 		credentials,
-		staticData,
 	});
+}
+
+let current: ProcessedStore | undefined;
+
+/**
+ * n8n's deduplication store as n8n-core's helpers reach it
+ * (DataDeduplicationService, in n8n backed by the processed_data table), here
+ * `store` until the next call. n8n-core allows one initialisation per module
+ * registry, i.e. per test file.
+ */
+export async function useProcessedStore(store: ProcessedStore): Promise<void> {
+	if (current === undefined)
+		await DataDeduplicationService.init({
+			checkProcessedAndRecord: async (items, scope, _context, options) =>
+				await current!.checkProcessedAndRecord(items, scope, options),
+			removeProcessed: async (items, scope, _context, options) =>
+				await current!.removeProcessed(items, scope, options),
+			clearAllProcessedItems: async () => {
+				throw new Error('not used by the trigger');
+			},
+			getProcessedDataCount: async () => {
+				throw new Error('not used by the trigger');
+			},
+		});
+	current = store;
 }
 
 export interface Delivery {
 	result: IWebhookResponseData;
 	sent: Sent;
 	order: string[];
-	/** n8n answering the request (its OK once the execution is stored) and closing it. */
-	finish(status?: number): void;
 }
 
 /** A GET with `query` to the trigger's production (or test) URL, through webhook() in n8n-core's WebhookContext. */
@@ -70,21 +92,9 @@ export async function deliver(
 ): Promise<Delivery> {
 	const sent: Sent = {};
 	let headersSent = false;
-	let writableFinished = false;
-	const closing = new EventEmitter();
 	const res = {
 		get headersSent() {
 			return headersSent;
-		},
-		get statusCode() {
-			return sent.status ?? 200;
-		},
-		get writableFinished() {
-			return writableFinished;
-		},
-		once(event: string, listener: () => void) {
-			closing.once(event, listener);
-			return res;
 		},
 		status(code: number) {
 			sent.status = code;
@@ -97,7 +107,6 @@ export async function deliver(
 		send(body: string) {
 			sent.body = body;
 			headersSent = true;
-			writableFinished = true;
 			order.push('sent');
 			return res;
 		},
@@ -109,18 +118,7 @@ export async function deliver(
 		res,
 	);
 	order.push('webhook resolved');
-	return {
-		result,
-		sent,
-		order,
-		finish(status = 200) {
-			sent.status = status;
-			sent.body = 'OK';
-			headersSent = true;
-			writableFinished = true;
-			closing.emit('close');
-		},
-	};
+	return { result, sent, order };
 }
 
 export interface Execution {

@@ -15,7 +15,6 @@ import {
 	mayRereadCredentials,
 	REREAD_INTERVAL_MS,
 } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { CREDENTIALS, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
 import { harness, itemOf, type CallOptions, type Harness } from './webhook-harness';
 
@@ -24,7 +23,7 @@ const NEW_KEY = 'rotatedKeyFromControlCenter42';
 const ROTATED = { ...CREDENTIALS, signatureKey: NEW_KEY };
 
 let sale = 0;
-/** A postback of a sale no other delivery in the test uses, so repeats never interfere. */
+/** A postback of a sale no other delivery in the test uses. */
 function freshPurchase(key = KEY): string {
 	sale++;
 	return signedQuery(
@@ -52,7 +51,6 @@ async function deliver(
 
 beforeEach(() => {
 	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
 	jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
 });
 afterEach(() => jest.useRealTimers());

@@ -28,7 +28,7 @@ export async function deliverAndExecute(call: CallOptions = {}): Promise<Deliver
 		credentials: call.credentials,
 		httpRequestWithAuthentication: call.httpRequestWithAuthentication,
 		events: h.events,
-		staticData: h.staticData,
+		workflowId: h.workflowId,
 		mode: call.mode,
 		processed: call.processed,
 	});
@@ -47,7 +47,6 @@ export function visibleText(
 		body: h.res.body ?? null,
 		logs: h.logs,
 		events: h.events,
-		staticData: h.staticData,
 		output: delivery?.output ?? null,
 		executeLogs: delivery?.e?.logs ?? null,
 		responses: delivery?.e?.responses ?? null,

@@ -15,6 +15,7 @@ import type {
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
 import {
 	credentialsOf,
+	keepsNoStaticData,
 	recordingLogger,
 	TRIGGER_NODE,
 	type Logs,
@@ -43,6 +44,8 @@ export interface ExecuteCall extends RunOptions {
 	items: INodeExecutionData[];
 	/** Event log to append to (e.g. the webhook harness's, to see the order across both). */
 	events?: string[];
+	/** The workflow's ID (default 'wf-1'): executions of one workflow share the trigger's record. */
+	workflowId?: string;
 	/** The execution's ID (default: a fresh one per harness; the same one for a retried job). */
 	executionId?: string;
 	/** n8n's cancel signal of the execution (aborted when n8n cancels the run). */
@@ -70,8 +73,8 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	ctx.getExecutionId.mockReturnValue(call.executionId ?? `exec-${++executionCounter}`);
 	ctx.getInputData.mockImplementation(() => call.items);
 	ctx.getExecutionCancelSignal.mockImplementation(() => call.cancelSignal);
-	const staticData = call.staticData ?? {};
-	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
+	ctx.getWorkflow.mockReturnValue({ id: call.workflowId ?? 'wf-1', name: 'FlexPay', active: true });
+	ctx.getWorkflowStaticData.mockImplementation(keepsNoStaticData);
 	ctx.getNodeParameter.mockImplementation(((
 		name: string,
 		_itemIndex: number,

@@ -6,7 +6,6 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { deliverAndExecute } from './delivery';
 import { asSent, executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
 import { CREDIT, PURCHASE, signedQuery } from './fixtures';
@@ -254,7 +253,7 @@ describe('webhook() -> execute(), as n8n chains them', () => {
 		expect(e?.responses).toEqual([OK_ANSWER]);
 	});
 
-	it('no run (rejection, deselected event, repeat) means no execute()', async () => {
+	it('no run (rejection, deselected event) means no execute()', async () => {
 		const rejected = await deliverAndExecute({
 			query: signedQuery(PURCHASE).replace('19.99', '1.99'),
 			options: { answerOk: 'whenRunStarts' },
@@ -263,64 +262,25 @@ describe('webhook() -> execute(), as n8n chains them', () => {
 			query: signedQuery(CREDIT),
 			options: { events: ['purchase'], answerOk: 'whenRunStarts' },
 		});
-		const staticData: IDataObject = {};
-		expect(
-			(
-				await deliverAndExecute({
-					query: signedQuery(PURCHASE),
-					staticData,
-					options: { answerOk: 'whenRunStarts' },
-				})
-			).e,
-		).toBeDefined();
-		const repeat = await deliverAndExecute({
-			query: signedQuery(PURCHASE),
-			staticData,
-			options: { answerOk: 'whenRunStarts' },
-		});
-		for (const delivery of [rejected, deselected, repeat]) {
+		for (const delivery of [rejected, deselected]) {
 			expect(delivery.e).toBeUndefined();
 			expect(delivery.h.res.sendCount).toBe(1);
 		}
 	});
-});
 
-describe('execute(): the repeat store is written from inside the run', () => {
-	// n8n 2.x saves static data a run changed when the run ends, and does not save the webhook's
-	// change (its run() wraps the same static data again, clearing the change mark first). The run
-	// records the key again so the store survives a restart and reaches other webhook processes.
-	it("records each item's key under its scope, as webhook() does", async () => {
-		const credit = await webhookItem(CREDIT);
-		const purchase = await webhookItem(PURCHASE);
-		const staticData: IDataObject = {};
-		await executeHarness({ items: [{ json: purchase }, { json: credit }], staticData }).run();
-		const keys = Object.values(staticData.lastPostbackKeys as Record<string, string>);
-		expect(keys).toEqual([purchase.idempotencyKey, credit.idempotencyKey]);
-		expect(Object.keys(staticData.lastPostbackKeys as object)).toEqual([
-			purchase.idempotencyKey,
-			`${String(credit.shopID)}:${String(credit.saleID)}:events`,
-		]);
-	});
-
-	it('a redelivery is a repeat when only what the run wrote is saved (n8n 2.x)', async () => {
-		const copy = (data: IDataObject) => JSON.parse(JSON.stringify(data)) as IDataObject;
-		let database: IDataObject = {};
-		const first = await harness({ query: signedQuery(PURCHASE), staticData: copy(database) }).run();
-		// The run gets the static data as loaded for the request; n8n saves what the run left.
-		const runStaticData = copy(database);
-		await executeHarness({ items: first.workflowData?.[0] ?? [], staticData: runStaticData }).run();
-		database = copy(runStaticData);
-		forgetDeliveriesInFlight(); // another webhook process, or after a restart: nothing in memory
-		const again = harness({ query: signedQuery(PURCHASE), staticData: copy(database) });
-		expect(await again.run()).toEqual({ noWebhookResponse: true });
-		expect(again.res).toMatchObject({ statusCode: 200, body: 'OK', sendCount: 1 });
-	});
-
-	it('records nothing with "Ignore Repeats" off or in a manual (test) run', async () => {
-		for (const call of [{ options: { ignoreRepeats: false } }, { mode: 'manual' as const }]) {
-			const staticData: IDataObject = {};
-			await executeHarness({ items: [{ json: await webhookItem() }], staticData, ...call }).run();
-			expect(staticData).toEqual({});
-		}
+	it('a repeat with "When the Workflow Starts": handed over, its run answers OK and passes nothing on', async () => {
+		const processed = new ProcessedStore();
+		const call = {
+			query: signedQuery(PURCHASE),
+			options: { answerOk: 'whenRunStarts' },
+			processed,
+			workflowId: 'wf-repeat-ok',
+		};
+		outputItemOf((await deliverAndExecute(call)).output);
+		const repeat = await deliverAndExecute(call);
+		expect(repeat.h.res.sendCount).toBe(0);
+		expect(repeat.output).toEqual([[]]);
+		// Verotel gets its OK, or it would send the repeat again and again.
+		expect(repeat.e?.responses).toEqual([OK_ANSWER]);
 	});
 });

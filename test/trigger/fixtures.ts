@@ -97,6 +97,15 @@ export const UNCANCEL: FlexPayParams = {
 	subscriptionPhase: 'normal',
 };
 
+/** The end of REBILL's subscription. */
+export const EXPIRY: FlexPayParams = {
+	event: 'expiry',
+	shopID: SHOP,
+	saleID: '700002',
+	type: 'subscription',
+	subscriptionPhase: 'normal',
+};
+
 /** Signs like Verotel: every parameter except `signature`. */
 export function sign(
 	params: FlexPayParams,
@@ -115,8 +124,7 @@ export function signedQuery(
 	return buildQueryString(Object.entries(sign(params, algorithm, key)));
 }
 
-/** idempotencyKey and idempotencyScope as the protocol core computes them for these parameters. */
-export function idempotencyOf(params: FlexPayParams): { key: string; scope: string } {
-	const postback = parsePostback(signedQuery(params), { shopId: SHOP, signatureKey: KEY });
-	return { key: postback.idempotencyKey, scope: postback.idempotencyScope };
+/** The idempotencyKey the protocol core computes for these parameters. */
+export function idempotencyKeyFor(params: FlexPayParams): string {
+	return parsePostback(signedQuery(params), { shopId: SHOP, signatureKey: KEY }).idempotencyKey;
 }

@@ -13,6 +13,7 @@ import nock from 'nock';
 import { deliverAndExecute, visibleText } from './delivery';
 import { executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
 import { CREDENTIALS, CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { ProcessedStore } from './processed-store';
 import { expectedStatusSignature, FOUND_BODY, HOST, lookup, realHttp } from './sale-lookup';
 import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
@@ -233,26 +234,29 @@ describe('Fetch Sale Details (in execute())', () => {
 		expect(item).toMatchObject({ event: 'credit', saleLookup: { ok: true } });
 	});
 
-	it('repeats and deselected events start no run, so no lookup', async () => {
-		const staticData = {};
-		const scope = nock(HOST).get('/salestatus').query(true).once().reply(200, FOUND_BODY);
-		await lookup({ query: signedQuery(PURCHASE), staticData });
-		expect(scope.isDone()).toBe(true);
-		const repeat = await deliverAndExecute({
-			query: signedQuery(PURCHASE),
-			staticData,
-			options: { fetchSaleDetails: true },
-			httpRequestWithAuthentication: realHttp(),
-		});
+	it('a deselected event starts no run, so no lookup', async () => {
+		const scope = nock(HOST).get('/salestatus').query(true).reply(200, FOUND_BODY);
 		const deselected = await deliverAndExecute({
 			query: signedQuery(CREDIT),
 			options: { fetchSaleDetails: true, events: ['purchase'] },
 			httpRequestWithAuthentication: realHttp(),
 		});
-		for (const delivery of [repeat, deselected]) {
-			expect(delivery.result).toEqual({ noWebhookResponse: true });
-			expect(delivery.e).toBeUndefined();
-			expect(delivery.h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
-		}
+		expect(deselected.result).toEqual({ noWebhookResponse: true });
+		expect(deselected.e).toBeUndefined();
+		expect(deselected.h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
+		expect(scope.isDone()).toBe(false);
+	});
+
+	it('a repeat runs, and passes nothing on, looked up or not', async () => {
+		const processed = new ProcessedStore();
+		nock(HOST).get('/salestatus').query(true).times(2).reply(200, FOUND_BODY);
+		const call = { query: signedQuery(PURCHASE), processed, workflowId: 'wf-lookup-repeat' };
+		expect((await lookup(call)).item.sale).toMatchObject({ saleResult: 'APPROVED' });
+		const repeat = await deliverAndExecute({
+			...call,
+			options: { fetchSaleDetails: true },
+			httpRequestWithAuthentication: realHttp(),
+		});
+		expect(repeat.output).toEqual([[]]);
 	});
 });

@@ -16,6 +16,22 @@ export class ProcessedStore {
 	failWith?: Error;
 	/** Called while a write is in flight (between its read and its write). */
 	duringWrite?: () => void;
+	private pending = 0;
+	private waiting: Array<() => void> = [];
+
+	/** Resolves once no call is in flight (a write started by a timer included, once it started). */
+	async idle(): Promise<void> {
+		if (this.pending > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+	}
+
+	private async tracked<T>(call: () => Promise<T>): Promise<T> {
+		this.pending++;
+		try {
+			return await call();
+		} finally {
+			if (--this.pending === 0) for (const resolve of this.waiting.splice(0)) resolve();
+		}
+	}
 
 	async checkProcessedAndRecord(
 		items: DeduplicationItemTypes[],
@@ -24,6 +40,13 @@ export class ProcessedStore {
 	): Promise<IDeduplicationOutput> {
 		this.calls.push({ items: items.map(String), scope, options });
 		if (this.failWith) throw this.failWith;
+		return await this.tracked(async () => await this.record(items, options));
+	}
+
+	private async record(
+		items: DeduplicationItemTypes[],
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
 		const row = [...this.keys];
 		await new Promise((resolve) => setImmediate(resolve));
 		this.duringWrite?.();
@@ -49,9 +72,11 @@ export class ProcessedStore {
 		options: ICheckProcessedOptions,
 	): Promise<void> {
 		this.calls.push({ items: items.map(String), scope, options });
-		const gone = new Set(items.map(String));
-		const row = this.keys.filter((key) => !gone.has(key));
-		await new Promise((resolve) => setImmediate(resolve));
-		this.keys = row;
+		await this.tracked(async () => {
+			const gone = new Set(items.map(String));
+			const row = this.keys.filter((key) => !gone.has(key));
+			await new Promise((resolve) => setImmediate(resolve));
+			this.keys = row;
+		});
 	}
 }

@@ -3,7 +3,8 @@
  * ExecuteContext, HookContext), n8n-core's real engine (WorkflowExecute) and
  * n8n-workflow's real Workflow: parameter defaults and the Options collection
  * as n8n resolves them, the webhook description's expressions as n8n evaluates
- * them, observable static data as n8n saves it, credentials through the
+ * them, n8n's deduplication store through n8n-core's own helpers (a
+ * ProcessedStore behind DataDeduplicationService), credentials through the
  * credentials helper, the production URL as n8n builds it, and
  * this.helpers.httpRequestWithAuthentication as n8n wires it (the package's
  * real credential signs; nock answers at the socket level).
@@ -18,17 +19,14 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { HookContext } from 'n8n-core';
 import nock from 'nock';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
-import {
-	IN_FLIGHT_WAIT_MS,
-	REPEAT_STORE_FIELD,
-} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { setUpN8nContainer } from '../helpers/n8n-container';
-import { trigger, TRIGGER_NODE_NAME as NODE_NAME, webhookDataOf } from '../helpers/trigger-context';
-import { deliver, execute, setup, WEBHOOK_ID } from './core-delivery';
+import { trigger, webhookDataOf } from '../helpers/trigger-context';
+import { deliver, execute, setup, useProcessedStore, WEBHOOK_ID } from './core-delivery';
 import { OK_ANSWER } from './execute-harness';
-import { CREDIT, idempotencyOf, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { ProcessedStore } from './processed-store';
 import { forgetTriggerState } from './webhook-harness';
 
 const logs: Array<{ level: string; message: string }> = [];
@@ -46,7 +44,12 @@ beforeAll(() => {
 	Container.set(Logger, logger as unknown as Logger);
 	nock.disableNetConnect();
 });
-beforeEach(forgetTriggerState);
+let processed: ProcessedStore;
+beforeEach(async () => {
+	forgetTriggerState();
+	processed = new ProcessedStore();
+	await useProcessedStore(processed);
+});
 afterEach(() => {
 	logs.length = 0;
 	nock.cleanAll();
@@ -90,7 +93,7 @@ describe('inside n8n-core contexts and engine', () => {
 		]);
 	});
 
-	it('default options: webhook() hands the item to n8n unanswered, records the key in saveable static data; the engine runs execute() on it', async () => {
+	it('default options: webhook() hands the item to n8n unanswered and changes no static data; the engine runs execute() on it', async () => {
 		const env = setup({});
 		const order: string[] = [];
 		const delivery = await deliver(env, signedQuery(PURCHASE), 'webhook', order);
@@ -106,28 +109,35 @@ describe('inside n8n-core contexts and engine', () => {
 			idempotencyKey: `${SHOP}:700001:purchase`,
 		});
 		expect(item).not.toHaveProperty('sale');
-
-		// What n8n's WorkflowStaticDataService.saveStaticData looks at when it answers.
-		const staticData = env.workflow.staticData as IDataObject & { __dataChanged?: boolean };
-		expect(staticData.__dataChanged).toBe(true);
-		const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		const purchase = idempotencyOf(PURCHASE);
-		expect(saved).toEqual({
-			[`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
-		});
+		// Nothing for n8n's WorkflowStaticDataService to save.
+		expect((env.workflow.staticData as { __dataChanged?: boolean }).__dataChanged).toBe(false);
 
 		const execution = await execute(env, delivery.result, order);
 		expect(execution.output).toEqual([{ json: item, pairedItem: { item: 0 } }]);
 		expect(execution.responses).toEqual([]);
 		expect(order).toEqual(['webhook resolved', 'execution finished']);
-		delivery.finish(200);
+	});
 
-		// Next request: n8n loads the workflow (and the saved static data) again.
-		const next = setup({}, saved);
-		const again = await deliver(next, signedQuery(PURCHASE));
-		expect(again.sent).toEqual({ status: 200, type: 'text/plain', body: 'OK' });
-		expect(again.result).toEqual({ noWebhookResponse: true });
-		expect((next.workflow.staticData as { __dataChanged?: boolean }).__dataChanged).toBe(false);
+	it("a repeat through n8n-core's deduplication helpers: webhook() hands it over, n8n stores its execution, which passes nothing on", async () => {
+		const first = setup({});
+		const delivery = await deliver(first, signedQuery(PURCHASE));
+		expect((await execute(first, delivery.result)).output).toHaveLength(1);
+		expect(processed.keys).toContain(`${SHOP}:700001:purchase`);
+
+		// Next request: n8n loads the workflow again; the repeat comes signed with SHA-1 this time.
+		const next = setup({});
+		const repeat = await deliver(next, signedQuery(PURCHASE, 'sha1'));
+		expect(repeat.sent).toEqual({ type: 'text/plain' });
+		expect(Object.keys(repeat.result)).toEqual(['workflowData']);
+		const execution = await execute(next, repeat.result);
+		expect(execution.output).toEqual([]);
+		expect(logs).toEqual([
+			{
+				level: 'info',
+				message:
+					'Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier execution already recorded it',
+			},
+		]);
 	});
 
 	it('"Answer OK" = when the workflow starts: execute() in the engine answers OK through the sendResponse hook', async () => {
@@ -219,41 +229,15 @@ describe('inside n8n-core contexts and engine', () => {
 		});
 	});
 
-	it('a repeat that arrives before n8n answered the first delivery waits for that answer, then gets OK without a run', async () => {
-		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-		try {
-			// n8n loads the workflow (static data included) per request and saves it when it answers,
-			// so the repeat sees empty static data while the first delivery is still open.
-			const first = await deliver(setup({}), signedQuery(PURCHASE));
-			expect(first.result.workflowData).toBeDefined();
-			let settled = false;
-			const second = deliver(setup({}), signedQuery(PURCHASE, 'sha1')).finally(
-				() => (settled = true),
-			);
-			await jest.advanceTimersByTimeAsync(IN_FLIGHT_WAIT_MS / 2);
-			expect(settled).toBe(false);
-			first.finish(200);
-			const repeat = await second;
-			expect(repeat.sent).toEqual({ status: 200, type: 'text/plain', body: 'OK' });
-			expect(repeat.result).toEqual({ noWebhookResponse: true });
-		} finally {
-			jest.useRealTimers();
-		}
-	});
-
-	it('test mode (manual): every call runs, nothing is remembered', async () => {
-		const purchase = idempotencyOf(PURCHASE);
-		const saved = {
-			[`node:${NODE_NAME}`]: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
-		};
+	it("test mode (manual): every call runs, n8n's deduplication store is not touched", async () => {
 		for (let i = 0; i < 2; i++) {
-			const env = setup({}, JSON.parse(JSON.stringify(saved)));
+			const env = setup({});
 			const delivery = await deliver(env, signedQuery(PURCHASE), 'manual');
 			expect(delivery.sent).toEqual({ type: 'text/plain' });
-			expect((env.workflow.staticData as { __dataChanged?: boolean }).__dataChanged).toBe(false);
 			const execution = await execute(env, delivery.result, [], 'manual');
 			expect(execution.output?.[0].json.event).toBe('purchase');
 		}
+		expect(processed.calls).toEqual([]);
 	});
 
 	it('checkExists (activation) logs the production URL n8n builds, and the lifecycle methods are no-ops', async () => {

@@ -6,10 +6,6 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryString, type FlexPayParams } from '../../lib';
-import {
-	IN_FLIGHT_WAIT_MS,
-	REPEAT_STORE_FIELD,
-} from '../../nodes/VerotelFlexPayTrigger/repeatStore';
 import { MAX_BODY_BYTES } from '../../nodes/VerotelFlexPayTrigger/request';
 import { deliverAndExecute, visibleText, type Delivery } from './delivery';
 import {
@@ -17,7 +13,6 @@ import {
 	CHARGEBACK,
 	CREDENTIALS,
 	CREDIT,
-	idempotencyOf,
 	KEY,
 	PURCHASE,
 	REBILL,
@@ -25,6 +20,7 @@ import {
 	sign,
 	signedQuery,
 } from './fixtures';
+import { ProcessedStore } from './processed-store';
 import { forgetTriggerState, harness, type CallOptions, type Harness } from './webhook-harness';
 
 const CONTROL = /\p{Cc}/u;
@@ -225,9 +221,8 @@ describe('property: arbitrary input never throws, never 500, answers exactly onc
 	});
 });
 
-describe('the signature key never appears in items, logs, bodies, responses or static data (webhook() and execute())', () => {
+describe('the signature key never appears in items, logs, bodies or responses (webhook() and execute())', () => {
 	const full = sign(PURCHASE).signature;
-	const purchase = idempotencyOf(PURCHASE);
 	const scenarios: Array<[string, CallOptions]> = [
 		['valid purchase', { query: signedQuery(PURCHASE) }],
 		[
@@ -272,20 +267,6 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 			{
 				query: signedQuery(PURCHASE),
 				credentials: new Error('Node does not have any credentials set for "verotelFlexPayApi"'),
-			},
-		],
-		[
-			'repeat (static data)',
-			{
-				query: signedQuery(PURCHASE),
-				staticData: { [REPEAT_STORE_FIELD]: { [purchase.scope]: purchase.key } },
-			},
-		],
-		[
-			'0.1 static data',
-			{
-				query: signedQuery(PURCHASE),
-				staticData: { processedPostbackKeys: [`${SHOP}:700001:purchase:900001`] },
 			},
 		],
 		['deselected event', { query: signedQuery(CREDIT), options: { events: ['purchase'] } }],
@@ -360,21 +341,15 @@ describe('the signature key never appears in items, logs, bodies, responses or s
 		expect(deliveries.map((d) => d.h.res.statusCode)).toEqual([undefined, 401, 401]);
 	});
 
-	it('a repeat answered after waiting for a delivery in flight', async () => {
-		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-		try {
-			const workflowId = 'wf-leak-in-flight';
-			const first = await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId });
-			const repeat = harness({ query: signedQuery(PURCHASE), workflowId });
-			const running = repeat.run();
-			await jest.advanceTimersByTimeAsync(IN_FLIGHT_WAIT_MS / 2);
-			first.h.finish(200);
-			const result = await running;
-			expect(result).toEqual({ noWebhookResponse: true });
-			expectNoLeak(first);
-			expectNoLeak({ h: repeat, result });
-		} finally {
-			jest.useRealTimers();
-		}
+	it("a repeat, and n8n's deduplication store failing", async () => {
+		const processed = new ProcessedStore();
+		const workflowId = 'wf-leak-repeat';
+		const first = await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId, processed });
+		const repeat = await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId, processed });
+		expect(repeat.output).toEqual([[]]);
+		processed.failWith = new Error(`could not write the row: signature=${full}`);
+		const failed = await deliverAndExecute({ query: signedQuery(CREDIT), workflowId, processed });
+		expect(failed.e?.logs.map((l) => l.level)).toEqual(['error']);
+		for (const delivery of [first, repeat, failed]) expectNoLeak(delivery);
 	});
 });

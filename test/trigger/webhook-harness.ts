@@ -1,45 +1,38 @@
 /**
  * `harness()`: a jest-mock-extended IWebhookFunctions for the trigger's
  * webhook(), with an Express-like request and a response that records every
- * call (and its position in a shared event log). The response also behaves
- * like Node's ServerResponse towards the in-flight guard: `statusCode`,
- * `writableFinished` and `once('close')`; `finish()` plays n8n answering and
- * closing it, `abort()` the connection closing without an answer.
+ * call (and its position in a shared event log).
  */
-import { EventEmitter } from 'events';
 import { mock } from 'jest-mock-extended';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { forgetDeliveriesInFlight } from '../../nodes/VerotelFlexPayTrigger/repeatStore';
-import { forgetRecordedSales } from '../../nodes/VerotelFlexPayTrigger/saleRecord';
+import { FORM_POST_WEBHOOK } from '../../nodes/VerotelFlexPayTrigger/description';
+import { forgetRecords } from '../../nodes/VerotelFlexPayTrigger/repeats';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
 import {
 	credentialsOf,
+	keepsNoStaticData,
 	recordingLogger,
 	TRIGGER_NODE,
 	type Logs,
 	type RunOptions,
 } from './context-common';
 
-/** Forgets what the trigger keeps per process (cached credentials, deliveries in flight), for a test of its own. */
+/** Forgets what the trigger keeps per process (cached credentials, the entries it wrote to n8n's store), for a test of its own. */
 export function forgetTriggerState(): void {
 	forgetCachedCredentials();
-	forgetDeliveriesInFlight();
-	forgetRecordedSales();
+	forgetRecords();
 }
 
 export interface RecordedResponse {
-	/** Set by status() (the node) or finish() (n8n); undefined while nobody set one. */
+	/** Set by status(); undefined while the node set none. */
 	statusCode?: number;
 	contentType?: string;
 	body?: string;
 	headersSent: boolean;
 	/** How often the node itself called send(). */
 	sendCount: number;
-	/** True once the response was answered completely (by the node or by finish()). */
-	writableFinished: boolean;
-	closed: boolean;
 }
 
 export interface FakeRequest {
@@ -63,7 +56,7 @@ export interface CallOptions extends RunOptions {
 	/** Leave rawBody unset so the node has to call readRawBody(). */
 	lazyBody?: boolean;
 	path?: string;
-	/** Runs sharing a workflow ID share the credential cache and the in-flight guard; default: a fresh ID per harness. */
+	/** Runs sharing a workflow ID share the credential cache and the record of postbacks; default: a fresh ID per harness. */
 	workflowId?: string;
 }
 
@@ -75,12 +68,9 @@ export interface Harness {
 	res: RecordedResponse;
 	events: string[];
 	logs: Logs;
-	staticData: IDataObject;
+	/** The workflow's ID: an execute() run after this delivery belongs to the same trigger. */
+	workflowId: string;
 	run(): Promise<IWebhookResponseData>;
-	/** n8n answers the delivery (its `OK` once the execution is stored, or an error) and closes the response. */
-	finish(statusCode?: number, body?: string): void;
-	/** The connection closes without a complete answer (crash, timeout, client gone). */
-	abort(): void;
 }
 
 export function harness(call: CallOptions = {}): Harness {
@@ -114,28 +104,10 @@ export function harness(call: CallOptions = {}): Harness {
 		}),
 	};
 
-	const res: RecordedResponse = {
-		headersSent: false,
-		sendCount: 0,
-		writableFinished: false,
-		closed: false,
-	};
-	const closing = new EventEmitter();
+	const res: RecordedResponse = { headersSent: false, sendCount: 0 };
 	const response = {
 		get headersSent() {
 			return res.headersSent;
-		},
-		// Node's ServerResponse starts with 200 until someone sets another status.
-		get statusCode() {
-			return res.statusCode ?? 200;
-		},
-		get writableFinished() {
-			return res.writableFinished;
-		},
-		once(event: string, listener: () => void) {
-			events.push(`listen:${event}`);
-			closing.once(event, listener);
-			return response;
 		},
 		status(code: number) {
 			events.push(`status:${code}`);
@@ -151,19 +123,12 @@ export function harness(call: CallOptions = {}): Harness {
 			events.push(`send:${body}`);
 			res.body = body;
 			res.headersSent = true;
-			res.writableFinished = true;
 			res.sendCount++;
 			return response;
 		},
 	};
 
-	const close = () => {
-		if (res.closed) throw new Error('the response was already closed');
-		res.closed = true;
-		closing.emit('close');
-	};
-
-	const staticData = call.staticData ?? {};
+	const workflowId = call.workflowId ?? `wf-${++workflowCounter}`;
 	const ctx = mock<IWebhookFunctions>();
 	ctx.getRequestObject.mockReturnValue(
 		req as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
@@ -171,10 +136,10 @@ export function harness(call: CallOptions = {}): Harness {
 	ctx.getResponseObject.mockReturnValue(
 		response as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
 	);
-	ctx.getWebhookName.mockReturnValue(method === 'POST' ? 'setup' : 'default');
+	ctx.getWebhookName.mockReturnValue(method === 'POST' ? FORM_POST_WEBHOOK : 'default');
 	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
 	ctx.getWorkflow.mockReturnValue({
-		id: call.workflowId ?? `wf-${++workflowCounter}`,
+		id: workflowId,
 		name: 'FlexPay',
 		active: true,
 	});
@@ -182,7 +147,7 @@ export function harness(call: CallOptions = {}): Harness {
 	ctx.getNodeWebhookUrl.mockReturnValue(
 		'https://n8n.example.com/webhook/0f6c3d2e-1111-4222-8333-944445555666/webhook',
 	);
-	ctx.getWorkflowStaticData.mockImplementation(() => staticData);
+	ctx.getWorkflowStaticData.mockImplementation(keepsNoStaticData);
 	ctx.getNodeParameter.mockImplementation(((name: string, fallback?: unknown) =>
 		name === 'options' ? (call.options ?? {}) : fallback) as IWebhookFunctions['getNodeParameter']);
 	ctx.getCredentials.mockImplementation(credentialsOf(call, events, 'getCredentials'));
@@ -200,25 +165,11 @@ export function harness(call: CallOptions = {}): Harness {
 		res,
 		events,
 		logs,
-		staticData,
+		workflowId,
 		async run() {
 			const result = await node.webhook.call(ctx);
 			events.push('resolved');
 			return result;
-		},
-		finish(statusCode = 200, body = 'OK') {
-			if (res.headersSent)
-				throw new Error('finish(): the node already answered this delivery itself');
-			events.push(`n8n:${statusCode}`);
-			res.statusCode = statusCode;
-			res.body = body;
-			res.headersSent = true;
-			res.writableFinished = true;
-			close();
-		},
-		abort() {
-			events.push('aborted');
-			close();
 		},
 	};
 }

@@ -137,12 +137,6 @@ describe('rejected postbacks (no run, no OK): answered by the node itself', () =
 		expect(h.res.body!.length).toBeLessThanOrEqual(220);
 		expect(h.res.body).not.toMatch(/\p{Cc}/u);
 	});
-
-	it('rejections are never tracked as deliveries in flight (no close listener)', async () => {
-		const h = harness({ query: buildQueryString(Object.entries(PURCHASE)) });
-		await h.run();
-		expect(h.events).not.toContain('listen:close');
-	});
 });
 
 describe('misconfigured credential -> 503, never 500', () => {

@@ -6,7 +6,7 @@ import { buildQueryString } from '../../lib';
 import {
 	CHARGEBACK,
 	CREDIT,
-	idempotencyOf,
+	idempotencyKeyFor,
 	PURCHASE,
 	REBILL,
 	SHOP,
@@ -85,7 +85,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			amount: 19.99,
 		});
 		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:credit:[0-9a-f]{20}$`));
-		expect(item.idempotencyKey).toBe(idempotencyOf(CREDIT).key);
+		expect(item.idempotencyKey).toBe(idempotencyKeyFor(CREDIT));
 	});
 
 	it('chargeback: event chargeback, distinct idempotency key from the credit of the same sale', async () => {
@@ -94,8 +94,8 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 		expectHandedToN8n(h);
 		expect(item).toMatchObject({ event: 'chargeback', parentID: '900001' });
 		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:chargeback:[0-9a-f]{20}$`));
-		expect(item.idempotencyKey).toBe(idempotencyOf(CHARGEBACK).key);
-		expect(item.idempotencyKey).not.toBe(idempotencyOf(CREDIT).key);
+		expect(item.idempotencyKey).toBe(idempotencyKeyFor(CHARGEBACK));
+		expect(item.idempotencyKey).not.toBe(idempotencyKeyFor(CREDIT));
 	});
 
 	it('subscription rebill: amount/currency fields and subscription fields', async () => {

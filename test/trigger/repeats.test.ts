@@ -1,0 +1,487 @@
+/**
+ * Repeated postbacks (docs/design/delivery.md §2–§4): webhook() hands every
+ * verified postback over, a repeat too; the run records each postback's
+ * idempotencyKey in n8n's deduplication store (repeats.ts) and passes on only
+ * what no earlier execution recorded. n8n's store is modelled by
+ * ProcessedStore as n8n runs it: one row, read, then written whole a round
+ * trip later.
+ *
+ * Deliveries here go through webhook() and then execute(), as n8n chains them
+ * (deliverAndExecute), to one trigger (TRIGGER) unless a test says otherwise.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { FlexPayParams } from '../../lib';
+import * as repeats from '../../nodes/VerotelFlexPayTrigger/repeats';
+import {
+	forgetRecords,
+	MAX_RECORDED_POSTBACKS,
+	REPAIR_PAUSE_MS,
+	RESTATE_MS,
+} from '../../nodes/VerotelFlexPayTrigger/repeats';
+import { deliverAndExecute, type Delivery } from './delivery';
+import { executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
+import {
+	CANCEL,
+	CHARGEBACK,
+	CREDIT,
+	EXPIRY,
+	idempotencyKeyFor,
+	PURCHASE,
+	PURCHASE_REDIRECT,
+	REBILL,
+	SHOP,
+	signedQuery,
+	UNCANCEL,
+} from './fixtures';
+import { ProcessedStore } from './processed-store';
+import { expectHandedToN8n } from './webhook-answers';
+import { forgetTriggerState, harness, itemOf, type CallOptions } from './webhook-harness';
+
+const TRIGGER = 'wf-repeats';
+const REPEAT_LOG =
+	'Verotel FlexPay Trigger passed a repeated postback on to nothing: an earlier execution already recorded it';
+const STORE_ERROR =
+	"Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway";
+
+beforeEach(forgetTriggerState);
+
+/** One postback through webhook() and execute() to TRIGGER, with `processed` as n8n's store. */
+async function deliver(
+	params: FlexPayParams,
+	processed: ProcessedStore,
+	extra: CallOptions = {},
+): Promise<Delivery> {
+	return await deliverAndExecute({
+		query: signedQuery(params),
+		processed,
+		workflowId: TRIGGER,
+		...extra,
+	});
+}
+
+/** How many items the run passed on; fails unless webhook() handed the postback over. */
+function passedOn(delivery: Delivery): number {
+	itemOf(delivery.result);
+	expect(delivery.output).toHaveLength(1);
+	return delivery.output![0].length;
+}
+
+/** Delivers the postbacks in turn; how many items each run passed on. */
+async function runsOf(processed: ProcessedStore, ...postbacks: FlexPayParams[]): Promise<number[]> {
+	const counts: number[] = [];
+	for (const params of postbacks) counts.push(passedOn(await deliver(params, processed)));
+	return counts;
+}
+
+const purchaseOf = (saleID: string): FlexPayParams => ({ ...PURCHASE, saleID });
+
+/** Verotel's postbacks are plain parameters: a cancel by the merchant differs in cancelledBy only. */
+const CANCEL_BY_MERCHANT: FlexPayParams = { ...CANCEL, cancelledBy: 'merchant' };
+
+describe('a repeat is stored and passes nothing on', () => {
+	it('a purchase delivered again: webhook() hands it over, its run passes nothing on and says so at info level', async () => {
+		const processed = new ProcessedStore();
+		const first = await deliver(PURCHASE, processed);
+		expect(outputItemOf(first.output).saleID).toBe('700001');
+
+		const repeat = await deliver(PURCHASE, processed);
+		// Stored: n8n answers OK once it stored the execution, as for any postback.
+		expectHandedToN8n(repeat.h);
+		expect(repeat.h.logs).toEqual([]);
+		expect(repeat.output).toEqual([[]]);
+		expect(repeat.e?.logs).toEqual([
+			{
+				level: 'info',
+				message: REPEAT_LOG,
+				meta: { event: 'purchase', saleID: '700001', idempotencyKey: `${SHOP}:700001:purchase` },
+			},
+		]);
+		// n8n's store refuses a row written with other options ("incompatible setting").
+		expect(new Set(processed.calls.map((c) => JSON.stringify([c.scope, c.options])))).toEqual(
+			new Set([
+				JSON.stringify(['node', { mode: 'entries', maxEntries: 2 * MAX_RECORDED_POSTBACKS }]),
+			]),
+		);
+	});
+
+	it('webhook() never swallows a repeat: it hands every delivery of one postback over', async () => {
+		const processed = new ProcessedStore();
+		await deliver(CANCEL, processed);
+		await deliver(CANCEL, processed);
+		for (const mode of ['webhook', 'manual'] as const) {
+			const h = harness({ query: signedQuery(CANCEL), workflowId: TRIGGER, mode });
+			expect(itemOf(await h.run()).idempotencyKey).toBe(idempotencyKeyFor(CANCEL));
+			expectHandedToN8n(h);
+			expect(h.logs).toEqual([]);
+		}
+	});
+
+	it('"When the Workflow Starts": the repeat\'s run still answers OK, so Verotel stops resending', async () => {
+		const processed = new ProcessedStore();
+		const options = { answerOk: 'whenRunStarts' };
+		await deliver(PURCHASE, processed, { options });
+		const repeat = await deliver(PURCHASE, processed, { options });
+		expect(repeat.output).toEqual([[]]);
+		expect(repeat.e?.responses).toEqual([OK_ANSWER]);
+	});
+
+	it('the same postback signed with SHA-1 instead of SHA-256 is a repeat', async () => {
+		const processed = new ProcessedStore();
+		expect(passedOn(await deliver(CANCEL, processed))).toBe(1);
+		const sha1 = await deliverAndExecute({
+			query: signedQuery(CANCEL, 'sha1'),
+			processed,
+			workflowId: TRIGGER,
+		});
+		expect(passedOn(sha1)).toBe(0);
+	});
+
+	it('the success redirect of a purchase (fewer parameters) after its postback: the sale opens once', async () => {
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, PURCHASE, PURCHASE_REDIRECT)).toEqual([1, 0]);
+	});
+
+	it('a purchase redelivered after a refund of the same sale is a repeat', async () => {
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, PURCHASE, CREDIT, PURCHASE)).toEqual([1, 1, 0]);
+	});
+
+	it('two credits of one sale with different transactionIDs both run', async () => {
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, CREDIT, { ...CREDIT, transactionID: '900004' })).toEqual([1, 1]);
+	});
+
+	it('each trigger keeps its own record: the same postback to another workflow runs there', async () => {
+		const processed = new ProcessedStore();
+		expect(passedOn(await deliver(PURCHASE, processed))).toBe(1);
+		// n8n keeps a row per workflow and node: another trigger is another row.
+		const other = await deliver(PURCHASE, new ProcessedStore(), { workflowId: 'wf-other' });
+		expect(passedOn(other)).toBe(1);
+	});
+});
+
+describe('a set of seen keys: every event of a sale counts, not only the last one', () => {
+	it('rebill -> expiry -> the same rebill replayed: the replay passes nothing on', async () => {
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, REBILL, EXPIRY, REBILL)).toEqual([1, 1, 0]);
+	});
+
+	it('credit -> chargeback -> the same credit replayed: the replay passes nothing on', async () => {
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, CREDIT, CHARGEBACK, CREDIT)).toEqual([1, 1, 0]);
+	});
+
+	it('a rebill with a new transactionID after an expiry and a replay runs', async () => {
+		const processed = new ProcessedStore();
+		const next = { ...REBILL, transactionID: '900011', nextChargeOn: '2026-02-28' };
+		expect(await runsOf(processed, REBILL, EXPIRY, REBILL, next)).toEqual([1, 1, 0, 1]);
+	});
+
+	it('cancel -> uncancel -> cancel by another party (cancelledBy user, then merchant) runs three times', async () => {
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, CANCEL, UNCANCEL, CANCEL_BY_MERCHANT)).toEqual([1, 1, 1]);
+		// ... and a redelivery of any of them passes nothing on.
+		expect(await runsOf(processed, CANCEL_BY_MERCHANT, UNCANCEL, CANCEL)).toEqual([0, 0, 0]);
+	});
+
+	it('the stated limit (delivery.md §3): a byte-identical cancel after an uncancel does not run', async () => {
+		// The same party cancels again: Verotel sends nothing that tells it from the first cancel's
+		// redelivery, so it counts as a repeat. A workflow that must see it cannot rely on the trigger.
+		const processed = new ProcessedStore();
+		expect(await runsOf(processed, CANCEL, UNCANCEL, CANCEL)).toEqual([1, 1, 0]);
+	});
+});
+
+describe('deliveries that meet in one n8n process', () => {
+	it("a purchase redelivered while the first delivery's run is still in flight: exactly one passes its item on", async () => {
+		const processed = new ProcessedStore();
+		const order: string[] = [];
+		let second: Promise<INodeExecutionData[][]> | undefined;
+		// The first run's write is between its read and its write when Verotel's redelivery arrives.
+		processed.duringWrite = () => {
+			processed.duringWrite = undefined;
+			second = (async () => {
+				const h = harness({ query: signedQuery(PURCHASE), workflowId: TRIGGER });
+				const result = await h.run();
+				order.push('redelivery handed over');
+				return await executeHarness({
+					items: result.workflowData![0],
+					processed,
+					workflowId: TRIGGER,
+				}).run();
+			})();
+		};
+		const first = deliver(PURCHASE, processed).then((delivery) => {
+			order.push('first run finished');
+			return delivery.output!;
+		});
+		const outputs = [await first, await second!];
+		expect(order).toEqual(['redelivery handed over', 'first run finished']);
+		expect(outputs.map((output) => output[0].length)).toEqual([1, 0]);
+	});
+
+	it('two runs of one sale waiting for the same write: the first one runs, the other passes nothing on', async () => {
+		const processed = new ProcessedStore();
+		const json = itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
+		const other = itemOf(await harness({ query: signedQuery(purchaseOf('700009')) }).run());
+		// The first run holds the row; the next three wait for it.
+		const outputs = await Promise.all(
+			[other, json, json, json].map(
+				async (item) => await executeHarness({ items: [{ json: item }], processed }).run(),
+			),
+		);
+		expect(outputs.map((o) => o[0].length)).toEqual([1, 1, 0, 0]);
+	});
+
+	it('50 purchases run at once all keep their key: a redelivery of each passes nothing on', async () => {
+		const processed = new ProcessedStore();
+		const sales = Array.from({ length: 50 }, (_, i) => String(800000 + i));
+		const items = await Promise.all(
+			sales.map(async (saleID) =>
+				itemOf(await harness({ query: signedQuery(purchaseOf(saleID)) }).run()),
+			),
+		);
+		const run = async (json: (typeof items)[number]) =>
+			(await executeHarness({ items: [{ json }], processed }).run())[0].length;
+		expect(await Promise.all(items.map(run))).toEqual(sales.map(() => 1));
+		// Runs that arrive while the row is being written share the next write: n8n keeps up.
+		expect(processed.calls.length).toBeLessThan(10);
+
+		forgetRecords(); // the redeliveries reach another n8n process: only the store tells
+		expect(await Promise.all(items.map(run))).toEqual(sales.map(() => 0));
+	});
+
+	it('the same execution run again (queue mode retries the job of a dead worker) passes its item on', async () => {
+		const processed = new ProcessedStore();
+		const json = itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
+		const first = await executeHarness({ items: [{ json }], processed, executionId: '41' }).run();
+		forgetRecords(); // the retry runs on another worker
+		const retry = await executeHarness({ items: [{ json }], processed, executionId: '41' }).run();
+		const other = await executeHarness({ items: [{ json }], processed, executionId: '42' }).run();
+		expect([first, retry, other].map((o) => o[0].length)).toEqual([1, 1, 0]);
+	});
+});
+
+describe(`bounded: the last ${MAX_RECORDED_POSTBACKS} postbacks`, () => {
+	async function template() {
+		return itemOf(await harness({ query: signedQuery(PURCHASE) }).run());
+	}
+	const itemsOf = (json: Awaited<ReturnType<typeof template>>, ...saleIDs: number[]) =>
+		saleIDs.map((n) => ({
+			json: { ...json, saleID: String(n), idempotencyKey: `${SHOP}:${n}:purchase` },
+		}));
+	const SALES = Array.from({ length: MAX_RECORDED_POSTBACKS + 1 }, (_, i) => 100000 + i);
+
+	it(`${MAX_RECORDED_POSTBACKS} postbacks later the oldest runs again, the rest are still repeats`, async () => {
+		expect(MAX_RECORDED_POSTBACKS).toBe(5000);
+		const processed = new ProcessedStore();
+		const json = await template();
+		const run = async (...saleIDs: number[]) =>
+			(await executeHarness({ items: itemsOf(json, ...saleIDs), processed }).run())[0].length;
+		expect(await run(...SALES)).toBe(SALES.length);
+		expect(await run(100001)).toBe(0);
+		expect(await run(100000)).toBe(1);
+	});
+
+	it('the store holds at most twice as many entries, in another process too', async () => {
+		const processed = new ProcessedStore();
+		const json = await template();
+		await executeHarness({ items: itemsOf(json, ...SALES), processed }).run();
+		expect(processed.keys).toHaveLength(2 * MAX_RECORDED_POSTBACKS);
+		forgetRecords();
+		const run = async (saleID: number) =>
+			(await executeHarness({ items: itemsOf(json, saleID), processed }).run())[0].length;
+		expect([await run(100001), await run(100000)]).toEqual([0, 1]);
+	});
+});
+
+describe('when the record is not consulted, or fails', () => {
+	it('test mode (manual) and "Ignore Repeated Postbacks" off: every delivery runs, the store is not touched', async () => {
+		const processed = new ProcessedStore();
+		for (const extra of [{ mode: 'manual' as const }, { options: { ignoreRepeats: false } }])
+			expect([
+				passedOn(await deliver(PURCHASE, processed, extra)),
+				passedOn(await deliver(PURCHASE, processed, extra)),
+			]).toEqual([1, 1]);
+		expect(processed.calls).toEqual([]);
+		// Nothing was recorded: the first production delivery runs.
+		expect(passedOn(await deliver(PURCHASE, processed))).toBe(1);
+	});
+
+	it('a test-mode delivery of a recorded postback still reaches the editor', async () => {
+		const processed = new ProcessedStore();
+		expect(passedOn(await deliver(PURCHASE, processed))).toBe(1);
+		expect(passedOn(await deliver(PURCHASE, processed, { mode: 'manual' }))).toBe(1);
+	});
+
+	it('when the store fails, the item runs and the error is logged (execute() holds no key to leak)', async () => {
+		const processed = new ProcessedStore();
+		processed.failWith = new Error(
+			'Deduplication data was originally saved with an incompatible setting',
+		);
+		const delivery = await deliver(PURCHASE, processed);
+		expect(outputItemOf(delivery.output).saleID).toBe('700001');
+		expect(delivery.e?.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+			`${STORE_ERROR}: Deduplication data was originally saved with an incompatible setting`,
+		]);
+		expect(delivery.e?.ctx.getCredentials).not.toHaveBeenCalled();
+	});
+
+	it('an n8n without the deduplication helpers runs every item, logging the error', async () => {
+		const deliveries = [
+			await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId: TRIGGER }),
+			await deliverAndExecute({ query: signedQuery(PURCHASE), workflowId: TRIGGER }),
+		];
+		for (const delivery of deliveries) {
+			expect(outputItemOf(delivery.output).saleID).toBe('700001');
+			expect(delivery.e?.logs.map((l) => [l.level, l.message.startsWith(STORE_ERROR)])).toEqual([
+				['error', true],
+			]);
+		}
+	});
+});
+
+/** The context repeats.ts needs, on `store`: one trigger of one workflow. */
+const context = (store: ProcessedStore, executionId: string) =>
+	({
+		helpers: {
+			checkProcessedAndRecord: store.checkProcessedAndRecord.bind(store),
+			removeProcessed: store.removeProcessed.bind(store),
+		},
+		getWorkflow: () => ({ id: 'wf-shared' }),
+		getNode: () => ({ id: 'trigger-1', name: 'Verotel FlexPay Trigger' }),
+		getExecutionId: () => executionId,
+	}) as unknown as IExecuteFunctions;
+const sale = (saleID: string): INodeExecutionData[] => [
+	{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } },
+];
+
+describe('timers (fake): the repair write and the pause before it', () => {
+	// Fake clocks for the repair pause (n8n-workflow's sleep) and Date.now; the store's own round
+	// trips (setImmediate) stay real, and ProcessedStore.idle() says when they are done.
+	beforeEach(() =>
+		jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }),
+	);
+	afterEach(() => {
+		jest.useRealTimers();
+		jest.restoreAllMocks();
+	});
+
+	/** A second copy of repeats.ts: what another n8n process (a queue-mode worker) holds. */
+	function otherProcess(): typeof repeats {
+		let copy: typeof repeats | undefined;
+		jest.isolateModules(() => {
+			copy = jest.requireActual<typeof repeats>('../../nodes/VerotelFlexPayTrigger/repeats');
+		});
+		return copy!;
+	}
+
+	/** Lets the repair pauses (at most REPAIR_PAUSE_MS.max) pass, one repair write at a time. */
+	async function passRepairPauses(store: ProcessedStore): Promise<void> {
+		for (let ms = 0; ms < REPAIR_PAUSE_MS.max; ms += 100) {
+			await jest.advanceTimersByTimeAsync(100);
+			await store.idle();
+		}
+	}
+
+	it("a key dropped by another process's overlapping write is written again: its redelivery passes nothing on", async () => {
+		// Repair pauses apart, as their randomness keeps them: the shortest and the longest.
+		jest.spyOn(Math, 'random').mockReturnValueOnce(0).mockReturnValueOnce(0.99);
+		const store = new ProcessedStore();
+		const a = repeats;
+		const b = otherProcess();
+		// Both read the empty row, then both write: B's write drops A's key.
+		const [ranA, ranB] = await Promise.all([
+			a.recordPostbacks.call(context(store, 'a1'), sale('910001')),
+			b.recordPostbacks.call(context(store, 'b1'), sale('910002')),
+		]);
+		expect([ranA.length, ranB.length]).toEqual([1, 1]);
+		expect(store.keys.some((k) => k.startsWith(`${SHOP}:910001:`))).toBe(false);
+
+		// Once neither process has runs waiting, each writes its entries again after a pause.
+		await passRepairPauses(store);
+		const c = otherProcess();
+		expect((await c.recordPostbacks.call(context(store, 'c1'), sale('910001'))).length).toBe(0);
+		expect((await c.recordPostbacks.call(context(store, 'c2'), sale('910002'))).length).toBe(0);
+	});
+
+	it('a key another process dropped still counts as seen in the process that wrote it', async () => {
+		const store = new ProcessedStore();
+		const b = otherProcess();
+		await Promise.all([
+			repeats.recordPostbacks.call(context(store, 'a1'), sale('950001')),
+			b.recordPostbacks.call(context(store, 'b1'), sale('950002')),
+		]);
+		expect(store.keys.some((k) => k.startsWith(`${SHOP}:950001:`))).toBe(false);
+		// Before any repair, its redelivery reaches the process that recorded it.
+		expect(await repeats.recordPostbacks.call(context(store, 'a2'), sale('950001'))).toEqual([]);
+	});
+
+	it('a write of this process restates what it wrote lately, so a key dropped meanwhile comes back', async () => {
+		const store = new ProcessedStore();
+		const b = otherProcess();
+		// A's write is overwritten by B's, which read the row before A wrote.
+		await Promise.all([
+			repeats.recordPostbacks.call(context(store, 'a1'), sale('940001')),
+			b.recordPostbacks.call(context(store, 'b1'), sale('940002')),
+		]);
+		expect(store.keys.some((k) => k.startsWith(`${SHOP}:940001:`))).toBe(false);
+		// A's next run, before any repair: its write carries 940001 again.
+		await repeats.recordPostbacks.call(context(store, 'a2'), sale('940003'));
+		expect(store.keys).toContain(`${SHOP}:940001:purchase`);
+		// Restated for RESTATE_MS only: a key dropped later than that stays dropped (and runs again).
+		jest.setSystemTime(Date.now() + RESTATE_MS + 1);
+		store.keys = store.keys.filter((k) => !k.startsWith(`${SHOP}:940001:`));
+		await repeats.recordPostbacks.call(context(store, 'a3'), sale('940004'));
+		expect(store.keys.some((k) => k.startsWith(`${SHOP}:940001:`))).toBe(false);
+	});
+
+	it('a run that arrives during the repair pause is written at once, not after the pause', async () => {
+		const processed = new ProcessedStore();
+		const first = itemOf(await harness({ query: signedQuery(purchaseOf('920001')) }).run());
+		const second = itemOf(await harness({ query: signedQuery(purchaseOf('920002')) }).run());
+		expect(
+			outputItemOf(await executeHarness({ items: [{ json: first }], processed }).run()).saleID,
+		).toBe('920001');
+		// The writer now pauses before its repair write (a fake timer, never advanced here).
+		expect(jest.getTimerCount()).toBeGreaterThan(0);
+		expect(
+			outputItemOf(await executeHarness({ items: [{ json: second }], processed }).run()).saleID,
+		).toBe('920002');
+	});
+
+	it('a run n8n cancels before its OK takes its entries out; neither a write in flight nor the repair puts them back', async () => {
+		const processed = new ProcessedStore();
+		const options = { answerOk: 'whenRunStarts' };
+		const cancelled = itemOf(await harness({ query: signedQuery(purchaseOf('930001')) }).run());
+		const other = itemOf(await harness({ query: signedQuery(purchaseOf('930002')) }).run());
+		const cancel = new AbortController();
+		let otherRun: Promise<INodeExecutionData[][]> | undefined;
+		// n8n cancels the first run while its write is in flight; another run is waiting for the row,
+		// and its write restates what this process wrote lately.
+		processed.duringWrite = () => {
+			processed.duringWrite = undefined;
+			cancel.abort();
+			otherRun = executeHarness({ items: [{ json: other }], processed }).run();
+		};
+		const first = executeHarness({
+			items: [{ json: cancelled }],
+			options,
+			processed,
+			cancelSignal: cancel.signal,
+		});
+		expect(await first.run()).toEqual([[]]);
+		expect(first.responses).toEqual([]);
+		expect((await otherRun!)[0]).toHaveLength(1);
+		await processed.idle();
+		await passRepairPauses(processed);
+		expect(processed.keys.filter((key) => key.includes(':930001:'))).toEqual([]);
+		expect(processed.keys).toContain(`${SHOP}:930002:purchase`);
+
+		// Verotel sends the postback again: that delivery runs and gets its OK.
+		const again = executeHarness({ items: [{ json: cancelled }], options, processed });
+		expect(outputItemOf(await again.run()).saleID).toBe('930001');
+		expect(again.responses).toEqual([OK_ANSWER]);
+	});
+});
