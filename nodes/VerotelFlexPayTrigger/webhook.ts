@@ -53,12 +53,15 @@ export async function receivePostback(this: IWebhookFunctions): Promise<IWebhook
 		const cached = getCachedCredentials(scope);
 		if (cached) {
 			credentials = cached;
+			let refusal: unknown;
 			try {
 				postback = verify(cached);
 			} catch (error) {
-				// Only a refusal that a changed credential could turn into an accept reads it again.
-				if (!dependsOnCredential(error) || !mayRereadCredentials(scope)) throw error;
+				refusal = error;
 			}
+			// Only a refusal that a changed credential could turn into an accept reads it again.
+			if (refusal !== undefined && (!dependsOnCredential(refusal) || !mayRereadCredentials(scope)))
+				throw refusal;
 		}
 		if (!postback) {
 			credentials =

@@ -4,7 +4,6 @@
 // process free of native modules.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { waitUntil } from '../wait.mjs';
