@@ -21,6 +21,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { forgetCachedCredentials } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
+import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import {
 	ACTION_NODE_NAME as FLEXPAY,
 	actionWorkflow,
@@ -36,8 +37,6 @@ import {
 	triggerEnv,
 } from '../helpers/trigger-context';
 
-const KEY = ['Bridge', 'LEAKCANARY', 'q8Zt3Lw'].join('');
-const SHOP = '246810';
 const WEBHOOK_ID = '5d1e0c9a-7b7a-4d1e-8f10-2a3b4c5d6e7f';
 
 interface TriggerSetup {
@@ -144,7 +143,12 @@ afterAll(async () => {
 	await new Promise((resolve) => server.close(resolve));
 });
 
-async function send(url: string, event: string, options: INodeParameters = {}, key = KEY) {
+async function send(
+	url: string,
+	event: string,
+	options: INodeParameters = {},
+	key = TEST_SIGNATURE_KEY,
+) {
 	const workflow = actionWorkflow({
 		resource: 'postback',
 		operation: 'sendTestPostback',
@@ -153,22 +157,20 @@ async function send(url: string, event: string, options: INodeParameters = {}, k
 		options,
 	});
 	const result = await runActionWorkflow(workflow, {
-		c: { type: 'verotelFlexPayApi', data: { shopId: SHOP, signatureKey: key } },
+		c: { type: 'verotelFlexPayApi', data: { shopId: TEST_SHOP_ID, signatureKey: key } },
 	});
 	expect(result.failure()).toBeUndefined();
 	const output = result.outputJson(FLEXPAY)!;
 	expect(output).toHaveLength(1);
-	for (const secret of [KEY, key]) {
+	for (const secret of [TEST_SIGNATURE_KEY, key]) {
 		expect(findSecret({ output, deliveries, logs }, secret)).toEqual([]);
 	}
 	return output[0];
 }
 
-const CREDENTIALS = { shopId: SHOP, signatureKey: KEY, brand: 'verotel', baseUrl: '' };
-
 describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	it('production URL: a test postback is answered OK without a run, so a copied sample grants nothing -> ok: true', async () => {
-		current = { parameters: {}, credentials: CREDENTIALS, mode: 'webhook' };
+		current = { parameters: {}, credentials: TEST_CREDENTIALS, mode: 'webhook' };
 		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
 		const out = await send(url, 'purchase', { saleID: '700002' });
 		expect(out).toMatchObject({
@@ -188,7 +190,7 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	it('production URL with "Run Test Postbacks": the execution carries the sale, marked test: true -> ok: true', async () => {
 		current = {
 			parameters: { options: { runTestPostbacks: true } },
-			credentials: CREDENTIALS,
+			credentials: TEST_CREDENTIALS,
 			mode: 'webhook',
 		};
 		const url = `${base}/webhook/${WEBHOOK_ID}/webhook`;
@@ -212,11 +214,11 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 			type: 'purchase',
 			saleID: '700001',
 			referenceID: 'order-1001',
-			shopID: SHOP,
+			shopID: TEST_SHOP_ID,
 			amount: 19.99,
 			currency: 'EUR',
 			custom1: 'user-42',
-			idempotencyKey: `${SHOP}:700001:purchase`,
+			idempotencyKey: `${TEST_SHOP_ID}:700001:purchase`,
 			signatureAlgorithm: 'sha256',
 			httpMethod: 'GET',
 			test: true,
@@ -229,7 +231,7 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	it.each([['credit'], ['rebill'], ['cancel']])(
 		'test URL: a %s postback runs with its event',
 		async (event) => {
-			current = { parameters: {}, credentials: CREDENTIALS, mode: 'manual' };
+			current = { parameters: {}, credentials: TEST_CREDENTIALS, mode: 'manual' };
 			const out = await send(`${base}/webhook-test/${WEBHOOK_ID}/webhook`, event);
 			expect(out).toMatchObject({ event, statusCode: 200, body: 'OK', ok: true });
 			expect(deliveries[0].item).toMatchObject({
@@ -245,10 +247,10 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	it("a trigger whose credential holds another key answers 401: ok: false with the trigger's body and a hint", async () => {
 		current = {
 			parameters: {},
-			credentials: { ...CREDENTIALS, signatureKey: `${KEY}-other` },
+			credentials: { ...TEST_CREDENTIALS, signatureKey: `${TEST_SIGNATURE_KEY}-other` },
 			mode: 'webhook',
 		};
-		const other = `${KEY}-sender`;
+		const other = `${TEST_SIGNATURE_KEY}-sender`;
 		const out = await send(`${base}/webhook/${WEBHOOK_ID}/webhook`, 'purchase', {}, other);
 		expect(out).toMatchObject({ statusCode: 401, body: 'Unauthorized', ok: false });
 		expect(out.hint).toMatch(/another Signature Key/);
@@ -258,7 +260,7 @@ describe('Send Test Postback -> Verotel FlexPay Trigger', () => {
 	it('an event the trigger does not select is answered OK without a run', async () => {
 		current = {
 			parameters: { options: { events: ['purchase'] } },
-			credentials: CREDENTIALS,
+			credentials: TEST_CREDENTIALS,
 			mode: 'webhook',
 		};
 		const out = await send(`${base}/webhook/${WEBHOOK_ID}/webhook`, 'expiry');

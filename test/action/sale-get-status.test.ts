@@ -2,7 +2,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
-import { FOUND_BODY, TEST_CREDENTIALS, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import {
+	FOUND_BODY,
+	TEST_CREDENTIALS,
+	TEST_SHOP_ID,
+	TEST_SIGNATURE_KEY,
+} from '../fixtures/flexpay';
 import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { findSecret } from '../helpers/secret-scan';
 
@@ -78,7 +83,7 @@ describe('Sale -> Get Status (mocked HTTP helper)', () => {
 				found: true,
 				response: 'FOUND',
 				saleID: '433456',
-				shopID: '60678',
+				shopID: TEST_SHOP_ID,
 				referenceID: 'order-1001',
 				saleResult: 'APPROVED',
 				priceAmount: '45.20',

@@ -72,7 +72,7 @@ describe('Get Status over real HTTP (nock)', () => {
 				[
 					'response: FOUND',
 					'saleID: 433456',
-					'shopID: 60678',
+					`shopID: ${TEST_SHOP_ID}`,
 					'saleResult: APPROVED',
 					'priceAmount: 9.99',
 					'priceCurrency: USD',
@@ -97,7 +97,7 @@ describe('Get Status over real HTTP (nock)', () => {
 					found: true,
 					response: 'FOUND',
 					saleID: '433456',
-					shopID: '60678',
+					shopID: TEST_SHOP_ID,
 					saleResult: 'APPROVED',
 					priceAmount: '9.99',
 					priceCurrency: 'USD',

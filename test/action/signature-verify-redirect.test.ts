@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { canonicalString } from '../../lib';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
 import { queryPart } from '../../nodes/VerotelFlexPay/resources/signature/verifyRedirect';
-import { TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { createExecuteContext, jsonOf } from '../helpers/action-context';
 import { referenceSignature } from '../helpers/flexpay-status-server';
 import { findSecret } from '../helpers/secret-scan';
@@ -48,7 +48,7 @@ const encode = (params: Record<string, string>) => new URLSearchParams(params).t
 function verify(
 	redirect: unknown,
 	options: Record<string, unknown> = {},
-	credentials = OFFICIAL_CREDENTIALS,
+	credentials: ICredentialDataDecryptedObject = OFFICIAL_CREDENTIALS,
 ) {
 	const { context } = createExecuteContext({
 		credentials,
@@ -173,18 +173,13 @@ describe('Signature -> Verify Redirect', () => {
 	it('verifies a redirect signed with the credential’s own key (independent SHA-256) and rejects another key', async () => {
 		const params = {
 			saleID: '77',
-			shopID: '60678',
+			shopID: TEST_SHOP_ID,
 			priceAmount: '9.99',
 			priceCurrency: 'EUR',
 			type: 'purchase',
 			referenceID: 'o-1',
 		};
-		const credentials = {
-			shopId: '60678',
-			signatureKey: TEST_SIGNATURE_KEY,
-			brand: 'verotel',
-			baseUrl: '',
-		};
+		const credentials = TEST_CREDENTIALS;
 		const good = { ...params, signature: referenceSignature(TEST_SIGNATURE_KEY, params) };
 		const [ok] = jsonOf(await verify(good, {}, credentials));
 		expect(ok).toMatchObject({

@@ -7,6 +7,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+import { TEST_CREDENTIALS } from '../fixtures/flexpay';
 import {
 	ACTION_NODE_NAME as FLEXPAY,
 	ACTION_NODE_TYPE,
@@ -33,7 +34,7 @@ describe('node credentials: the Control Center credential only for Subscription,
 		const workflow = cancelWorkflow(['1']);
 		workflow.nodes[1].credentials = { verotelFlexPayApi: { id: 'fp', name: 'FlexPay' } };
 		const result = await runActionWorkflow(workflow, {
-			fp: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: 'k' } },
+			fp: { type: 'verotelFlexPayApi', data: TEST_CREDENTIALS },
 		});
 		expect(result.run.status).toBe('error');
 		expect(result.task(FLEXPAY)?.error?.message).toBe(
@@ -57,7 +58,7 @@ describe('node credentials: the Control Center credential only for Subscription,
 			}) as VerotelFlexPay;
 		};
 		const store: TestCredentialStore = {
-			fp: { type: 'verotelFlexPayApi', data: { shopId: '60678', signatureKey: 'k' } },
+			fp: { type: 'verotelFlexPayApi', data: TEST_CREDENTIALS },
 			cc: { type: 'verotelControlCenterApi', data: { username: USER, password: PASSWORD } },
 		};
 		const outcome = async (resource: string, credentialType: string) => {

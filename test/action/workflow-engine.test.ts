@@ -135,7 +135,7 @@ describe.each(packages)('workflow JSON through n8n WorkflowExecute (%s)', (_labe
 						found: true,
 						response: 'FOUND',
 						saleID: '433456',
-						shopID: '60678',
+						shopID: TEST_SHOP_ID,
 						referenceID: 'order-1001',
 						saleResult: 'APPROVED',
 						priceAmount: '45.20',

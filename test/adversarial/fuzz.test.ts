@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 
 import { FlexPayError, parsePostback, type FlexPayPostback, type FlexPayParams } from '../../lib';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import {
 	CANCEL,
 	CHARGEBACK,
@@ -32,7 +33,7 @@ import {
 	type Mutation,
 	type Seg,
 } from './mutations';
-import { CONFIG, requestCases, SHOP, signedOnly } from './requests';
+import { CONFIG, requestCases, signedOnly } from './requests';
 
 const POSTBACK_RUNS = 100_000;
 const REQUEST_RUNS = 20_000;
@@ -48,7 +49,7 @@ const SALES: FlexPayParams[] = [
 	PURCHASE_REDIRECT,
 	{
 		event: 'initial',
-		shopID: SHOP,
+		shopID: TEST_SHOP_ID,
 		saleID: '700010',
 		transactionID: '900020',
 		priceAmount: '9.95',

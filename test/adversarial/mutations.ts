@@ -8,6 +8,7 @@
  * query, so a fast-check seed reproduces a failure.
  */
 import { compareKeys, formEncode } from '../../lib';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 
 /** One parameter as it goes on the wire, decoded; `v: null` is a name without `=`. */
 export interface Seg {
@@ -83,7 +84,7 @@ export const VALUE_POOL = [
 	'9.95',
 	'USD',
 	'700001',
-	'654321',
+	TEST_SHOP_ID,
 	'1',
 	'4',
 	'',
@@ -308,7 +309,13 @@ export function mutateDecoded(segs: Seg[], m: Mutation): Seg[] {
 				? segs.filter((s) => s.k !== 'shopID')
 				: segs.map((s) =>
 						s.k === 'shopID'
-							? { k: 'shopID', v: pick(['1', '0654321', '654321 ', '6543210', '123456'], m.a) }
+							? {
+									k: 'shopID',
+									v: pick(
+										['1', `0${TEST_SHOP_ID}`, `${TEST_SHOP_ID} `, `${TEST_SHOP_ID}0`, '123456'],
+										m.a,
+									),
+								}
 							: s,
 					);
 		default: // 23: rename a key to random text

@@ -9,6 +9,7 @@
  * too strict (e.g. a field required that some event lacks).
  */
 import { buildSamplePostback, POSTBACK_EVENTS, type FlexPayParams } from '../../lib';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import { expectHandedToN8n } from '../trigger/webhook-answers';
 import {
 	CANCEL,
@@ -21,20 +22,12 @@ import {
 	sign,
 } from '../trigger/fixtures';
 import { forgetTriggerState, itemOf } from '../trigger/webhook-harness';
-import {
-	CONFIG,
-	deliver,
-	SHOP,
-	toQuery,
-	verifyRedirect,
-	type Mode,
-	type Transport,
-} from './support';
+import { CONFIG, deliver, toQuery, verifyRedirect, type Mode, type Transport } from './support';
 
 beforeEach(forgetTriggerState);
 
 const SUBSCRIPTION_BASE = {
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	type: 'subscription',
 	subscriptionType: 'recurring',
 	paymentMethod: 'CC',
@@ -130,7 +123,7 @@ const SUBSCRIPTION_REDIRECT: FlexPayParams = {
 	priceAmount: '12.31',
 	priceCurrency: 'EUR',
 	saleID: '700012',
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	subscriptionType: 'recurring',
 	type: 'subscription',
 };
@@ -189,7 +182,7 @@ describe.each(MESSAGES)('%s', (_label, params, event) => {
 				expectHandedToN8n(h);
 				expect(item).toMatchObject({
 					event,
-					shopID: SHOP,
+					shopID: TEST_SHOP_ID,
 					saleID: params.saleID,
 					signatureAlgorithm: algorithm,
 					params,
@@ -212,7 +205,7 @@ describe.each(MESSAGES)('%s', (_label, params, event) => {
 			const json = await verifyRedirect(input);
 			expect(json).toMatchObject({
 				valid: true,
-				sale: { event, saleID: params.saleID, shopID: SHOP, params },
+				sale: { event, saleID: params.saleID, shopID: TEST_SHOP_ID, params },
 			});
 			expect(json.reasonCode).toBeUndefined();
 		}

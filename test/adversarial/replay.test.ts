@@ -13,13 +13,13 @@ import {
 	type FlexPayParams,
 	type SamplePostback,
 } from '../../lib';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import { expectAnsweredOkWithoutRun, expectRejected } from '../trigger/webhook-answers';
 import { forgetTriggerState, itemOf } from '../trigger/webhook-harness';
 import {
 	CONFIG,
 	deliver,
 	expectNoValuesLogged,
-	SHOP,
 	toQuery,
 	verifyRedirect,
 	type Transport,
@@ -82,7 +82,7 @@ describe.each([
 				event,
 				test: true,
 				saleID: sample.saleID,
-				shopID: SHOP,
+				shopID: TEST_SHOP_ID,
 			});
 		}
 	});
@@ -115,7 +115,7 @@ describe.each([
 	});
 
 	test('with the marker folded into the value before it: 400, nothing runs', async () => {
-		// testPostback sorts right after shopID: `shopID=654321:testPostback=1` keeps the signature.
+		// testPostback sorts right after shopID: `shopID=${TEST_SHOP_ID}:testPostback=1` keeps the signature.
 		const { [TEST_POSTBACK_MARKER.name]: marker, shopID, signature, ...rest } = sample.params;
 		const folded = {
 			...rest,

@@ -18,12 +18,10 @@ import {
 	type FlexPayParams,
 	type SignedRequest,
 } from '../../lib';
-import { KEY, SHOP } from '../trigger/fixtures';
-
-export { KEY, SHOP };
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 
 /** The trigger's credential as the protocol core takes it. */
-export const CONFIG: FlexPayConfig = { shopId: SHOP, signatureKey: KEY };
+export const CONFIG: FlexPayConfig = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 
 /** A signed request as the pack hands it out: every parameter sent, `signature` last. */
 export interface RequestCase {

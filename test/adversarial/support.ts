@@ -7,12 +7,11 @@ import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import type { FlexPayParams } from '../../lib';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+import { TEST_CREDENTIALS, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { createExecuteContext, jsonOf } from '../helpers/action-context';
-import { CREDENTIALS, KEY } from '../trigger/fixtures';
 import { harness, type CallOptions, type Harness } from '../trigger/webhook-harness';
 import type { Logs } from '../trigger/context-common';
 
-export { CREDENTIALS };
 export * from './requests';
 
 export const FORM = 'application/x-www-form-urlencoded';
@@ -51,7 +50,7 @@ export function expectNoValuesLogged(logs: Logs, params: FlexPayParams): void {
 		if (value.length < 3) continue;
 		if (text.includes(value)) throw new Error(`a log line quotes the value of "${name}"`);
 	}
-	expect(text).not.toContain(KEY);
+	expect(text).not.toContain(TEST_SIGNATURE_KEY);
 }
 
 const actionNode = new VerotelFlexPay();
@@ -60,7 +59,7 @@ const actionNode = new VerotelFlexPay();
 export async function verifyRedirect(
 	redirect: unknown,
 	options: IDataObject = {},
-	credentials: IDataObject = CREDENTIALS,
+	credentials: IDataObject = TEST_CREDENTIALS,
 ): Promise<IDataObject> {
 	const { context } = createExecuteContext({
 		credentials: credentials as never,

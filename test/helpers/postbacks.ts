@@ -4,6 +4,7 @@ import {
 	type FlexPayParams,
 	type SignatureAlgorithm,
 } from '../../lib';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 
 /**
  * Signs a postback the way Verotel does: every parameter except `signature`,
@@ -25,12 +26,8 @@ export function postbackQuery(
 	return buildQueryString(Object.entries(signPostback(key, params, algorithm)));
 }
 
-/** A distinctive key: any test can search output for it. */
-export const TEST_KEY = ['Kq9TEST', 'keyNeverLeak', 'sXw7Zt2'].join('');
-export const TEST_SHOP = '123456';
-
 export const PURCHASE_POSTBACK: FlexPayParams = {
-	shopID: TEST_SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '987654',
 	transactionID: '55501',
 	referenceID: 'order-42',
@@ -45,7 +42,7 @@ export const PURCHASE_POSTBACK: FlexPayParams = {
 
 export const CREDIT_POSTBACK: FlexPayParams = {
 	event: 'credit',
-	shopID: TEST_SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '987654',
 	transactionID: '55502',
 	parentID: '55501',

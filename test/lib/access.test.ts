@@ -15,7 +15,8 @@ import {
 	type AccessPostback,
 	type FlexPayParams,
 } from '../../lib';
-import { postbackQuery, TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { postbackQuery } from '../helpers/postbacks';
 
 const SALE = '700002';
 const OLD_SALE = '700001';
@@ -286,8 +287,9 @@ describe('accessFor: dates are read defensively (community-reported fields)', ()
 });
 
 describe('accessFor over parsePostback', () => {
-	const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
-	const parse = (params: FlexPayParams) => parsePostback(postbackQuery(TEST_KEY, params), config);
+	const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
+	const parse = (params: FlexPayParams) =>
+		parsePostback(postbackQuery(TEST_SIGNATURE_KEY, params), config);
 
 	test('a one-time initial postback (community fixture shape) carries expiresOn through to until', () => {
 		const postback = parse({
@@ -298,7 +300,7 @@ describe('accessFor over parsePostback', () => {
 			priceAmount: '12.31',
 			priceCurrency: 'EUR',
 			saleID: '500000',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			subscriptionType: 'one-time',
 			transactionID: '100100',
 			type: 'subscription',
@@ -310,7 +312,7 @@ describe('accessFor over parsePostback', () => {
 	test('an empty expiresOn is left out of the postback', () => {
 		const postback = parse({
 			event: 'cancel',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: SALE,
 			type: 'subscription',
 			expiresOn: '',
@@ -322,7 +324,7 @@ describe('accessFor over parsePostback', () => {
 	test('an upgrade postback moves access from precededBySaleID', () => {
 		const postback = parse({
 			event: 'upgrade',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: SALE,
 			precededBySaleID: OLD_SALE,
 			type: 'upgradesubscription',

@@ -14,14 +14,15 @@ import {
 	type ConfirmationPostback,
 	type ConfirmationStatus,
 } from '../../lib';
-import { postbackQuery, PURCHASE_POSTBACK, TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { postbackQuery, PURCHASE_POSTBACK } from '../helpers/postbacks';
 
 const SALE = '700001';
 
 /** A purchase postback and a status answer that confirms it. */
 const POSTBACK: ConfirmationPostback = {
 	event: 'purchase',
-	shopID: TEST_SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: SALE,
 	referenceID: 'order-1001',
 	custom1: 'user-42',
@@ -32,7 +33,7 @@ const POSTBACK: ConfirmationPostback = {
 const STATUS: ConfirmationStatus = {
 	response: 'FOUND',
 	found: true,
-	shopID: TEST_SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: SALE,
 	referenceID: 'order-1001',
 	saleResult: 'APPROVED',
@@ -53,15 +54,18 @@ describe('crossCheckPostback', () => {
 	});
 
 	test('through the parsers: a signed postback and the status text of the same sale', () => {
-		const query = postbackQuery(TEST_KEY, {
+		const query = postbackQuery(TEST_SIGNATURE_KEY, {
 			...PURCHASE_POSTBACK,
 			saleID: SALE,
 			priceAmount: '19.90',
 			priceCurrency: 'EUR',
 		});
-		const postback = parsePostback(query, { shopId: TEST_SHOP, signatureKey: TEST_KEY });
+		const postback = parsePostback(query, {
+			shopId: TEST_SHOP_ID,
+			signatureKey: TEST_SIGNATURE_KEY,
+		});
 		const status = parseStatusResponse(
-			`response: FOUND\nsaleID: ${SALE}\nshopID: ${TEST_SHOP}\nsaleResult: APPROVED\npriceAmount: 19.9\npriceCurrency: EUR\n`,
+			`response: FOUND\nsaleID: ${SALE}\nshopID: ${TEST_SHOP_ID}\nsaleResult: APPROVED\npriceAmount: 19.9\npriceCurrency: EUR\n`,
 		);
 		expect(crossCheckPostback(postback, status)).toEqual({ confirmed: true });
 		const other = parseStatusResponse(

@@ -12,17 +12,17 @@ import {
 	parseSuccessRedirect,
 	type FlexPayParams,
 } from '../../lib';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import {
 	CREDIT_POSTBACK,
 	PURCHASE_POSTBACK,
-	TEST_KEY,
-	TEST_SHOP,
 	postbackQuery,
 	signPostback,
 } from '../helpers/postbacks';
 
-const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
-const parse = (params: FlexPayParams) => parsePostback(postbackQuery(TEST_KEY, params), config);
+const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
+const parse = (params: FlexPayParams) =>
+	parsePostback(postbackQuery(TEST_SIGNATURE_KEY, params), config);
 
 /** Written out independently of the lib: sorted `k=v` joined by `:`, no key, no signature. */
 function expectedFingerprint(params: FlexPayParams): string {
@@ -36,7 +36,7 @@ function expectedFingerprint(params: FlexPayParams): string {
 const SALE = '987654';
 const cancel: FlexPayParams = {
 	event: 'cancel',
-	shopID: TEST_SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: SALE,
 	type: 'subscription',
 	cancelledBy: 'user',
@@ -44,7 +44,7 @@ const cancel: FlexPayParams = {
 };
 const uncancel: FlexPayParams = {
 	event: 'uncancel',
-	shopID: TEST_SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: SALE,
 	type: 'subscription',
 	uncancelledBy: 'user',
@@ -55,23 +55,26 @@ describe('idempotency of events that open a sale (purchase, initial, upgrade)', 
 	test('the success redirect of a purchase and its postback have the same key: shopID:saleID:event', () => {
 		const postback = parse(PURCHASE_POSTBACK);
 		const redirectParams = {
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: SALE,
 			priceAmount: '9.99',
 			priceCurrency: 'EUR',
 			paymentMethod: 'CC',
 			type: 'purchase',
 		};
-		const redirect = parseSuccessRedirect(postbackQuery(TEST_KEY, redirectParams), config);
+		const redirect = parseSuccessRedirect(
+			postbackQuery(TEST_SIGNATURE_KEY, redirectParams),
+			config,
+		);
 		expect(postback.transactionID).toBe('55501');
 		expect(redirect.transactionID).toBeUndefined();
-		expect(postback.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:purchase`);
+		expect(postback.idempotencyKey).toBe(`${TEST_SHOP_ID}:${SALE}:purchase`);
 		expect(redirect.idempotencyKey).toBe(postback.idempotencyKey);
 	});
 
 	test('initial and upgrade postbacks are keyed by their sale only', () => {
 		const initial = parse({
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '11',
 			transactionID: '21',
 			type: 'subscription',
@@ -79,30 +82,32 @@ describe('idempotency of events that open a sale (purchase, initial, upgrade)', 
 		});
 		const upgrade = parse({
 			event: 'upgrade',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '12',
 			transactionID: '22',
 			precededBySaleID: '11',
 			type: 'upgradesubscription',
 		});
-		expect(initial.idempotencyKey).toBe(`${TEST_SHOP}:11:initial`);
-		expect(upgrade.idempotencyKey).toBe(`${TEST_SHOP}:12:upgrade`);
+		expect(initial.idempotencyKey).toBe(`${TEST_SHOP_ID}:11:initial`);
+		expect(upgrade.idempotencyKey).toBe(`${TEST_SHOP_ID}:12:upgrade`);
 	});
 
 	test('without a saleID (never a postback: parsePostback refuses it), a sale-opening event is keyed by its fingerprint', () => {
 		const { saleID: _saleID, ...noSale } = PURCHASE_POSTBACK;
-		const key = idempotencyKeyOf({ shopID: TEST_SHOP, event: 'purchase', params: noSale });
-		expect(key).toBe(`${TEST_SHOP}:-:purchase:${expectedFingerprint(noSale)}`);
+		const key = idempotencyKeyOf({ shopID: TEST_SHOP_ID, event: 'purchase', params: noSale });
+		expect(key).toBe(`${TEST_SHOP_ID}:-:purchase:${expectedFingerprint(noSale)}`);
 	});
 });
 
 describe('idempotency of every other event', () => {
 	test('a byte-identical redelivery has the same key, in any parameter order and either hash', () => {
 		const first = parse(cancel);
-		const signed = signPostback(TEST_KEY, cancel);
+		const signed = signPostback(TEST_SIGNATURE_KEY, cancel);
 		const reordered = parsePostback(buildQueryString(Object.entries(signed).reverse()), config);
-		const sha1 = parsePostback(postbackQuery(TEST_KEY, cancel, 'sha1'), config);
-		expect(first.idempotencyKey).toBe(`${TEST_SHOP}:${SALE}:cancel:${expectedFingerprint(cancel)}`);
+		const sha1 = parsePostback(postbackQuery(TEST_SIGNATURE_KEY, cancel, 'sha1'), config);
+		expect(first.idempotencyKey).toBe(
+			`${TEST_SHOP_ID}:${SALE}:cancel:${expectedFingerprint(cancel)}`,
+		);
 		for (const again of [reordered, sha1]) expect(again.idempotencyKey).toBe(first.idempotencyKey);
 	});
 
@@ -124,14 +129,14 @@ describe('idempotency of every other event', () => {
 	test('a rebill replayed after an expiry keeps its own key (its transactionID), distinct from the expiry', () => {
 		const rebill = {
 			event: 'rebill',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: SALE,
 			transactionID: '55510',
 			type: 'subscription',
 			amount: '9.95',
 			currency: 'USD',
 		};
-		const expiry = { event: 'expiry', shopID: TEST_SHOP, saleID: SALE, type: 'subscription' };
+		const expiry = { event: 'expiry', shopID: TEST_SHOP_ID, saleID: SALE, type: 'subscription' };
 		const [first, expired, replayed] = [rebill, expiry, rebill].map(parse);
 		expect(replayed.idempotencyKey).toBe(first.idempotencyKey);
 		expect(expired.idempotencyKey).not.toBe(first.idempotencyKey);
@@ -143,7 +148,7 @@ describe('idempotency of every other event', () => {
 	test('two extends of one sale with different data have different keys', () => {
 		const extend = {
 			event: 'extend',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: SALE,
 			type: 'subscription',
 			nextChargeOn: '2027-01-26',
@@ -153,7 +158,7 @@ describe('idempotency of every other event', () => {
 		expect(first.transactionID).toBeUndefined();
 		expect(second.idempotencyKey).not.toBe(first.idempotencyKey);
 		expect(second.idempotencyKey).toBe(
-			`${TEST_SHOP}:${SALE}:extend:${expectedFingerprint({ ...extend, nextChargeOn: '2027-02-26' })}`,
+			`${TEST_SHOP_ID}:${SALE}:extend:${expectedFingerprint({ ...extend, nextChargeOn: '2027-02-26' })}`,
 		);
 	});
 
@@ -164,8 +169,8 @@ describe('idempotency of every other event', () => {
 	});
 
 	test('an event without saleID (never a postback: parsePostback refuses it) is keyed with "-"', () => {
-		const orphan = { event: 'chargeback', shopID: TEST_SHOP, transactionID: '7', parentID: '6' };
-		const key = idempotencyKeyOf({ shopID: TEST_SHOP, event: 'chargeback', params: orphan });
-		expect(key).toBe(`${TEST_SHOP}:-:chargeback:${expectedFingerprint(orphan)}`);
+		const orphan = { event: 'chargeback', shopID: TEST_SHOP_ID, transactionID: '7', parentID: '6' };
+		const key = idempotencyKeyOf({ shopID: TEST_SHOP_ID, event: 'chargeback', params: orphan });
+		expect(key).toBe(`${TEST_SHOP_ID}:-:chargeback:${expectedFingerprint(orphan)}`);
 	});
 });

@@ -16,16 +16,15 @@ import {
 	parseSuccessRedirect,
 	type FlexPayParams,
 } from '../../lib';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import {
 	CREDIT_POSTBACK,
 	PURCHASE_POSTBACK,
-	TEST_KEY,
-	TEST_SHOP,
 	postbackQuery,
 	signPostback,
 } from '../helpers/postbacks';
 
-const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 
 function malformed(fn: () => unknown): FlexPayMalformedQueryError {
 	try {
@@ -33,7 +32,7 @@ function malformed(fn: () => unknown): FlexPayMalformedQueryError {
 	} catch (error) {
 		expect(error).toBeInstanceOf(FlexPayMalformedQueryError);
 		expect((error as FlexPayMalformedQueryError).code).toBe('MALFORMED_QUERY');
-		expect((error as Error).message).not.toContain(TEST_KEY);
+		expect((error as Error).message).not.toContain(TEST_SIGNATURE_KEY);
 		return error as FlexPayMalformedQueryError;
 	}
 	throw new Error('expected a FlexPayMalformedQueryError');
@@ -50,13 +49,13 @@ function deliveries(
 
 describe('re-splitting: a regrouped parameter set is refused although its signature matches', () => {
 	const credit: FlexPayParams = { ...CREDIT_POSTBACK, custom1: 'user-42' };
-	const { signature } = signPostback(TEST_KEY, credit);
+	const { signature } = signPostback(TEST_SIGNATURE_KEY, credit);
 
 	test('a signed credit delivered with event folded into custom1 (the event hidden) is refused, naming custom1', () => {
 		const { event, custom1, ...rest } = credit;
 		const forged: FlexPayParams = { ...rest, custom1: `${custom1}:event=${event}` };
 		// The attack is real: both sets have one canonical string and so one signature.
-		expect(computeSignature(TEST_KEY, forged)).toBe(signature);
+		expect(computeSignature(TEST_SIGNATURE_KEY, forged)).toBe(signature);
 		for (const delivery of deliveries(forged, signature)) {
 			expect(malformed(() => parsePostback(delivery, config)).field).toBe('custom1');
 			expect(malformed(() => parseSuccessRedirect(delivery, config)).field).toBe('custom1');
@@ -66,11 +65,11 @@ describe('re-splitting: a regrouped parameter set is refused although its signat
 	test('a set signed with custom1=user-42:event=credit as one parameter is refused as delivered', () => {
 		const { event: _event, ...purchaseLike } = credit;
 		const merged: FlexPayParams = { ...purchaseLike, custom1: 'user-42:event=credit' };
-		for (const delivery of deliveries(merged, computeSignature(TEST_KEY, merged))) {
+		for (const delivery of deliveries(merged, computeSignature(TEST_SIGNATURE_KEY, merged))) {
 			expect(malformed(() => parsePostback(delivery, config)).field).toBe('custom1');
 		}
 		// Percent-encoded separators are decoded first, so encoding does not slip past.
-		const encoded = postbackQuery(TEST_KEY, merged).replace(
+		const encoded = postbackQuery(TEST_SIGNATURE_KEY, merged).replace(
 			'user-42%3Aevent%3Dcredit',
 			'user-42%3aevent%3dcredit',
 		);
@@ -80,8 +79,8 @@ describe('re-splitting: a regrouped parameter set is refused although its signat
 	test('shopID folded into the value before it is refused', () => {
 		const { shopID, saleID, ...rest } = PURCHASE_POSTBACK;
 		const folded: FlexPayParams = { ...rest, saleID: `${saleID}:shopID=${shopID}` };
-		const { signature: genuine } = signPostback(TEST_KEY, PURCHASE_POSTBACK);
-		expect(computeSignature(TEST_KEY, folded)).toBe(genuine);
+		const { signature: genuine } = signPostback(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK);
+		expect(computeSignature(TEST_SIGNATURE_KEY, folded)).toBe(genuine);
 		for (const delivery of deliveries(folded, genuine)) {
 			expect(malformed(() => parsePostback(delivery, config)).field).toMatch(/^(shopID|saleID)$/);
 		}
@@ -96,19 +95,19 @@ describe('re-splitting: a regrouped parameter set is refused although its signat
 		['a trailing colon', 'x=1:'],
 	])('%s verifies, the same value with ":event=credit" appended does not', (_label, value) => {
 		const params = { ...PURCHASE_POSTBACK, custom2: value };
-		expect(parsePostback(postbackQuery(TEST_KEY, params), config).custom2).toBe(value);
-		expect(parsePostback(signPostback(TEST_KEY, params), config).custom2).toBe(value);
+		expect(parsePostback(postbackQuery(TEST_SIGNATURE_KEY, params), config).custom2).toBe(value);
+		expect(parsePostback(signPostback(TEST_SIGNATURE_KEY, params), config).custom2).toBe(value);
 		const forged = { ...params, custom2: `${value}:event=credit` };
-		expect(malformed(() => parsePostback(postbackQuery(TEST_KEY, forged), config)).field).toBe(
-			'custom2',
-		);
+		expect(
+			malformed(() => parsePostback(postbackQuery(TEST_SIGNATURE_KEY, forged), config)).field,
+		).toBe('custom2');
 	});
 });
 
 describe('shopID must be sent, not assumed', () => {
 	test('a postback or redirect without shopID is refused even when signed as if it had the configured one', () => {
 		const { shopID, ...noShop } = PURCHASE_POSTBACK;
-		const { signature } = signPostback(TEST_KEY, { ...noShop, shopID });
+		const { signature } = signPostback(TEST_SIGNATURE_KEY, { ...noShop, shopID });
 		for (const delivery of deliveries(noShop, signature)) {
 			const error = malformed(() => parsePostback(delivery, config));
 			expect(error.field).toBe('shopID');
@@ -116,8 +115,9 @@ describe('shopID must be sent, not assumed', () => {
 			expect(error.hint).toBeTruthy();
 		}
 		expect(
-			malformed(() => parsePostback(postbackQuery(TEST_KEY, { ...noShop, shopID: '' }), config))
-				.field,
+			malformed(() =>
+				parsePostback(postbackQuery(TEST_SIGNATURE_KEY, { ...noShop, shopID: '' }), config),
+			).field,
 		).toBe('shopID');
 	});
 });
@@ -133,7 +133,10 @@ describe('Verotel IDs are digits only, at most 20', () => {
 		['precededBySaleID', '0x10'],
 	])('%s=%j is refused, naming the parameter', (field, value) => {
 		const params = { ...PURCHASE_POSTBACK, [field]: value };
-		for (const delivery of [postbackQuery(TEST_KEY, params), signPostback(TEST_KEY, params)]) {
+		for (const delivery of [
+			postbackQuery(TEST_SIGNATURE_KEY, params),
+			signPostback(TEST_SIGNATURE_KEY, params),
+		]) {
 			const error = malformed(() => parsePostback(delivery, config));
 			expect(error.field).toBe(field);
 			expect(error.hint).toMatch(/digits/);
@@ -142,7 +145,7 @@ describe('Verotel IDs are digits only, at most 20', () => {
 
 	test('20 digits are accepted, 21 are not', () => {
 		const params = { ...CREDIT_POSTBACK, saleID: '9'.repeat(20), precededBySaleID: '433456' };
-		const postback = parsePostback(postbackQuery(TEST_KEY, params), config);
+		const postback = parsePostback(postbackQuery(TEST_SIGNATURE_KEY, params), config);
 		expect(postback).toMatchObject({
 			saleID: '9'.repeat(20),
 			transactionID: '55502',
@@ -152,7 +155,7 @@ describe('Verotel IDs are digits only, at most 20', () => {
 		expect(
 			malformed(() =>
 				parsePostback(
-					postbackQuery(TEST_KEY, { ...params, transactionID: '9'.repeat(21) }),
+					postbackQuery(TEST_SIGNATURE_KEY, { ...params, transactionID: '9'.repeat(21) }),
 					config,
 				),
 			).field,
@@ -169,7 +172,7 @@ describe('URL builders never sign a value the postback parser would refuse', () 
 		} catch (error) {
 			expect(error).toBeInstanceOf(FlexPayValidationError);
 			expect((error as FlexPayValidationError).hint).toBeTruthy();
-			expect((error as Error).message).not.toContain(TEST_KEY);
+			expect((error as Error).message).not.toContain(TEST_SIGNATURE_KEY);
 			return error as FlexPayValidationError;
 		}
 		throw new Error('expected a FlexPayValidationError');

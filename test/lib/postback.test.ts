@@ -9,17 +9,16 @@ import {
 	parseRawQuery,
 	parseSuccessRedirect,
 } from '../../lib';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import {
 	CHARGEBACK_POSTBACK,
 	CREDIT_POSTBACK,
 	PURCHASE_POSTBACK,
-	TEST_KEY,
-	TEST_SHOP,
 	postbackQuery,
 	signPostback,
 } from '../helpers/postbacks';
 
-const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 
 function expectThrows(
 	fn: () => unknown,
@@ -34,17 +33,17 @@ function expectThrows(
 	}
 	expect(caught).toBeInstanceOf(type);
 	if (code) expect((caught as { code: string }).code).toBe(code);
-	expect((caught as Error).message).not.toContain(TEST_KEY);
+	expect((caught as Error).message).not.toContain(TEST_SIGNATURE_KEY);
 	return caught as Error;
 }
 
 describe('parsePostback: valid postbacks', () => {
 	test('initial purchase (no event) is normalised to purchase with typed fields', () => {
-		const postback = parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config);
+		const postback = parsePostback(postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK), config);
 		expect(postback).toEqual({
 			event: 'purchase',
 			type: 'purchase',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '987654',
 			transactionID: '55501',
 			referenceID: 'order-42',
@@ -55,15 +54,18 @@ describe('parsePostback: valid postbacks', () => {
 			custom1: 'user-7',
 			CCBrand: 'VISA',
 			truncatedPAN: 'XXXXXXXXXXXX1111',
-			idempotencyKey: `${TEST_SHOP}:987654:purchase`,
+			idempotencyKey: `${TEST_SHOP_ID}:987654:purchase`,
 			signatureAlgorithm: 'sha256',
 			params: PURCHASE_POSTBACK,
 		});
 	});
 
 	test('credit and chargeback keep their event and parentID; keys differ per transaction', () => {
-		const credit = parsePostback(postbackQuery(TEST_KEY, CREDIT_POSTBACK), config);
-		const chargeback = parsePostback(postbackQuery(TEST_KEY, CHARGEBACK_POSTBACK), config);
+		const credit = parsePostback(postbackQuery(TEST_SIGNATURE_KEY, CREDIT_POSTBACK), config);
+		const chargeback = parsePostback(
+			postbackQuery(TEST_SIGNATURE_KEY, CHARGEBACK_POSTBACK),
+			config,
+		);
 		expect(credit.event).toBe('credit');
 		expect(credit.parentID).toBe('55501');
 		expect(chargeback.event).toBe('chargeback');
@@ -71,17 +73,17 @@ describe('parsePostback: valid postbacks', () => {
 	});
 
 	test('a redelivery has the same idempotency key whatever the parameter order', () => {
-		const signed = signPostback(TEST_KEY, PURCHASE_POSTBACK);
+		const signed = signPostback(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK);
 		const reversed = buildQueryString(Object.entries(signed).reverse());
 		expect(parsePostback(reversed, config).idempotencyKey).toBe(
-			parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config).idempotencyKey,
+			parsePostback(postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK), config).idempotencyKey,
 		);
 	});
 
 	test('subscription rebill uses amount/currency and becomes event rebill', () => {
 		const rebill = {
 			event: 'rebill',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '1',
 			transactionID: '2',
 			amount: '19.90',
@@ -91,7 +93,7 @@ describe('parsePostback: valid postbacks', () => {
 			subscriptionPhase: 'normal',
 			CCBrand: 'MC',
 		};
-		const postback = parsePostback(postbackQuery(TEST_KEY, rebill), config);
+		const postback = parsePostback(postbackQuery(TEST_SIGNATURE_KEY, rebill), config);
 		expect(postback).toMatchObject({
 			event: 'rebill',
 			amount: 19.9,
@@ -105,14 +107,18 @@ describe('parsePostback: valid postbacks', () => {
 	test('a subscription without event is its initial postback; unknown events are kept lower-cased', () => {
 		expect(
 			parsePostback(
-				postbackQuery(TEST_KEY, { shopID: TEST_SHOP, saleID: '3', type: 'subscription' }),
+				postbackQuery(TEST_SIGNATURE_KEY, {
+					shopID: TEST_SHOP_ID,
+					saleID: '3',
+					type: 'subscription',
+				}),
 				config,
 			).event,
 		).toBe('initial');
 		expect(
 			parsePostback(
-				postbackQuery(TEST_KEY, {
-					shopID: TEST_SHOP,
+				postbackQuery(TEST_SIGNATURE_KEY, {
+					shopID: TEST_SHOP_ID,
 					saleID: '3',
 					type: 'subscription',
 					event: 'SomethingNew',
@@ -123,14 +129,14 @@ describe('parsePostback: valid postbacks', () => {
 	});
 
 	test('legacy SHA-1 is accepted unless disabled; upper-case hex is accepted', () => {
-		const sha1 = postbackQuery(TEST_KEY, PURCHASE_POSTBACK, 'sha1');
+		const sha1 = postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK, 'sha1');
 		expect(parsePostback(sha1, config).signatureAlgorithm).toBe('sha1');
 		expectThrows(
 			() => parsePostback(sha1, config, { allowSha1: false }),
 			FlexPaySignatureError,
 			'SIGNATURE_INVALID',
 		);
-		const signed = signPostback(TEST_KEY, PURCHASE_POSTBACK);
+		const signed = signPostback(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK);
 		const upper = buildQueryString(
 			Object.entries({ ...signed, signature: signed.signature.toUpperCase() }),
 		);
@@ -138,41 +144,43 @@ describe('parsePostback: valid postbacks', () => {
 	});
 
 	test('a parsed map (framework query object) verifies the same as the raw string', () => {
-		const map = signPostback(TEST_KEY, PURCHASE_POSTBACK);
+		const map = signPostback(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK);
 		expect(parsePostback(map, config)).toEqual(
-			parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), config),
+			parsePostback(postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK), config),
 		);
 	});
 
 	test('leading "?" and + as space; a merchant static parameter of the postback URL is signed too', () => {
 		const params = { ...PURCHASE_POSTBACK, custom2: 'two words', 'wc-api': 'callback' };
-		const postback = parsePostback('?' + postbackQuery(TEST_KEY, params), config);
+		const postback = parsePostback('?' + postbackQuery(TEST_SIGNATURE_KEY, params), config);
 		expect(postback.custom2).toBe('two words');
 		expect(postback.params['wc-api']).toBe('callback');
 	});
 
 	test('the key is trimmed like a pasted Control Center key', () => {
-		const withSpaces = { shopId: ` ${TEST_SHOP} `, signatureKey: `${TEST_KEY}\n` };
-		expect(parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), withSpaces).shopID).toBe(
-			TEST_SHOP,
-		);
+		const withSpaces = { shopId: ` ${TEST_SHOP_ID} `, signatureKey: `${TEST_SIGNATURE_KEY}\n` };
+		expect(
+			parsePostback(postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK), withSpaces).shopID,
+		).toBe(TEST_SHOP_ID);
 	});
 
 	test('parseSuccessRedirect verifies a redirect exactly like a postback', () => {
 		const redirect = {
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '987654',
 			priceAmount: '9.99',
 			priceCurrency: 'EUR',
 			paymentMethod: 'CC',
 			type: 'purchase',
 		};
-		expect(parseSuccessRedirect(postbackQuery(TEST_KEY, redirect), config).event).toBe('purchase');
+		expect(parseSuccessRedirect(postbackQuery(TEST_SIGNATURE_KEY, redirect), config).event).toBe(
+			'purchase',
+		);
 	});
 });
 
 describe('parsePostback: rejections', () => {
-	const good = () => signPostback(TEST_KEY, PURCHASE_POSTBACK);
+	const good = () => signPostback(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK);
 
 	test('tampered amount', () => {
 		const query = buildQueryString(Object.entries({ ...good(), priceAmount: '0.01' }));
@@ -220,7 +228,11 @@ describe('parsePostback: rejections', () => {
 
 	test('another shop, even correctly signed', () => {
 		const error = expectThrows(
-			() => parsePostback(postbackQuery(TEST_KEY, { ...PURCHASE_POSTBACK, shopID: '999' }), config),
+			() =>
+				parsePostback(
+					postbackQuery(TEST_SIGNATURE_KEY, { ...PURCHASE_POSTBACK, shopID: '999' }),
+					config,
+				),
 			FlexPayShopMismatchError,
 			'SHOP_MISMATCH',
 		);
@@ -228,7 +240,7 @@ describe('parsePostback: rejections', () => {
 	});
 
 	test('duplicate keys, in the raw string and as arrays in a map', () => {
-		const query = postbackQuery(TEST_KEY, PURCHASE_POSTBACK) + '&priceAmount=0.01';
+		const query = postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK) + '&priceAmount=0.01';
 		expectThrows(() => parsePostback(query, config), FlexPayMalformedQueryError);
 		expectThrows(
 			() => parsePostback({ ...good(), priceAmount: ['9.99', '0.01'] }, config),
@@ -237,7 +249,7 @@ describe('parsePostback: rejections', () => {
 	});
 
 	test('invalid UTF-8, incomplete escapes, control characters, array syntax', () => {
-		const base = postbackQuery(TEST_KEY, PURCHASE_POSTBACK);
+		const base = postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK);
 		for (const extra of [
 			'custom3=%C3',
 			'custom3=%ED%A0%80',
@@ -266,17 +278,17 @@ describe('parsePostback: rejections', () => {
 	test('an unusable configuration is a validation error, not a signature error', () => {
 		expectThrows(
 			() =>
-				parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), {
-					shopId: TEST_SHOP,
+				parsePostback(postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK), {
+					shopId: TEST_SHOP_ID,
 					signatureKey: '  ',
 				}),
 			FlexPayValidationError,
 		);
 		expectThrows(
 			() =>
-				parsePostback(postbackQuery(TEST_KEY, PURCHASE_POSTBACK), {
+				parsePostback(postbackQuery(TEST_SIGNATURE_KEY, PURCHASE_POSTBACK), {
 					shopId: 'abc',
-					signatureKey: TEST_KEY,
+					signatureKey: TEST_SIGNATURE_KEY,
 				}),
 			FlexPayValidationError,
 		);

@@ -9,11 +9,12 @@ import {
 	signRequest,
 	type FlexPayParams,
 } from '../../lib';
-import { TEST_KEY, TEST_SHOP, signPostback } from '../helpers/postbacks';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { signPostback } from '../helpers/postbacks';
 
 // Fixed seed: a failure reproduces on every machine; thousands of cases stay under a second or two.
 const settings = { seed: 20261126, numRuns: 2000 };
-const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 
 /**
  * Parameters the parser checks by name (digits-only IDs; the sale shape: `version`
@@ -30,7 +31,7 @@ const CHECKED_NAMES = new Set([
 	'type',
 	'version',
 ]);
-const SALE_SHAPE = { shopID: TEST_SHOP, saleID: '433456', type: 'purchase' };
+const SALE_SHAPE = { shopID: TEST_SHOP_ID, saleID: '433456', type: 'purchase' };
 const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/).filter((k) => !CHECKED_NAMES.has(k));
 /** `:name=` inside a value reads as a parameter boundary; such values are refused by design. */
 const BOUNDARY = /:[A-Za-z0-9_.-]+=/;
@@ -46,7 +47,7 @@ describe('property: build -> parse -> verify', () => {
 	test('every signed map survives encoding and verifies, with identical parameters', () => {
 		fc.assert(
 			fc.property(paramsArb, (params) => {
-				const query = buildQueryString(Object.entries(signPostback(TEST_KEY, params)));
+				const query = buildQueryString(Object.entries(signPostback(TEST_SIGNATURE_KEY, params)));
 				expect(parsePostback(query, config).params).toEqual(params);
 			}),
 			settings,
@@ -57,7 +58,9 @@ describe('property: build -> parse -> verify', () => {
 		fc.assert(
 			fc.property(paramsArb, (params) => {
 				const reversed = Object.fromEntries(Object.entries(params).reverse());
-				expect(computeSignature(TEST_KEY, reversed)).toBe(computeSignature(TEST_KEY, params));
+				expect(computeSignature(TEST_SIGNATURE_KEY, reversed)).toBe(
+					computeSignature(TEST_SIGNATURE_KEY, params),
+				);
 			}),
 			settings,
 		);
@@ -71,7 +74,7 @@ describe('property: build -> parse -> verify', () => {
 		);
 		fc.assert(
 			fc.property(paramsArb, mutation, (params, m) => {
-				const signed = signPostback(TEST_KEY, params);
+				const signed = signPostback(TEST_SIGNATURE_KEY, params);
 				const mutated: FlexPayParams = { ...signed };
 				const keys = Object.keys(params).filter((k) => k !== 'shopID');
 				if (m.kind === 'change') {
@@ -110,7 +113,7 @@ describe('property: build -> parse -> verify', () => {
 					throw new Error('accepted an unsigned random query');
 				} catch (error) {
 					expect(error).toBeInstanceOf(FlexPayError);
-					expect((error as Error).message).not.toContain(TEST_KEY);
+					expect((error as Error).message).not.toContain(TEST_SIGNATURE_KEY);
 				}
 			}),
 			settings,
@@ -134,7 +137,7 @@ describe('property: build -> parse -> verify', () => {
 				expect(parsed).toEqual(request.params);
 				expect(query.endsWith(`&signature=${parsed.signature}`)).toBe(true);
 				const { signature, ...rest } = parsed;
-				expect(signRequest(TEST_KEY, rest)).toBe(signature);
+				expect(signRequest(TEST_SIGNATURE_KEY, rest)).toBe(signature);
 			}),
 			{ ...settings, numRuns: 500 },
 		);
@@ -208,7 +211,9 @@ describe('property: percent-encoding a character does not change what a query re
 			.map(([before, name, after]) => `${before}:${name}=${after}`);
 		fc.assert(
 			fc.property(withBoundary, fc.nat(), (custom1, pick) => {
-				const query = Object.entries(signPostback(TEST_KEY, { shopID: TEST_SHOP, custom1 }))
+				const query = Object.entries(
+					signPostback(TEST_SIGNATURE_KEY, { shopID: TEST_SHOP_ID, custom1 }),
+				)
 					.map(([k, v]) => `${k}=${v}`)
 					.join('&');
 				const plain = outcome(() => parsePostback(query, config));
@@ -244,7 +249,7 @@ describe('property: percent-encoding a character does not change what a query re
 			.map((p) => ({ ...p, ...SALE_SHAPE }));
 		fc.assert(
 			fc.property(plainParams, fc.nat(), (params, pick) => {
-				const signed = signPostback(TEST_KEY, params);
+				const signed = signPostback(TEST_SIGNATURE_KEY, params);
 				const query = Object.entries(signed)
 					.map(([k, v]) => `${k}=${v}`)
 					.join('&');

@@ -18,9 +18,9 @@ import {
 	POSTBACK_EVENTS,
 	randomVerotelId,
 } from '../../lib';
-import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 
-const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 const fixedIds = (digits: number) => '9'.repeat(digits);
 
 const SUBSCRIPTION = [
@@ -44,7 +44,7 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 
 		// What every event carries.
 		expect(signed).toMatchObject({
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '433456',
 			transactionID: '99999999',
 			referenceID: 'order-433456',
@@ -77,7 +77,7 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 		expect(parsed).toMatchObject({
 			event,
 			saleID: '433456',
-			shopID: TEST_SHOP,
+			shopID: TEST_SHOP_ID,
 			amount: 9.99,
 			currency: 'EUR',
 			signatureAlgorithm: 'sha256',
@@ -87,10 +87,10 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 
 		// ... and refuses it with another key.
 		expect(() =>
-			parsePostback(sample.query, { shopId: TEST_SHOP, signatureKey: `${TEST_KEY}x` }),
+			parsePostback(sample.query, { shopId: TEST_SHOP_ID, signatureKey: `${TEST_SIGNATURE_KEY}x` }),
 		).toThrow(FlexPaySignatureError);
 		// The key itself is never part of what is sent.
-		expect(JSON.stringify(sample)).not.toContain(TEST_KEY);
+		expect(JSON.stringify(sample)).not.toContain(TEST_SIGNATURE_KEY);
 	});
 
 	it('takes amount, currency, reference ID, custom1 and IDs as given (amount formatted as nnn.nn)', () => {
@@ -180,15 +180,15 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 			expect(caught).toBeInstanceOf(FlexPayValidationError);
 			expect((caught as FlexPayValidationError).field).toBe(field);
 			expect((caught as FlexPayValidationError).hint).toBeTruthy();
-			expect(String((caught as Error).message)).not.toContain(TEST_KEY);
+			expect(String((caught as Error).message)).not.toContain(TEST_SIGNATURE_KEY);
 		},
 	);
 
 	it('checks the configuration like every other signing function (values never quoted)', () => {
-		expect(() => buildSamplePostback({ shopId: TEST_KEY, signatureKey: TEST_KEY })).toThrow(
-			/Shop ID is not a numeric website ID/,
-		);
-		expect(() => buildSamplePostback({ shopId: TEST_SHOP, signatureKey: ' ' })).toThrow(
+		expect(() =>
+			buildSamplePostback({ shopId: TEST_SIGNATURE_KEY, signatureKey: TEST_SIGNATURE_KEY }),
+		).toThrow(/Shop ID is not a numeric website ID/);
+		expect(() => buildSamplePostback({ shopId: TEST_SHOP_ID, signatureKey: ' ' })).toThrow(
 			/Signature key is empty/,
 		);
 	});
@@ -209,8 +209,8 @@ describe('scripts/postback.mjs builds its postbacks with buildSamplePostback (fr
 		const program = `
 			import { buildPostback } from ${JSON.stringify(script)};
 			const events = JSON.parse(process.argv[1]);
-			const out = events.map((event) => buildPostback({ event, shopId: ${JSON.stringify(TEST_SHOP)}, key: ${JSON.stringify(TEST_KEY)}, saleId: '4242', custom1: 'u-1' }));
-			out.push(buildPostback({ event: 'rebill', shopId: ${JSON.stringify(TEST_SHOP)}, key: ${JSON.stringify(TEST_KEY)}, saleId: '4242', tamper: true }));
+			const out = events.map((event) => buildPostback({ event, shopId: ${JSON.stringify(TEST_SHOP_ID)}, key: ${JSON.stringify(TEST_SIGNATURE_KEY)}, saleId: '4242', custom1: 'u-1' }));
+			out.push(buildPostback({ event: 'rebill', shopId: ${JSON.stringify(TEST_SHOP_ID)}, key: ${JSON.stringify(TEST_SIGNATURE_KEY)}, saleId: '4242', tamper: true }));
 			console.log(JSON.stringify(out));
 		`;
 		const stdout = execFileSync(

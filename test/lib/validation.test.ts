@@ -14,9 +14,9 @@ import {
 	type PurchaseParams,
 } from '../../lib';
 import { idText } from '../../lib/validation';
-import { TEST_KEY, TEST_SHOP } from '../helpers/postbacks';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 
-const config = { shopId: TEST_SHOP, signatureKey: TEST_KEY };
+const config = { shopId: TEST_SHOP_ID, signatureKey: TEST_SIGNATURE_KEY };
 const base: PurchaseParams = {
 	priceAmount: '9.99',
 	priceCurrency: 'EUR',
@@ -28,7 +28,7 @@ function validationError(fn: () => unknown): FlexPayValidationError {
 		fn();
 	} catch (error) {
 		expect(error).toBeInstanceOf(FlexPayValidationError);
-		expect((error as Error).message).not.toContain(TEST_KEY);
+		expect((error as Error).message).not.toContain(TEST_SIGNATURE_KEY);
 		expect((error as FlexPayValidationError).hint).toBeTruthy();
 		return error as FlexPayValidationError;
 	}
@@ -263,10 +263,14 @@ describe('subscriptions, upgrade, cancel and status', () => {
 
 	test('cancel subscription and status URLs', () => {
 		expect(buildCancelSubscriptionUrl(config, { saleID: '42' })).toMatch(
-			/^https:\/\/secure\.verotel\.com\/cancel-subscription\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/,
+			new RegExp(
+				`^https://secure\\.verotel\\.com/cancel-subscription\\?saleID=42&shopID=${TEST_SHOP_ID}&version=4&signature=[0-9a-f]{64}$`,
+			),
 		);
 		expect(buildStatusUrl(config, { saleID: 42 })).toMatch(
-			/^https:\/\/secure\.verotel\.com\/salestatus\?saleID=42&shopID=123456&version=4&signature=[0-9a-f]{64}$/,
+			new RegExp(
+				`^https://secure\\.verotel\\.com/salestatus\\?saleID=42&shopID=${TEST_SHOP_ID}&version=4&signature=[0-9a-f]{64}$`,
+			),
 		);
 		expect(buildStatusUrl(config, { referenceID: 'order 1' })).toContain('referenceID=order+1');
 		expect(validationError(() => buildStatusUrl(config, {} as never)).field).toBe('saleID');
@@ -391,7 +395,7 @@ describe('configuration errors never quote a configured value', () => {
 
 	test.each([
 		['shopId', { ...config, shopId: pasted }],
-		['shopId', { ...config, shopId: `${TEST_SHOP}${pasted}` }],
+		['shopId', { ...config, shopId: `${TEST_SHOP_ID}${pasted}` }],
 		['brand', { ...config, brand: pasted as never }],
 		['baseUrl', { ...config, baseUrl: pasted }],
 		['baseUrl', { ...config, baseUrl: `${pasted}://x.example` }],

@@ -7,9 +7,10 @@
  */
 import nock from 'nock';
 
+import { foundBody, TEST_SHOP_ID } from '../fixtures/flexpay';
 import { OK_ANSWER } from './execute-harness';
-import { CREDIT, PURCHASE, REBILL, SHOP, signedQuery } from './fixtures';
-import { FOUND_BODY, HOST, lookup } from './sale-lookup';
+import { CREDIT, PURCHASE, REBILL, signedQuery } from './fixtures';
+import { HOST, lookup, PURCHASE_SALE } from './sale-lookup';
 import { forgetTriggerState } from './webhook-harness';
 
 beforeAll(() => nock.disableNetConnect());
@@ -37,7 +38,7 @@ function statusAnswers(body: string | ((saleID: string) => string), status = 200
 
 describe('Grant Access Only When Confirmed', () => {
 	it('turns the lookup on by itself; a purchase the status service confirms grants as before', async () => {
-		const scope = statusAnswers(FOUND_BODY);
+		const scope = statusAnswers(foundBody(PURCHASE_SALE));
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		expect(scope.isDone()).toBe(true);
 		expect(item).toMatchObject({ confirmed: true, saleLookup: { ok: true } });
@@ -56,7 +57,7 @@ describe('Grant Access Only When Confirmed', () => {
 	});
 
 	it('a purchase the status service knows with another amount grants nothing', async () => {
-		statusAnswers(FOUND_BODY.replace('priceAmount: 19.99', 'priceAmount: 1.99'));
+		statusAnswers(foundBody({ ...PURCHASE_SALE, priceAmount: '1.99' }));
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		const reason = 'The amount differs from the status service’s';
 		expect(item).toMatchObject({
@@ -68,7 +69,7 @@ describe('Grant Access Only When Confirmed', () => {
 	});
 
 	it('a sale whose status names another custom1 (the buyer’s account in many shops) grants nothing', async () => {
-		statusAnswers(`${FOUND_BODY}custom1: user-666\n`);
+		statusAnswers(foundBody({ ...PURCHASE_SALE, custom1: 'user-666' }));
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		expect(item.custom1).toBe('user-42');
 		expect(item.access).toEqual(
@@ -94,7 +95,7 @@ describe('Grant Access Only When Confirmed', () => {
 	it('a rebill of a known, approved sale extends (its amount is not the sale price and is not compared)', async () => {
 		statusAnswers(
 			(saleID) =>
-				`response: FOUND\nsaleID: ${saleID}\nshopID: ${SHOP}\nsaleResult: APPROVED\npriceAmount: 29.95\npriceCurrency: EUR\n`,
+				`response: FOUND\nsaleID: ${saleID}\nshopID: ${TEST_SHOP_ID}\nsaleResult: APPROVED\npriceAmount: 29.95\npriceCurrency: EUR\n`,
 		);
 		const { item } = await lookup({ query: signedQuery(REBILL), options: OPTION });
 		expect(item.confirmed).toBe(true);

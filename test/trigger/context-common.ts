@@ -12,7 +12,7 @@ import type {
 	Logger,
 } from 'n8n-workflow';
 
-import { CREDENTIALS } from './fixtures';
+import { TEST_CREDENTIALS } from '../fixtures/flexpay';
 import type { ProcessedStore } from './processed-store';
 
 export type StatusRequest = (
@@ -33,13 +33,13 @@ export interface RunOptions {
 	processed?: ProcessedStore;
 }
 
-/** getCredentials() as n8n answers it: a copy of the run's credential (default CREDENTIALS), or its error; each call logged as `event`. */
+/** getCredentials() as n8n answers it: a copy of the run's credential (default TEST_CREDENTIALS), or its error; each call logged as `event`. */
 export function credentialsOf(
 	call: RunOptions,
 	events: string[],
 	event: string,
 ): () => Promise<never> {
-	const credentials = call.credentials ?? CREDENTIALS;
+	const credentials = call.credentials ?? TEST_CREDENTIALS;
 	return async () => {
 		events.push(event);
 		if (credentials instanceof Error) throw credentials;

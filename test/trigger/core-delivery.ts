@@ -18,6 +18,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { TEST_CREDENTIALS } from '../fixtures/flexpay';
 import {
 	callWebhook,
 	executeWebhookResult,
@@ -26,7 +27,6 @@ import {
 	type TriggerEnv,
 } from '../helpers/trigger-context';
 import { asSent } from './execute-harness';
-import { CREDENTIALS } from './fixtures';
 import type { ProcessedStore } from './processed-store';
 
 export const WEBHOOK_ID = '3b0c7a52-5e0e-4c4e-9a57-1f6f3f0d9c11';
@@ -41,7 +41,7 @@ export interface Sent {
 /** The trigger alone in a workflow as n8n loads it for one request, with these parameters and credential. */
 export function setup(
 	parameters: INodeParameters,
-	credentials: ICredentialDataDecryptedObject = CREDENTIALS,
+	credentials: ICredentialDataDecryptedObject = TEST_CREDENTIALS,
 ) {
 	return triggerEnv({
 		baseUrl: 'https://n8n.example.com',

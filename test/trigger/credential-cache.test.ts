@@ -15,16 +15,18 @@ import {
 	mayRereadCredentials,
 	REREAD_INTERVAL_MS,
 } from '../../nodes/VerotelFlexPayTrigger/credentialCache';
-import { CREDENTIALS, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { PURCHASE, signedQuery } from './fixtures';
 import { harness, itemOf, type CallOptions, type Harness } from './webhook-harness';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
-const NEW_KEY = 'rotatedKeyFromControlCenter42';
-const ROTATED = { ...CREDENTIALS, signatureKey: NEW_KEY };
+/** The key the merchant rotated to: another key than TEST_SIGNATURE_KEY. */
+const OTHER_SIGNATURE_KEY = 'rotatedKeyFromControlCenter42';
+const ROTATED = { ...TEST_CREDENTIALS, signatureKey: OTHER_SIGNATURE_KEY };
 
 let sale = 0;
 /** A postback of a sale no other delivery in the test uses. */
-function freshPurchase(key = KEY): string {
+function freshPurchase(key = TEST_SIGNATURE_KEY): string {
 	sale++;
 	return signedQuery(
 		{ ...PURCHASE, saleID: String(710000 + sale), transactionID: String(910000 + sale) },
@@ -124,16 +126,22 @@ describe('credential cache', () => {
 		await deliver({ query: freshPurchase() });
 		// The key was rotated in the credential; within the interval the cached key still decides.
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS - 1);
-		const early = await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED });
+		const early = await deliver({
+			query: freshPurchase(OTHER_SIGNATURE_KEY),
+			credentials: ROTATED,
+		});
 		expect([early.ran, early.status, early.reads]).toEqual([false, 401, 0]);
 
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS);
-		const accepted = await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED });
+		const accepted = await deliver({
+			query: freshPurchase(OTHER_SIGNATURE_KEY),
+			credentials: ROTATED,
+		});
 		expect([accepted.ran, accepted.reads]).toEqual([true, 1]);
 		// From now on the new key is the cached one, and the old key is refused.
-		const next = await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED });
+		const next = await deliver({ query: freshPurchase(OTHER_SIGNATURE_KEY), credentials: ROTATED });
 		expect([next.ran, next.reads]).toEqual([true, 0]);
-		const old = await deliver({ query: freshPurchase(KEY), credentials: ROTATED });
+		const old = await deliver({ query: freshPurchase(TEST_SIGNATURE_KEY), credentials: ROTATED });
 		expect([old.ran, old.status]).toEqual([false, 401]);
 	});
 
@@ -144,30 +152,41 @@ describe('credential cache', () => {
 		expect((await deliver({ query: forged() })).reads).toBe(1);
 		// ...so the first postback with the new key is refused, the first after the interval accepted.
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS + 10);
-		expect((await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED })).status).toBe(
-			401,
-		);
+		expect(
+			(await deliver({ query: freshPurchase(OTHER_SIGNATURE_KEY), credentials: ROTATED })).status,
+		).toBe(401);
 		jest.setSystemTime(T0 + 2 * REREAD_INTERVAL_MS);
-		expect((await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED })).ran).toBe(true);
+		expect(
+			(await deliver({ query: freshPurchase(OTHER_SIGNATURE_KEY), credentials: ROTATED })).ran,
+		).toBe(true);
 	});
 
 	test('an old key stops being accepted at the latest CACHED_CREDENTIALS_TTL_MS after the credential was read', async () => {
 		await deliver({ query: freshPurchase() });
 		// A leaked key was replaced: the cache only trusts what it read for a limited time.
 		jest.setSystemTime(T0 + CACHED_CREDENTIALS_TTL_MS - 1);
-		const stillCached = await deliver({ query: freshPurchase(KEY), credentials: ROTATED });
+		const stillCached = await deliver({
+			query: freshPurchase(TEST_SIGNATURE_KEY),
+			credentials: ROTATED,
+		});
 		expect([stillCached.ran, stillCached.reads]).toEqual([true, 0]);
 		jest.setSystemTime(T0 + CACHED_CREDENTIALS_TTL_MS);
-		const expired = await deliver({ query: freshPurchase(KEY), credentials: ROTATED });
+		const expired = await deliver({
+			query: freshPurchase(TEST_SIGNATURE_KEY),
+			credentials: ROTATED,
+		});
 		expect([expired.ran, expired.status, expired.reads]).toEqual([false, 401, 1]);
-		const newKey = await deliver({ query: freshPurchase(NEW_KEY), credentials: ROTATED });
+		const newKey = await deliver({
+			query: freshPurchase(OTHER_SIGNATURE_KEY),
+			credentials: ROTATED,
+		});
 		expect([newKey.ran, newKey.reads]).toEqual([true, 0]);
 	});
 
 	test('a corrected credential takes effect once REREAD_INTERVAL_MS has passed, also after an unusable one (503)', async () => {
 		const broken = await deliver({
 			query: freshPurchase(),
-			credentials: { shopId: SHOP, signatureKey: '   ' },
+			credentials: { shopId: TEST_SHOP_ID, signatureKey: '   ' },
 		});
 		expect([broken.status, broken.reads]).toEqual([503, 1]);
 		jest.setSystemTime(T0 + REREAD_INTERVAL_MS - 1);

@@ -1,10 +1,8 @@
 /**
- * The postbacks the trigger tests deliver, and the shop they belong to: the
- * credential (KEY, SHOP, CREDENTIALS), one parameter set per kind of event,
- * and signing them the way Verotel does.
+ * The postbacks the trigger tests deliver: one parameter set per kind of
+ * event, for the shop of test/fixtures/flexpay.ts (TEST_SHOP_ID), and signing
+ * them the way Verotel does, with its TEST_SIGNATURE_KEY.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-
 import {
 	buildQueryString,
 	computeSignature,
@@ -12,19 +10,10 @@ import {
 	type FlexPayParams,
 	type SignatureAlgorithm,
 } from '../../lib';
-
-/** Distinctive, so any leak is found by a plain substring search. */
-export const KEY = ['LEAKCANARY', 'trig9Qx7', 'Zk2mVw8PpR'].join('');
-export const SHOP = '654321';
-export const CREDENTIALS: ICredentialDataDecryptedObject = {
-	shopId: SHOP,
-	signatureKey: KEY,
-	brand: 'verotel',
-	baseUrl: '',
-};
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 
 export const PURCHASE: FlexPayParams = {
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '700001',
 	transactionID: '900001',
 	referenceID: 'order-1001',
@@ -47,7 +36,7 @@ export const PURCHASE_REDIRECT: FlexPayParams = Object.fromEntries(
 
 export const CREDIT: FlexPayParams = {
 	event: 'credit',
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '700001',
 	transactionID: '900002',
 	parentID: '900001',
@@ -65,7 +54,7 @@ export const CHARGEBACK: FlexPayParams = {
 
 export const REBILL: FlexPayParams = {
 	event: 'rebill',
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '700002',
 	transactionID: '900010',
 	amount: '9.95',
@@ -81,7 +70,7 @@ export const REBILL: FlexPayParams = {
 /** Subscription events without transactionID: only the data as a whole tells one from another. */
 export const CANCEL: FlexPayParams = {
 	event: 'cancel',
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '700002',
 	type: 'subscription',
 	cancelledBy: 'user',
@@ -90,7 +79,7 @@ export const CANCEL: FlexPayParams = {
 
 export const UNCANCEL: FlexPayParams = {
 	event: 'uncancel',
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '700002',
 	type: 'subscription',
 	uncancelledBy: 'user',
@@ -100,7 +89,7 @@ export const UNCANCEL: FlexPayParams = {
 /** The end of REBILL's subscription. */
 export const EXPIRY: FlexPayParams = {
 	event: 'expiry',
-	shopID: SHOP,
+	shopID: TEST_SHOP_ID,
 	saleID: '700002',
 	type: 'subscription',
 	subscriptionPhase: 'normal',
@@ -110,7 +99,7 @@ export const EXPIRY: FlexPayParams = {
 export function sign(
 	params: FlexPayParams,
 	algorithm: SignatureAlgorithm = 'sha256',
-	key = KEY,
+	key = TEST_SIGNATURE_KEY,
 ): FlexPayParams {
 	return { ...params, signature: computeSignature(key, params, algorithm) };
 }
@@ -119,12 +108,15 @@ export function sign(
 export function signedQuery(
 	params: FlexPayParams,
 	algorithm: SignatureAlgorithm = 'sha256',
-	key = KEY,
+	key = TEST_SIGNATURE_KEY,
 ): string {
 	return buildQueryString(Object.entries(sign(params, algorithm, key)));
 }
 
 /** The idempotencyKey the protocol core computes for these parameters. */
 export function idempotencyKeyFor(params: FlexPayParams): string {
-	return parsePostback(signedQuery(params), { shopId: SHOP, signatureKey: KEY }).idempotencyKey;
+	return parsePostback(signedQuery(params), {
+		shopId: TEST_SHOP_ID,
+		signatureKey: TEST_SIGNATURE_KEY,
+	}).idempotencyKey;
 }

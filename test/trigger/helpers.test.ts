@@ -9,7 +9,7 @@ import {
 import { isEventSelected } from '../../nodes/VerotelFlexPayTrigger/options';
 import { safeReason } from '../../nodes/VerotelFlexPayTrigger/redaction';
 import { classifyError } from '../../nodes/VerotelFlexPayTrigger/rejection';
-import { KEY } from './fixtures';
+import { TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 
 describe('isEventSelected', () => {
 	it('unknown events count as "other"', () => {
@@ -22,9 +22,9 @@ describe('isEventSelected', () => {
 
 describe('safeReason', () => {
 	it('removes the key, signature values and long hex, control characters; truncates', () => {
-		const text = `key ${KEY} url ?a=1&signature=${'ab'.repeat(32)}&b=2 hex ${'0'.repeat(40)} ctl \u0000\u001b end`;
-		const out = safeReason(text, KEY);
-		expect(out).not.toContain(KEY);
+		const text = `key ${TEST_SIGNATURE_KEY} url ?a=1&signature=${'ab'.repeat(32)}&b=2 hex ${'0'.repeat(40)} ctl \u0000\u001b end`;
+		const out = safeReason(text, TEST_SIGNATURE_KEY);
+		expect(out).not.toContain(TEST_SIGNATURE_KEY);
 		expect(out).not.toMatch(/[0-9a-f]{32}/);
 		expect(out).toContain('signature=[redacted]&b=2');
 		expect(out).not.toMatch(/\p{Cc}/u);
@@ -67,7 +67,7 @@ describe('classifyError', () => {
 		['a string was thrown', 503, 'Service Unavailable', 'error'],
 		[undefined, 503, 'Service Unavailable', 'error'],
 	])('%p -> %i', (error, statusCode, body, level) => {
-		expect(classifyError(error, KEY)).toMatchObject({ statusCode, body, level });
+		expect(classifyError(error, TEST_SIGNATURE_KEY)).toMatchObject({ statusCode, body, level });
 	});
 
 	it('the credential message says how to fix it and what the 503 means', () => {

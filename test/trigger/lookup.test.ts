@@ -10,11 +10,12 @@
  */
 import nock from 'nock';
 
+import { foundBody, TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { deliverAndExecute, visibleText } from './delivery';
 import { executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
-import { CREDENTIALS, CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { CREDIT, PURCHASE, signedQuery } from './fixtures';
 import { ProcessedStore } from './processed-store';
-import { expectedStatusSignature, FOUND_BODY, HOST, lookup, realHttp } from './sale-lookup';
+import { expectedStatusSignature, HOST, lookup, PURCHASE_SALE, realHttp } from './sale-lookup';
 import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
 beforeAll(() => nock.disableNetConnect());
@@ -24,7 +25,7 @@ afterAll(() => nock.enableNetConnect());
 
 describe('Fetch Sale Details (in execute())', () => {
 	it('webhook() alone makes no request and hands over the item without sale', async () => {
-		const scope = nock(HOST).get('/salestatus').query(true).reply(200, FOUND_BODY);
+		const scope = nock(HOST).get('/salestatus').query(true).reply(200, foundBody(PURCHASE_SALE));
 		const h = harness({ query: signedQuery(PURCHASE), options: { fetchSaleDetails: true } });
 		const item = itemOf(await h.run());
 		expect(h.ctx.helpers.httpRequestWithAuthentication).not.toHaveBeenCalled();
@@ -41,12 +42,12 @@ describe('Fetch Sale Details (in execute())', () => {
 				requests.push(JSON.stringify(q));
 				return (
 					q.saleID === '700001' &&
-					q.shopID === SHOP &&
+					q.shopID === TEST_SHOP_ID &&
 					q.version === '4' &&
 					q.signature === expectedStatusSignature({ saleID: '700001' })
 				);
 			})
-			.reply(200, FOUND_BODY, { 'Content-Type': 'text/plain; charset=utf-8' });
+			.reply(200, foundBody(PURCHASE_SALE), { 'Content-Type': 'text/plain; charset=utf-8' });
 
 		const { item, e } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(scope.isDone()).toBe(true);
@@ -56,7 +57,7 @@ describe('Fetch Sale Details (in execute())', () => {
 			found: true,
 			response: 'FOUND',
 			saleID: '700001',
-			shopID: SHOP,
+			shopID: TEST_SHOP_ID,
 			referenceID: 'order-1001',
 			saleResult: 'APPROVED',
 			priceAmount: '19.99',
@@ -77,13 +78,13 @@ describe('Fetch Sale Details (in execute())', () => {
 			amount: 19.99,
 			access: { action: 'grant', saleID: '700001' },
 		});
-		expect(requests.join('\n')).not.toContain(KEY);
+		expect(requests.join('\n')).not.toContain(TEST_SIGNATURE_KEY);
 		// n8n answers OK ("When the Execution Is Stored"); execute() does not.
 		expect(e?.ctx.sendResponse).not.toHaveBeenCalled();
 	});
 
 	it('one request through the FlexPay credential: GET /salestatus by saleID, text answer of any HTTP status, 15 s timeout', async () => {
-		nock(HOST).get('/salestatus').query(true).reply(200, FOUND_BODY);
+		nock(HOST).get('/salestatus').query(true).reply(200, foundBody(PURCHASE_SALE));
 		const { e } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(e?.ctx.helpers.httpRequestWithAuthentication).toHaveBeenCalledTimes(1);
 		expect(e?.ctx.helpers.httpRequestWithAuthentication).toHaveBeenCalledWith('verotelFlexPayApi', {
@@ -108,7 +109,7 @@ describe('Fetch Sale Details (in execute())', () => {
 			.query(true)
 			.reply((_uri, _body, callback) => {
 				requestSeen();
-				void gate.then(() => callback(null, [200, FOUND_BODY]));
+				void gate.then(() => callback(null, [200, foundBody(PURCHASE_SALE)]));
 			});
 
 		const options = { fetchSaleDetails: true, answerOk: 'whenRunStarts' };
@@ -161,7 +162,7 @@ describe('Fetch Sale Details (in execute())', () => {
 	});
 
 	it('ERROR: the service text is passed on, redacted (never the key or a signature)', async () => {
-		const leakyBody = `response: ERROR\nerror: bad signature for key ${KEY}, expected ${'ab'.repeat(32)} (signature=${'cd'.repeat(32)})\n`;
+		const leakyBody = `response: ERROR\nerror: bad signature for key ${TEST_SIGNATURE_KEY}, expected ${'ab'.repeat(32)} (signature=${'cd'.repeat(32)})\n`;
 		nock(HOST).get('/salestatus').query(true).reply(200, leakyBody);
 		const delivery = await lookup({ query: signedQuery(PURCHASE) });
 		expect(delivery.item.saleLookup).toMatchObject({
@@ -175,7 +176,7 @@ describe('Fetch Sale Details (in execute())', () => {
 		expect((delivery.item.confirmation as { reason: string }).reason).toBe(
 			(delivery.item.saleLookup as { reason: string }).reason,
 		);
-		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
+		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(TEST_SIGNATURE_KEY);
 		expect(visibleText(delivery.h, delivery.result, delivery)).not.toMatch(/[0-9a-f]{40}/);
 	});
 
@@ -207,13 +208,13 @@ describe('Fetch Sale Details (in execute())', () => {
 			confirmed: false,
 			confirmation: { reason: expect.stringMatching(/^The status request failed: /) },
 		});
-		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(KEY);
+		expect(visibleText(delivery.h, delivery.result, delivery)).not.toContain(TEST_SIGNATURE_KEY);
 	});
 
 	it('a credential whose base URL is unusable: verification still works, the lookup fails softly', async () => {
 		const { item } = await lookup({
 			query: signedQuery(PURCHASE),
-			credentials: { ...CREDENTIALS, baseUrl: 'ftp://example.com' },
+			credentials: { ...TEST_CREDENTIALS, baseUrl: 'ftp://example.com' },
 		});
 		expect(item.saleLookup).toEqual({
 			ok: false,
@@ -225,17 +226,17 @@ describe('Fetch Sale Details (in execute())', () => {
 		const scope = nock('http://flexpay-proxy.test:8080')
 			.get('/salestatus')
 			.query(true)
-			.reply(200, FOUND_BODY);
+			.reply(200, foundBody(PURCHASE_SALE));
 		const { item } = await lookup({
 			query: signedQuery(CREDIT),
-			credentials: { ...CREDENTIALS, baseUrl: 'http://flexpay-proxy.test:8080' },
+			credentials: { ...TEST_CREDENTIALS, baseUrl: 'http://flexpay-proxy.test:8080' },
 		});
 		expect(scope.isDone()).toBe(true);
 		expect(item).toMatchObject({ event: 'credit', saleLookup: { ok: true } });
 	});
 
 	it('a deselected event starts no run, so no lookup', async () => {
-		const scope = nock(HOST).get('/salestatus').query(true).reply(200, FOUND_BODY);
+		const scope = nock(HOST).get('/salestatus').query(true).reply(200, foundBody(PURCHASE_SALE));
 		const deselected = await deliverAndExecute({
 			query: signedQuery(CREDIT),
 			options: { fetchSaleDetails: true, events: ['purchase'] },
@@ -249,7 +250,7 @@ describe('Fetch Sale Details (in execute())', () => {
 
 	it('a repeat runs, and passes nothing on, looked up or not', async () => {
 		const processed = new ProcessedStore();
-		nock(HOST).get('/salestatus').query(true).times(2).reply(200, FOUND_BODY);
+		nock(HOST).get('/salestatus').query(true).times(2).reply(200, foundBody(PURCHASE_SALE));
 		const call = { query: signedQuery(PURCHASE), processed, workflowId: 'wf-lookup-repeat' };
 		expect((await lookup(call)).item.sale).toMatchObject({ saleResult: 'APPROVED' });
 		const repeat = await deliverAndExecute({

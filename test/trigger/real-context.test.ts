@@ -21,11 +21,12 @@ import { HookContext } from 'n8n-core';
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { setUpN8nContainer } from '../helpers/n8n-container';
 import { trigger, webhookDataOf } from '../helpers/trigger-context';
 import { deliver, execute, setup, useProcessedStore, WEBHOOK_ID } from './core-delivery';
 import { OK_ANSWER } from './execute-harness';
-import { CREDIT, KEY, PURCHASE, SHOP, signedQuery } from './fixtures';
+import { CREDIT, PURCHASE, signedQuery } from './fixtures';
 import { ProcessedStore } from './processed-store';
 import { forgetTriggerState } from './webhook-harness';
 
@@ -106,7 +107,7 @@ describe('inside n8n-core contexts and engine', () => {
 			saleID: '700001',
 			amount: 19.99,
 			httpMethod: 'GET',
-			idempotencyKey: `${SHOP}:700001:purchase`,
+			idempotencyKey: `${TEST_SHOP_ID}:700001:purchase`,
 		});
 		expect(item).not.toHaveProperty('sale');
 		// Nothing for n8n's WorkflowStaticDataService to save.
@@ -122,7 +123,7 @@ describe('inside n8n-core contexts and engine', () => {
 		const first = setup({});
 		const delivery = await deliver(first, signedQuery(PURCHASE));
 		expect((await execute(first, delivery.result)).output).toHaveLength(1);
-		expect(processed.keys).toContain(`${SHOP}:700001:purchase`);
+		expect(processed.keys).toContain(`${TEST_SHOP_ID}:700001:purchase`);
 
 		// Next request: n8n loads the workflow again; the repeat comes signed with SHA-1 this time.
 		const next = setup({});
@@ -178,7 +179,7 @@ describe('inside n8n-core contexts and engine', () => {
 			.query(
 				(q) =>
 					q.saleID === '700001' &&
-					q.shopID === SHOP &&
+					q.shopID === TEST_SHOP_ID &&
 					q.version === '4' &&
 					/^[0-9a-f]{64}$/.test(String(q.signature)),
 			)
@@ -202,7 +203,9 @@ describe('inside n8n-core contexts and engine', () => {
 			sale: { saleResult: 'APPROVED', email: 'buyer@example.com' },
 			saleLookup: { ok: true, response: 'FOUND', httpStatus: 200 },
 		});
-		expect(JSON.stringify({ delivery, output: execution.output, logs })).not.toContain(KEY);
+		expect(JSON.stringify({ delivery, output: execution.output, logs })).not.toContain(
+			TEST_SIGNATURE_KEY,
+		);
 	});
 
 	it('"Answer OK" = when the workflow starts with Fetch Sale Details: the OK leaves after the status request, as the last step', async () => {

@@ -19,6 +19,7 @@ import {
 	REPAIR_PAUSE_MS,
 	RESTATE_MS,
 } from '../../nodes/VerotelFlexPayTrigger/repeats';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import { deliverAndExecute, type Delivery } from './delivery';
 import { executeHarness, OK_ANSWER, outputItemOf } from './execute-harness';
 import {
@@ -30,7 +31,6 @@ import {
 	PURCHASE,
 	PURCHASE_REDIRECT,
 	REBILL,
-	SHOP,
 	signedQuery,
 	UNCANCEL,
 } from './fixtures';
@@ -94,7 +94,11 @@ describe('a repeat is stored and passes nothing on', () => {
 			{
 				level: 'info',
 				message: REPEAT_LOG,
-				meta: { event: 'purchase', saleID: '700001', idempotencyKey: `${SHOP}:700001:purchase` },
+				meta: {
+					event: 'purchase',
+					saleID: '700001',
+					idempotencyKey: `${TEST_SHOP_ID}:700001:purchase`,
+				},
 			},
 		]);
 		// n8n's store refuses a row written with other options ("incompatible setting").
@@ -269,7 +273,7 @@ describe(`bounded: the last ${MAX_RECORDED_POSTBACKS} postbacks`, () => {
 	}
 	const itemsOf = (json: Awaited<ReturnType<typeof template>>, ...saleIDs: number[]) =>
 		saleIDs.map((n) => ({
-			json: { ...json, saleID: String(n), idempotencyKey: `${SHOP}:${n}:purchase` },
+			json: { ...json, saleID: String(n), idempotencyKey: `${TEST_SHOP_ID}:${n}:purchase` },
 		}));
 	const SALES = Array.from({ length: MAX_RECORDED_POSTBACKS + 1 }, (_, i) => 100000 + i);
 
@@ -354,7 +358,7 @@ const context = (store: ProcessedStore, executionId: string) =>
 		getExecutionId: () => executionId,
 	}) as unknown as IExecuteFunctions;
 const sale = (saleID: string): INodeExecutionData[] => [
-	{ json: { saleID, idempotencyKey: `${SHOP}:${saleID}:purchase` } },
+	{ json: { saleID, idempotencyKey: `${TEST_SHOP_ID}:${saleID}:purchase` } },
 ];
 
 describe('timers (fake): the repair write and the pause before it', () => {
@@ -397,7 +401,7 @@ describe('timers (fake): the repair write and the pause before it', () => {
 			b.recordPostbacks.call(context(store, 'b1'), sale('910002')),
 		]);
 		expect([ranA.length, ranB.length]).toEqual([1, 1]);
-		expect(store.keys.some((k) => k.startsWith(`${SHOP}:910001:`))).toBe(false);
+		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:910001:`))).toBe(false);
 
 		// Once neither process has runs waiting, each writes its entries again after a pause.
 		await passRepairPauses(store);
@@ -413,7 +417,7 @@ describe('timers (fake): the repair write and the pause before it', () => {
 			repeats.recordPostbacks.call(context(store, 'a1'), sale('950001')),
 			b.recordPostbacks.call(context(store, 'b1'), sale('950002')),
 		]);
-		expect(store.keys.some((k) => k.startsWith(`${SHOP}:950001:`))).toBe(false);
+		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:950001:`))).toBe(false);
 		// Before any repair, its redelivery reaches the process that recorded it.
 		expect(await repeats.recordPostbacks.call(context(store, 'a2'), sale('950001'))).toEqual([]);
 	});
@@ -426,15 +430,15 @@ describe('timers (fake): the repair write and the pause before it', () => {
 			repeats.recordPostbacks.call(context(store, 'a1'), sale('940001')),
 			b.recordPostbacks.call(context(store, 'b1'), sale('940002')),
 		]);
-		expect(store.keys.some((k) => k.startsWith(`${SHOP}:940001:`))).toBe(false);
+		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:940001:`))).toBe(false);
 		// A's next run, before any repair: its write carries 940001 again.
 		await repeats.recordPostbacks.call(context(store, 'a2'), sale('940003'));
-		expect(store.keys).toContain(`${SHOP}:940001:purchase`);
+		expect(store.keys).toContain(`${TEST_SHOP_ID}:940001:purchase`);
 		// Restated for RESTATE_MS only: a key dropped later than that stays dropped (and runs again).
 		jest.setSystemTime(Date.now() + RESTATE_MS + 1);
-		store.keys = store.keys.filter((k) => !k.startsWith(`${SHOP}:940001:`));
+		store.keys = store.keys.filter((k) => !k.startsWith(`${TEST_SHOP_ID}:940001:`));
 		await repeats.recordPostbacks.call(context(store, 'a3'), sale('940004'));
-		expect(store.keys.some((k) => k.startsWith(`${SHOP}:940001:`))).toBe(false);
+		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:940001:`))).toBe(false);
 	});
 
 	it('a run that arrives during the repair pause is written at once, not after the pause', async () => {
@@ -477,7 +481,7 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		await processed.idle();
 		await passRepairPauses(processed);
 		expect(processed.keys.filter((key) => key.includes(':930001:'))).toEqual([]);
-		expect(processed.keys).toContain(`${SHOP}:930002:purchase`);
+		expect(processed.keys).toContain(`${TEST_SHOP_ID}:930002:purchase`);
 
 		// Verotel sends the postback again: that delivery runs and gets its OK.
 		const again = executeHarness({ items: [{ json: cancelled }], options, processed });

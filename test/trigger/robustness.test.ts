@@ -7,19 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryString, type FlexPayParams } from '../../lib';
 import { MAX_BODY_BYTES } from '../../nodes/VerotelFlexPayTrigger/request';
+import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { deliverAndExecute, visibleText, type Delivery } from './delivery';
-import {
-	CANCEL,
-	CHARGEBACK,
-	CREDENTIALS,
-	CREDIT,
-	KEY,
-	PURCHASE,
-	REBILL,
-	SHOP,
-	sign,
-	signedQuery,
-} from './fixtures';
+import { CANCEL, CHARGEBACK, CREDIT, PURCHASE, REBILL, sign, signedQuery } from './fixtures';
 import { ProcessedStore } from './processed-store';
 import { forgetTriggerState, harness, type CallOptions, type Harness } from './webhook-harness';
 
@@ -96,7 +86,7 @@ describe('property: a correctly signed postback is accepted exactly as sent', ()
 				async (extra, algorithm, method) => {
 					const params: FlexPayParams = {
 						...extra,
-						shopID: SHOP,
+						shopID: TEST_SHOP_ID,
 						saleID: '433456',
 						type: 'purchase',
 					};
@@ -194,7 +184,7 @@ describe('property: arbitrary input never throws, never 500, answers exactly onc
 				expect(h.res.sendCount).toBe(1);
 				expect([400, 401, 403]).toContain(h.res.statusCode);
 				expect(h.res.contentType).toBe('text/plain');
-				expect(h.res.body).not.toContain(KEY);
+				expect(h.res.body).not.toContain(TEST_SIGNATURE_KEY);
 			}),
 			{ seed: 99, numRuns: 400 },
 		);
@@ -243,24 +233,42 @@ describe('the signature key never appears in items, logs, bodies or responses (w
 		['tampered', { query: signedQuery(PURCHASE).replace('19.99', '9.99') }],
 		['missing signature', { query: buildQueryString(Object.entries(PURCHASE)) }],
 		['wrong shop', { query: signedQuery({ ...PURCHASE, shopID: '1' }) }],
-		['key used as a parameter name', { query: `${signedQuery(PURCHASE)}&${KEY}=1&${KEY}=2` }],
-		['key echoed in a malformed value', { query: `${signedQuery(PURCHASE)}&custom3=${KEY}%ZZ` }],
-		['key inside a `:name=` value', { query: signedQuery({ ...PURCHASE, custom3: `x:${KEY}=1` }) }],
+		[
+			'key used as a parameter name',
+			{ query: `${signedQuery(PURCHASE)}&${TEST_SIGNATURE_KEY}=1&${TEST_SIGNATURE_KEY}=2` },
+		],
+		[
+			'key echoed in a malformed value',
+			{ query: `${signedQuery(PURCHASE)}&custom3=${TEST_SIGNATURE_KEY}%ZZ` },
+		],
+		[
+			'key inside a `:name=` value',
+			{ query: signedQuery({ ...PURCHASE, custom3: `x:${TEST_SIGNATURE_KEY}=1` }) },
+		],
 		[
 			'oversized POST body carrying the key',
 			{
 				method: 'POST',
-				body: `${KEY}=`.repeat(Math.ceil(MAX_BODY_BYTES / KEY.length)),
+				body: `${TEST_SIGNATURE_KEY}=`.repeat(
+					Math.ceil(MAX_BODY_BYTES / TEST_SIGNATURE_KEY.length),
+				),
 				contentType: 'application/x-www-form-urlencoded',
 			},
 		],
 		[
 			'JSON POST body carrying the key',
-			{ method: 'POST', body: JSON.stringify({ key: KEY }), contentType: 'application/json' },
+			{
+				method: 'POST',
+				body: JSON.stringify({ key: TEST_SIGNATURE_KEY }),
+				contentType: 'application/json',
+			},
 		],
 		[
 			'misconfigured shop ID',
-			{ query: signedQuery(PURCHASE), credentials: { ...CREDENTIALS, shopId: `shop ${KEY}` } },
+			{
+				query: signedQuery(PURCHASE),
+				credentials: { ...TEST_CREDENTIALS, shopId: `shop ${TEST_SIGNATURE_KEY}` },
+			},
 		],
 		[
 			'credential that cannot be loaded',
@@ -277,7 +285,7 @@ describe('the signature key never appears in items, logs, bodies or responses (w
 				options: { fetchSaleDetails: true, answerOk: 'whenRunStarts' },
 				httpRequestWithAuthentication: async () => {
 					throw new Error(
-						`GET https://secure.verotel.com/salestatus?saleID=1&signature=${full} failed for ${KEY}`,
+						`GET https://secure.verotel.com/salestatus?saleID=1&signature=${full} failed for ${TEST_SIGNATURE_KEY}`,
 					);
 				},
 			},
@@ -289,7 +297,7 @@ describe('the signature key never appears in items, logs, bodies or responses (w
 				options: { fetchSaleDetails: true },
 				httpRequestWithAuthentication: async () => ({
 					statusCode: 200,
-					body: `response: ERROR\nerror: ${KEY} ${full}\n`,
+					body: `response: ERROR\nerror: ${TEST_SIGNATURE_KEY} ${full}\n`,
 				}),
 			},
 		],
@@ -300,7 +308,7 @@ describe('the signature key never appears in items, logs, bodies or responses (w
 				options: { fetchSaleDetails: true },
 				httpRequestWithAuthentication: async () => ({
 					statusCode: 500,
-					body: `<html>${KEY}</html>`,
+					body: `<html>${TEST_SIGNATURE_KEY}</html>`,
 				}),
 			},
 		],
@@ -308,8 +316,8 @@ describe('the signature key never appears in items, logs, bodies or responses (w
 
 	function expectNoLeak(delivery: Delivery): void {
 		const text = visibleText(delivery.h, delivery.result, delivery);
-		expect(text).not.toContain(KEY);
-		expect(text).not.toContain(KEY.toLowerCase());
+		expect(text).not.toContain(TEST_SIGNATURE_KEY);
+		expect(text).not.toContain(TEST_SIGNATURE_KEY.toLowerCase());
 		// Logs never carry a whole signature either.
 		expect(JSON.stringify([delivery.h.logs, delivery.e?.logs ?? []])).not.toMatch(
 			/[0-9a-fA-F]{40}/,
@@ -333,7 +341,7 @@ describe('the signature key never appears in items, logs, bodies or responses (w
 				workflowId,
 			}),
 			await deliverAndExecute({
-				query: `${buildQueryString(Object.entries(CREDIT))}&signature=${KEY}`,
+				query: `${buildQueryString(Object.entries(CREDIT))}&signature=${TEST_SIGNATURE_KEY}`,
 				workflowId,
 			}),
 		];

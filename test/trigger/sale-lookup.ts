@@ -1,6 +1,7 @@
 /**
  * The sale status service as the trigger's "Fetch Sale Details" reaches it
- * through real HTTP: its host and a FOUND answer for nock, the signature a
+ * through real HTTP: its host and the sale of PURCHASE it knows (PURCHASE_SALE,
+ * whose FOUND answer for nock is foundBody(PURCHASE_SALE)), the signature a
  * request must carry, n8n-core's own httpRequestWithAuthentication over the
  * package's real credential (realHttp), and lookup(): a delivery with the
  * option on, checked to have made no request from webhook().
@@ -18,32 +19,33 @@ import { httpRequestWithAuthentication as coreHttpRequestWithAuthentication } fr
 
 import { VerotelFlexPayApi } from '../../credentials/VerotelFlexPayApi.credentials';
 import { computeSignature } from '../../lib';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY, type FoundSale } from '../fixtures/flexpay';
 import { deliverAndExecute, type Delivery } from './delivery';
 import { outputItemOf } from './execute-harness';
-import { KEY, SHOP } from './fixtures';
 import { itemOf, type CallOptions } from './webhook-harness';
 
 /** Where the status service of the default credential (brand verotel) answers. */
 export const HOST = 'https://secure.verotel.com';
 
-/** The status service's answer for the sale of PURCHASE. */
-export const FOUND_BODY = [
-	'response: FOUND',
-	'saleID: 700001',
-	`shopID: ${SHOP}`,
-	'referenceID: order-1001',
-	'saleResult: APPROVED',
-	'priceAmount: 19.99',
-	'priceCurrency: EUR',
-	'paymentMethod: CC',
-	'email: buyer@example.com',
-	'country: DE',
-	'billingAddr_fullName: Erika Mustermann',
-	'billingAddr_city: Berlin',
-	'billingAddr_zip: 10115',
-	'billingAddr_country: DE',
-	'',
-].join('\n');
+/**
+ * The sale of PURCHASE as the status service knows it, for foundBody(): its
+ * amount, currency, method and reference, a buyer in Germany.
+ */
+export const PURCHASE_SALE: FoundSale = {
+	saleID: '700001',
+	referenceID: 'order-1001',
+	priceAmount: '19.99',
+	priceCurrency: 'EUR',
+	paymentMethod: 'CC',
+	country: 'DE',
+	createdOn: undefined,
+	cancelled: undefined,
+	billingAddr_fullName: 'Erika Mustermann',
+	billingAddr_addressLine1: undefined,
+	billingAddr_city: 'Berlin',
+	billingAddr_zip: '10115',
+	billingAddr_country: 'DE',
+};
 
 /** n8n's CredentialsHelper.authenticate for a credential whose authenticate is a function. */
 export function realHttp(
@@ -75,7 +77,7 @@ export function realHttp(
 /** The signature a status request for `query` carries, made with the shop's key. */
 export function expectedStatusSignature(query: Record<string, string>): string {
 	// salestatus signs shopID, saleID|referenceID and version (protocol 4).
-	return computeSignature(KEY, { ...query, shopID: SHOP, version: '4' });
+	return computeSignature(TEST_SIGNATURE_KEY, { ...query, shopID: TEST_SHOP_ID, version: '4' });
 }
 
 /**

@@ -4,7 +4,8 @@
  * malformed request, 503 for a credential that cannot verify anything.
  */
 import { buildQueryString, computeSignature } from '../../lib';
-import { KEY, PURCHASE, SHOP, sign, signedQuery } from './fixtures';
+import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
+import { PURCHASE, sign, signedQuery } from './fixtures';
 import { expectHandedToN8n, expectRejected } from './webhook-answers';
 import { forgetTriggerState, harness, itemOf } from './webhook-harness';
 
@@ -143,7 +144,7 @@ describe('misconfigured credential -> 503, never 500', () => {
 	it('empty signature key', async () => {
 		const h = harness({
 			query: signedQuery(PURCHASE),
-			credentials: { shopId: SHOP, signatureKey: '   ' },
+			credentials: { shopId: TEST_SHOP_ID, signatureKey: '   ' },
 		});
 		expectRejected(h, await h.run(), 503, 'Service Unavailable');
 		expect(h.logs).toEqual([
@@ -157,7 +158,7 @@ describe('misconfigured credential -> 503, never 500', () => {
 	it('non-numeric shop ID', async () => {
 		const h = harness({
 			query: signedQuery(PURCHASE),
-			credentials: { shopId: 'my shop', signatureKey: KEY },
+			credentials: { shopId: 'my shop', signatureKey: TEST_SIGNATURE_KEY },
 		});
 		expectRejected(h, await h.run(), 503, 'Service Unavailable');
 		expect(h.logs[0].level).toBe('error');
@@ -180,7 +181,7 @@ describe('misconfigured credential -> 503, never 500', () => {
 	it('a key with surrounding whitespace (pasted from Control Center) still verifies', async () => {
 		const h = harness({
 			query: signedQuery(PURCHASE),
-			credentials: { shopId: ` ${SHOP} `, signatureKey: `${KEY}\n` },
+			credentials: { shopId: ` ${TEST_SHOP_ID} `, signatureKey: `${TEST_SIGNATURE_KEY}\n` },
 		});
 		itemOf(await h.run());
 		expectHandedToN8n(h);

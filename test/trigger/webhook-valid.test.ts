@@ -3,13 +3,13 @@
  * sends the description's responseData "OK" once it has stored the execution.
  */
 import { buildQueryString } from '../../lib';
+import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import {
 	CHARGEBACK,
 	CREDIT,
 	idempotencyKeyFor,
 	PURCHASE,
 	REBILL,
-	SHOP,
 	sign,
 	signedQuery,
 } from './fixtures';
@@ -32,7 +32,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			saleID: '700001',
 			transactionID: '900001',
 			referenceID: 'order-1001',
-			shopID: SHOP,
+			shopID: TEST_SHOP_ID,
 			amount: 19.99,
 			amountString: '19.99',
 			currency: 'EUR',
@@ -44,7 +44,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			// A one-off purchase: access without an end.
 			access: { action: 'grant', saleID: '700001' },
 			// A sale opens once: the key names the sale and the event, nothing else.
-			idempotencyKey: `${SHOP}:700001:purchase`,
+			idempotencyKey: `${TEST_SHOP_ID}:700001:purchase`,
 			receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
 			signatureAlgorithm: 'sha256',
 			httpMethod: 'GET',
@@ -84,7 +84,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			transactionID: '900002',
 			amount: 19.99,
 		});
-		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:credit:[0-9a-f]{20}$`));
+		expect(item.idempotencyKey).toMatch(new RegExp(`^${TEST_SHOP_ID}:700001:credit:[0-9a-f]{20}$`));
 		expect(item.idempotencyKey).toBe(idempotencyKeyFor(CREDIT));
 	});
 
@@ -93,7 +93,9 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 		const item = itemOf(await h.run());
 		expectHandedToN8n(h);
 		expect(item).toMatchObject({ event: 'chargeback', parentID: '900001' });
-		expect(item.idempotencyKey).toMatch(new RegExp(`^${SHOP}:700001:chargeback:[0-9a-f]{20}$`));
+		expect(item.idempotencyKey).toMatch(
+			new RegExp(`^${TEST_SHOP_ID}:700001:chargeback:[0-9a-f]{20}$`),
+		);
 		expect(item.idempotencyKey).toBe(idempotencyKeyFor(CHARGEBACK));
 		expect(item.idempotencyKey).not.toBe(idempotencyKeyFor(CREDIT));
 	});
@@ -121,7 +123,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 		expect(credit.access).toEqual({ action: 'revoke', saleID: '700001' });
 		const upgrade = {
 			event: 'upgrade',
-			shopID: SHOP,
+			shopID: TEST_SHOP_ID,
 			saleID: '700003',
 			precededBySaleID: '700002',
 			type: 'upgradesubscription',
