@@ -57,11 +57,18 @@ export {
 export {
 	buildSamplePostback,
 	randomVerotelId,
+	SAMPLE_BUYER_EMAIL,
 	SAMPLE_POSTBACK_DEFAULTS,
+	sampleSaleStatus,
 	type SamplePostback,
 	type SamplePostbackInput,
 } from './samplePostback';
-export { checkSaleMessage, isTestPostback, TEST_POSTBACK_MARKER } from './saleMessage';
+export {
+	checkSaleMessage,
+	isTestPostback,
+	TEST_BUYER_EMAIL_PARAM,
+	TEST_POSTBACK_MARKER,
+} from './saleMessage';
 export {
 	BILLING_ADDRESS_PREFIX,
 	buildStatusRequest,

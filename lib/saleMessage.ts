@@ -41,6 +41,13 @@ import type { FlexPayParams } from './signature';
  */
 export const TEST_POSTBACK_MARKER = Object.freeze({ name: 'testPostback', value: '1' });
 
+/**
+ * Only in a test postback: the e-mail address of its sample sale, which the
+ * trigger's Fetch Sale Details reports instead of asking Verotel, so that a
+ * test run can mail the merchant. Signed like every other parameter.
+ */
+export const TEST_BUYER_EMAIL_PARAM = 'testBuyerEmail';
+
 /** Whether a (verified) parameter set is a test postback made with the merchant's key. */
 export function isTestPostback(params: FlexPayParams): boolean {
 	return params[TEST_POSTBACK_MARKER.name] === TEST_POSTBACK_MARKER.value;

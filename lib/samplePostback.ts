@@ -5,7 +5,8 @@ import { resolveShopAndKey, type VerificationConfig } from './config';
 import { buildQueryString } from './encoding';
 import { excerpt, FlexPayValidationError } from './errors';
 import { POSTBACK_EVENTS, SUBSCRIPTION_EVENTS, type PostbackEvent } from './postback';
-import { TEST_POSTBACK_MARKER } from './saleMessage';
+import { TEST_BUYER_EMAIL_PARAM, TEST_POSTBACK_MARKER } from './saleMessage';
+import type { SaleStatus } from './salestatus';
 import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import {
 	checkNoParameterBoundary,
@@ -45,6 +46,11 @@ export interface SamplePostbackInput {
 	/** Default EUR; sent as `priceCurrency`, or `currency` on a rebill. */
 	currency?: ParamValue;
 	custom1?: ParamValue;
+	/**
+	 * Only for a test postback: the e-mail address its sample sale reports
+	 * (TEST_BUYER_EMAIL_PARAM), e.g. your own, so a test run mails you.
+	 */
+	buyerEmail?: ParamValue;
 	/** Default sha256; sha1 only to try the trigger's legacy-signature option. */
 	algorithm?: SignatureAlgorithm;
 	/**
@@ -91,6 +97,61 @@ function checkEchoedText(field: string, value: ParamValue): string | undefined {
 	const text = checkText(field, value, 255);
 	if (text !== undefined) checkNoParameterBoundary(field, text);
 	return text;
+}
+
+function checkBuyerEmail(value: ParamValue, test: boolean): string | undefined {
+	const email = checkEchoedText('buyerEmail', value);
+	if (email === undefined) return undefined;
+	if (!test)
+		throw new FlexPayValidationError(
+			'buyerEmail',
+			'buyerEmail is only for test postbacks',
+			'Verotel’s postbacks carry no e-mail address; leave it empty',
+		);
+	if (!/^[^\s@]+@[^\s@]+$/.test(email))
+		throw new FlexPayValidationError(
+			'buyerEmail',
+			'buyerEmail is not an e-mail address',
+			'Use an address like you@example.com',
+		);
+	return email;
+}
+
+/** The address of a test postback's sample sale when it names none. */
+export const SAMPLE_BUYER_EMAIL = 'buyer@example.com';
+
+/**
+ * The sale a test postback stands for, as the status service would describe
+ * it: FOUND, approved, the postback's IDs, price and custom fields, and the
+ * buyer's e-mail from TEST_BUYER_EMAIL_PARAM (else SAMPLE_BUYER_EMAIL). Built
+ * from the verified parameters, never from text, so nothing can be injected.
+ */
+export function sampleSaleStatus(params: FlexPayParams): SaleStatus {
+	const fields: Record<string, string> = { response: 'FOUND' };
+	const copy = (to: string, value: string | undefined) => {
+		if (value !== undefined && value !== '') fields[to] = value;
+	};
+	for (const name of ['saleID', 'shopID', 'referenceID', 'paymentMethod']) copy(name, params[name]);
+	copy('priceAmount', params.priceAmount ?? params.amount);
+	copy('priceCurrency', params.priceCurrency ?? params.currency);
+	fields.saleResult = 'APPROVED';
+	fields.email = params[TEST_BUYER_EMAIL_PARAM] || SAMPLE_BUYER_EMAIL;
+	for (const name of ['custom1', 'custom2', 'custom3']) copy(name, params[name]);
+	fields.billingAddr_fullName = 'Sample Buyer (test postback)';
+	return {
+		response: 'FOUND',
+		found: true,
+		saleID: fields.saleID,
+		referenceID: fields.referenceID,
+		shopID: fields.shopID,
+		saleResult: fields.saleResult,
+		email: fields.email,
+		priceAmount: fields.priceAmount,
+		priceCurrency: fields.priceCurrency,
+		paymentMethod: fields.paymentMethod,
+		billingAddress: { fullName: fields.billingAddr_fullName },
+		fields,
+	};
 }
 
 function checkEvent(value: string | undefined): string {
@@ -154,6 +215,8 @@ export function buildSamplePostback(
 		params.parentID = checkVerotelId('parentID', input.parentID) ?? randomId(8);
 	if (custom1 !== undefined) params.custom1 = custom1;
 	if (input.test !== false) params[TEST_POSTBACK_MARKER.name] = TEST_POSTBACK_MARKER.value;
+	const buyerEmail = checkBuyerEmail(input.buyerEmail, input.test !== false);
+	if (buyerEmail !== undefined) params[TEST_BUYER_EMAIL_PARAM] = buyerEmail;
 
 	const signature = computeSignature(signatureKey, params, input.algorithm ?? 'sha256');
 	const sent: FlexPayParams = { ...params, signature };

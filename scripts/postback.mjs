@@ -22,6 +22,7 @@ const HELP = `Usage: npm run postback -- --url <trigger URL> [options]
   --transaction-id <id>  transactionID (default: random)
   --reference-id <id>    referenceID (default order-<saleID>)
   --custom1 <text>       custom1 pass-through value
+  --buyer-email <addr>   the e-mail of the test postback's sample sale (Fetch Sale Details)
   --shop-id <id>         shopID (default FLEXPAY_SHOP_ID or the demo shop)
   --key <key>            signature key (default FLEXPAY_SIGNATURE_KEY or the demo key)
   --sha1                 sign with legacy SHA-1 instead of SHA-256
@@ -48,6 +49,7 @@ export function buildPostback(options) {
 			amount: options.amount,
 			currency: options.currency,
 			custom1: options.custom1,
+			buyerEmail: options.buyerEmail,
 			algorithm: options.sha1 ? 'sha1' : 'sha256',
 			test: !options.asVerotel,
 		},
@@ -84,6 +86,7 @@ async function main() {
 			'transaction-id': { type: 'string' },
 			'reference-id': { type: 'string' },
 			custom1: { type: 'string' },
+			'buyer-email': { type: 'string' },
 			'shop-id': { type: 'string' },
 			key: { type: 'string' },
 			sha1: { type: 'boolean' },
@@ -109,6 +112,7 @@ async function main() {
 		transactionId: values['transaction-id'],
 		referenceId: values['reference-id'],
 		custom1: values.custom1,
+		buyerEmail: values['buyer-email'],
 		shopId: values['shop-id'] ?? settings.shopId,
 		key: values.key ?? settings.signatureKey,
 		sha1: values.sha1,

@@ -21,7 +21,9 @@ export class VerotelFlexPayTrigger implements INodeType {
 		name: 'verotelFlexPayTrigger',
 		icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: Fetch Sale Details on unless turned off (options.ts).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{"Postbacks: " + (($parameter["options"] && $parameter["options"]["events"]) ? $parameter["options"]["events"].join(", ") : "all events")}}',
 		description:

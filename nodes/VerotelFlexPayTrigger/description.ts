@@ -52,6 +52,11 @@ export const triggerPanel: INodeTypeDescription['triggerPanel'] = {
 		"Once you've finished building your workflow, paste the production URL into Control Center as 'Flexpay postback script URL' and publish the workflow; you won't need to click this button.",
 };
 
+const FETCH_SALE_DETAILS =
+	'Whether to ask the FlexPay status service for the sale (email, billing address, sale result) once the execution runs, and add it to the item as "sale", with "confirmed": whether the service confirms what the postback says. A test postback gets a sample sale marked "sample" instead, with the e-mail its sender gave';
+
+const FETCH_SALE_DETAILS_BY_DEFAULT = `${FETCH_SALE_DETAILS}. On unless turned off.`;
+
 export const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -124,8 +129,16 @@ export const properties: INodeProperties[] = [
 				name: 'fetchSaleDetails',
 				type: 'boolean',
 				default: false,
-				description:
-					'Whether to ask the FlexPay status service for the sale (email, billing address, sale result) once the execution runs, and add it to the item as "sale", with "confirmed": whether the service confirms what the postback says',
+				displayOptions: { show: { '@version': [1] } },
+				description: FETCH_SALE_DETAILS,
+			},
+			{
+				displayName: 'Fetch Sale Details',
+				name: 'fetchSaleDetails',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { '@version': [2] } },
+				description: FETCH_SALE_DETAILS_BY_DEFAULT,
 			},
 			{
 				displayName: 'Grant Access Only When Confirmed',

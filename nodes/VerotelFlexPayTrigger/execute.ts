@@ -22,7 +22,10 @@ import { recordPostbacks, releasePostbacks } from './repeats';
  * SIGTERM, and one cancelled before its OK must run when Verotel resends it.
  */
 export async function executePostbacks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = resolveOptions(this.getNodeParameter('options', 0, {}) as IDataObject);
+	const options = resolveOptions(
+		this.getNodeParameter('options', 0, {}) as IDataObject,
+		this.getNode().typeVersion,
+	);
 	const answers = options.answerOk === 'whenRunStarts';
 	const cancelled = () => answers && this.getExecutionCancelSignal?.()?.aborted === true;
 	let items = this.getInputData().map(

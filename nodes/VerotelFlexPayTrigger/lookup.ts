@@ -11,8 +11,10 @@ import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.cre
 import {
 	crossCheckPostback,
 	parseStatusResponse,
+	sampleSaleStatus,
 	type Confirmation,
 	type ConfirmationPostback,
+	type FlexPayParams,
 	type SaleStatus,
 } from '../../lib';
 import { bodyText } from '../shared/http';
@@ -67,6 +69,7 @@ export async function lookupSale(
 ): Promise<IDataObject> {
 	const signatureKey =
 		typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
+	if ((postback as IDataObject).test === true) return sampleLookup(postback as IDataObject);
 	// Every postback the trigger accepts carries a saleID (lib/saleMessage.ts); an item edited upstream may not.
 	if (postback.saleID === undefined) return failedLookup('The item carries no saleID');
 	const lookup: StatusLookup = { saleID: postback.saleID };
@@ -116,6 +119,16 @@ export async function lookupSale(
 }
 
 const notConfirmed = (reason: string): Confirmation => ({ confirmed: false, reason });
+
+/** A test postback's sale, clearly marked, without asking Verotel (which knows no such sale): never confirmed. */
+function sampleLookup(json: IDataObject): IDataObject {
+	const status = sampleSaleStatus((json.params ?? {}) as FlexPayParams);
+	return {
+		sale: { ...saleToJson(status), sample: true },
+		saleLookup: { ok: true, response: 'FOUND', sample: true },
+		...verdict(notConfirmed('A test postback: its sale is a sample, not asked of Verotel')),
+	};
+}
 
 /** The item's verdict fields: `confirmed`, and `confirmation.reason` when it is false. */
 function verdict(confirmation: Confirmation): IDataObject {

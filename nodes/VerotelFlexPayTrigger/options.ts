@@ -22,15 +22,21 @@ export interface TriggerOptions {
 	runTestPostbacks: boolean;
 }
 
-/** Options collection with the documented defaults filled in. */
-export function resolveOptions(raw: IDataObject | undefined): TriggerOptions {
+/** From this node version on, Fetch Sale Details is on unless turned off: the buyer's e-mail comes on the first try. */
+export const SALE_DETAILS_BY_DEFAULT_FROM = 2;
+
+/** Options collection with the documented defaults of the node's version filled in. */
+export function resolveOptions(raw: IDataObject | undefined, nodeVersion = 1): TriggerOptions {
 	const options = raw ?? {};
+	const fetchByDefault = nodeVersion >= SALE_DETAILS_BY_DEFAULT_FROM;
 	const grantOnlyWhenConfirmed = options.grantOnlyWhenConfirmed === true;
 	return {
 		answerOk: options.answerOk === 'whenRunStarts' ? 'whenRunStarts' : 'whenStored',
 		events: Array.isArray(options.events) ? options.events.map(String) : ALL_EVENTS,
 		// Implied: without the lookup there is nothing to confirm, and the option would hold back every grant.
-		fetchSaleDetails: options.fetchSaleDetails === true || grantOnlyWhenConfirmed,
+		fetchSaleDetails:
+			(fetchByDefault ? options.fetchSaleDetails !== false : options.fetchSaleDetails === true) ||
+			grantOnlyWhenConfirmed,
 		grantOnlyWhenConfirmed,
 		ignoreRepeats: options.ignoreRepeats !== false,
 		allowSha1: options.allowSha1 !== false,

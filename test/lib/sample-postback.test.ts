@@ -17,6 +17,9 @@ import {
 	parseRawQuery,
 	POSTBACK_EVENTS,
 	randomVerotelId,
+	SAMPLE_BUYER_EMAIL,
+	sampleSaleStatus,
+	TEST_BUYER_EMAIL_PARAM,
 } from '../../lib';
 import { TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 
@@ -190,6 +193,56 @@ describe('buildSamplePostback: one correctly signed postback per event', () => {
 		).toThrow(/Shop ID is not a numeric website ID/);
 		expect(() => buildSamplePostback({ shopId: TEST_SHOP_ID, signatureKey: ' ' })).toThrow(
 			/Signature key is empty/,
+		);
+	});
+});
+
+describe("a test postback's sample sale", () => {
+	it('buyerEmail is signed into a test postback, and refused in one that stands for Verotel', () => {
+		const sample = buildSamplePostback(config, { buyerEmail: 'me@shop.example' }, fixedIds);
+		expect(sample.params[TEST_BUYER_EMAIL_PARAM]).toBe('me@shop.example');
+		expect(parsePostback(sample.query, config).params[TEST_BUYER_EMAIL_PARAM]).toBe(
+			'me@shop.example',
+		);
+		expect(() =>
+			buildSamplePostback(config, { buyerEmail: 'me@shop.example', test: false }),
+		).toThrow(/only for test postbacks/);
+		for (const bad of ['not-an-address', 'a b@c.d', 'a@b@c'])
+			expect(() => buildSamplePostback(config, { buyerEmail: bad })).toThrow(
+				FlexPayValidationError,
+			);
+	});
+
+	it("sampleSaleStatus: FOUND and approved, the postback's IDs, price and e-mail", () => {
+		const sample = buildSamplePostback(
+			config,
+			{
+				event: 'rebill',
+				amount: '12.50',
+				currency: 'USD',
+				custom1: 'user-7',
+				buyerEmail: 'me@shop.example',
+			},
+			fixedIds,
+		);
+		const status = sampleSaleStatus(parsePostback(sample.query, config).params);
+		expect(status).toMatchObject({
+			response: 'FOUND',
+			found: true,
+			saleID: '9999999',
+			shopID: TEST_SHOP_ID,
+			referenceID: 'order-9999999',
+			saleResult: 'APPROVED',
+			email: 'me@shop.example',
+			priceAmount: '12.50',
+			priceCurrency: 'USD',
+			paymentMethod: 'CC',
+			billingAddress: { fullName: 'Sample Buyer (test postback)' },
+		});
+		expect(status.fields.custom1).toBe('user-7');
+		const plain = buildSamplePostback(config, {}, fixedIds);
+		expect(sampleSaleStatus(parsePostback(plain.query, config).params).email).toBe(
+			SAMPLE_BUYER_EMAIL,
 		);
 	});
 });

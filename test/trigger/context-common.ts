@@ -31,6 +31,8 @@ export interface RunOptions {
 	mode?: 'webhook' | 'manual';
 	/** n8n's deduplication store behind this.helpers.checkProcessedAndRecord, offered to execute() (default: none). */
 	processed?: ProcessedStore;
+	/** The trigger node's version in the workflow (default 1). */
+	typeVersion?: number;
 }
 
 /** getCredentials() as n8n answers it: a copy of the run's credential (default TEST_CREDENTIALS), or its error; each call logged as `event`. */

@@ -31,6 +31,7 @@ export async function deliverAndExecute(call: CallOptions = {}): Promise<Deliver
 		workflowId: h.workflowId,
 		mode: call.mode,
 		processed: call.processed,
+		typeVersion: call.typeVersion,
 	});
 	const output = await e.run();
 	return { h, result, e, output };

@@ -25,7 +25,9 @@ describe('node description', () => {
 			name: 'verotelFlexPayTrigger',
 			displayName: 'Verotel FlexPay Trigger',
 			group: ['trigger'],
-			version: 1,
+			// 2: Fetch Sale Details on unless turned off; version 1 workflows keep their meaning.
+			version: [1, 2],
+			defaultVersion: 2,
 			inputs: [],
 			outputs: ['main'],
 			credentials: [{ name: 'verotelFlexPayApi', required: true }],

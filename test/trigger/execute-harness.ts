@@ -68,7 +68,7 @@ export function executeHarness(call: ExecuteCall): ExecuteHarness {
 	const logs: Logs = [];
 	const responses: IExecuteResponsePromiseData[] = [];
 	const ctx = mock<IExecuteFunctions>();
-	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE });
+	ctx.getNode.mockReturnValue({ ...TRIGGER_NODE, typeVersion: call.typeVersion ?? 1 });
 	ctx.getMode.mockReturnValue(call.mode ?? 'webhook');
 	ctx.getExecutionId.mockReturnValue(call.executionId ?? `exec-${++executionCounter}`);
 	ctx.getInputData.mockImplementation(() => call.items);
