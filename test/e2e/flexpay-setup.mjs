@@ -57,6 +57,12 @@ export const HISTORY = Object.freeze({
 	workflowId: 'E2eSaleHistory01',
 	webhookPath: '9e1a3c5d-7f9b-4d2e-8a4c-6e8a0c2e4f01/webhook',
 });
+/** A version 2 trigger (sale details by default; runs test postbacks) -> Send Email to the sale's buyer. */
+export const SAMPLE_MAIL = Object.freeze({
+	file: path.join(root, 'test', 'e2e', 'fixtures', 'sample-sale-mail.json'),
+	workflowId: 'E2eSampleSaleMl1',
+	webhookPath: '2b4d6f8a-0c2e-4a6b-8d0f-7a9c1e3b5d01/webhook',
+});
 /**
  * Trigger with "Grant Access Only When Confirmed" (and "Answer OK" when the workflow starts, so the
  * OK leaves after the verdict) -> Switch on access.action -> "Grant access" for grants only.
@@ -166,6 +172,7 @@ function flexpayN8n(spec, timings) {
 			...loadExamples({ crmBaseUrl: demo.baseUrl }),
 			JSON.parse(fs.readFileSync(SLOW.file, 'utf8')),
 			JSON.parse(fs.readFileSync(HISTORY.file, 'utf8')),
+			JSON.parse(fs.readFileSync(SAMPLE_MAIL.file, 'utf8')),
 			JSON.parse(fs.readFileSync(CONFIRMED.file, 'utf8')),
 			JSON.parse(fs.readFileSync(SEND_TEST.file, 'utf8')),
 		];
@@ -184,6 +191,7 @@ function flexpayN8n(spec, timings) {
 				{ path: EXAMPLES.order.webhookPath, method: 'POST' },
 				SLOW.webhookPath,
 				HISTORY.webhookPath,
+				SAMPLE_MAIL.webhookPath,
 				CONFIRMED.webhookPath,
 				{ path: SEND_TEST.webhookPath, method: 'POST' },
 			],

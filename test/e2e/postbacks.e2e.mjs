@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 
 import { SETTLE_MS, sleep } from './check.mjs';
-import { HISTORY, SHOP, flexpay, flexpaySuite, nextSaleId } from './flexpay-setup.mjs';
+import { HISTORY, SAMPLE_MAIL, SHOP, flexpay, flexpaySuite, nextSaleId } from './flexpay-setup.mjs';
 import { postbackEventChecks } from './postback-events.mjs';
 
 import { EXAMPLES } from '../../scripts/examples.mjs';
@@ -256,6 +256,35 @@ flexpaySuite((suite) => {
 				ran.push(stoppedAtTrigger(execution) ? `(${name})` : triggerItem(execution).event);
 			}
 			assert.deepEqual(ran, ['rebill', 'expiry', '(rebill)', 'cancel', 'uncancel', 'cancel']);
+		},
+	);
+
+	check(
+		"a version 2 trigger: a test postback's sample sale carries the sender's e-mail, and Send Email mails it",
+		async () => {
+			const { n8n, demo } = suite;
+			const saleId = nextSaleId();
+			const buyer = `merchant-${saleId}@example.com`;
+			const { query } = flexpay.buildSamplePostback(SHOP, {
+				event: 'purchase',
+				saleID: saleId,
+				buyerEmail: buyer,
+			});
+			const requestsBefore = demo.statusRequests.length;
+			const answer = await sendPostback(n8n.webhookUrl(SAMPLE_MAIL.webhookPath), query);
+			assert.deepEqual([answer.status, answer.body], [200, 'OK']);
+			const execution = await executionForSale(SAMPLE_MAIL.workflowId, saleId);
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			const item = triggerItem(execution);
+			assert.equal(item.test, true);
+			assert.deepEqual(item.saleLookup, { ok: true, response: 'FOUND', sample: true });
+			assert.equal(item.sale.email, buyer);
+			assert.equal(item.sale.sample, true);
+			assert.equal(item.confirmed, false);
+			assert.equal(demo.statusRequests.length, requestsBefore, 'a test postback asked Verotel');
+			const mails = demo.mails.filter((mail) => mail.to.includes(buyer));
+			assert.equal(mails.length, 1, `mails: ${JSON.stringify(demo.mails.slice(-3))}`);
+			assert.equal(mails[0].subject, `Your order order-${saleId}`);
 		},
 	);
 
