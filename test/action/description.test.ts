@@ -1,5 +1,12 @@
-import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+	type INode,
+	type INodeProperties,
+	type INodePropertyCollection,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -9,6 +16,7 @@ import {
 	parameterLabels,
 } from '../../nodes/VerotelFlexPay/helpers/errors';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+import { TestNodeTypes } from '../helpers/n8n-node-types';
 
 const description = new VerotelFlexPay().description;
 const nodeDir = path.resolve(__dirname, '../../nodes/VerotelFlexPay');
@@ -54,10 +62,78 @@ describe('Verotel FlexPay node description', () => {
 			],
 			icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		});
-		expect(description.subtitle).toContain('$parameter["operation"]');
 		for (const file of ['flexpay.svg', 'flexpay.dark.svg']) {
 			expect(fs.existsSync(path.resolve(nodeDir, '../../icons', file))).toBe(true);
 		}
+	});
+
+	it('shows the operation in words under the node, for every operation, as the editor evaluates it', () => {
+		const nodeType = new VerotelFlexPay();
+		const nodeTypes = new TestNodeTypes().register('verotelFlexPay', nodeType);
+		// As n8n's editor does (workflows.store getNodeSubtitle): the node's parameters with their
+		// defaults, then expression.getSimpleParameterValue(node, subtitle, 'internal', {}).
+		const subtitleOf = (parameters: Record<string, string>) => {
+			const node: INode = {
+				id: '1',
+				name: 'Verotel FlexPay',
+				type: 'verotelFlexPay',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: {},
+			};
+			node.parameters = NodeHelpers.getNodeParameters(
+				description.properties,
+				parameters,
+				true,
+				false,
+				node,
+				description,
+			)!;
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+			return workflow.expression.getSimpleParameterValue(
+				node,
+				description.subtitle!,
+				'internal',
+				{},
+			);
+		};
+		// A new node: the default resource and operation.
+		expect(subtitleOf({})).toBe('Create Purchase URL');
+		const shown = Object.fromEntries(
+			(['paymentLink', 'postback', 'sale', 'signature', 'subscription'] as const).flatMap(
+				(resource) =>
+					operationsOf(resource).map((o) => [
+						`${resource}/${String(o.value)}`,
+						subtitleOf({ resource, operation: String(o.value) }),
+					]),
+			),
+		);
+		expect(shown).toEqual({
+			'paymentLink/createCancelSubscriptionUrl': 'Create Cancel Subscription URL',
+			'paymentLink/createPurchaseUrl': 'Create Purchase URL',
+			'paymentLink/createSubscriptionUrl': 'Create Subscription URL',
+			'paymentLink/createUpgradeSubscriptionUrl': 'Create Upgrade Subscription URL',
+			'postback/sendTestPostback': 'Send Test Postback',
+			'sale/getStatus': 'Get Sale Status',
+			'signature/verifyRedirect': 'Verify Redirect',
+			'subscription/cancel': 'Cancel Subscription',
+		});
+		// One map keyed by the operation serves every resource only while no two share a value.
+		const values = description.properties
+			.filter((p) => p.name === 'operation')
+			.flatMap((p) => (p.options as INodePropertyOptions[]).map((o) => o.value));
+		expect(new Set(values).size).toBe(values.length);
+	});
+
+	it('names every operation in the node description', () => {
+		for (const words of [
+			'payment links',
+			'sale status',
+			'success redirects',
+			'test postbacks',
+			'cancel subscriptions',
+		])
+			expect(description.description).toContain(words);
 	});
 
 	it('offers the resources and operations with Title Case names and sentence-case actions', () => {

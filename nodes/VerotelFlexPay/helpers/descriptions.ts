@@ -292,3 +292,28 @@ export function additionalFields(
 		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/**
+ * The canvas shows the subtitle under the node's name. n8n's own nodes show
+ * `operation: resource` (`createPurchaseUrl: paymentLink`); this one shows the
+ * operation as the Operation list names it, with the thing it acts on where the
+ * name alone does not say it. Operation values are unique across resources, so
+ * one map keyed by the operation does.
+ */
+const SUBTITLE_WORDS: Record<string, string> = {
+	getStatus: 'Get Sale Status',
+	cancel: 'Cancel Subscription',
+};
+
+/** Every operation value -> its words on the canvas (the option's name unless SUBTITLE_WORDS says otherwise). */
+export function operationSubtitles(parameters: INodeProperties[]): Record<string, string> {
+	const subtitles: Record<string, string> = {};
+	for (const parameter of parameters) {
+		if (parameter.name !== 'operation') continue;
+		for (const option of (parameter.options ?? []) as INodePropertyOptions[]) {
+			const value = String(option.value);
+			subtitles[value] = SUBTITLE_WORDS[value] ?? option.name;
+		}
+	}
+	return subtitles;
+}
