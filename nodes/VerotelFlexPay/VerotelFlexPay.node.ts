@@ -22,7 +22,7 @@ import {
 	operations as subscriptionOperations,
 	subscriptionDescription,
 } from './resources/subscription';
-import { operationSubtitles } from './helpers/descriptions';
+import { DEFAULT_NODE_VERSION, NODE_VERSIONS, operationSubtitles } from './helpers/descriptions';
 import { parameterLabels, toNodeError } from './helpers/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
@@ -94,7 +94,8 @@ export class VerotelFlexPay implements INodeType {
 		name: 'verotelFlexPay',
 		icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: NODE_VERSIONS,
+		defaultVersion: DEFAULT_NODE_VERSION,
 		subtitle: SUBTITLE,
 		description:
 			'Create signed FlexPay payment links, look up sale status, verify success redirects, send test postbacks and cancel subscriptions (Verotel, CardBilling, BitsafePay, Bill, PaintFest, GayCharge, YoursafeDirect)',
