@@ -22,6 +22,7 @@ import {
 	operations as subscriptionOperations,
 	subscriptionDescription,
 } from './resources/subscription';
+import { DEFAULT_NODE_VERSION, NODE_VERSIONS, operationSubtitles } from './helpers/descriptions';
 import { parameterLabels, toNodeError } from './helpers/errors';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
@@ -77,6 +78,13 @@ function runsAsTool(node: INode): boolean {
 	return node.type.endsWith('Tool');
 }
 
+/**
+ * The subtitle under the node's name on the canvas: an expression over the
+ * operations' words, which n8n evaluates in the editor against the node's
+ * parameters (an unknown value is shown as it is).
+ */
+const SUBTITLE = `={{ (${JSON.stringify(operationSubtitles(properties))})[$parameter["operation"]] || $parameter["operation"] }}`;
+
 /** Errors name the parameters as the node shows them. */
 const PARAMETER_LABELS = parameterLabels(properties);
 
@@ -86,10 +94,11 @@ export class VerotelFlexPay implements INodeType {
 		name: 'verotelFlexPay',
 		icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		version: NODE_VERSIONS,
+		defaultVersion: DEFAULT_NODE_VERSION,
+		subtitle: SUBTITLE,
 		description:
-			'Create signed FlexPay payment links, look up sale status and verify success redirects (Verotel, CardBilling, BitsafePay, Bill, PaintFest, GayCharge, YoursafeDirect)',
+			'Create signed FlexPay payment links, look up sale status, verify success redirects, send test postbacks and cancel subscriptions (Verotel, CardBilling, BitsafePay, Bill, PaintFest, GayCharge, YoursafeDirect)',
 		defaults: { name: 'Verotel FlexPay' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,14 +1,23 @@
-import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+	type INode,
+	type INodeProperties,
+	type INodePropertyCollection,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { FlexPayValidationError } from '../../lib';
+import { checkPeriod } from '../../lib/validation';
 import {
 	flexPayErrorToNodeError,
 	parameterLabels,
 } from '../../nodes/VerotelFlexPay/helpers/errors';
 import { VerotelFlexPay } from '../../nodes/VerotelFlexPay/VerotelFlexPay.node';
+import { TestNodeTypes } from '../helpers/n8n-node-types';
 
 const description = new VerotelFlexPay().description;
 const nodeDir = path.resolve(__dirname, '../../nodes/VerotelFlexPay');
@@ -36,7 +45,8 @@ describe('Verotel FlexPay node description', () => {
 			displayName: 'Verotel FlexPay',
 			name: 'verotelFlexPay',
 			group: ['transform'],
-			version: 1,
+			version: [1, 2],
+			defaultVersion: 2,
 			usableAsTool: true,
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
@@ -54,10 +64,78 @@ describe('Verotel FlexPay node description', () => {
 			],
 			icon: { light: 'file:../../icons/flexpay.svg', dark: 'file:../../icons/flexpay.dark.svg' },
 		});
-		expect(description.subtitle).toContain('$parameter["operation"]');
 		for (const file of ['flexpay.svg', 'flexpay.dark.svg']) {
 			expect(fs.existsSync(path.resolve(nodeDir, '../../icons', file))).toBe(true);
 		}
+	});
+
+	it('shows the operation in words under the node, for every operation, as the editor evaluates it', () => {
+		const nodeType = new VerotelFlexPay();
+		const nodeTypes = new TestNodeTypes().register('verotelFlexPay', nodeType);
+		// As n8n's editor does (workflows.store getNodeSubtitle): the node's parameters with their
+		// defaults, then expression.getSimpleParameterValue(node, subtitle, 'internal', {}).
+		const subtitleOf = (parameters: Record<string, string>) => {
+			const node: INode = {
+				id: '1',
+				name: 'Verotel FlexPay',
+				type: 'verotelFlexPay',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: {},
+			};
+			node.parameters = NodeHelpers.getNodeParameters(
+				description.properties,
+				parameters,
+				true,
+				false,
+				node,
+				description,
+			)!;
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+			return workflow.expression.getSimpleParameterValue(
+				node,
+				description.subtitle!,
+				'internal',
+				{},
+			);
+		};
+		// A new node: the default resource and operation.
+		expect(subtitleOf({})).toBe('Create Purchase URL');
+		const shown = Object.fromEntries(
+			(['paymentLink', 'postback', 'sale', 'signature', 'subscription'] as const).flatMap(
+				(resource) =>
+					operationsOf(resource).map((o) => [
+						`${resource}/${String(o.value)}`,
+						subtitleOf({ resource, operation: String(o.value) }),
+					]),
+			),
+		);
+		expect(shown).toEqual({
+			'paymentLink/createCancelSubscriptionUrl': 'Create Cancel Subscription URL',
+			'paymentLink/createPurchaseUrl': 'Create Purchase URL',
+			'paymentLink/createSubscriptionUrl': 'Create Subscription URL',
+			'paymentLink/createUpgradeSubscriptionUrl': 'Create Upgrade Subscription URL',
+			'postback/sendTestPostback': 'Send Test Postback',
+			'sale/getStatus': 'Get Sale Status',
+			'signature/verifyRedirect': 'Verify Redirect',
+			'subscription/cancel': 'Cancel Subscription',
+		});
+		// One map keyed by the operation serves every resource only while no two share a value.
+		const values = description.properties
+			.filter((p) => p.name === 'operation')
+			.flatMap((p) => (p.options as INodePropertyOptions[]).map((o) => o.value));
+		expect(new Set(values).size).toBe(values.length);
+	});
+
+	it('names every operation in the node description', () => {
+		for (const words of [
+			'payment links',
+			'sale status',
+			'success redirects',
+			'test postbacks',
+			'cancel subscriptions',
+		])
+			expect(description.description).toContain(words);
 	});
 
 	it('offers the resources and operations with Title Case names and sentence-case actions', () => {
@@ -102,34 +180,90 @@ describe('Verotel FlexPay node description', () => {
 		expect([...new Set(withoutExpressions)].sort()).toEqual(['operation', 'resource']);
 	});
 
-	it('puts every optional purchase parameter of protocol 4 under Additional Fields', () => {
-		const additional = description.properties.find(
+	/** A purchase link's collection `name` as a node of `version` shows it: its fields' names. */
+	const purchaseCollection = (name: string, version: number) => {
+		const collections = description.properties.filter(
 			(p) =>
-				p.name === 'additionalFields' &&
-				p.displayOptions?.show?.operation?.includes('createPurchaseUrl'),
+				p.name === name &&
+				p.displayOptions?.show?.operation?.includes('createPurchaseUrl') &&
+				p.displayOptions?.show?.['@version']?.includes(version),
 		);
-		const names = (additional?.options as INodeProperties[]).map((o) => o.name).sort();
-		expect(names).toEqual(
-			[
-				'paymentMethod',
-				'referenceID',
-				'custom1',
-				'custom2',
-				'custom3',
-				'successURL',
-				'declineURL',
-				'email',
-				'oneClickToken',
-				'mcc',
-				'subCreditorName',
-				'subCreditorId',
-				'subCreditorCountry',
-			].sort(),
+		expect(collections.length).toBeLessThanOrEqual(1);
+		return ((collections[0]?.options ?? []) as INodeProperties[]).map((o) => o.name).sort();
+	};
+	const RARELY_USED = [
+		'mcc',
+		'oneClickToken',
+		'subCreditorCountry',
+		'subCreditorId',
+		'subCreditorName',
+	];
+	const COMMON = [
+		'custom1',
+		'custom2',
+		'custom3',
+		'declineURL',
+		'email',
+		'referenceID',
+		'successURL',
+	];
+
+	it('version 1 keeps every optional purchase parameter of protocol 4 under Additional Fields', () => {
+		expect(purchaseCollection('additionalFields', 1)).toEqual(
+			[...COMMON, 'paymentMethod', ...RARELY_USED].sort(),
 		);
+		expect(purchaseCollection('advanced', 1)).toEqual([]);
 		const required = description.properties
 			.filter((p) => p.required && p.displayOptions?.show?.operation?.includes('createPurchaseUrl'))
 			.map((p) => p.name);
 		expect(required).toEqual(['amount', 'currency', 'description']);
+	});
+
+	it('version 2 shows Payment Method on its own and the rarely used fields under Advanced', () => {
+		expect(purchaseCollection('additionalFields', 2)).toEqual(COMMON.sort());
+		expect(purchaseCollection('advanced', 2)).toEqual(RARELY_USED);
+	});
+
+	it('gives a new (version 2) node the new defaults and a saved version 1 node the old ones', () => {
+		const resolved = (typeVersion: number, parameters: Record<string, string>) => {
+			const node: INode = {
+				id: '1',
+				name: 'Verotel FlexPay',
+				type: 'verotelFlexPay',
+				typeVersion,
+				position: [0, 0],
+				parameters,
+			};
+			return NodeHelpers.getNodeParameters(
+				description.properties,
+				parameters,
+				true,
+				false,
+				node,
+				description,
+			);
+		};
+		const subscription = { operation: 'createSubscriptionUrl' };
+		for (const operation of [
+			'createPurchaseUrl',
+			'createSubscriptionUrl',
+			'createUpgradeSubscriptionUrl',
+		]) {
+			expect(resolved(2, { operation })).toMatchObject({ paymentMethod: 'buyerChooses' });
+			expect(resolved(1, { operation })).not.toHaveProperty('paymentMethod');
+		}
+		expect(resolved(2, subscription)).toMatchObject({ period: 'P1M' });
+		expect(resolved(2, subscription)).not.toHaveProperty('customPeriod');
+		expect(resolved(2, { ...subscription, period: 'custom' })).toMatchObject({
+			customPeriod: '',
+		});
+		expect(resolved(1, subscription)).toMatchObject({ period: '' });
+		// The periods offered are durations the protocol core accepts for a recurring subscription.
+		const period = description.properties.find((p) => p.name === 'period' && p.type === 'options');
+		const values = (period?.options as INodePropertyOptions[]).map((o) => o.value);
+		expect(values).toEqual(['P7D', 'P30D', 'P1M', 'P3M', 'P6M', 'P1Y', 'custom']);
+		for (const value of values.filter((v) => v !== 'custom'))
+			expect(checkPeriod('period', String(value), 7, true)).toBe(value);
 	});
 
 	it("errors name the lib's fields by the labels of the node's parameters and the credential's fields", () => {

@@ -1,7 +1,8 @@
 // The editor as a user sees it: headless Chromium (Debian's, driven by playwright-core) signs in
 // to a real n8n of the newest line, finds both nodes in the node creator, opens the trigger's
 // and the action node's parameter panels and creates a FlexPay credential whose test reaches the
-// local sale-status stand-in ("Connection tested successfully").
+// local sale-status stand-in ("Connection tested successfully"). The action node shows Payment
+// Method "Buyer Chooses on the Order Page" by default and its operation in words on the canvas.
 //
 //   node --test-reporter=spec test/e2e/editor.e2e.mjs          (part of `npm run test:e2e`)
 //   npm run screenshots      the same run, saving the README's screenshots to docs/images/
@@ -36,6 +37,8 @@ const APP = 'Verotel FlexPay';
 const TRIGGER_ITEM = 'On new Verotel FlexPay event';
 const ACTION_ITEM = 'Create a purchase URL';
 const ACTION_COUNT = 8;
+/** What the canvas shows under the action node: its operation in words. */
+const ACTION_SUBTITLE = 'Create Purchase URL';
 
 const executablePath = findChromium();
 const editorSpec = prepareSuite().matrix.find((spec) => Number(spec.line) >= 2);
@@ -223,6 +226,11 @@ if (!executablePath) {
 				await ndv.locator(`${testId('node-credentials-select')} input`).inputValue(),
 				'Verotel FlexPay account',
 			);
+			// A new node is version 2: the buyer chooses the payment method unless the merchant sets one.
+			assert.equal(
+				await ndv.locator(`${testId('parameter-input-paymentMethod')} input`).inputValue(),
+				'Buyer Chooses on the Order Page',
+			);
 			await ndv.locator(`${testId('parameter-input-amount')} input`).fill('9.99');
 			await ndv
 				.locator(`${testId('parameter-input-description')} input`)
@@ -241,6 +249,16 @@ if (!executablePath) {
 			const output = ndv.locator(testId('output-panel'));
 			await output.getByText(`${demo.baseUrl}/startorder?`, { exact: false }).first().waitFor();
 			await screenshot('action-panel.png');
+		});
+
+		check('shows the operation in words under the action node on the canvas', async () => {
+			await page.click(testId('ndv-close-button'));
+			await page.locator(testId('ndv')).waitFor({ state: 'hidden' });
+			const node = page.locator(
+				`${testId('canvas-node')}[data-node-type="n8n-nodes-verotel-flexpay.verotelFlexPay"]`,
+			);
+			await node.getByText(ACTION_SUBTITLE, { exact: true }).waitFor();
+			assert.doesNotMatch(await node.innerText(), /createPurchaseUrl|paymentLink/);
 		});
 	});
 }

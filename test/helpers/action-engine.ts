@@ -43,6 +43,8 @@ export interface ActionWorkflowOptions {
 	onError?: string;
 	/** Items pinned on the Start node; without them it passes one empty item. */
 	items?: IDataObject[];
+	/** The node's typeVersion as a saved workflow holds it; default 1. */
+	typeVersion?: number;
 }
 
 /** A manual trigger ("Start") followed by one Verotel FlexPay action node with these parameters. */
@@ -64,7 +66,7 @@ export function actionWorkflow(
 				id: '2',
 				name: ACTION_NODE_NAME,
 				type: ACTION_NODE_TYPE,
-				typeVersion: 1,
+				typeVersion: options.typeVersion ?? 1,
 				position: [200, 0],
 				parameters,
 				credentials: options.credentials ?? FLEXPAY_CREDENTIAL,

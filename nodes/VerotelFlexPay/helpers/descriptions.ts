@@ -7,6 +7,23 @@ export function showFor(resource: string, operation: string): IDisplayOptions {
 	return { show: { resource: [resource], operation: [operation] } };
 }
 
+/**
+ * The node's versions. n8n stores only the parameters that differ from their
+ * defaults, under their paths, so a changed default or a moved field would
+ * change what a saved workflow means: version 1 keeps the payment-link
+ * parameters of 0.1 (Payment Method, MCC, Sub-Creditor and One-Click Token in
+ * Additional Fields, Period as free text); version 2, for new nodes, shows
+ * Payment Method with "Buyer Chooses on the Order Page" as the default, Period
+ * as a choice and the rarely used fields under Advanced.
+ */
+export const NODE_VERSIONS = [1, 2];
+export const DEFAULT_NODE_VERSION = 2;
+
+/** `displayOptions` narrowed to nodes of the given versions (n8n's `@version` condition). */
+export function forVersions(displayOptions: IDisplayOptions, versions: number[]): IDisplayOptions {
+	return { ...displayOptions, show: { ...displayOptions.show, '@version': versions } };
+}
+
 export const currencyOptions: INodePropertyOptions[] = [...CURRENCIES]
 	.sort()
 	.map((currency) => ({ name: currency, value: currency }));
@@ -28,6 +45,37 @@ export const paymentMethodOptions: INodePropertyOptions[] = Object.keys(PAYMENT_
 		description: PAYMENT_METHOD_LABELS[value].description,
 	}),
 );
+
+/**
+ * Version 2's Payment Method value for "the buyer chooses": no paymentMethod
+ * is sent, so the order page offers every method enabled for the website. (An
+ * option valued '' would show as an empty select in the editor.)
+ */
+export const BUYER_CHOOSES = 'buyerChooses';
+
+const PAYMENT_METHOD_CHOICES: INodePropertyOptions[] = [
+	{
+		name: 'Buyer Chooses on the Order Page',
+		value: BUYER_CHOOSES,
+		description:
+			'Send no payment method: the order page offers every method enabled for your website',
+	},
+	...paymentMethodOptions,
+];
+
+/** Version 2: Payment Method outside Additional Fields; by default the buyer chooses. */
+export function paymentMethodField(displayOptions: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Payment Method',
+		name: 'paymentMethod',
+		type: 'options',
+		options: PAYMENT_METHOD_CHOICES,
+		default: BUYER_CHOOSES,
+		description:
+			'How the buyer pays. Leave "Buyer Chooses on the Order Page" to offer every method enabled for your website.',
+		displayOptions,
+	};
+}
 
 /** Verotel's sale ID of one sale (the `saleID` of a postback or success redirect), required. */
 export function saleIdField(displayOptions: IDisplayOptions, description: string): INodeProperties {
@@ -111,6 +159,7 @@ const SUBSCRIPTION_TYPE_FIELD: INodeProperties = {
 	default: 'recurring',
 };
 
+/** Version 1: Period as free ISO-8601 text. */
 const PERIOD_FIELD: INodeProperties = {
 	displayName: 'Period',
 	name: 'period',
@@ -121,6 +170,53 @@ const PERIOD_FIELD: INodeProperties = {
 	description:
 		'Length of one billing period as an ISO-8601 duration such as P30D, P1M or P1Y (at least 7 days for recurring, 2 for one-time)',
 };
+
+/** Version 2's Period value that shows Custom Period. */
+export const CUSTOM_PERIOD = 'custom';
+
+/** The common periods, shortest first; each value is the ISO-8601 duration that is sent. */
+const PERIOD_CHOICES: INodePropertyOptions[] = [
+	{ name: '7 Days', value: 'P7D', description: 'P7D, the shortest recurring period' },
+	{ name: '30 Days', value: 'P30D', description: 'P30D' },
+	{ name: '1 Month', value: 'P1M', description: 'P1M' },
+	{ name: '3 Months', value: 'P3M', description: 'P3M' },
+	{ name: '6 Months', value: 'P6M', description: 'P6M' },
+	{ name: '1 Year', value: 'P1Y', description: 'P1Y' },
+	{ name: 'Custom', value: CUSTOM_PERIOD, description: 'Any ISO-8601 duration' },
+];
+
+/** Version 2: Period as a choice of the common periods, and Custom Period for any other. */
+function periodChoiceFields(displayOptions: IDisplayOptions): INodeProperties[] {
+	return [
+		{
+			displayName: 'Period',
+			name: 'period',
+			type: 'options',
+			options: PERIOD_CHOICES,
+			required: true,
+			default: 'P1M',
+			description:
+				'Length of one billing period (at least 7 days for recurring, 2 for one-time). An expression may give any ISO-8601 duration.',
+			displayOptions,
+		},
+		{
+			displayName: 'Custom Period',
+			name: 'customPeriod',
+			type: 'string',
+			// Not marked required: n8n also shows this field when Period is an expression, and would
+			// then refuse to run the workflow without it. An empty Custom Period is refused when the
+			// link is made, naming Period.
+			default: '',
+			placeholder: 'e.g. P14D',
+			description:
+				'Length of one billing period as an ISO-8601 duration: P14D (14 days), P2M (2 months), P2Y (2 years); at least 7 days for recurring, 2 for one-time',
+			displayOptions: {
+				...displayOptions,
+				show: { ...displayOptions.show, period: [CUSTOM_PERIOD] },
+			},
+		},
+	];
+}
 
 /** A field shown only where `displayOptions` says. */
 function withDisplayOptions(
@@ -134,16 +230,23 @@ export function currencyField(displayOptions: IDisplayOptions): INodeProperties 
 	return withDisplayOptions(displayOptions, CURRENCY_FIELD);
 }
 
-/** What a subscription link and an upgrade link both ask for: the price of a period, the type and the period. */
+/**
+ * What a subscription link and an upgrade link both ask for: the price of a
+ * period, the type and the period (version 1: free text; version 2: a choice),
+ * and in version 2 the payment method.
+ */
 export function subscriptionTermsFields(
 	displayOptions: IDisplayOptions,
 	amountDescription: string,
 ): INodeProperties[] {
 	return [
 		amountField(displayOptions, amountDescription),
-		...[CURRENCY_FIELD, SUBSCRIPTION_TYPE_FIELD, PERIOD_FIELD].map((field) =>
+		...[CURRENCY_FIELD, SUBSCRIPTION_TYPE_FIELD].map((field) =>
 			withDisplayOptions(displayOptions, field),
 		),
+		withDisplayOptions(forVersions(displayOptions, [1]), PERIOD_FIELD),
+		...periodChoiceFields(forVersions(displayOptions, [2])),
+		paymentMethodField(forVersions(displayOptions, [2])),
 	];
 }
 
@@ -168,20 +271,25 @@ export const SUBSCRIPTION_LINK_FIELDS = [
 
 /**
  * What a subscription link and an upgrade link both show: the terms, then
- * "Additional Fields" with the fields of every subscription link and `extra`.
+ * "Additional Fields" with the fields of every subscription link and `extra`
+ * (version 2: without Payment Method, which is a parameter of its own).
  */
 export function subscriptionLinkFields(
 	displayOptions: IDisplayOptions,
 	amountDescription: string,
 	extra: INodeProperties,
 ): INodeProperties[] {
+	const fields = [...SUBSCRIPTION_LINK_FIELDS.map((name) => orderFields[name]), extra];
 	return [
 		...subscriptionTermsFields(displayOptions, amountDescription),
-		additionalFields(displayOptions, [
-			...SUBSCRIPTION_LINK_FIELDS.map((name) => orderFields[name]),
-			extra,
-		]),
+		additionalFields(forVersions(displayOptions, [1]), fields),
+		additionalFields(forVersions(displayOptions, [2]), withoutPaymentMethod(fields)),
 	];
+}
+
+/** Version 2's Additional Fields: Payment Method is a parameter of its own. */
+export function withoutPaymentMethod(fields: INodeProperties[]): INodeProperties[] {
+	return fields.filter((field) => field.name !== 'paymentMethod');
 }
 
 /** Field names in the order the operations list and send them (code-unit order, as before). */
@@ -277,6 +385,23 @@ export const orderFields: Record<string, INodeProperties> = {
 	},
 };
 
+/** Version 2's "Advanced" collection of rarely used fields, sorted by display name. */
+export function advancedFields(
+	displayOptions: IDisplayOptions,
+	fields: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Advanced',
+		name: 'advanced',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Rarely used fields',
+		displayOptions,
+		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
 /** An "Additional Fields" collection with the given options, sorted by display name. */
 export function additionalFields(
 	displayOptions: IDisplayOptions,
@@ -291,4 +416,29 @@ export function additionalFields(
 		displayOptions,
 		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
+}
+
+/**
+ * The canvas shows the subtitle under the node's name. n8n's own nodes show
+ * `operation: resource` (`createPurchaseUrl: paymentLink`); this one shows the
+ * operation as the Operation list names it, with the thing it acts on where the
+ * name alone does not say it. Operation values are unique across resources, so
+ * one map keyed by the operation does.
+ */
+const SUBTITLE_WORDS: Record<string, string> = {
+	getStatus: 'Get Sale Status',
+	cancel: 'Cancel Subscription',
+};
+
+/** Every operation value -> its words on the canvas (the option's name unless SUBTITLE_WORDS says otherwise). */
+export function operationSubtitles(parameters: INodeProperties[]): Record<string, string> {
+	const subtitles: Record<string, string> = {};
+	for (const parameter of parameters) {
+		if (parameter.name !== 'operation') continue;
+		for (const option of (parameter.options ?? []) as INodePropertyOptions[]) {
+			const value = String(option.value);
+			subtitles[value] = SUBTITLE_WORDS[value] ?? option.name;
+		}
+	}
+	return subtitles;
 }

@@ -5,14 +5,23 @@ import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayA
 import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import {
 	additionalFields,
+	advancedFields,
 	amountField,
 	currencyField,
 	fieldNames,
+	forVersions,
 	LINK_FIELDS,
 	orderFields,
+	paymentMethodField,
 	showFor,
 } from '../../helpers/descriptions';
-import { pickFields, readPrice, signedRequestToJson } from '../../helpers/utils';
+import {
+	pickFields,
+	readOptionalFields,
+	readPaymentMethod,
+	readPrice,
+	signedRequestToJson,
+} from '../../helpers/utils';
 
 const displayOptions = showFor('paymentLink', 'createPurchaseUrl');
 
@@ -25,6 +34,58 @@ const ADDITIONAL = fieldNames(
 	'subCreditorId',
 	'subCreditorName',
 );
+
+/** MCC and Sub-Creditor (iDEAL only) and the one-click token: version 2 shows them under Advanced. */
+const RARELY_USED: INodeProperties[] = [
+	{
+		displayName: 'MCC',
+		name: 'mcc',
+		type: 'string',
+		default: '',
+		description: 'Merchant category code of the sub-creditor (iDEAL only)',
+	},
+	{
+		displayName: 'One-Click Token',
+		name: 'oneClickToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			"Token from a previous sale's postback for a one-click purchase; needs Payment Method Credit Card (sent unsigned)",
+	},
+	{
+		displayName: 'Sub-Creditor Country',
+		name: 'subCreditorCountry',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. NL',
+		description: 'Two-letter ISO 3166 country code of the sub-creditor (iDEAL only)',
+	},
+	{
+		displayName: 'Sub-Creditor ID',
+		name: 'subCreditorId',
+		type: 'string',
+		default: '',
+		description: 'ID of the sub-creditor (iDEAL only)',
+	},
+	{
+		displayName: 'Sub-Creditor Name',
+		name: 'subCreditorName',
+		type: 'string',
+		default: '',
+		description: 'Name of the sub-creditor (iDEAL only)',
+	},
+];
+
+const COMMON: INodeProperties[] = [
+	orderFields.custom1,
+	orderFields.custom2,
+	orderFields.custom3,
+	orderFields.declineURL,
+	orderFields.email,
+	orderFields.referenceID,
+	orderFields.successURL,
+];
 
 export const description: INodeProperties[] = [
 	amountField(
@@ -42,61 +103,21 @@ export const description: INodeProperties[] = [
 		description: 'What the buyer pays for, shown on the order page (at most 100 characters)',
 		displayOptions,
 	},
-	additionalFields(displayOptions, [
-		orderFields.custom1,
-		orderFields.custom2,
-		orderFields.custom3,
-		orderFields.declineURL,
-		orderFields.email,
-		{
-			displayName: 'MCC',
-			name: 'mcc',
-			type: 'string',
-			default: '',
-			description: 'Merchant category code of the sub-creditor (iDEAL only)',
-		},
-		{
-			displayName: 'One-Click Token',
-			name: 'oneClickToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				"Token from a previous sale's postback for a one-click purchase; needs Payment Method Credit Card (sent unsigned)",
-		},
+	paymentMethodField(forVersions(displayOptions, [2])),
+	additionalFields(forVersions(displayOptions, [1]), [
+		...COMMON,
 		orderFields.paymentMethod,
-		orderFields.referenceID,
-		{
-			displayName: 'Sub-Creditor Country',
-			name: 'subCreditorCountry',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. NL',
-			description: 'Two-letter ISO 3166 country code of the sub-creditor (iDEAL only)',
-		},
-		{
-			displayName: 'Sub-Creditor ID',
-			name: 'subCreditorId',
-			type: 'string',
-			default: '',
-			description: 'ID of the sub-creditor (iDEAL only)',
-		},
-		{
-			displayName: 'Sub-Creditor Name',
-			name: 'subCreditorName',
-			type: 'string',
-			default: '',
-			description: 'Name of the sub-creditor (iDEAL only)',
-		},
-		orderFields.successURL,
+		...RARELY_USED,
 	]),
+	additionalFields(forVersions(displayOptions, [2]), COMMON),
+	advancedFields(forVersions(displayOptions, [2]), RARELY_USED),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const config = readFlexPayConfig(await this.getCredentials(FLEXPAY_CREDENTIAL_TYPE, itemIndex));
-	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const params: PurchaseParams = {
-		...pickFields(extra, ADDITIONAL),
+		...pickFields(readOptionalFields(this, itemIndex), ADDITIONAL),
+		...readPaymentMethod(this, itemIndex),
 		...readPrice(this, itemIndex),
 		description: this.getNodeParameter('description', itemIndex) as string,
 	};

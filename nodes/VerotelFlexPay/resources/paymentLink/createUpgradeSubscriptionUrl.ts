@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. 433456',
-		description: 'Sale ID of the subscription being upgraded',
+		description:
+			"Sale ID of the subscription being upgraded (the preceding sale). The new sale's postbacks name it precededBySaleID; the trigger's item gives it as access.replacesSaleID.",
 		displayOptions,
 	},
 	...subscriptionLinkFields(
