@@ -39,6 +39,7 @@ describe('Send Test Postback: parameters', () => {
 		const options = shown[2].options as INodeProperties[];
 		expect(options.map((o) => [o.name, o.default])).toEqual([
 			['amount', SAMPLE_POSTBACK_DEFAULTS.amount],
+			['buyerEmail', ''],
 			['currency', SAMPLE_POSTBACK_DEFAULTS.currency],
 			['custom1', ''],
 			['referenceID', ''],
@@ -89,7 +90,7 @@ describe('Send Test Postback: what is sent', () => {
 		},
 	);
 
-	it('Options: Sale ID, Reference ID, Amount, Currency and Custom 1 are sent as given, signed', async () => {
+	it('Options: Sale ID, Reference ID, Amount, Currency, Custom 1 and Buyer Email are sent as given, signed', async () => {
 		const result = await run({
 			url: `${base}${PATH}#ignored`,
 			event: 'credit',
@@ -99,6 +100,7 @@ describe('Send Test Postback: what is sent', () => {
 				amount: '19.9',
 				currency: 'USD',
 				custom1: 'user-42',
+				buyerEmail: 'me@shop.example',
 				timeout: 5000,
 			},
 		});
@@ -111,6 +113,8 @@ describe('Send Test Postback: what is sent', () => {
 			priceCurrency: 'USD',
 			custom1: 'user-42',
 			event: 'credit',
+			// The sample sale's e-mail for the trigger's Fetch Sale Details.
+			testBuyerEmail: 'me@shop.example',
 		});
 		expect(rawQuery(received[0])).toContain('referenceID=order+1001');
 		expect(item.json).toMatchObject({

@@ -61,6 +61,15 @@ export const description: INodeProperties[] = [
 				'Price amount of the sale (on a rebill sent as amount, otherwise as priceAmount)',
 		},
 		{
+			displayName: 'Buyer Email',
+			name: 'buyerEmail',
+			type: 'string',
+			default: '',
+			placeholder: 'name@email.com',
+			description:
+				"E-mail of the sample sale the trigger's Fetch Sale Details reports for this test postback (signed into it as testBuyerEmail), e.g. your own, so your test run's mail reaches you. Empty: buyer@example.com.",
+		},
+		{
 			displayName: 'Currency',
 			name: 'currency',
 			type: 'options',
@@ -211,6 +220,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		amount: options.amount as string | undefined,
 		currency: options.currency as string | undefined,
 		custom1: options.custom1 as string | undefined,
+		buyerEmail: options.buyerEmail as string | undefined,
 	});
 	const answer = await sendPostbackRequest.call(
 		this,
