@@ -55,8 +55,7 @@ export async function load(
 	const seconds = (performance.now() - started) / 1000;
 	await pool.close();
 	latencies.sort((a, b) => a - b);
-	const pct = (p) =>
-		latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+	const pct = (p) => percentileOf(latencies, p);
 	return {
 		sent: paths.length,
 		answered,
@@ -68,5 +67,11 @@ export async function load(
 		p50: pct(50),
 		p95: pct(95),
 		p99: pct(99),
+		latencies,
 	};
+}
+
+/** Percentile p of sorted values (the nearest rank below). */
+export function percentileOf(sorted, p) {
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

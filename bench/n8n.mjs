@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8n } from '../scripts/n8n/install.mjs';
 import { startN8n } from '../scripts/n8n/instance.mjs';
-import { load } from './load.mjs';
+import { load, percentileOf } from './load.mjs';
 import { DRAIN_POLL, backlogThrottle, settledCount } from './n8n-executions.mjs';
 import {
 	IDS,
@@ -62,6 +62,8 @@ export async function runN8nBench({
 	flexpayOptions,
 	n = 2000,
 	concurrencies = [1, 10],
+	// Rounds in which the targets take turns (see loadAll).
+	rounds = 3,
 	warmup = 50,
 	maxBacklog = 100,
 	// Default: two thirds of the machine's memory, so a runaway n8n never pushes it into swap.
@@ -120,48 +122,83 @@ export async function runN8nBench({
 					expected[target] += w.answeredOk;
 					await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
 				}
-				for (const [target, workflowId, ok] of TARGETS) {
-					const paths = pathsFor(target, n);
-					log(`load: ${target}, ${n} requests at concurrency ${concurrency}`);
-					const rssBefore = rssMiB(n8n.pid);
-					const base = expected[target];
-					let answeredInPhase = 0;
-					const throttle = backlogThrottle(
-						n8n,
-						workflowId,
-						() => base + answeredInPhase,
-						maxBacklog,
-					);
-					const r = await load(
-						n8n.baseUrl,
-						paths,
-						concurrency,
-						ok,
-						guard,
-						throttle,
-						() => answeredInPhase++,
-					);
-					expected[target] += r.answeredOk;
-					const rssAfter = rssMiB(n8n.pid);
-					// Answering is not finishing: n8n answers once the execution is stored,
-					// before the workflow runs, so the phase ends when the last run is saved.
-					// Draining before the next phase keeps one phase's backlog (and its
-					// memory) from slowing the next target down.
-					await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
-					const drainSeconds = (performance.now() - r.startedAt) / 1000 - r.seconds;
-					const executedPerSec = r.answeredOk / (r.seconds + drainSeconds);
-					result.rows.push({
+				// The targets take turns in `rounds` rounds, the order reversed every round, so that
+				// no target always runs first (or last) while n8n's database grows and the
+				// machine drifts; each target's figures sum its rounds.
+				const sums = new Map(TARGETS.map(([target]) => [target, undefined]));
+				for (let round = 0; round < rounds; round++) {
+					const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
+					const size = Math.floor(n / rounds) + (round < n % rounds ? 1 : 0);
+					for (const [target, workflowId, ok] of order) {
+						log(
+							`load: ${target}, ${size} requests at concurrency ${concurrency} (round ${round + 1} of ${rounds})`,
+						);
+						const rssBefore = rssMiB(n8n.pid);
+						const base = expected[target];
+						let answeredInPhase = 0;
+						const throttle = backlogThrottle(
+							n8n,
+							workflowId,
+							() => base + answeredInPhase,
+							maxBacklog,
+						);
+						const r = await load(
+							n8n.baseUrl,
+							pathsFor(target, size),
+							concurrency,
+							ok,
+							guard,
+							throttle,
+							() => answeredInPhase++,
+						);
+						expected[target] += r.answeredOk;
+						const rssAfter = rssMiB(n8n.pid);
+						// Answering is not finishing: n8n answers once the execution is stored,
+						// before the workflow runs, so the phase ends when the last run is saved.
+						// Draining before the next phase keeps one phase's backlog (and its
+						// memory) from slowing the next target down.
+						await settledCount(n8n, workflowId, expected[target], undefined, DRAIN_POLL);
+						const drainSeconds = (performance.now() - r.startedAt) / 1000 - r.seconds;
+						const sum = sums.get(target) ?? {
+							sent: 0,
+							answered: 0,
+							answeredOk: 0,
+							failures: 0,
+							seconds: 0,
+							drainSeconds: 0,
+							latencies: [],
+							rssBefore,
+						};
+						sums.set(target, {
+							...sum,
+							sent: sum.sent + r.sent,
+							answered: sum.answered + r.answered,
+							answeredOk: sum.answeredOk + r.answeredOk,
+							failures: sum.failures + r.failures,
+							seconds: sum.seconds + r.seconds,
+							drainSeconds: sum.drainSeconds + drainSeconds,
+							latencies: sum.latencies.concat(r.latencies),
+							rssAfter,
+							rssDrained: rssMiB(n8n.pid),
+						});
+					}
+				}
+				for (const [target] of TARGETS) {
+					const { latencies, ...sum } = sums.get(target);
+					latencies.sort((a, b) => a - b);
+					const row = {
 						target,
 						concurrency,
-						...r,
-						rssBefore,
-						rssAfter,
-						rssDrained: rssMiB(n8n.pid),
-						drainSeconds,
-						executedPerSec,
-					});
+						...sum,
+						rps: sum.answered / sum.seconds,
+						executedPerSec: sum.answeredOk / (sum.seconds + sum.drainSeconds),
+						p50: percentileOf(latencies, 50),
+						p95: percentileOf(latencies, 95),
+						p99: percentileOf(latencies, 99),
+					};
+					result.rows.push(row);
 					log(
-						`  ${r.rps.toFixed(1)} answers/s, ${executedPerSec.toFixed(1)} executions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.answeredOk}/${r.sent} OK, n8n RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MiB`,
+						`  ${target}: ${row.rps.toFixed(1)} answers/s, ${row.executedPerSec.toFixed(1)} executions/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.answeredOk}/${row.sent} OK`,
 					);
 				}
 			}

@@ -8,6 +8,7 @@
 //   BENCH_SKIP_N8N=1      only the protocol-core figures
 //   BENCH_ENGINES=default,lazy,legacy  which n8n expression-engine settings to run
 //   BENCH_FLEXPAY_OPTIONS='{"ignoreRepeats":false}'  the FlexPay Trigger's Options
+//   BENCH_ROUNDS=3        rounds in which the triggers take turns (order reversed each round)
 //   BENCH_MAX_BACKLOG=100 answered postbacks allowed to wait for their execution
 //   BENCH_MAX_RSS_MIB     stop a run whose n8n grows past it (default: 2/3 of RAM)
 import { createHash } from 'node:crypto';
@@ -24,6 +25,7 @@ const require = createRequire(import.meta.url);
 const n = Number(process.env.BENCH_N || 2000);
 const WARMUP = 50;
 const MAX_BACKLOG = Number(process.env.BENCH_MAX_BACKLOG || 100);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 3));
 const FLEXPAY_OPTIONS = process.env.BENCH_FLEXPAY_OPTIONS
 	? JSON.parse(process.env.BENCH_FLEXPAY_OPTIONS)
 	: undefined;
@@ -152,6 +154,7 @@ if (!process.env.BENCH_SKIP_N8N) {
 				n,
 				warmup: WARMUP,
 				maxBacklog: MAX_BACKLOG,
+				rounds: ROUNDS,
 				flexpayOptions: FLEXPAY_OPTIONS,
 			}),
 		);
@@ -163,7 +166,8 @@ responseData; the Webhook node's default body, responseMode onReceived) once it 
 execution and saved any change to the workflow's static data, before the workflow runs (n8n 2.x defers
 onReceived answers). *Answered req/s* and the time to answer are what the load generator saw;
 *executed runs/s* counts until the phase's last execution had finished, and each phase is drained
-before the next starts. Sending pauses while more than ${MAX_BACKLOG} answered postbacks have no finished
+before the next starts. The triggers take turns in ${ROUNDS} rounds (an equal share each), the order
+reversed every round, so that none always runs first; each row sums its rounds. Sending pauses while more than ${MAX_BACKLOG} answered postbacks have no finished
 execution (n8n answers faster than it runs workflows; an unbounded backlog only measures memory).
 Every concurrency begins with ${WARMUP} warm-up requests per trigger (not counted).${FLEXPAY_OPTIONS ? `\nFlexPay Trigger options: \`${JSON.stringify(FLEXPAY_OPTIONS)}\`.` : ''}
 
@@ -178,6 +182,7 @@ const settings = [
 	'BENCH_SKIP_N8N',
 	'BENCH_ENGINES',
 	'BENCH_FLEXPAY_OPTIONS',
+	'BENCH_ROUNDS',
 	'BENCH_MAX_BACKLOG',
 	'BENCH_MAX_RSS_MIB',
 ]

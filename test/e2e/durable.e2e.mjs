@@ -45,7 +45,7 @@ const matrix = resolveMatrix();
 console.log(
 	`[durable] n8n matrix: ${matrix.map((s) => s.version).join(', ')}; ${TRIALS} kill trials each; DURABLE_SEED=${SEED}`,
 );
-/** One line per trial, printed at the end (the figures in docs/trigger.md come from these). */
+/** One line per trial, printed at the end (docs/performance.md's Durability figures come from these). */
 const report = [];
 after(() => {
 	if (report.length)

@@ -41,7 +41,7 @@ import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { EXAMPLES } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
-/** Figures printed at the end (the README's queue-mode figures come from these). */
+/** Figures printed at the end (docs/performance.md's Queue mode figures come from these). */
 const figures = [];
 
 ensureBuilt();
