@@ -3,9 +3,10 @@
  * super-linear reader slow, given to the two readers of outside answers: the
  * sale status parser (parseStatusResponse) and the reader of Verotel Control
  * Center's answer to a cancel (readCancelAnswer, and verotelTitle, which makes
- * its error title safe to show). A reader that blocks blocks n8n: each answer
- * must be read in under 50 ms, and in at most 10 times the time of a benign
- * 1 MB answer read in the same test.
+ * its error title safe to show). A reader that blocks blocks n8n: the 16 KB
+ * and 60 KB answers must be read in under 50 ms, the 1 MB answer in at most 10
+ * times the time of a benign 1 MB answer read in the same test (a ratio, so a
+ * busy machine cannot fail it; a quadratic reader is hundreds of times over).
  *
  * Timing on a shared machine: each run counts the smaller of its wall time and
  * the CPU time this process spent in it. Both are upper bounds of the reader's
@@ -166,10 +167,14 @@ function expectLinear(
 				);
 			measured.push(`${size / 1024} KB ${ms.toFixed(2)} ms`);
 			const figure = `${label}: ${ms.toFixed(2)} ms for ${size / 1024} KB`;
-			expect(ms < BUDGET_MS ? 'within budget' : `over ${BUDGET_MS} ms: ${figure}`).toBe(
-				'within budget',
-			);
-			if (size === MB) {
+			// The small answers against the budget (a quadratic reader misses it many times over);
+			// the 1 MB answer only against the benign one read in the same run, since a busy
+			// machine slows both alike.
+			if (size !== MB)
+				expect(ms < BUDGET_MS ? 'within budget' : `over ${BUDGET_MS} ms: ${figure}`).toBe(
+					'within budget',
+				);
+			else {
 				measured.push(`${(ms / yardstick).toFixed(2)}x benign`);
 				expect(
 					ms <= MAX_RATIO * yardstick
