@@ -39,7 +39,7 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 	// Test mode neither checks nor records: a repeated test postback must reach the editor.
 	let recorded: INodeExecutionData[] = [];
 	if (options.ignoreRepeats && this.getMode() !== 'manual')
-		items = recorded = await withoutRepeats.call(this, items);
+		({ items, recorded } = await withoutRepeats.call(this, items));
 	if (cancelled()) return await notAnswered.call(this, recorded);
 	if (answers) {
 		// A Buffer body is written at once on every n8n line (n8n 1.x may end a text body's
@@ -93,11 +93,15 @@ async function notAnswered(
 	return [[]];
 }
 
-/** The items no earlier execution recorded (repeats.ts); if the store fails, all of them. */
+/**
+ * The items no earlier execution recorded (repeats.ts), and those this run
+ * recorded. If the store fails, all items run and none counts as recorded: a
+ * cancelled run must not take out an earlier execution's record.
+ */
 async function withoutRepeats(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
+): Promise<{ items: INodeExecutionData[]; recorded: INodeExecutionData[] }> {
 	try {
 		const runnable = await recordPostbacks.call(this, items);
 		for (const { json } of items.filter((item) => !runnable.includes(item))) {
@@ -106,11 +110,11 @@ async function withoutRepeats(
 				{ event: json.event, saleID: json.saleID ?? null, idempotencyKey: json.idempotencyKey },
 			);
 		}
-		return runnable;
+		return { items: runnable, recorded: runnable };
 	} catch (error) {
 		this.logger.error(
 			`Verotel FlexPay Trigger could not check n8n's deduplication store for a repeated postback, running anyway: ${safeErrorReason(error)}`,
 		);
-		return items;
+		return { items, recorded: [] };
 	}
 }

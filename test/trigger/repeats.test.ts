@@ -488,4 +488,37 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		expect(outputItemOf(await again.run()).saleID).toBe('930001');
 		expect(again.responses).toEqual([OK_ANSWER]);
 	});
+
+	it("a cancelled run whose record failed takes nothing out: an earlier execution's record stays", async () => {
+		const options = { answerOk: 'whenRunStarts' };
+		const item = itemOf(await harness({ query: signedQuery(purchaseOf('940001')) }).run());
+		const cancel = new AbortController();
+		// The second write fails while n8n cancels its run: that run recorded nothing.
+		class FailingWhenCancelled extends ProcessedStore {
+			failNext = false;
+			override async checkProcessedAndRecord(
+				...args: Parameters<ProcessedStore['checkProcessedAndRecord']>
+			): ReturnType<ProcessedStore['checkProcessedAndRecord']> {
+				if (!this.failNext) return await super.checkProcessedAndRecord(...args);
+				cancel.abort();
+				throw new Error('the database went away');
+			}
+		}
+		const processed = new FailingWhenCancelled();
+		const first = executeHarness({ items: [{ json: item }], options, processed });
+		expect(outputItemOf(await first.run()).saleID).toBe('940001');
+		await processed.idle();
+		forgetRecords(); // the repeat reaches another n8n process: only the store tells
+		processed.failNext = true;
+		const failed = executeHarness({
+			items: [{ json: item }],
+			options,
+			processed,
+			cancelSignal: cancel.signal,
+		});
+		expect(await failed.run()).toEqual([[]]);
+		expect(failed.responses).toEqual([]);
+		await processed.idle();
+		expect(processed.keys).toContain(`${TEST_SHOP_ID}:940001:purchase`);
+	});
 });
