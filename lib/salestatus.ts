@@ -95,8 +95,6 @@ export function parseStatusResponse(text: string): SaleStatus {
 		);
 	}
 	const fields: Record<string, string> = {};
-	const billing: Record<string, string> = {};
-	let hasBilling = false;
 	const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 	let firstPlainLine: string | undefined;
 	// One community parser takes the third line as the error text, counting every non-empty line.
@@ -132,10 +130,6 @@ export function parseStatusResponse(text: string): SaleStatus {
 		const earlier: unknown = fields[key];
 		if (typeof earlier !== 'string') {
 			fields[key] = value;
-			if (key.startsWith(BILLING_ADDRESS_PREFIX)) {
-				billing[key.slice(BILLING_ADDRESS_PREFIX.length)] = value;
-				hasBilling = true;
-			}
 		} else if (key === 'response') {
 			throw new FlexPayStatusError(
 				'STATUS_UNREADABLE',
@@ -168,25 +162,42 @@ export function parseStatusResponse(text: string): SaleStatus {
 			'Check that the base URL points at the FlexPay status service and not at another page',
 		);
 	}
-	const status: SaleStatus = { response, found: response === 'FOUND', fields };
+	const status = saleStatusOf(response, fields);
 	if (response === 'ERROR') {
 		// The error text is an `error:` line [INFER from community field lists]; one
 		// community parser takes the third line instead, which the fallback covers.
 		status.error =
 			fields.error || fields.message || firstPlainLine || thirdLine || 'No error text given';
 	}
-	for (const key of [
-		'saleID',
-		'referenceID',
-		'shopID',
-		'saleResult',
-		'email',
-		'priceAmount',
-		'priceCurrency',
-		'paymentMethod',
-		'country',
-	] as const) {
-		if (fields[key] !== undefined) status[key] = fields[key];
+	return status;
+}
+
+/** The fields a SaleStatus names as properties, when the answer has them. */
+const NAMED_FIELDS = [
+	'saleID',
+	'referenceID',
+	'shopID',
+	'saleResult',
+	'email',
+	'priceAmount',
+	'priceCurrency',
+	'paymentMethod',
+	'country',
+] as const;
+
+/**
+ * A status from the answer's `key: value` fields: the named fields as
+ * properties, the `billingAddr_*` fields grouped as `billingAddress`.
+ */
+export function saleStatusOf(response: StatusResponse, fields: Record<string, string>): SaleStatus {
+	const status: SaleStatus = { response, found: response === 'FOUND', fields };
+	for (const key of NAMED_FIELDS) if (fields[key] !== undefined) status[key] = fields[key];
+	const billing: Record<string, string> = {};
+	let hasBilling = false;
+	for (const [key, value] of Object.entries(fields)) {
+		if (!key.startsWith(BILLING_ADDRESS_PREFIX)) continue;
+		billing[key.slice(BILLING_ADDRESS_PREFIX.length)] = value;
+		hasBilling = true;
 	}
 	if (hasBilling) status.billingAddress = billing as BillingAddress;
 	return status;

@@ -6,7 +6,7 @@ import { buildQueryString } from './encoding';
 import { excerpt, FlexPayValidationError } from './errors';
 import { POSTBACK_EVENTS, SUBSCRIPTION_EVENTS, type PostbackEvent } from './postback';
 import { TEST_BUYER_EMAIL_PARAM, TEST_POSTBACK_MARKER } from './saleMessage';
-import type { SaleStatus } from './salestatus';
+import { saleStatusOf, type SaleStatus } from './salestatus';
 import { computeSignature, type FlexPayParams, type SignatureAlgorithm } from './signature';
 import {
 	checkNoParameterBoundary,
@@ -138,20 +138,7 @@ export function sampleSaleStatus(params: FlexPayParams): SaleStatus {
 	fields.email = params[TEST_BUYER_EMAIL_PARAM] || SAMPLE_BUYER_EMAIL;
 	for (const name of ['custom1', 'custom2', 'custom3']) copy(name, params[name]);
 	fields.billingAddr_fullName = 'Sample Buyer (test postback)';
-	return {
-		response: 'FOUND',
-		found: true,
-		saleID: fields.saleID,
-		referenceID: fields.referenceID,
-		shopID: fields.shopID,
-		saleResult: fields.saleResult,
-		email: fields.email,
-		priceAmount: fields.priceAmount,
-		priceCurrency: fields.priceCurrency,
-		paymentMethod: fields.paymentMethod,
-		billingAddress: { fullName: fields.billingAddr_fullName },
-		fields,
-	};
+	return saleStatusOf('FOUND', fields);
 }
 
 function checkEvent(value: string | undefined): string {
