@@ -37,6 +37,8 @@ interface Row {
 	wake?: () => void;
 	/** Entries this process wrote, with when. */
 	written: Map<string, number>;
+	/** Set by forgetRecords: the pending repair is not written. */
+	forgotten?: boolean;
 }
 
 /** One writer per row in this process, since n8n reads and writes the row whole. */
@@ -86,8 +88,12 @@ export async function releasePostbacks(
 	if (entries.length > 0) await enqueue(storeRowOf(this), true, entries);
 }
 
-/** For tests: forget what this process wrote (writes in progress finish on their own). */
+/** For tests: forget what this process wrote; writes in progress finish, pending repairs are dropped. */
 export function forgetRecords(): void {
+	for (const row of rows.values()) {
+		row.forgotten = true;
+		row.wake?.();
+	}
 	rows.clear();
 }
 
@@ -117,6 +123,7 @@ async function drain(row: Row, store: StoreRow): Promise<void> {
 				REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min);
 			await Promise.race([sleep(pause), new Promise<void>((wake) => (row.wake = wake))]);
 			row.wake = undefined;
+			if (row.forgotten && row.queue.length === 0) break;
 			if (row.queue.length > 0) continue;
 			const restated = restate(row, []);
 			if (restated.length > 0) await store.record(restated).catch(() => undefined);

@@ -441,6 +441,17 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:940001:`))).toBe(false);
 	});
 
+	it('forgetRecords drops the pending repair write: nothing lands in the next store', async () => {
+		const store = new ProcessedStore();
+		await repeats.recordPostbacks.call(context(store, 'a1'), sale('960001'));
+		expect(jest.getTimerCount()).toBeGreaterThan(0);
+		forgetRecords();
+		// n8n's store is one service: a test that swaps it in must not receive the last test's repair.
+		store.keys = [];
+		await passRepairPauses(store);
+		expect(store.keys).toEqual([]);
+	});
+
 	it('a run that arrives during the repair pause is written at once, not after the pause', async () => {
 		const processed = new ProcessedStore();
 		const first = itemOf(await harness({ query: signedQuery(purchaseOf('920001')) }).run());
