@@ -45,6 +45,12 @@ export {
 	type ParsePostbackOptions,
 	type PostbackEvent,
 } from './postback';
+export {
+	MAX_BODY_BYTES,
+	readSignedPayload,
+	type PostbackRequest,
+	type SignedPayload,
+} from './postbackRequest';
 export { paramsFromMap, parseRawQuery, QUERY_LIMITS } from './query';
 export {
 	buildSignedRequest,

@@ -7,14 +7,19 @@ import type {
 } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
-import { parsePostback, POSTBACK_OK, type FlexPayPostback } from '../../lib';
+import {
+	parsePostback,
+	POSTBACK_OK,
+	readSignedPayload,
+	type FlexPayPostback,
+	type PostbackRequest,
+} from '../../lib';
 import { readFlexPayConfigUnchecked } from '../shared/flexPayConfig';
 import { cacheCredentials, getCachedCredentials, mayRereadCredentials } from './credentialCache';
 import { FORM_POST_WEBHOOK } from './description';
 import { buildItem } from './item';
 import { isEventSelected, resolveOptions, type TriggerOptions } from './options';
 import { classifyError, dependsOnCredential } from './rejection';
-import { readSignedPayload, type PostbackRequest } from './request';
 
 /** The parts of the Express response this trigger writes. */
 interface PostbackResponse {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildQueryString, type FlexPayParams } from '../../lib';
-import { MAX_BODY_BYTES } from '../../nodes/VerotelFlexPayTrigger/request';
+import { MAX_BODY_BYTES } from '../../lib/postbackRequest';
 import { TEST_CREDENTIALS, TEST_SHOP_ID, TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 import { deliverAndExecute, visibleText, type Delivery } from './delivery';
 import { CANCEL, CHARGEBACK, CREDIT, PURCHASE, REBILL, sign, signedQuery } from './fixtures';

@@ -4,7 +4,7 @@
  * read or decoded, and refused in any other content type; readSignedPayload()
  * of request.ts on its own.
  */
-import { MAX_BODY_BYTES, readSignedPayload } from '../../nodes/VerotelFlexPayTrigger/request';
+import { MAX_BODY_BYTES, readSignedPayload } from '../../lib/postbackRequest';
 import { CREDIT, PURCHASE, sign, signedQuery } from './fixtures';
 import { expectHandedToN8n, expectRejected } from './webhook-answers';
 import { forgetTriggerState, harness, itemOf } from './webhook-harness';
@@ -203,7 +203,7 @@ describe('POST form bodies', () => {
 	});
 });
 
-describe('readSignedPayload (request.ts)', () => {
+describe('readSignedPayload (lib/postbackRequest.ts)', () => {
 	it('returns the raw form body, or the query when the body is empty', async () => {
 		const form = signedQuery(PURCHASE);
 		await expect(

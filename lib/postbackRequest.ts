@@ -1,7 +1,8 @@
-/** The exact string Verotel signed, read from the HTTP request (GET query or form POST). */
-import { FlexPayMalformedQueryError, QUERY_LIMITS } from '../../lib';
+/** The exact string Verotel signed, read from a postback's HTTP request (GET query or form POST). */
+import { FlexPayMalformedQueryError } from './errors';
+import { QUERY_LIMITS } from './query';
 
-/** The parts of the Express request this trigger reads. */
+/** The parts of a Node/Express request this reads. */
 export interface PostbackRequest {
 	method?: string;
 	originalUrl?: string;
