@@ -3,22 +3,18 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
-	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
 import {
 	crossCheckPostback,
-	parseStatusResponse,
 	sampleSaleStatus,
 	type Confirmation,
 	type ConfirmationPostback,
 	type FlexPayParams,
-	type SaleStatus,
 } from '../../lib';
-import { bodyText } from '../shared/http';
-import { saleToJson, sendSaleStatusRequest, type StatusLookup } from '../shared/saleStatus';
+import { readStatusAnswer, saleToJson, sendSaleStatusRequest } from '../shared/saleStatus';
 import { messageOf, safeErrorReason, safeReason } from './redaction';
 
 /** Upper bound for the lookup, which runs inside the execution (with "When the Workflow Starts", before the `OK`). */
@@ -39,22 +35,13 @@ export async function addSaleDetails(
 			await this.getCredentials<ICredentialDataDecryptedObject>(FLEXPAY_CREDENTIAL_TYPE);
 	} catch (error) {
 		const reason = `The credential could not be read: ${safeErrorReason(error)}`;
-		for (const item of items) Object.assign(item.json, failedLookup(reason));
+		for (const item of items) Object.assign(item.json, failedLookup({ reason }));
 		this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`);
 		return;
 	}
-	for (const item of items) {
-		const postback = item.json as ConfirmationPostback;
-		try {
-			Object.assign(item.json, await lookupSale.call(this, postback, credentials));
-		} catch (error) {
-			const reason = safeErrorReason(error, credentials.signatureKey as string);
-			Object.assign(item.json, failedLookup(reason));
-			this.logger.warn(`Verotel FlexPay Trigger sale lookup failed: ${reason}`, {
-				saleID: postback.saleID ?? null,
-			});
-		}
-	}
+	const key = typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
+	for (const item of items)
+		Object.assign(item.json, await lookupSale.call(this, item.json as ConfirmationPostback, key));
 }
 
 /**
@@ -62,47 +49,34 @@ export async function addSaleDetails(
  * and compares its answer with the postback. Never throws: a failure is
  * `saleLookup.ok = false`, not confirmed.
  */
-export async function lookupSale(
+async function lookupSale(
 	this: IExecuteFunctions,
 	postback: ConfirmationPostback,
-	credentials: ICredentialDataDecryptedObject,
+	signatureKey?: string,
 ): Promise<IDataObject> {
-	const signatureKey =
-		typeof credentials.signatureKey === 'string' ? credentials.signatureKey : undefined;
 	if ((postback as IDataObject).test === true) return sampleLookup(postback as IDataObject);
 	// Every postback the trigger accepts carries a saleID (lib/saleMessage.ts); an item edited upstream may not.
-	if (postback.saleID === undefined) return failedLookup('The item carries no saleID');
-	const lookup: StatusLookup = { saleID: postback.saleID };
+	if (postback.saleID === undefined) return failedLookup({ reason: 'The item carries no saleID' });
 
-	let response: Partial<IN8nHttpFullResponse> | undefined;
+	let answer;
 	try {
-		response = await sendSaleStatusRequest.call(this, lookup, STATUS_LOOKUP_TIMEOUT_MS);
+		answer = readStatusAnswer(
+			await sendSaleStatusRequest.call(this, { saleID: postback.saleID }, STATUS_LOOKUP_TIMEOUT_MS),
+		);
 	} catch (error) {
-		return failedLookup(`The status request failed: ${safeReason(messageOf(error), signatureKey)}`);
+		const reason = `The status request failed: ${safeReason(messageOf(error), signatureKey)}`;
+		return failedLookup({ reason });
 	}
+	const httpStatus = answer.httpStatus === undefined ? {} : { httpStatus: answer.httpStatus };
+	if (!answer.read)
+		return failedLookup({ reason: safeReason(answer.reason, signatureKey), ...httpStatus });
 
-	const httpStatus = typeof response?.statusCode === 'number' ? response.statusCode : undefined;
-	const text = bodyText(response?.body);
-	let status: SaleStatus;
-	try {
-		if (text === undefined) throw new Error('The status service sent no text');
-		status = parseStatusResponse(text);
-	} catch (error) {
-		const reason =
-			httpStatus !== undefined && httpStatus >= 400
-				? `The status service answered HTTP ${httpStatus}`
-				: safeReason(messageOf(error), signatureKey);
-		return {
-			saleLookup: withStatus({ ok: false, reason }, httpStatus),
-			...verdict(notConfirmed(reason)),
-		};
-	}
-
+	const { status } = answer;
 	const confirmation = crossCheckPostback(postback, status);
 	if (status.response === 'FOUND') {
 		return {
 			sale: saleToJson(status),
-			saleLookup: withStatus({ ok: true, response: 'FOUND' }, httpStatus),
+			saleLookup: { ok: true, response: 'FOUND', ...httpStatus },
 			...verdict(confirmation),
 		};
 	}
@@ -112,13 +86,8 @@ export async function lookupSale(
 		status.response === 'ERROR'
 			? `${base}: ${safeReason(status.error ?? 'no error text', signatureKey)}`
 			: base;
-	return {
-		saleLookup: withStatus({ ok: false, response: status.response, reason }, httpStatus),
-		...verdict(notConfirmed(reason)),
-	};
+	return failedLookup({ response: status.response, reason, ...httpStatus });
 }
-
-const notConfirmed = (reason: string): Confirmation => ({ confirmed: false, reason });
 
 /** A test postback's sale, clearly marked, without asking Verotel (which knows no such sale): never confirmed. */
 function sampleLookup(json: IDataObject): IDataObject {
@@ -130,6 +99,8 @@ function sampleLookup(json: IDataObject): IDataObject {
 	};
 }
 
+const notConfirmed = (reason: string): Confirmation => ({ confirmed: false, reason });
+
 /** The item's verdict fields: `confirmed`, and `confirmation.reason` when it is false. */
 function verdict(confirmation: Confirmation): IDataObject {
 	return confirmation.confirmed
@@ -137,12 +108,7 @@ function verdict(confirmation: Confirmation): IDataObject {
 		: { confirmed: false, confirmation: { reason: confirmation.reason } };
 }
 
-/** A lookup that failed: `saleLookup` says why, and the sale is not confirmed, for the same reason. */
-function failedLookup(reason: string): IDataObject {
-	return { saleLookup: { ok: false, reason }, ...verdict(notConfirmed(reason)) };
-}
-
-function withStatus(lookup: IDataObject, httpStatus: number | undefined): IDataObject {
-	if (httpStatus !== undefined) lookup.httpStatus = httpStatus;
-	return lookup;
+/** A lookup without a sale: `saleLookup` says why, and the sale is not confirmed, for the same reason. */
+function failedLookup(lookup: IDataObject & { reason: string }): IDataObject {
+	return { saleLookup: { ok: false, ...lookup }, ...verdict(notConfirmed(lookup.reason)) };
 }

@@ -1,8 +1,15 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../credentials/VerotelFlexPayApi.credentials';
-import { BILLING_ADDRESS_PREFIX, parseAmount, PATHS, type SaleStatus } from '../../lib';
-import { sendForAnswer } from './http';
+import {
+	BILLING_ADDRESS_PREFIX,
+	FlexPayStatusError,
+	parseAmount,
+	parseStatusResponse,
+	PATHS,
+	type SaleStatus,
+} from '../../lib';
+import { bodyText, sendForAnswer } from './http';
 
 /** One sale, by Verotel's saleID or by the merchant's referenceID. */
 export type StatusLookup = { saleID: string } | { referenceID: string };
@@ -45,4 +52,36 @@ export async function sendSaleStatusRequest(
 		timeout,
 		credentialType: FLEXPAY_CREDENTIAL_TYPE,
 	});
+}
+
+/**
+ * The status service's answer as both nodes read it: a status only from a
+ * 2xx answer (or one without a status code) whose body parses; otherwise why
+ * not, with `httpFailed` when the HTTP status was the reason.
+ */
+export type StatusAnswer =
+	| { read: true; status: SaleStatus; httpStatus?: number }
+	| { read: false; reason: string; hint?: string; httpFailed: boolean; httpStatus?: number };
+
+export function readStatusAnswer(response: Partial<IN8nHttpFullResponse>): StatusAnswer {
+	const httpStatus = typeof response.statusCode === 'number' ? response.statusCode : undefined;
+	if (httpStatus !== undefined && (httpStatus < 200 || httpStatus >= 300)) {
+		const reason = `The FlexPay status service answered HTTP ${httpStatus}`;
+		return { read: false, reason, httpFailed: true, httpStatus };
+	}
+	const text = bodyText(response.body);
+	try {
+		if (text === undefined)
+			throw new FlexPayStatusError('STATUS_UNREADABLE', 'The sale status answer is not text');
+		return { read: true, status: parseStatusResponse(text), httpStatus };
+	} catch (error) {
+		const statusError = error instanceof FlexPayStatusError ? error : undefined;
+		return {
+			read: false,
+			reason: statusError?.message ?? 'The sale status answer could not be read',
+			hint: statusError?.hint,
+			httpFailed: false,
+			httpStatus,
+		};
+	}
 }

@@ -81,7 +81,7 @@ describe('Grant Access Only When Confirmed', () => {
 		statusAnswers('maintenance', 503);
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		expect(item.access).toEqual(
-			withheld('grant', '700001', 'The status service answered HTTP 503'),
+			withheld('grant', '700001', 'The FlexPay status service answered HTTP 503'),
 		);
 	});
 

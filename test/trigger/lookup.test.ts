@@ -188,12 +188,12 @@ describe('Fetch Sale Details (in execute())', () => {
 		const { item } = await lookup({ query: signedQuery(PURCHASE) });
 		expect(item.saleLookup).toEqual({
 			ok: false,
-			reason: 'The status service answered HTTP 500',
+			reason: 'The FlexPay status service answered HTTP 500',
 			httpStatus: 500,
 		});
 		expect(item).toMatchObject({
 			confirmed: false,
-			confirmation: { reason: 'The status service answered HTTP 500' },
+			confirmation: { reason: 'The FlexPay status service answered HTTP 500' },
 		});
 	});
 

@@ -5,9 +5,13 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { excerpt, FlexPayStatusError, parseStatusResponse, type SaleStatus } from '../../../lib';
+import { excerpt, type SaleStatus } from '../../../lib';
 import { bodyText, sendForAnswer, type OutgoingRequest } from '../../shared/http';
-import { sendSaleStatusRequest, type StatusLookup } from '../../shared/saleStatus';
+import {
+	readStatusAnswer,
+	sendSaleStatusRequest,
+	type StatusLookup,
+} from '../../shared/saleStatus';
 import { safeApiError } from '../helpers/errors';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
@@ -138,46 +142,22 @@ export async function requestSaleStatus(
 		itemIndex,
 	);
 
-	const statusCode = Number(response.statusCode);
-	if (statusCode >= 500) {
+	const answer = readStatusAnswer(response);
+	if (!answer.read) {
+		const retry = answer.httpFailed && (answer.httpStatus ?? 0) >= 500;
 		throw safeApiError(
 			this.getNode(),
 			itemIndex,
-			`The FlexPay status service answered HTTP ${statusCode}`,
-			"Verotel's status service could not answer right now. Try again later, or turn on Retry On Fail in the node settings.",
-			String(statusCode),
+			answer.reason,
+			retry
+				? "Verotel's status service could not answer right now. Try again later, or turn on Retry On Fail in the node settings."
+				: answer.hint
+					? `${answer.hint}. ${CHECK_ADDRESS}`
+					: CHECK_ADDRESS,
+			answer.httpFailed ? String(answer.httpStatus) : undefined,
 		);
 	}
-	if (statusCode < 200 || statusCode >= 300) {
-		throw safeApiError(
-			this.getNode(),
-			itemIndex,
-			`The FlexPay status service answered HTTP ${statusCode}`,
-			CHECK_ADDRESS,
-			String(statusCode),
-		);
-	}
-
-	const text = bodyText(response.body);
-	let status: SaleStatus;
-	try {
-		if (text === undefined) {
-			throw new FlexPayStatusError(
-				'STATUS_UNREADABLE',
-				'The sale status answer is not text',
-				CHECK_ADDRESS,
-			);
-		}
-		status = parseStatusResponse(text);
-	} catch (error) {
-		const statusError = error instanceof FlexPayStatusError ? error : undefined;
-		throw safeApiError(
-			this.getNode(),
-			itemIndex,
-			statusError?.message ?? 'The sale status answer could not be read',
-			statusError?.hint ? `${statusError.hint}. ${CHECK_ADDRESS}` : CHECK_ADDRESS,
-		);
-	}
+	const { status } = answer;
 	if (status.response === 'ERROR') {
 		throw safeApiError(
 			this.getNode(),
