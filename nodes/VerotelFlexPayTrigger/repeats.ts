@@ -7,8 +7,8 @@ export const MAX_RECORDED_POSTBACKS = 5_000;
 /** n8n compares the values themselves (it keeps their hashes); two entries a postback. */
 const STORE_OPTIONS = { mode: 'entries', maxEntries: 2 * MAX_RECORDED_POSTBACKS } as const;
 
-/** How long this process writes its entries again with every write of the row. */
-export const RESTATE_MS = 30_000;
+/** How long this process writes its entries again with every write of the row; outlasts the repair pause. */
+export const RESTATE_MS = 5_000;
 
 /** The pause before the repair write, random so that two processes' repairs do not meet. */
 export const REPAIR_PAUSE_MS = { min: 500, max: 1_500 } as const;
