@@ -74,6 +74,15 @@ export const EXAMPLES = Object.freeze({
 		cancelWebhookPath: 'flexpay-member-cancel',
 		cancelNode: 'Cancel the subscription',
 	}),
+	alert: Object.freeze({
+		file: 'verotel-chargeback-alert.json',
+		workflowId: 'FlexPayChargebackAlert',
+		/** A sub-workflow: the postbacks example's "Alert on the chargeback or refund" starts it. */
+		entryNode: 'When called by the postback workflow',
+		callerNode: 'Alert on the chargeback or refund',
+		mailNode: 'E-mail the alert',
+		blockNode: 'Block the buyer in the CRM',
+	}),
 	reconciliation: Object.freeze({
 		file: 'verotel-reconciliation.json',
 		workflowId: 'FlexPayReconcile',

@@ -1,13 +1,14 @@
 /** Text from errors or remote services made safe for logs, items and answers: no key, printable, short. */
+import { excerpt } from '../../lib';
+
 export function safeReason(text: string, signatureKey?: string, maxLength = 200): string {
 	let out = String(text);
 	const key = (signatureKey ?? '').trim();
 	if (key.length >= 4) out = out.split(key).join('[redacted]');
 	out = out
 		.replace(/(signature=)[^&\s"']*/gi, '$1[redacted]')
-		.replace(/[0-9a-f]{32,}/gi, '[redacted]')
-		.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
-	return out.length > maxLength ? `${out.slice(0, maxLength - 1)}…` : out;
+		.replace(/[0-9a-f]{32,}/gi, '[redacted]');
+	return excerpt(out, maxLength);
 }
 
 /** What went wrong, safe to log or put into an item (see safeReason). */

@@ -1,7 +1,10 @@
 // The CRM stand-in of the demo services: just enough state for the templates of examples/:
 // token balances (POST /crm/tokens/credit|debit), memberships (POST /crm/members/grant|extend|revoke)
-// and orders (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil). Any other
-// /crm/ request is answered {"ok":true}.
+// and orders (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil); for the
+// chargeback alert: sales (POST /crm/sales, PATCH /crm/sales/<saleID>, GET /crm/sales/stats?days=30)
+// and blocked buyers (POST /crm/users/block). Any other /crm/ request is answered {"ok":true}.
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The CRM stand-in's state and rules. Every change is keyed by the request's idempotencyKey: a
@@ -17,6 +20,10 @@ export function createCrm() {
 		orders: new Map(),
 		/** referenceID -> the sale-status fields Verotel answers for it */
 		orderSales: new Map(),
+		/** saleID -> { saleID, soldAt?, status, chargedBackAt?, refundedAt? } (times in ms) */
+		sales: new Map(),
+		/** user (custom1) -> { user, saleID, reason, blockedAt } */
+		blocked: new Map(),
 		/** idempotency keys already applied */
 		applied: new Set(),
 	};
@@ -74,6 +81,50 @@ export function createCrm() {
 				return ok({ member });
 			});
 		}
+		if (method === 'POST' && path === '/crm/sales') {
+			if (!body?.saleID) return bad('saleID is required');
+			// A sale is recorded once per saleID; its time is when the postback arrived.
+			const sale = state.sales.get(body.saleID) ?? { saleID: body.saleID, status: 'paid' };
+			sale.soldAt ??= timeOf(body.receivedAt);
+			state.sales.set(body.saleID, sale);
+			return ok({ sale });
+		}
+		const saleUpdate = /^\/crm\/sales\/([^/]+)$/.exec(path);
+		if (method === 'PATCH' && saleUpdate) {
+			const saleID = decodeURIComponent(saleUpdate[1]);
+			// A chargeback of a sale recorded before the CRM knew it still counts as a chargeback.
+			const sale = state.sales.get(saleID) ?? { saleID };
+			const at = timeOf(body?.receivedAt);
+			if (body?.status === 'charged back') sale.chargedBackAt ??= at;
+			if (body?.status === 'refunded') sale.refundedAt ??= at;
+			if (body?.status) sale.status = body.status;
+			state.sales.set(saleID, sale);
+			return ok({ sale });
+		}
+		if (method === 'GET' && path === '/crm/sales/stats') {
+			const days = Number(query?.days);
+			if (!Number.isInteger(days) || days < 1) return bad('days must be a whole number of days');
+			const since = Date.now() - days * DAY_MS;
+			const sales = [...state.sales.values()];
+			return ok({
+				days,
+				sales: sales.filter((s) => s.soldAt >= since).length,
+				chargebacks: sales.filter((s) => s.chargedBackAt >= since).length,
+				refunds: sales.filter((s) => s.refundedAt >= since).length,
+			});
+		}
+		if (method === 'POST' && path === '/crm/users/block') {
+			if (!body?.user) return bad('user is required');
+			return once(body, () => {
+				state.blocked.set(body.user, {
+					user: body.user,
+					saleID: body.saleID,
+					reason: body.reason,
+					blockedAt: new Date().toISOString(),
+				});
+				return ok({ blocked: state.blocked.get(body.user) });
+			});
+		}
 		if (method === 'GET' && path === '/crm/orders') {
 			const orders = [...state.orders.values()].filter(
 				(o) => !query?.status || o.status === query.status,
@@ -98,6 +149,12 @@ export function createCrm() {
 			});
 		}
 		return ok();
+	}
+
+	/** A request's time (ISO 8601) in ms, or now. */
+	function timeOf(iso) {
+		const ms = Date.parse(iso ?? '');
+		return Number.isNaN(ms) ? Date.now() : ms;
 	}
 
 	function addOrder({ referenceID, amount = '9.99', currency = 'EUR', sale }) {

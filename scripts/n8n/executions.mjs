@@ -146,5 +146,30 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 		);
 	}
 
-	return { executions, executionCounts, waitForExecutions };
+	/**
+	 * Wait until `count` executions (of `workflowId`, if given) that are not in `before` have
+	 * finished, and return those, oldest first. Unlike waitForExecutions, an execution that is
+	 * still running is never returned, however the counts line up.
+	 */
+	async function waitForNewExecutions({ workflowId, before, count = 1, timeoutMs = 30_000 }) {
+		const known = new Set(before.map(({ id }) => id));
+		let fresh = [];
+		return waitUntil(
+			`${count} new finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
+			async () => {
+				fresh = (await executions({ workflowId })).filter(({ id }) => !known.has(id));
+				const finished = fresh.filter((e) => TERMINAL_STATUSES.has(e.status));
+				return finished.length >= count && finished;
+			},
+			{
+				timeoutMs,
+				error: (message) =>
+					fail(
+						`${message}; new: ${JSON.stringify(fresh.map(({ id, status, mode }) => ({ id, status, mode })))}`,
+					),
+			},
+		);
+	}
+
+	return { executions, executionCounts, waitForExecutions, waitForNewExecutions };
 }

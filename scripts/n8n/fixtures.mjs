@@ -67,8 +67,11 @@ export async function importFixtures({
 		log(`imported ${wfs.length} workflow(s)`);
 	}
 
-	const toActivate =
-		activate === true ? wfs.map((w) => w.id) : Array.isArray(activate) ? activate : [];
+	// 1.x runs a sub-workflow without activating it and refuses to activate one ("no node to
+	// start the workflow"), retrying forever; 2.x runs only published sub-workflows.
+	const toActivate = (
+		activate === true ? wfs.map((w) => w.id) : Array.isArray(activate) ? activate : []
+	).filter((id) => major >= 2 || !isSubWorkflow(wfs.find((w) => w.id === id)));
 	for (const id of toActivate) {
 		// 2.x publishes a workflow version; 1.x flips the active flag. Both only take effect
 		// for an n8n that starts afterwards.
@@ -81,4 +84,17 @@ export async function importFixtures({
 	if (toActivate.length) log(`activated ${toActivate.length} workflow(s)`);
 
 	return { credentialIds: creds.map((c) => c.id), workflowIds: wfs.map((w) => w.id) };
+}
+
+const EXECUTE_WORKFLOW_TRIGGER = 'n8n-nodes-base.executeWorkflowTrigger';
+
+/** Started only by other workflows: an Execute Workflow Trigger and no other trigger. */
+export function isSubWorkflow(workflow) {
+	const enabled = (workflow?.nodes ?? []).filter((node) => !node.disabled);
+	return (
+		enabled.some((node) => node.type === EXECUTE_WORKFLOW_TRIGGER) &&
+		!enabled.some(
+			(node) => node.type !== EXECUTE_WORKFLOW_TRIGGER && /(trigger|\.webhook)$/i.test(node.type),
+		)
+	);
 }

@@ -230,12 +230,13 @@ export async function startN8n({
 		if (waitForWebhooks.length)
 			log(`${waitForWebhooks.length} webhook(s) registered (${elapsed()})`);
 
-		const { executions, executionCounts, waitForExecutions } = sqliteExecutions({
-			n8n,
-			dbFile,
-			workDir,
-			fail,
-		});
+		const { executions, executionCounts, waitForExecutions, waitForNewExecutions } =
+			sqliteExecutions({
+				n8n,
+				dbFile,
+				workDir,
+				fail,
+			});
 
 		const { listNodeTypes, listCredentialTypes } = typesReader(userFolder, waitFor);
 
@@ -273,6 +274,7 @@ export async function startN8n({
 			stop,
 			executions,
 			waitForExecutions,
+			waitForNewExecutions,
 			executionCounts,
 			executeWorkflow,
 			importCredentials: (list) => importCredentials(cli, workDir, list),

@@ -193,9 +193,7 @@ flexpaySuite((suite) => {
 				const response = await sendPostback(postbacksUrl(), purchase.query);
 				assert.deepEqual([response.status, response.body], [200, 'OK']);
 			}
-			const repeats = (
-				await n8n.waitForExecutions({ workflowId, count: before.length + 2 })
-			).filter((e) => !before.some((b) => b.id === e.id));
+			const repeats = await n8n.waitForNewExecutions({ workflowId, before, count: 2 });
 			assert.equal(repeats.length, 2);
 			for (const repeat of repeats)
 				assert.ok(stoppedAtTrigger(repeat), `a repeat ran on: ${JSON.stringify(repeat.nodes)}`);
@@ -250,9 +248,10 @@ flexpaySuite((suite) => {
 				const answer = await sendPostback(url, query);
 				assert.deepEqual([answer.status, answer.body], [200, 'OK'], name);
 				// One at a time, in order: each delivery's run has recorded it before the next is sent.
-				const [execution] = (
-					await n8n.waitForExecutions({ workflowId: HISTORY.workflowId, count: before.length + 1 })
-				).filter((e) => !before.some((b) => b.id === e.id));
+				const [execution] = await n8n.waitForNewExecutions({
+					workflowId: HISTORY.workflowId,
+					before,
+				});
 				ran.push(stoppedAtTrigger(execution) ? `(${name})` : triggerItem(execution).event);
 			}
 			assert.deepEqual(ran, ['rebill', 'expiry', '(rebill)', 'cancel', 'uncancel', 'cancel']);
@@ -322,9 +321,7 @@ flexpaySuite((suite) => {
 			const again = await sendPostback(postbacksUrl(), query);
 			assert.deepEqual([again.status, again.body], [200, 'OK']);
 		}
-		const repeats = (await n8n.waitForExecutions({ workflowId, count: before.length + 2 })).filter(
-			(e) => !before.some((b) => b.id === e.id),
-		);
+		const repeats = await n8n.waitForNewExecutions({ workflowId, before, count: 2 });
 		for (const repeat of repeats)
 			assert.ok(stoppedAtTrigger(repeat), `a repeat ran on: ${JSON.stringify(repeat.nodes)}`);
 		// A new postback after the restart runs exactly once.

@@ -326,6 +326,155 @@ templatesSuite((suite) => {
 		},
 	);
 
+	// ---- verotel-chargeback-alert.json (called by verotel-postbacks.json) --------------------
+
+	/** The CRM's counts of the last 30 days, as the alert asks for them. */
+	const crmStats = async () => {
+		const response = await httpRequest(`${suite.demo.baseUrl}/crm/sales/stats?days=30`);
+		assert.equal(response.status, 200, response.body);
+		return JSON.parse(response.body);
+	};
+	/** The alert sub-workflow's finished execution for this postback. */
+	const alertFor = (saleId, event) =>
+		executionFor(
+			{ workflowId: EXAMPLES.alert.workflowId, triggerNode: EXAMPLES.alert.entryNode },
+			saleId,
+			event,
+		);
+
+	check(
+		'chargeback alert: a chargeback mails amount, buyer, custom1 and the 30-day ratio against the threshold, and blocks the buyer',
+		async () => {
+			const { demo } = suite;
+			const before = await crmStats();
+			const user = `buyer-account-${nextSaleId()}`;
+			const [sold, other] = [nextSaleId(), nextSaleId()];
+			for (const saleId of [sold, other]) {
+				await deliver(EXAMPLES.postbacks, {
+					event: 'purchase',
+					saleId,
+					custom1: user,
+					amount: '19.90',
+				});
+			}
+			// A sale 40 days ago is outside the window.
+			const old = await httpRequest(`${demo.baseUrl}/crm/sales`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					saleID: nextSaleId(),
+					receivedAt: new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString(),
+				}),
+			});
+			assert.equal(old.status, 200, old.body);
+
+			const postback = await deliver(EXAMPLES.postbacks, {
+				event: 'chargeback',
+				saleId: sold,
+				custom1: user,
+				amount: '19.90',
+			});
+			assert.ok(
+				postback.nodes[EXAMPLES.alert.callerNode],
+				`the postback workflow did not call the alert: ${Object.keys(postback.nodes).join(', ')}`,
+			);
+			const alert = await alertFor(sold, 'chargeback');
+			assert.equal(alert.status, 'success', JSON.stringify(alert.error));
+			const sales = before.sales + 2;
+			const chargebacks = before.chargebacks + 1;
+			const percent = ((chargebacks / sales) * 100).toFixed(2);
+			const above = Number(percent) > 1;
+			assert.deepEqual(alert.nodes['The alert'], [
+				{
+					kind: 'Chargeback',
+					event: 'chargeback',
+					amount: '19.90 EUR',
+					saleID: sold,
+					buyerEmail: `buyer-${sold}@example.com`,
+					custom1: user,
+					ratio: `${percent} % (${chargebacks} chargeback(s), ${sales} sale(s) in the last 30 days)`,
+					aboveThreshold: above,
+					threshold: '1 %',
+					blockBuyer: true,
+					test: false,
+					alertTo: 'payments@example.com',
+					idempotencyKey: postback.nodes[EXAMPLES.postbacks.triggerNode][0].idempotencyKey,
+				},
+			]);
+
+			const mails = demo.mails.filter((mail) => mail.subject?.includes(`sale ${sold}`));
+			assert.equal(mails.length, 1, JSON.stringify(demo.mails.map((m) => m.subject)));
+			assert.deepEqual(mails[0].to, ['payments@example.com']);
+			assert.equal(
+				mails[0].subject,
+				`Chargeback 19.90 EUR, sale ${sold}${above ? ', ratio above 1 %' : ''}`,
+			);
+			for (const line of [
+				`Buyer: buyer-${sold}@example.com`,
+				`custom1: ${user}`,
+				`Chargeback ratio: ${percent} %`,
+				`Your threshold: 1 % - ${above ? 'ABOVE IT' : 'below it'}`,
+			]) {
+				assert.ok(mails[0].raw.includes(line), `the mail lacks "${line}":\n${mails[0].raw}`);
+			}
+
+			await sleep(SETTLE_MS);
+			const blocks = demo.crmRequests.filter((r) => r.path === '/crm/users/block');
+			assert.deepEqual(
+				blocks.filter((r) => r.body.user === user).map((r) => r.body),
+				[
+					{
+						user,
+						saleID: sold,
+						reason: 'chargeback',
+						idempotencyKey: `block:${alert.nodes['The alert'][0].idempotencyKey}`,
+					},
+				],
+			);
+			assert.equal(demo.crm.blocked.get(user)?.saleID, sold);
+		},
+	);
+
+	check(
+		'chargeback alert: a refund mails the alert with the ratio unchanged and does not block the buyer',
+		async () => {
+			const { demo } = suite;
+			const saleId = nextSaleId();
+			const user = `buyer-account-${saleId}`;
+			await deliver(EXAMPLES.postbacks, {
+				event: 'purchase',
+				saleId,
+				custom1: user,
+				amount: '5.00',
+			});
+			const before = await crmStats();
+			await deliver(EXAMPLES.postbacks, { event: 'credit', saleId, custom1: user, amount: '5.00' });
+			const alert = await alertFor(saleId, 'credit');
+			assert.equal(alert.status, 'success', JSON.stringify(alert.error));
+			const [item] = alert.nodes['The alert'];
+			assert.equal(item.kind, 'Refund');
+			assert.equal(item.amount, '5.00 EUR');
+			assert.equal(item.buyerEmail, `buyer-${saleId}@example.com`);
+			assert.equal(item.blockBuyer, false);
+			assert.match(
+				item.ratio,
+				new RegExp(
+					`\\(${before.chargebacks} chargeback\\(s\\), ${before.sales} sale\\(s\\) in the last 30 days\\)$`,
+				),
+			);
+			const mails = demo.mails.filter((mail) => mail.subject?.includes(`sale ${saleId}`));
+			assert.equal(mails.length, 1, JSON.stringify(demo.mails.map((m) => m.subject)));
+			assert.match(mails[0].subject, new RegExp(`^Refund 5\\.00 EUR, sale ${saleId}`));
+			await sleep(SETTLE_MS);
+			assert.equal(alert.nodes[EXAMPLES.alert.blockNode], undefined, 'a refund blocked the buyer');
+			assert.deepEqual(
+				demo.crmRequests.filter((r) => r.path === '/crm/users/block' && r.body.user === user),
+				[],
+			);
+			assert.equal(demo.crm.blocked.has(user), false);
+		},
+	);
+
 	// ---- verotel-reconciliation.json -------------------------------------------------------
 
 	check(
