@@ -19,7 +19,8 @@ export type AccessAction = 'grant' | 'extend' | 'keep' | 'revoke' | 'none';
  * - `sale`: a date of the status service's answer (Fetch Sale Details),
  * - `period`: computed, the day the postback arrived plus the subscription's
  *   period (its trial period for a sale that opens with a trial),
- * - `unknown`: no end could be read or computed; `until` is absent,
+ * - `unknown`: no end could be read or computed; `until` is absent, and the
+ *   expiry safety net template (examples/) lists such members,
  * - `oneOff`: a one-off purchase, whose access has no end by design.
  */
 export type UntilSource = 'postback' | 'sale' | 'period' | 'unknown' | 'oneOff';
@@ -254,9 +255,11 @@ export function accessFor(postback: AccessPostback, context: AccessContext = {})
 /**
  * Which row of CREDIT_DECISIONS a credit falls under. `sale` is the status
  * answer when it is about this sale. The sale's amount is the status
- * service's `priceAmount` [COMM]; for a subscription that is its price [INFER],
- * so a refund of one whole rebill counts as full. A sale amount of 0.00 is
- * unreadable here: nothing could have been credited against it.
+ * service's `priceAmount` [COMM], taken to be the price even after a refund
+ * [INFER: what the service reports then is not known]; for a subscription,
+ * its price per period [INFER], so a refund of one whole rebill counts as
+ * full. A sale amount of 0.00 is unreadable here: nothing could have been
+ * credited against it (a service that zeroes a refunded sale gives a review).
  */
 export function creditDecision(
 	postback: AccessPostback,

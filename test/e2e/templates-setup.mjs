@@ -1,5 +1,5 @@
-// What templates.e2e.mjs runs its checks with: per n8n line of the matrix one n8n with the three
-// templates of examples/ (token credit, membership, reconciliation), imported as a user imports
+// What templates.e2e.mjs runs its checks with: per n8n line of the matrix one n8n with the four
+// templates of examples/ (token credit, membership, reconciliation, expiry safety net), imported as a user imports
 // them (only the CRM origin is replaced) and activated, against the local stand-ins of
 // scripts/demo-services.mjs (CRM with state, Verotel's sale-status service, Verotel's Control
 // Center API); signed postbacks and the finished executions they start.
@@ -34,7 +34,12 @@ const SHOP = Object.freeze({
 	shopId: '543210',
 	signatureKey: 'templates-FlexPay-signature-key-5Rw2',
 });
-const TEMPLATES = [EXAMPLES.tokens, EXAMPLES.membership, EXAMPLES.reconciliation];
+const TEMPLATES = [
+	EXAMPLES.tokens,
+	EXAMPLES.membership,
+	EXAMPLES.reconciliation,
+	EXAMPLES.expirySafetyNet,
+];
 
 /** A fresh numeric saleID per postback, so every test's sale is its own. */
 export const nextSaleId = saleIdSource(8_000_000);
