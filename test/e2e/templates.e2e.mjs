@@ -86,6 +86,35 @@ templatesSuite((suite) => {
 	);
 
 	check(
+		'token credit: a partial refund debits the tokens of what it gave back, not the whole sale',
+		async () => {
+			const { demo } = suite;
+			const saleId = nextSaleId();
+			const user = `user-${saleId}`;
+			await deliver(EXAMPLES.tokens, { event: 'purchase', saleId, custom1: user, amount: '19.90' });
+			const partial = await deliver(EXAMPLES.tokens, {
+				event: 'credit',
+				saleId,
+				custom1: user,
+				amount: '5.00',
+			});
+			// For access the partial refund keeps (memberships); the template follows the money.
+			assert.deepEqual(partial.nodes[EXAMPLES.tokens.triggerNode][0].access, {
+				action: 'keep',
+				saleID: saleId,
+				review: true,
+				reason: 'Partial credit: less than the sale’s amount was credited, so access is kept',
+			});
+			await sleep(SETTLE_MS);
+			assert.deepEqual(
+				crmFor(saleId).map(({ path, body }) => `${path} ${body.tokens}`),
+				['/crm/tokens/credit 1990', '/crm/tokens/debit 500'],
+			);
+			assert.equal(demo.crm.tokens.get(user), 1490);
+		},
+	);
+
+	check(
 		'token credit: a chargeback debits; a repeated purchase postback credits nothing twice',
 		async () => {
 			const { n8n, demo } = suite;
