@@ -172,7 +172,7 @@ export async function startDemoServices({
 		mails,
 		crmRequests,
 		statusRequests,
-		/** The CRM's state: tokens (user -> balance), members (saleID -> membership), orders (referenceID -> order). */
+		/** The CRM's state: tokens (user -> balance), members (saleID -> membership), reviews (flagged decisions), orders (referenceID -> order). */
 		crm: crm.state,
 		/** Put an order into the CRM (status unpaid); `sale`: the status fields Verotel answers for its referenceID. */
 		addOrder: crm.addOrder,

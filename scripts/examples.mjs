@@ -73,6 +73,8 @@ export const EXAMPLES = Object.freeze({
 		/** The second entry point: POST { saleID } cancels that subscription in Verotel. */
 		cancelWebhookPath: 'flexpay-member-cancel',
 		cancelNode: 'Cancel the subscription',
+		/** Where access.review items go (a partial or unknown credit, an upgrade naming no older sale). */
+		reviewNode: 'Flag for review in the CRM',
 	}),
 	alert: Object.freeze({
 		file: 'verotel-chargeback-alert.json',
@@ -91,6 +93,17 @@ export const EXAMPLES = Object.freeze({
 		manualNode: 'Run now',
 		statusNode: 'Look up the sale by reference',
 		fulfilNode: 'Fulfil the order in the CRM',
+	}),
+	expirySafetyNet: Object.freeze({
+		file: 'verotel-expiry-safety-net.json',
+		workflowId: 'FlexPayExpirySafetyNet',
+		scheduleNode: 'Every hour',
+		/** Beside the schedule: "Execute workflow" in the editor, or `n8n execute --id=<workflowId>`. */
+		manualNode: 'Run now',
+		/** The one place the merchant sets the grace period and the report's recipient. */
+		settingsNode: 'Settings',
+		revokeNode: 'Revoke the membership',
+		reportNode: 'E-mail the members without an end',
 	}),
 });
 
