@@ -102,9 +102,7 @@ export const EXAMPLES = Object.freeze({
 		scheduleNode: 'Every hour',
 		/** Beside the schedule: "Execute workflow" in the editor, or `n8n execute --id=<workflowId>`. */
 		manualNode: 'Run now',
-		/** The workflow whose failed and crashed runs it re-runs. */
-		watchedWorkflowId: 'FlexPayPostbacks',
-		retryNode: 'Re-run it',
+		/** Its output: what it re-ran, what it did not, which orders it fulfilled. */
 		reportNodes: Object.freeze({
 			rerun: 'Report the re-run',
 			notRerun: 'Report what could not be re-run',

@@ -133,12 +133,14 @@ for (const spec of matrix) {
 			(await api(`/executions?workflowId=${WATCHED.workflowId}&limit=250`)).data;
 
 		/** The finished run of the watched workflow for this sale (its item, stored or from the stack). */
-		async function runFor(saleId, statuses = FINAL) {
+		async function runFor(saleId) {
 			return waitUntil(`a finished run of ${WATCHED.workflowId} for sale ${saleId}`, async () => {
 				const list = await n8n.executions({ workflowId: WATCHED.workflowId, raw: true });
 				return list.find(
 					(e) =>
-						statuses.has(e.status) &&
+						FINAL.has(e.status) &&
+						// n8n 1.x can store the status before the data: an error run is read once its error is.
+						(e.status !== 'error' || e.error) &&
 						e.mode !== 'retry' &&
 						storedItem(e, WATCHED.triggerNode)?.saleID === saleId,
 				);
@@ -317,8 +319,9 @@ for (const spec of matrix) {
 					mine(first.notRerun).map(({ action, status, saleID, referenceID: ref, reason }) => ({
 						action,
 						status,
-						saleID,
-						referenceID: ref,
+						// Empty when n8n kept no postback (null or '', as n8n's Set node gives it).
+						saleID: saleID || null,
+						referenceID: ref || null,
 						reason,
 					})),
 					[
@@ -333,8 +336,8 @@ for (const spec of matrix) {
 							: {
 									action: 'not re-run: orders reconciled',
 									status: 'crashed',
-									saleID: '',
-									referenceID: '',
+									saleID: null,
+									referenceID: null,
 									reason: 'n8n kept the run without its postback',
 								},
 					],
