@@ -22,7 +22,8 @@ function json(body, headers = {}) {
 }
 
 /**
- * Log in as the owner and create an API key (never expires, label `label`).
+ * Log in as the owner and create an API key (never expires, label `label`), deleting the owner's
+ * earlier keys of that label.
  * @param {{ baseUrl: string, line?: string, version: string }} n8n a started instance (startN8n())
  * @param {{ email: string, password: string }} owner
  * @returns {Promise<string>} the key; the caller must not print it
@@ -60,6 +61,19 @@ export async function createApiKey(n8n, owner, { label = 'FlexPay recovery' } = 
 		.map((c) => c.split(';')[0])
 		.join('; ');
 	const headers = { cookie, 'browser-id': browserId };
+
+	// One key per label: a later start replaces the key an earlier one made (Settings → n8n API
+	// would otherwise list one more key per `npm start`). 1.x answers a list, 2.x { items }.
+	const listed = await httpRequest(`${n8n.baseUrl}/rest/api-keys`, { headers });
+	const data = listed.status === 200 ? JSON.parse(listed.body).data : [];
+	for (const old of (Array.isArray(data) ? data : (data?.items ?? [])).filter(
+		(k) => k.label === label,
+	)) {
+		await httpRequest(`${n8n.baseUrl}/rest/api-keys/${encodeURIComponent(old.id)}`, {
+			method: 'DELETE',
+			headers,
+		});
+	}
 
 	const offered = await httpRequest(`${n8n.baseUrl}/rest/api-keys/scopes`, { headers });
 	const available = offered.status === 200 ? (JSON.parse(offered.body).data ?? []) : [];

@@ -108,7 +108,13 @@ for (const spec of matrix) {
 				log: (line) => log(`n8n: ${line}`),
 			});
 			if (first) {
+				// Twice, as two `npm start`s do: the second key replaces the first.
+				const replaced = await createApiKey(instance, OWNER);
 				apiKey = await createApiKey(instance, OWNER);
+				const answer = await httpRequest(`${instance.baseUrl}/api/v1/executions?limit=1`, {
+					headers: { 'X-N8N-API-KEY': replaced },
+				});
+				assert.equal(answer.status, 401, 'a key replaced by one of the same label still works');
 				await instance.importCredentials([n8nApiCredential({ apiKey, baseUrl: instance.baseUrl })]);
 				log('API key made and imported into the n8n API credential');
 			}
