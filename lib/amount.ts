@@ -130,3 +130,24 @@ function canonicalDecimal(value: string | undefined): string | undefined {
 	if (match === null) return undefined;
 	return `${match[1].replace(/^0+(?=\d)/, '')}.${(match[2] ?? '').replace(/0+$/, '')}`;
 }
+
+/**
+ * How two amounts as Verotel sends them compare as decimals: -1 (a is less),
+ * 0 (the same), 1 (a is more); undefined when either is missing or not such an
+ * amount. Digit by digit, like sameAmount, never as floating point.
+ */
+export function compareAmounts(
+	a: string | undefined,
+	b: string | undefined,
+): -1 | 0 | 1 | undefined {
+	const left = canonicalDecimal(a);
+	const right = canonicalDecimal(b);
+	if (left === undefined || right === undefined) return undefined;
+	const [leftWhole, leftFraction] = left.split('.');
+	const [rightWhole, rightFraction] = right.split('.');
+	if (leftWhole.length !== rightWhole.length) return leftWhole.length < rightWhole.length ? -1 : 1;
+	const width = Math.max(leftFraction.length, rightFraction.length);
+	const l = leftWhole + leftFraction.padEnd(width, '0');
+	const r = rightWhole + rightFraction.padEnd(width, '0');
+	return l === r ? 0 : l < r ? -1 : 1;
+}

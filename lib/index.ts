@@ -3,7 +3,15 @@
  * no n8n dependency. The n8n nodes are thin adapters over this module, and
  * `require('n8n-nodes-verotel-flexpay')` exposes it for programmatic use.
  */
-export { accessFor, type Access, type AccessAction, type AccessPostback } from './access';
+export {
+	accessFor,
+	type Access,
+	type AccessAction,
+	type AccessContext,
+	type AccessPostback,
+	type AccessSale,
+	type UntilSource,
+} from './access';
 export { formatAmount, formatPositiveAmount, parseAmount, sameAmount } from './amount';
 export { BRANDS, BRAND_NAMES, brandFromMerchantId, isBrandName, type BrandName } from './brands';
 export {

@@ -56,6 +56,8 @@ export async function startDemoServices({
 	const statusRequests = [];
 	const controlCenter = createControlCenter({ ...controlCenterUser, activeByDefault: true });
 	const crm = createCrm();
+	/** Test hook (interceptCrm): a CRM outage or a CRM that never answers. */
+	let crmInterceptor;
 	const saleStatus = createSaleStatus({ lib, flexpay, saleFor, saleOfOrder: crm.saleOfOrder });
 	const emit = (event) => {
 		try {
@@ -124,7 +126,9 @@ export async function startDemoServices({
 				};
 				crmRequests.push(request);
 				emit({ kind: 'crm', ...request });
-				const { status, answer } = crm.handle(request);
+				const intercepted = crmInterceptor?.(request);
+				if (intercepted === 'hold') return; // never answered (closed by stop())
+				const { status, answer } = intercepted ?? crm.handle(request);
 				res.writeHead(status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(answer));
 				return;
@@ -172,7 +176,7 @@ export async function startDemoServices({
 		mails,
 		crmRequests,
 		statusRequests,
-		/** The CRM's state: tokens (user -> balance), members (saleID -> membership), orders (referenceID -> order). */
+		/** The CRM's state: tokens (user -> balance), members (saleID -> membership), reviews (flagged decisions), orders (referenceID -> order). */
 		crm: crm.state,
 		/** Put an order into the CRM (status unpaid); `sale`: the status fields Verotel answers for its referenceID. */
 		addOrder: crm.addOrder,
@@ -186,6 +190,14 @@ export async function startDemoServices({
 			baseUrl: `http://127.0.0.1:${ports.http}${controlCenter.prefix}`,
 			requests: controlCenter.requests,
 			sales: controlCenter.sales,
+		},
+		/**
+		 * For tests: `intercept(request)` sees every CRM request first and answers `{ status, answer }`
+		 * instead of the CRM (an outage), `'hold'` (no answer ever), or undefined (the CRM answers).
+		 * Call without an argument to end it.
+		 */
+		interceptCrm(intercept) {
+			crmInterceptor = intercept;
 		},
 		setPostbackUrl(url) {
 			postbackUrl = url;

@@ -24,6 +24,13 @@ export const EXAMPLES_DIR = path.resolve(
 /** The CRM origin the example workflows call; replaced on import by loadExamples(). */
 export const CRM_PLACEHOLDER = 'https://crm.example.com';
 
+/**
+ * The n8n the recovery template calls through n8n's public API (its *Re-run it* node; the n8n
+ * nodes take it from the n8n API credential): n8n's own default address. loadExamples() replaces
+ * it with `n8nBaseUrl` when that is given.
+ */
+export const N8N_PLACEHOLDER = 'http://localhost:5678';
+
 /** The credentials the examples reference (id + name, as n8n exports them). */
 export const FLEXPAY_CREDENTIAL = Object.freeze({
 	id: 'FlexPayShopCred1',
@@ -39,6 +46,12 @@ export const CONTROL_CENTER_CREDENTIAL = Object.freeze({
 	id: 'VerotelCCApiCred',
 	name: 'Verotel Control Center API account',
 	type: 'verotelControlCenterApi',
+});
+/** n8n's own public API (the recovery template lists and re-runs executions with it). */
+export const N8N_API_CREDENTIAL = Object.freeze({
+	id: 'N8nPublicApiCred',
+	name: 'n8n API (this n8n)',
+	type: 'n8nApi',
 });
 
 /** Facts about each example that the start script and the tests need. */
@@ -73,6 +86,8 @@ export const EXAMPLES = Object.freeze({
 		/** The second entry point: POST { saleID } cancels that subscription in Verotel. */
 		cancelWebhookPath: 'flexpay-member-cancel',
 		cancelNode: 'Cancel the subscription',
+		/** Where access.review items go (a partial or unknown credit, an upgrade naming no older sale). */
+		reviewNode: 'Flag for review in the CRM',
 	}),
 	alert: Object.freeze({
 		file: 'verotel-chargeback-alert.json',
@@ -91,6 +106,30 @@ export const EXAMPLES = Object.freeze({
 		manualNode: 'Run now',
 		statusNode: 'Look up the sale by reference',
 		fulfilNode: 'Fulfil the order in the CRM',
+	}),
+	expirySafetyNet: Object.freeze({
+		file: 'verotel-expiry-safety-net.json',
+		workflowId: 'FlexPayExpirySafetyNet',
+		scheduleNode: 'Every hour',
+		/** Beside the schedule: "Execute workflow" in the editor, or `n8n execute --id=<workflowId>`. */
+		manualNode: 'Run now',
+		/** The one place the merchant sets the grace period and the report's recipient. */
+		settingsNode: 'Settings',
+		revokeNode: 'Revoke the membership',
+		reportNode: 'E-mail the members without an end',
+	}),
+	recovery: Object.freeze({
+		file: 'verotel-recovery.json',
+		workflowId: 'FlexPayRecovery',
+		scheduleNode: 'Every hour',
+		/** Beside the schedule: "Execute workflow" in the editor, or `n8n execute --id=<workflowId>`. */
+		manualNode: 'Run now',
+		/** Its output: what it re-ran, what it did not, which orders it fulfilled. */
+		reportNodes: Object.freeze({
+			rerun: 'Report the re-run',
+			notRerun: 'Report what could not be re-run',
+			fulfilled: 'Report the fulfilment',
+		}),
 	}),
 });
 
@@ -121,30 +160,39 @@ export function readExample(file) {
 }
 
 /**
- * Every example workflow, with the CRM placeholder origin replaced by `crmBaseUrl` (leave it out
- * to keep the placeholder). Order: EXAMPLES order, then any other examples/*.json by name.
+ * Every example workflow, with the CRM placeholder origin replaced by `crmBaseUrl` and n8n's
+ * (N8N_PLACEHOLDER) by `n8nBaseUrl` (leave one out to keep its placeholder). Order: EXAMPLES
+ * order, then any other examples/*.json by name.
  */
-export function loadExamples({ crmBaseUrl } = {}) {
+export function loadExamples({ crmBaseUrl, n8nBaseUrl } = {}) {
 	const known = Object.values(EXAMPLES).map((e) => e.file);
 	const others = fs
 		.readdirSync(EXAMPLES_DIR)
 		.filter((f) => f.endsWith('.json') && !known.includes(f))
 		.sort();
 	const to = crmBaseUrl ? originOf(crmBaseUrl) : CRM_PLACEHOLDER;
+	const n8nTo = n8nBaseUrl ? originOf(n8nBaseUrl) : N8N_PLACEHOLDER;
 	return [...known, ...others].map((file) =>
-		replaceInStrings(readExample(file), CRM_PLACEHOLDER, to),
+		replaceInStrings(
+			replaceInStrings(readExample(file), CRM_PLACEHOLDER, to),
+			N8N_PLACEHOLDER,
+			n8nTo,
+		),
 	);
 }
 
 /**
- * The three credentials the examples use, in n8n's import format (plain `data`, encrypted by n8n
+ * The four credentials the examples use, in n8n's import format (plain `data`, encrypted by n8n
  * on import). Without `controlCenter`, the Control Center credential has an empty API user and
- * Verotel's own address (cancelling then fails with 401 until the user fills it in).
+ * Verotel's own address (cancelling then fails with 401 until the user fills it in). Without
+ * `n8nApi`, the n8n API credential has no key (an API key exists only once n8n runs: see
+ * scripts/n8n/api-key.mjs) and n8n's default address.
  * @param {{ flexpay: { shopId: string, signatureKey: string, brand?: string, baseUrl?: string },
  *           smtp: { host: string, port: number, user?: string, password?: string, secure?: boolean },
- *           controlCenter?: { username: string, password: string, baseUrl?: string, apiVersion?: string } }} settings
+ *           controlCenter?: { username: string, password: string, baseUrl?: string, apiVersion?: string },
+ *           n8nApi?: { apiKey: string, baseUrl: string } }} settings
  */
-export function exampleCredentials({ flexpay, smtp, controlCenter }) {
+export function exampleCredentials({ flexpay, smtp, controlCenter, n8nApi }) {
 	return [
 		{
 			id: FLEXPAY_CREDENTIAL.id,
@@ -184,5 +232,16 @@ export function exampleCredentials({ flexpay, smtp, controlCenter }) {
 				...(controlCenter?.baseUrl ? { baseUrl: controlCenter.baseUrl } : {}),
 			},
 		},
+		n8nApiCredential(n8nApi),
 	];
+}
+
+/** The n8n API credential of the examples: a key for this n8n and its API address (…/api/v1). */
+export function n8nApiCredential({ apiKey = '', baseUrl = N8N_PLACEHOLDER } = {}) {
+	return {
+		id: N8N_API_CREDENTIAL.id,
+		name: N8N_API_CREDENTIAL.name,
+		type: N8N_API_CREDENTIAL.type,
+		data: { apiKey, baseUrl: `${originOf(baseUrl)}/api/v1` },
+	};
 }

@@ -30,7 +30,8 @@ import { startN8n } from './n8n/instance.mjs';
 import { resolveSpec } from './n8n/versions.mjs';
 import { demoSettings } from './demo-config.mjs';
 import { DEMO_CONTROL_CENTER, startDemoServices } from './demo-services.mjs';
-import { EXAMPLES, exampleCredentials, loadExamples } from './examples.mjs';
+import { EXAMPLES, exampleCredentials, loadExamples, n8nApiCredential } from './examples.mjs';
+import { createApiKey } from './n8n/api-key.mjs';
 import { editorLogin, ownerEnvironment } from './start/login.mjs';
 import { HELP, readOptions } from './start/options.mjs';
 import { purchaseLink } from './start/purchase-link.mjs';
@@ -144,7 +145,7 @@ async function main() {
 			smtp: { host: '127.0.0.1', port: demo.ports.smtp },
 			controlCenter: { ...DEMO_CONTROL_CENTER, baseUrl: demo.controlCenter.baseUrl },
 		}),
-		workflows: loadExamples({ crmBaseUrl: demo.baseUrl }),
+		workflows: loadExamples({ crmBaseUrl: demo.baseUrl, n8nBaseUrl: `http://127.0.0.1:${port}` }),
 		waitForWebhooks: [
 			EXAMPLES.postbacks.webhookPath,
 			{ path: EXAMPLES.order.webhookPath, method: 'POST' },
@@ -166,6 +167,16 @@ async function main() {
 
 	// 5. The editor login.
 	const login = await editorLogin(n8n, install, owner, say);
+
+	// 5b. The recovery template reads and re-runs executions through n8n's public API: an API key
+	// of the owner (n8n issues keys only while it runs) into its n8n API credential.
+	try {
+		const apiKey = await createApiKey(n8n, owner, { label: 'npm start: FlexPay recovery' });
+		await n8n.importCredentials([n8nApiCredential({ apiKey, baseUrl: n8n.baseUrl })]);
+		say('n8n API key made for the recovery template (credential "n8n API (this n8n)")');
+	} catch (error) {
+		say(`no n8n API key for the recovery template (it fails until you add one): ${error.message}`);
+	}
 
 	// 6. A purchase link made by the Verotel FlexPay node: call the order workflow like a shop would.
 	const { purchaseUrl, purchaseNote } = await purchaseLink(n8n, shop);

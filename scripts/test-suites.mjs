@@ -56,11 +56,12 @@ export const STEPS = [
 	suiteStep('durable', 'test/e2e/durable.e2e.mjs'),
 	suiteStep('cancelled', 'test/e2e/cancelled.e2e.mjs'),
 	suiteStep('templates', 'test/e2e/templates.e2e.mjs'),
+	suiteStep('recovery', 'test/e2e/recovery.e2e.mjs'),
 	suiteStep('queue', 'test/queue/queue.e2e.mjs'),
 ];
 
 export const GROUPS = {
-	e2e: ['postbacks', 'action', 'editor', 'durable', 'cancelled', 'templates'],
+	e2e: ['postbacks', 'action', 'editor', 'durable', 'cancelled', 'templates', 'recovery'],
 	test: [
 		'build',
 		'n8n:install',
@@ -71,6 +72,7 @@ export const GROUPS = {
 		'durable',
 		'cancelled',
 		'templates',
+		'recovery',
 	],
 };
 

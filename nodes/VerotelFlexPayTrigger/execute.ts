@@ -6,6 +6,7 @@ import {
 	accessWhenConfirmed,
 	POSTBACK_OK,
 	type AccessPostback,
+	type AccessSale,
 	type Confirmation,
 } from '../../lib';
 import { addSaleDetails } from './lookup';
@@ -31,9 +32,11 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 	let items = this.getInputData().map(
 		(item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }),
 	);
-	if (options.fetchSaleDetails && items.length > 0) await addSaleDetails.call(this, items);
-	if (options.grantOnlyWhenConfirmed)
-		for (const item of items) item.json.access = confirmedAccess(item.json);
+	if (options.fetchSaleDetails && items.length > 0) {
+		await addSaleDetails.call(this, items);
+		for (const item of items)
+			item.json.access = accessWithSale(item.json, options.grantOnlyWhenConfirmed);
+	}
 	// Cancelled during the lookup: record nothing, so that Verotel's next delivery runs.
 	if (cancelled()) return await notAnswered.call(this, []);
 	// Test mode neither checks nor records: a repeated test postback must reach the editor.
@@ -55,12 +58,19 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 }
 
 /**
- * "Grant Access Only When Confirmed": `access` once more from the postback's
- * fields (as webhook() built it), now with the lookup's verdict, so a grant or
- * extend the status service did not confirm becomes `none`. An item without a
- * verdict (no lookup ran) counts as not confirmed.
+ * `access` once more from the postback's fields (as webhook() built it), now
+ * with the status service's answer: a credit is compared with the sale's
+ * amount, a missing end read from the sale's dates or period. With "Grant
+ * Access Only When Confirmed" also the lookup's verdict, so a grant or extend
+ * the status service did not confirm becomes `none`; an item without a
+ * verdict counts as not confirmed.
  */
-function confirmedAccess(json: IDataObject): IDataObject {
+function accessWithSale(json: IDataObject, grantOnlyWhenConfirmed: boolean): IDataObject {
+	const access = accessFor(json as AccessPostback, {
+		sale: json.sale as AccessSale | undefined,
+		receivedAt: typeof json.receivedAt === 'string' ? json.receivedAt : undefined,
+	});
+	if (!grantOnlyWhenConfirmed) return { ...access };
 	const reason = (json.confirmation as IDataObject | undefined)?.reason;
 	const confirmation: Confirmation =
 		json.confirmed === true
@@ -69,7 +79,7 @@ function confirmedAccess(json: IDataObject): IDataObject {
 					confirmed: false,
 					reason: typeof reason === 'string' ? reason : 'The sale was not looked up',
 				};
-	return { ...accessWhenConfirmed(accessFor(json as AccessPostback), confirmation) };
+	return { ...accessWhenConfirmed(access, confirmation) };
 }
 
 /** A run cancelled before its OK: its postbacks must run when Verotel sends them again. */

@@ -35,7 +35,8 @@ export function buildItem(
 	copy('expiresOn');
 	copy('period');
 	copy('precededBySaleID');
-	item.access = { ...accessFor(postback) };
+	// The status answer is not there yet: execute() decides once more when it is (credits, dates).
+	item.access = { ...accessFor(postback, { receivedAt }) };
 	item.idempotencyKey = postback.idempotencyKey;
 	item.receivedAt = receivedAt.toISOString();
 	item.signatureAlgorithm = postback.signatureAlgorithm;

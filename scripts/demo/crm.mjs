@@ -1,8 +1,9 @@
 // The CRM stand-in of the demo services: just enough state for the templates of examples/:
-// token balances (POST /crm/tokens/credit|debit), memberships (POST /crm/members/grant|extend|revoke)
-// and orders (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil); for the
-// chargeback alert: sales (POST /crm/sales, PATCH /crm/sales/<saleID>, GET /crm/sales/stats?days=30)
-// and blocked buyers (POST /crm/users/block). Any other /crm/ request is answered {"ok":true}.
+// token balances (POST /crm/tokens/credit|debit), memberships (POST /crm/members/grant|extend|revoke,
+// GET /crm/members?active=true), decisions flagged for a person (POST /crm/reviews) and orders
+// (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil); for the chargeback
+// alert: sales (POST /crm/sales, PATCH /crm/sales/<saleID>, GET /crm/sales/stats?days=30) and
+// blocked buyers (POST /crm/users/block). Any other /crm/ request is answered {"ok":true}.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -14,8 +15,10 @@ export function createCrm() {
 	const state = {
 		/** user (custom1) -> token balance */
 		tokens: new Map(),
-		/** saleID -> { saleID, user, until, active, replacedBy?, revokedAt? } */
+		/** saleID -> { saleID, user, until, untilSource?, active, replacedBy?, revokedAt?, revokedBy? } */
 		members: new Map(),
+		/** what the workflows flagged for a person: { saleID, user, event, action, reason, … } */
+		reviews: [],
 		/** referenceID -> { referenceID, amount, currency, status: 'unpaid' | 'paid', saleID?, fulfilments } */
 		orders: new Map(),
 		/** referenceID -> the sale-status fields Verotel answers for it */
@@ -52,20 +55,35 @@ export function createCrm() {
 	function handle({ method, path, query, body }) {
 		if (method === 'POST' && path === '/crm/tokens/credit') return tokens(body, 1);
 		if (method === 'POST' && path === '/crm/tokens/debit') return tokens(body, -1);
+		if (method === 'GET' && path === '/crm/members') {
+			const active = query?.active === undefined ? undefined : query.active === 'true';
+			const members = [...state.members.values()].filter(
+				(m) => active === undefined || m.active === active,
+			);
+			return ok({ members });
+		}
+		if (method === 'POST' && path === '/crm/reviews') {
+			if (!body?.reason) return bad('reason is required');
+			return once(body, () => {
+				state.reviews.push(body);
+				return ok();
+			});
+		}
 		if (method === 'POST' && path.startsWith('/crm/members/')) {
 			if (!body?.saleID) return bad('saleID is required');
 			const action = path.slice('/crm/members/'.length);
 			return once(body, () => {
 				const member = state.members.get(body.saleID);
 				if (action === 'grant') {
+					// The replaced sale (an upgrade) is ended by the workflow's own revoke call, as a real CRM
+					// would need it; this stand-in only stores what it is told.
 					state.members.set(body.saleID, {
 						saleID: body.saleID,
 						user: body.user ?? member?.user,
 						until: body.until ?? null,
+						...(body.untilSource ? { untilSource: body.untilSource } : {}),
 						active: true,
 					});
-					const replaced = body.replacesSaleID ? state.members.get(body.replacesSaleID) : undefined;
-					if (replaced) Object.assign(replaced, { active: false, replacedBy: body.saleID });
 					return ok({ member: state.members.get(body.saleID) });
 				}
 				if (!member)
@@ -74,9 +92,18 @@ export function createCrm() {
 						answer: { ok: false, error: `no membership for sale ${body.saleID}` },
 					};
 				if (action === 'extend')
-					Object.assign(member, { until: body.until ?? member.until, active: true });
+					Object.assign(member, {
+						until: body.until ?? member.until,
+						...(body.until && body.untilSource ? { untilSource: body.untilSource } : {}),
+						active: true,
+					});
 				else if (action === 'revoke')
-					Object.assign(member, { active: false, revokedAt: new Date().toISOString() });
+					Object.assign(member, {
+						active: false,
+						revokedAt: new Date().toISOString(),
+						revokedBy: body.event,
+						...(body.replacedBy ? { replacedBy: body.replacedBy } : {}),
+					});
 				else return { status: 404, answer: { ok: false, error: 'not found' } };
 				return ok({ member });
 			});

@@ -260,7 +260,9 @@ export function postbackEventChecks(suite) {
 				const { n8n, demo } = suite;
 				const before = (await n8n.executions({ workflowId: EXAMPLES.postbacks.workflowId })).length;
 				const saleId = nextSaleId();
-				const query = postback({ event, saleId });
+				// The status service knows the sale at the price the credit gives back: a full credit.
+				demo.setSale(saleId, { priceAmount: '19.90', priceCurrency: 'EUR' });
+				const query = postback({ event, saleId, amount: '19.90' });
 				const response = await sendPostback(postbacksUrl(), query);
 				assert.equal(response.status, 200, response.body);
 				assert.equal(response.body, 'OK');
@@ -274,7 +276,16 @@ export function postbackEventChecks(suite) {
 				assert.equal(item.event, event);
 				assert.equal(item.type, 'purchase');
 				assert.ok(item.parentID, 'refunds and chargebacks carry parentID');
-				assert.deepEqual(item.access, { action: 'revoke', saleID: saleId });
+				assert.deepEqual(
+					item.access,
+					event === 'credit'
+						? {
+								action: 'revoke',
+								saleID: saleId,
+								reason: 'Full credit: the credited amount covers the sale’s amount',
+							}
+						: { action: 'revoke', saleID: saleId },
+				);
 				// Other events: the sale, the event and a fingerprint of every signed parameter.
 				assert.equal(item.idempotencyKey, flexpay.parsePostback(query, SHOP).idempotencyKey);
 				assert.match(
@@ -324,7 +335,7 @@ export function postbackEventChecks(suite) {
 			const item = triggerItem(execution);
 			assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
 			assert.equal(item.confirmation, undefined);
-			assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+			assert.deepEqual(item.access, { action: 'grant', untilSource: 'oneOff', saleID: saleId });
 			assert.ok(
 				execution.nodes[CONFIRMED.grantNode],
 				`the grant branch did not run: ${Object.keys(execution.nodes).join(', ')}`,

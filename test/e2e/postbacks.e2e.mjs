@@ -88,7 +88,7 @@ flexpaySuite((suite) => {
 			assert.equal(item.currency, 'EUR');
 			assert.equal(item.paymentMethod, 'CC');
 			assert.equal(item.custom1, 'user-42');
-			assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+			assert.deepEqual(item.access, { action: 'grant', untilSource: 'oneOff', saleID: saleId });
 			// A purchase runs at most once per sale, whatever else its parameters carry.
 			assert.equal(item.idempotencyKey, `${SHOP.shopId}:${saleId}:purchase`);
 			assert.equal(item.signatureAlgorithm, 'sha256');
@@ -116,7 +116,7 @@ flexpaySuite((suite) => {
 			assert.equal(item.sale.saleResult, 'APPROVED');
 			// It agrees with the postback: confirmed (the example does not hold back grants; access as sent).
 			assert.equal(item.confirmed, true, JSON.stringify(item.confirmation));
-			assert.deepEqual(item.access, { action: 'grant', saleID: saleId });
+			assert.deepEqual(item.access, { action: 'grant', untilSource: 'oneOff', saleID: saleId });
 			assert.equal(item.sale.billingAddress?.fullName, 'Demo Buyer');
 			const requests = demo.statusRequests.filter(
 				(r) => new URLSearchParams(r.query).get('saleID') === saleId,

@@ -1,6 +1,6 @@
 // What templates.e2e.mjs runs its checks with: per n8n line of the matrix one n8n with the
-// templates of examples/ (token credit, membership, reconciliation, and the chargeback alert with
-// the postbacks example that calls it), imported as a user imports
+// templates of examples/ (token credit, membership, reconciliation, expiry safety net, and the
+// chargeback alert with the postbacks example that calls it), imported as a user imports
 // them (only the CRM origin is replaced) and activated, against the local stand-ins of
 // scripts/demo-services.mjs (CRM with state, Verotel's sale-status service, Verotel's Control
 // Center API); signed postbacks and the finished executions they start.
@@ -39,6 +39,7 @@ const TEMPLATES = [
 	EXAMPLES.tokens,
 	EXAMPLES.membership,
 	EXAMPLES.reconciliation,
+	EXAMPLES.expirySafetyNet,
 	// The chargeback alert is a sub-workflow: the postbacks example calls it.
 	EXAMPLES.postbacks,
 	EXAMPLES.alert,

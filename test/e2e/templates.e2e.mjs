@@ -1,4 +1,5 @@
-// End-to-end suite for the templates of examples/ (token credit, membership, reconciliation):
+// End-to-end suite for the templates of examples/ (token credit, membership, reconciliation,
+// expiry safety net):
 // each imported exactly as a user imports it (only the CRM origin is replaced), activated and run
 // in a real n8n on every n8n line of the matrix (N8N_E2E_VERSIONS=2 narrows it), against the
 // local stand-ins of scripts/demo-services.mjs (CRM with state, Verotel's sale-status service,
@@ -6,15 +7,15 @@
 //
 //   node --test-reporter=spec test/e2e/templates.e2e.mjs      (part of `npm run test:e2e`)
 //
-// One n8n start per line with all three templates. Postbacks are signed like Verotel's; the
+// One n8n start per line with all four templates. Postbacks are signed like Verotel's; the
 // checks are on the CRM requests the workflows made (exactly the expected ones), the Control
-// Center requests and the executions n8n saved. The reconciliation template starts with a
-// Schedule Trigger and a Manual Trigger ("Run now"): the suite runs it on demand with
-// `n8n execute --id=<id>` against the running n8n's data, twice.
+// Center requests and the executions n8n saved. The reconciliation and expiry safety net
+// templates start with a Schedule Trigger and a Manual Trigger ("Run now"): the suite runs them on
+// demand with `n8n execute --id=<id>` against the running n8n's data, twice.
 
 import assert from 'node:assert/strict';
 
-import { SETTLE_MS, seconds, sleep } from './check.mjs';
+import { FINAL, SETTLE_MS, seconds, sleep, waitUntil } from './check.mjs';
 import { nextSaleId, signedPostback, templatesSuite } from './templates-setup.mjs';
 
 import { httpRequest } from '../../scripts/n8n/http.mjs';
@@ -81,6 +82,35 @@ templatesSuite((suite) => {
 			assert.equal(calls[1].path, '/crm/tokens/debit');
 			assert.equal(demo.crm.tokens.get(user), 0);
 			assert.equal(credit.nodes[EXAMPLES.tokens.creditNode], undefined, 'a refund must not credit');
+		},
+	);
+
+	check(
+		'token credit: a partial refund debits the tokens of what it gave back, not the whole sale',
+		async () => {
+			const { demo } = suite;
+			const saleId = nextSaleId();
+			const user = `user-${saleId}`;
+			await deliver(EXAMPLES.tokens, { event: 'purchase', saleId, custom1: user, amount: '19.90' });
+			const partial = await deliver(EXAMPLES.tokens, {
+				event: 'credit',
+				saleId,
+				custom1: user,
+				amount: '5.00',
+			});
+			// For access the partial refund keeps (memberships); the template follows the money.
+			assert.deepEqual(partial.nodes[EXAMPLES.tokens.triggerNode][0].access, {
+				action: 'keep',
+				saleID: saleId,
+				review: true,
+				reason: 'Partial credit: less than the sale’s amount was credited, so access is kept',
+			});
+			await sleep(SETTLE_MS);
+			assert.deepEqual(
+				crmFor(saleId).map(({ path, body }) => `${path} ${body.tokens}`),
+				['/crm/tokens/credit 1990', '/crm/tokens/debit 500'],
+			);
+			assert.equal(demo.crm.tokens.get(user), 1490);
 		},
 	);
 
@@ -200,6 +230,7 @@ templatesSuite((suite) => {
 						saleID: saleId,
 						user,
 						until: '2026-12-01',
+						untilSource: 'postback',
 						replacesSaleID: null,
 						event: 'initial',
 						idempotencyKey: undefined,
@@ -207,13 +238,20 @@ templatesSuite((suite) => {
 				},
 				{
 					path: '/crm/members/extend',
-					body: { saleID: saleId, until: '2027-01-01', event: 'rebill', idempotencyKey: undefined },
+					body: {
+						saleID: saleId,
+						until: '2027-01-01',
+						untilSource: 'postback',
+						event: 'rebill',
+						idempotencyKey: undefined,
+					},
 				},
 			]);
 			assert.deepEqual(demo.crm.members.get(saleId), {
 				saleID: saleId,
 				user,
 				until: '2027-01-01',
+				untilSource: 'postback',
 				active: true,
 			});
 
@@ -228,7 +266,7 @@ templatesSuite((suite) => {
 	);
 
 	check(
-		'membership: an upgrade grants the new sale with replacesSaleID and closes the old one',
+		'membership: an upgrade grants the new sale and ends the access of the sale it replaces',
 		async () => {
 			const { demo } = suite;
 			const oldSale = nextSaleId();
@@ -240,30 +278,147 @@ templatesSuite((suite) => {
 				custom1: user,
 				extra: { nextChargeOn: '2026-12-15' },
 			});
-			await deliver(EXAMPLES.membership, {
+			const upgrade = await deliver(EXAMPLES.membership, {
 				event: 'upgrade',
 				saleId: newSale,
 				custom1: user,
 				extra: { precededBySaleID: oldSale, nextChargeOn: '2027-02-15' },
 			});
+			const { idempotencyKey } = upgrade.nodes[EXAMPLES.membership.triggerNode][0];
 			await sleep(SETTLE_MS);
 			const calls = crmFor(newSale);
 			assert.equal(calls.length, 1, JSON.stringify(calls));
 			assert.equal(calls[0].path, '/crm/members/grant');
+			assert.deepEqual(calls[0].body, {
+				saleID: newSale,
+				user,
+				until: '2027-02-15',
+				untilSource: 'postback',
+				replacesSaleID: oldSale,
+				event: 'upgrade',
+				idempotencyKey,
+			});
+			// The template ends the old sale itself: a revoke of it, keyed apart from the grant.
 			assert.deepEqual(
-				{ ...calls[0].body, idempotencyKey: undefined },
-				{
-					saleID: newSale,
-					user,
-					until: '2027-02-15',
-					replacesSaleID: oldSale,
-					event: 'upgrade',
-					idempotencyKey: undefined,
-				},
+				crmFor(oldSale)
+					.slice(1)
+					.map(({ path, body }) => ({ path, body })),
+				[
+					{
+						path: '/crm/members/revoke',
+						body: {
+							saleID: oldSale,
+							replacedBy: newSale,
+							event: 'upgrade',
+							idempotencyKey: `${idempotencyKey}:replaced`,
+						},
+					},
+				],
 			);
 			assert.equal(demo.crm.members.get(newSale).active, true);
 			assert.equal(demo.crm.members.get(oldSale).active, false);
 			assert.equal(demo.crm.members.get(oldSale).replacedBy, newSale);
+			assert.equal(upgrade.nodes[EXAMPLES.membership.reviewNode], undefined);
+		},
+	);
+
+	check(
+		'membership: an upgrade that names no older sale grants, and is flagged for a person',
+		async () => {
+			const { demo } = suite;
+			const saleId = nextSaleId();
+			const user = `member-${saleId}`;
+			await deliver(EXAMPLES.membership, {
+				event: 'upgrade',
+				saleId,
+				custom1: user,
+				extra: { nextChargeOn: '2027-03-01' },
+			});
+			await sleep(SETTLE_MS);
+			assert.deepEqual(
+				crmFor(saleId).map(({ path }) => path),
+				['/crm/members/grant', '/crm/reviews'],
+			);
+			assert.equal(demo.crm.members.get(saleId).active, true);
+			const review = demo.crm.reviews.find((r) => r.saleID === saleId);
+			assert.equal(review.action, 'grant');
+			assert.match(review.reason, /^An upgrade that does not name the sale it replaces/);
+		},
+	);
+
+	check(
+		'membership: a partial credit keeps access and is flagged; a full credit revokes',
+		async () => {
+			const { demo } = suite;
+			const saleId = nextSaleId();
+			const user = `member-${saleId}`;
+			// The status service knows the subscription at 29.90 (deliver() tells it the initial's price).
+			await deliver(EXAMPLES.membership, {
+				event: 'initial',
+				saleId,
+				custom1: user,
+				amount: '29.90',
+				extra: { nextChargeOn: '2027-01-10' },
+			});
+			const partial = await deliver(EXAMPLES.membership, {
+				event: 'credit',
+				saleId,
+				custom1: user,
+				amount: '5.00',
+			});
+			const partialItem = partial.nodes[EXAMPLES.membership.triggerNode][0];
+			assert.deepEqual(partialItem.access, {
+				action: 'keep',
+				saleID: saleId,
+				review: true,
+				reason: 'Partial credit: less than the sale’s amount was credited, so access is kept',
+			});
+			await sleep(SETTLE_MS);
+			assert.deepEqual(
+				crmFor(saleId).map(({ path }) => path),
+				['/crm/members/grant', '/crm/reviews'],
+			);
+			assert.equal(demo.crm.members.get(saleId).active, true);
+			assert.deepEqual(
+				demo.crm.reviews
+					.filter((r) => r.saleID === saleId)
+					.map(({ action, amount, currency, event, user: who }) => ({
+						action,
+						amount,
+						currency,
+						event,
+						user: who,
+					})),
+				[{ action: 'keep', amount: '5.00', currency: 'EUR', event: 'credit', user }],
+			);
+
+			const response = await sendPostback(
+				suite.n8n.webhookUrl(EXAMPLES.membership.webhookPath),
+				signedPostback({ event: 'credit', saleId, custom1: user, amount: '29.90' }),
+			);
+			assert.deepEqual([response.status, response.body], [200, 'OK']);
+			// Two credits of one sale: the second is the execution whose item names 29.90.
+			const full = await waitUntil('the execution of the full credit', async () =>
+				(await suite.n8n.executions({ workflowId: EXAMPLES.membership.workflowId })).find(
+					(e) =>
+						FINAL.has(e.status) &&
+						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.saleID === saleId &&
+						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.amountString === '29.90' &&
+						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.event === 'credit',
+				),
+			);
+			assert.equal(full.status, 'success', JSON.stringify(full.error));
+			assert.deepEqual(full.nodes[EXAMPLES.membership.triggerNode][0].access, {
+				action: 'revoke',
+				saleID: saleId,
+				reason: 'Full credit: the credited amount covers the sale’s amount',
+			});
+			await sleep(SETTLE_MS);
+			assert.deepEqual(
+				crmFor(saleId).map(({ path }) => path),
+				['/crm/members/grant', '/crm/reviews', '/crm/members/revoke'],
+			);
+			assert.equal(demo.crm.members.get(saleId).active, false);
 		},
 	);
 
@@ -553,6 +708,90 @@ templatesSuite((suite) => {
 				`executions: ${JSON.stringify(runs.map(({ id, status, mode }) => ({ id, status, mode })))}`,
 			);
 			assert.ok(runs.every((e) => e.status === 'success'));
+		},
+	);
+
+	// ---- verotel-expiry-safety-net.json ----------------------------------------------------
+
+	check(
+		'expiry safety net, run twice: ends what is over after the grace period once, e-mails members without an end',
+		async () => {
+			const { n8n, demo } = suite;
+			const template = EXAMPLES.expirySafetyNet;
+			const now = Date.now();
+			const hour = 3_600_000;
+			const day = 24 * hour;
+			const member = (until, extra = {}) => {
+				const saleID = nextSaleId();
+				demo.crm.members.set(saleID, {
+					saleID,
+					user: `member-${saleID}`,
+					until,
+					active: true,
+					...extra,
+				});
+				return saleID;
+			};
+			// A plain date counts from 00:00 UTC: three days ago is over even after 24 hours of grace.
+			const over = member(new Date(now - 3 * day).toISOString().slice(0, 10), {
+				untilSource: 'postback',
+			});
+			const inGrace = member(new Date(now - 2 * hour).toISOString(), { untilSource: 'postback' });
+			const running = member(new Date(now + 10 * day).toISOString().slice(0, 10), {
+				untilSource: 'period',
+			});
+			const noEnd = member(null, { untilSource: 'unknown' });
+			const unreadable = member('soon');
+			const revokedBefore = member(new Date(now - 5 * day).toISOString().slice(0, 10), {
+				active: false,
+			});
+			const mailsBefore = demo.mails.length;
+			const revokes = (saleID) =>
+				demo.crmRequests.filter(
+					(r) => r.path === '/crm/members/revoke' && r.body?.saleID === saleID,
+				);
+			const reports = () =>
+				demo.mails.slice(mailsBefore).filter((mail) => mail.raw.includes(`sale ${noEnd}`));
+
+			for (const run of [1, 2]) {
+				const t0 = Date.now();
+				await n8n.executeWorkflow(template.workflowId);
+				log(
+					`expiry safety net run ${run} (n8n execute --id=${template.workflowId}): ${seconds(Date.now() - t0)}`,
+				);
+				// Ended once: the second run no longer gets it from the CRM (it is not active).
+				assert.equal(revokes(over).length, 1, `run ${run}: ${JSON.stringify(revokes(over))}`);
+				for (const saleID of [inGrace, running, noEnd, unreadable, revokedBefore])
+					assert.deepEqual([saleID, revokes(saleID)], [saleID, []], `run ${run}`);
+				// A scheduled run may have sent one more: at least one report per run.
+				assert.ok(reports().length >= run, `run ${run}: ${reports().length} report(s)`);
+			}
+			assert.deepEqual(revokes(over)[0].body, {
+				saleID: over,
+				until: demo.crm.members.get(over).until,
+				event: 'expiry-safety-net',
+				idempotencyKey: `expiry-safety-net:${over}:${demo.crm.members.get(over).until}`,
+			});
+			assert.equal(demo.crm.members.get(over).active, false);
+			for (const saleID of [inGrace, running, noEnd, unreadable])
+				assert.equal(demo.crm.members.get(saleID).active, true, `sale ${saleID}`);
+
+			const [report] = reports();
+			assert.deepEqual(report.to, ['shop-owner@example.com']);
+			assert.match(report.subject, /member\(s\) with access but no known end$/);
+			assert.ok(report.raw.includes(`sale ${noEnd}, user member-${noEnd}, untilSource unknown`));
+			assert.ok(report.raw.includes(`sale ${unreadable}, user member-${unreadable}, until soon`));
+			for (const saleID of [over, inGrace, running, revokedBefore])
+				assert.ok(!report.raw.includes(`sale ${saleID}`), `sale ${saleID} is in the report`);
+
+			const runs = (await n8n.executions({ workflowId: template.workflowId })).filter(
+				(e) => e.mode === 'cli',
+			);
+			assert.equal(runs.length, 2);
+			assert.ok(
+				runs.every((e) => e.status === 'success'),
+				JSON.stringify(runs.map(({ status, error }) => ({ status, error }))),
+			);
 		},
 	);
 });

@@ -40,6 +40,7 @@ describe('the steps', () => {
 			'durable',
 			'cancelled',
 			'templates',
+			'recovery',
 		]);
 		const command = (name: string) => listed.steps.find((s) => s.name === name)?.command;
 		expect(command('build')).toBe('npm run build');

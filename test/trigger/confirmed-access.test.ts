@@ -42,7 +42,7 @@ describe('Grant Access Only When Confirmed', () => {
 		const { item } = await lookup({ query: signedQuery(PURCHASE), options: OPTION });
 		expect(scope.isDone()).toBe(true);
 		expect(item).toMatchObject({ confirmed: true, saleLookup: { ok: true } });
-		expect(item.access).toEqual({ action: 'grant', saleID: '700001' });
+		expect(item.access).toEqual({ action: 'grant', untilSource: 'oneOff', saleID: '700001' });
 	});
 
 	it('a purchase the status service does not know grants nothing, says why, and still gets its OK', async () => {
@@ -99,14 +99,35 @@ describe('Grant Access Only When Confirmed', () => {
 		);
 		const { item } = await lookup({ query: signedQuery(REBILL), options: OPTION });
 		expect(item.confirmed).toBe(true);
-		expect(item.access).toEqual({ action: 'extend', until: '2026-01-31', saleID: '700002' });
+		expect(item.access).toEqual({
+			action: 'extend',
+			until: '2026-01-31',
+			untilSource: 'postback',
+			saleID: '700002',
+		});
 	});
 
-	it('revokes are never held back: a credit the service does not know still revokes', async () => {
-		statusAnswers('response: NOTFOUND\n');
+	it('revokes are never held back: a full credit of a sale no longer APPROVED still revokes', async () => {
+		statusAnswers(foundBody({ ...PURCHASE_SALE, saleResult: 'CREDITED' }));
 		const { item } = await lookup({ query: signedQuery(CREDIT), options: OPTION });
 		expect(item.confirmed).toBe(false);
-		expect(item.access).toEqual({ action: 'revoke', saleID: '700001' });
+		expect(item.access).toEqual({
+			action: 'revoke',
+			saleID: '700001',
+			reason: 'Full credit: the credited amount covers the sale’s amount',
+		});
+	});
+
+	it('a credit of a sale the service does not know is kept for review, not revoked blindly', async () => {
+		statusAnswers('response: NOTFOUND\n');
+		const { item } = await lookup({ query: signedQuery(CREDIT), options: OPTION });
+		expect(item.access).toEqual({
+			action: 'keep',
+			saleID: '700001',
+			review: true,
+			reason:
+				'Credit not compared: no status answer about the sale (Fetch Sale Details off, or the lookup failed)',
+		});
 	});
 
 	it('off (Fetch Sale Details alone): the verdict is in the item, access is what the postback says', async () => {
@@ -116,6 +137,6 @@ describe('Grant Access Only When Confirmed', () => {
 			options: { fetchSaleDetails: true, grantOnlyWhenConfirmed: false },
 		});
 		expect(item.confirmed).toBe(false);
-		expect(item.access).toEqual({ action: 'grant', saleID: '700001' });
+		expect(item.access).toEqual({ action: 'grant', untilSource: 'oneOff', saleID: '700001' });
 	});
 });

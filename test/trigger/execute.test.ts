@@ -148,7 +148,7 @@ describe('execute(): who answers Verotel', () => {
 		});
 		const item = outputItemOf(await e.run());
 		expect(item.access).toMatchObject({ action: 'none', withheld: 'grant' });
-		expect(json.access).toEqual({ action: 'grant', saleID: '700001' });
+		expect(json.access).toEqual({ action: 'grant', untilSource: 'oneOff', saleID: '700001' });
 		expect(e.events).toEqual([
 			'execute:getCredentials',
 			'execute:statusRequest',

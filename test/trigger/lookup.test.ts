@@ -158,7 +158,7 @@ describe('Fetch Sale Details (in execute())', () => {
 			confirmation: { reason: 'The status service does not know this sale' },
 		});
 		// "Grant Access Only When Confirmed" is off: access is what the postback says, as before.
-		expect(item.access).toEqual({ action: 'grant', saleID: '700001' });
+		expect(item.access).toEqual({ action: 'grant', untilSource: 'oneOff', saleID: '700001' });
 	});
 
 	it('ERROR: the service text is passed on, redacted (never the key or a signature)', async () => {

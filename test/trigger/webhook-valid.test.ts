@@ -42,7 +42,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 			CCBrand: 'VISA',
 			truncatedPAN: 'XXXXXXXXXXXX4242',
 			// A one-off purchase: access without an end.
-			access: { action: 'grant', saleID: '700001' },
+			access: { action: 'grant', untilSource: 'oneOff', saleID: '700001' },
 			// A sale opens once: the key names the sale and the event, nothing else.
 			idempotencyKey: `${TEST_SHOP_ID}:700001:purchase`,
 			receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -118,9 +118,15 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 
 	it('access: what fulfilment does, derived from the event and the dates the postback carries', async () => {
 		const rebill = itemOf(await harness({ query: signedQuery(REBILL) }).run());
-		expect(rebill.access).toEqual({ action: 'extend', until: '2026-01-31', saleID: '700002' });
+		expect(rebill.access).toEqual({
+			action: 'extend',
+			until: '2026-01-31',
+			untilSource: 'postback',
+			saleID: '700002',
+		});
+		// Without the status service's answer the credited share is unknown: kept, for review.
 		const credit = itemOf(await harness({ query: signedQuery(CREDIT) }).run());
-		expect(credit.access).toEqual({ action: 'revoke', saleID: '700001' });
+		expect(credit.access).toMatchObject({ action: 'keep', saleID: '700001', review: true });
 		const upgrade = {
 			event: 'upgrade',
 			shopID: TEST_SHOP_ID,
@@ -138,6 +144,7 @@ describe('valid postbacks: handed to n8n, which answers OK once it has stored th
 		expect(upgraded.access).toEqual({
 			action: 'grant',
 			until: '2026-03-31',
+			untilSource: 'postback',
 			saleID: '700003',
 			replacesSaleID: '700002',
 		});
