@@ -32,7 +32,7 @@ import { demoSettings } from './demo-config.mjs';
 import { DEMO_CONTROL_CENTER, startDemoServices } from './demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples, n8nApiCredential } from './examples.mjs';
 import { createApiKey } from './n8n/api-key.mjs';
-import { editorLogin, ownerEnvironment } from './start/login.mjs';
+import { editorLogin, ownerEnvironment } from './n8n/owner.mjs';
 import { HELP, readOptions } from './start/options.mjs';
 import { purchaseLink } from './start/purchase-link.mjs';
 import { printEvent, printSummary, reportExecutions } from './start/report.mjs';
@@ -166,7 +166,7 @@ async function main() {
 	});
 
 	// 5. The editor login.
-	const login = await editorLogin(n8n, install, owner, say);
+	const login = await editorLogin(n8n, owner);
 
 	// 5b. The recovery template reads and re-runs executions through n8n's public API: an API key
 	// of the owner (n8n issues keys only while it runs) into its n8n API credential.

@@ -5,62 +5,23 @@
 //
 //   const apiKey = await createApiKey(n8n, { email, password });   // 1.x: also sets the owner up
 //
-// On n8n 2.x the owner must exist before the start (ownerEnvironment() of scripts/start/login.mjs,
-// N8N_INSTANCE_OWNER_*); on 1.x it is set up here on a fresh instance.
-import crypto from 'node:crypto';
-
+// On n8n 2.x the owner must exist before the start (ownerEnvironment() of owner.mjs,
+// N8N_INSTANCE_OWNER_*); on 1.x ownerSession sets it up on a fresh instance.
 import { httpRequest } from './http.mjs';
+import { ownerSession } from './owner.mjs';
 
 /** What the key may do (n8n enforces key scopes only where licensed; without, the owner's rights). */
 const WANTED_SCOPES = ['execution:list', 'execution:read', 'execution:retry', 'workflow:read'];
 
-function json(body, headers = {}) {
-	return {
-		headers: { 'content-type': 'application/json', ...headers },
-		body: JSON.stringify(body),
-	};
-}
-
 /**
- * Log in as the owner and create an API key (never expires, label `label`), deleting the owner's
- * earlier keys of that label.
+ * Log in as the owner (ownerSession) and create an API key (never expires, label `label`),
+ * deleting the owner's earlier keys of that label.
  * @param {{ baseUrl: string, line?: string, version: string }} n8n a started instance (startN8n())
  * @param {{ email: string, password: string }} owner
  * @returns {Promise<string>} the key; the caller must not print it
  */
 export async function createApiKey(n8n, owner, { label = 'FlexPay recovery' } = {}) {
-	const major = Number(String(n8n.version).split('.')[0]);
-	// n8n 2.x ties the login cookie to the browser that logged in: send the same id every time.
-	const browserId = crypto.randomUUID();
-	if (major < 2) {
-		const setup = await httpRequest(`${n8n.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			...json({
-				email: owner.email,
-				firstName: 'Demo',
-				lastName: 'Merchant',
-				password: owner.password,
-			}),
-		});
-		if (setup.status !== 200 && !/already/i.test(setup.body))
-			throw new Error(
-				`n8n owner set-up answered HTTP ${setup.status}: ${setup.body.slice(0, 200)}`,
-			);
-	}
-	const login = await httpRequest(`${n8n.baseUrl}/rest/login`, {
-		method: 'POST',
-		...json(
-			{ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password },
-			{ 'browser-id': browserId },
-		),
-	});
-	if (login.status !== 200)
-		throw new Error(`n8n login answered HTTP ${login.status}: ${login.body.slice(0, 200)}`);
-	const cookie = [login.headers['set-cookie'] ?? []]
-		.flat()
-		.map((c) => c.split(';')[0])
-		.join('; ');
-	const headers = { cookie, 'browser-id': browserId };
+	const { headers } = await ownerSession(n8n, owner);
 
 	// One key per label: a later start replaces the key an earlier one made (Settings → n8n API
 	// would otherwise list one more key per `npm start`). 1.x answers a list, 2.x { items }.
@@ -80,7 +41,8 @@ export async function createApiKey(n8n, owner, { label = 'FlexPay recovery' } = 
 	const scopes = WANTED_SCOPES.filter((scope) => available.includes(scope));
 	const created = await httpRequest(`${n8n.baseUrl}/rest/api-keys`, {
 		method: 'POST',
-		...json({ label, scopes, expiresAt: null }, headers),
+		headers: { ...headers, 'content-type': 'application/json' },
+		body: JSON.stringify({ label, scopes, expiresAt: null }),
 	});
 	if (created.status !== 200)
 		throw new Error(

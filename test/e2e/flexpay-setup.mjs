@@ -31,6 +31,7 @@ import {
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';
+import { ownerEnvironment } from '../../scripts/n8n/owner.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
 import { buildPostback } from '../../scripts/postback.mjs';
@@ -46,6 +47,8 @@ export const SHOP = Object.freeze({
 	shopId: '654321',
 	signatureKey: 'e2e-FlexPay-signature-key-7Qx9',
 });
+/** The n8n owner, for what needs a login (a test run of the editor's "Execute workflow"). */
+export const OWNER = Object.freeze({ email: 'postbacks@example.com', password: 'Postbacks-e2e-1' });
 export const SLOW = Object.freeze({
 	file: path.join(root, 'test', 'e2e', 'fixtures', 'slow-downstream.json'),
 	workflowId: 'E2eSlowDownstrm1',
@@ -61,6 +64,7 @@ export const HISTORY = Object.freeze({
 export const SAMPLE_MAIL = Object.freeze({
 	file: path.join(root, 'test', 'e2e', 'fixtures', 'sample-sale-mail.json'),
 	workflowId: 'E2eSampleSaleMl1',
+	triggerNode: 'Verotel FlexPay Trigger',
 	webhookPath: '2b4d6f8a-0c2e-4a6b-8d0f-7a9c1e3b5d01/webhook',
 });
 /**
@@ -152,6 +156,7 @@ function flexpayN8n(spec, timings) {
 			suite.n8n = await startN8n({
 				install,
 				userFolder,
+				env: ownerEnvironment(install, OWNER),
 				waitForWebhooks: [EXAMPLES.postbacks.webhookPath],
 				log: (line) => log(`n8n after restart: ${line}`),
 			});
@@ -179,6 +184,7 @@ function flexpayN8n(spec, timings) {
 		const n8n = (suite.n8n = await startN8n({
 			install,
 			userFolder,
+			env: ownerEnvironment(install, OWNER),
 			packageDir: root,
 			credentials: exampleCredentials({
 				flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },

@@ -1,6 +1,7 @@
 // End-to-end suite of the Verotel FlexPay Trigger in a real n8n, on every n8n line of the matrix
 // (one n8n per line, set up by flexpay-setup.mjs): a signed purchase postback to the example
-// workflow and what its run did (status look-up, mail, CRM), repeats and a sale's history, the checks of
+// workflow and what its run did (status look-up, mail, CRM), a test run ("Execute workflow") that
+// mails a test postback's sample sale, repeats and a sale's history, the checks of
 // postback-events.mjs, and last a restart on the same data.
 //
 //   node --test-reporter=spec test/e2e/postbacks.e2e.mjs      (part of `npm run test:e2e`)
@@ -8,10 +9,20 @@
 import assert from 'node:assert/strict';
 
 import { SETTLE_MS, sleep } from './check.mjs';
-import { HISTORY, SAMPLE_MAIL, SHOP, flexpay, flexpaySuite, nextSaleId } from './flexpay-setup.mjs';
+import {
+	HISTORY,
+	OWNER,
+	SAMPLE_MAIL,
+	SHOP,
+	flexpay,
+	flexpaySuite,
+	nextSaleId,
+} from './flexpay-setup.mjs';
 import { postbackEventChecks } from './postback-events.mjs';
 
 import { EXAMPLES } from '../../scripts/examples.mjs';
+import { ownerSession } from '../../scripts/n8n/owner.mjs';
+import { listenForTestEvent } from '../../scripts/n8n/test-run.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
 const PACKAGE = 'n8n-nodes-verotel-flexpay';
@@ -284,6 +295,43 @@ flexpaySuite((suite) => {
 			const mails = demo.mails.filter((mail) => mail.to.includes(buyer));
 			assert.equal(mails.length, 1, `mails: ${JSON.stringify(demo.mails.slice(-3))}`);
 			assert.equal(mails[0].subject, `Your order order-${saleId}`);
+		},
+	);
+
+	check(
+		"a test run (the editor's Execute workflow): a test postback with the merchant's e-mail mails them",
+		async () => {
+			const { n8n, demo } = suite;
+			const saleId = nextSaleId();
+			const merchant = `merchant-test-run-${saleId}@example.com`;
+			const { query } = flexpay.buildSamplePostback(SHOP, {
+				event: 'purchase',
+				saleID: saleId,
+				buyerEmail: merchant,
+			});
+			await listenForTestEvent(
+				n8n,
+				await ownerSession(n8n, OWNER),
+				SAMPLE_MAIL.workflowId,
+				SAMPLE_MAIL.triggerNode,
+			);
+			const before = await n8n.executions({ workflowId: SAMPLE_MAIL.workflowId });
+			// n8n registers the test webhook as it answers; a 404 only until then.
+			let answer;
+			for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(250)) {
+				answer = await sendPostback(n8n.webhookTestUrl(SAMPLE_MAIL.webhookPath), query);
+				if (answer.status !== 404) break;
+			}
+			assert.deepEqual([answer.status, answer.body], [200, 'OK']);
+			const [execution] = await n8n.waitForNewExecutions({
+				workflowId: SAMPLE_MAIL.workflowId,
+				before,
+			});
+			assert.equal(execution.mode, 'manual');
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			assert.equal(triggerItem(execution).sale.email, merchant);
+			const mails = demo.mails.filter((mail) => mail.to.includes(merchant));
+			assert.equal(mails.length, 1, `mails: ${JSON.stringify(demo.mails.slice(-3))}`);
 		},
 	);
 

@@ -44,7 +44,7 @@ import {
 	n8nApiCredential,
 } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
-import { ownerEnvironment } from '../../scripts/start/login.mjs';
+import { ownerEnvironment } from '../../scripts/n8n/owner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
