@@ -6,28 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { REPO, cachedN8nInstalls } from '../helpers/n8n-installs';
+import { BASE, EXAMPLE_WORKFLOWS } from '../fixtures/examples';
+import { cachedN8nInstalls } from '../helpers/n8n-installs';
 
-interface WorkflowNode {
-	name: string;
-	type: string;
-	typeVersion: number;
-}
-interface Workflow {
-	nodes: WorkflowNode[];
-}
-
-const EXAMPLES_DIR = path.join(REPO, 'examples');
-const examples: Array<{ file: string; workflow: Workflow }> = fs
-	.readdirSync(EXAMPLES_DIR)
-	.filter((file) => file.endsWith('.json'))
-	.sort()
-	.map((file) => ({
-		file,
-		workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Workflow,
-	}));
-
-const BASE = 'n8n-nodes-base.';
+const examples = EXAMPLE_WORKFLOWS;
 const installs = cachedN8nInstalls();
 
 if (installs.length === 0) {

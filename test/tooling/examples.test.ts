@@ -3,35 +3,9 @@
  * alert is imported with, and hands it the trigger's item. Node types and versions against real
  * n8n: examples-real-n8n.test.ts.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { BASE, EXAMPLE_WORKFLOWS } from '../fixtures/examples';
 
-const REPO = path.join(__dirname, '..', '..');
-
-interface WorkflowNode {
-	name: string;
-	type: string;
-	typeVersion: number;
-	disabled?: boolean;
-	parameters?: Record<string, unknown>;
-}
-interface Workflow {
-	id: string;
-	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
-}
-
-const EXAMPLES_DIR = path.join(REPO, 'examples');
-const examples: Array<{ file: string; workflow: Workflow }> = fs
-	.readdirSync(EXAMPLES_DIR)
-	.filter((file) => file.endsWith('.json'))
-	.sort()
-	.map((file) => ({
-		file,
-		workflow: JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Workflow,
-	}));
-
-const BASE = 'n8n-nodes-base.';
+const examples = EXAMPLE_WORKFLOWS;
 
 describe('the example workflows', () => {
 	it('are found', () => {
