@@ -28,6 +28,22 @@ if (raw === 'count') {
 	});
 	return;
 }
+if (raw.startsWith('stuck:')) {
+	// What n8n's crash recovery leaves when a kill came before the run's first node: "running" for
+	// good. Also started hours earlier, standing in for the time a merchant's n8n runs on.
+	const [, id, hours] = raw.split(':');
+	db.run(
+		"UPDATE execution_entity SET status = 'running', finished = 0, stoppedAt = NULL, " +
+			"startedAt = strftime('%Y-%m-%d %H:%M:%f', startedAt, ?) WHERE id = ?",
+		['-' + Number(hours) + ' hours', id],
+		function (error) {
+			if (error) fail(error);
+			process.stdout.write(JSON.stringify(this.changes));
+			db.close();
+		},
+	);
+	return;
+}
 const sql =
 	'SELECT e.id, e.status, e.mode, e.workflowId, e.finished, e.startedAt, e.stoppedAt, d.data ' +
 	'FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ' +
@@ -171,5 +187,14 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 		);
 	}
 
-	return { executions, executionCounts, waitForExecutions, waitForNewExecutions };
+	/**
+	 * Turns a finished execution into one n8n's crash recovery left "running", started `hours`
+	 * earlier (a test's clock: the recovery template waits an hour before it calls a run stuck).
+	 */
+	async function leaveRunning(executionId, { hours }) {
+		const changed = await read('', `stuck:${executionId}:${hours}`);
+		if (changed !== 1) throw fail(`execution ${executionId} not found to leave running`);
+	}
+
+	return { executions, executionCounts, waitForExecutions, waitForNewExecutions, leaveRunning };
 }

@@ -230,7 +230,7 @@ export async function startN8n({
 		if (waitForWebhooks.length)
 			log(`${waitForWebhooks.length} webhook(s) registered (${elapsed()})`);
 
-		const { executions, executionCounts, waitForExecutions, waitForNewExecutions } =
+		const { executions, executionCounts, waitForExecutions, waitForNewExecutions, leaveRunning } =
 			sqliteExecutions({
 				n8n,
 				dbFile,
@@ -275,6 +275,7 @@ export async function startN8n({
 			executions,
 			waitForExecutions,
 			waitForNewExecutions,
+			leaveRunning,
 			executionCounts,
 			executeWorkflow,
 			importCredentials: (list) => importCredentials(cli, workDir, list),
