@@ -317,6 +317,40 @@ export function postbackEventChecks(suite) {
 		);
 	}
 
+	check(
+		'a partial credit keeps access: no revoke, the sale is marked refunded with access kept, for review',
+		async () => {
+			const { demo } = suite;
+			const saleId = nextSaleId();
+			// A goodwill refund of 5.00 of a 19.90 sale: the buyer keeps what he paid for.
+			demo.setSale(saleId, { priceAmount: '19.90', priceCurrency: 'EUR' });
+			const response = await sendPostback(
+				postbacksUrl(),
+				postback({ event: 'credit', saleId, amount: '5.00' }),
+			);
+			assert.deepEqual([response.status, response.body], [200, 'OK']);
+			const execution = await executionForSale(EXAMPLES.postbacks.workflowId, saleId);
+			assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+			assert.deepEqual(triggerItem(execution).access, {
+				action: 'keep',
+				review: true,
+				saleID: saleId,
+				reason: 'Partial credit: less than the sale’s amount was credited, so access is kept',
+			});
+			const calls = demo.crmRequests.filter(
+				(r) => r.body?.saleID === saleId || r.path.includes(saleId),
+			);
+			assert.deepEqual(
+				calls.map((r) => `${r.method} ${r.path}`),
+				[`PATCH /crm/sales/${saleId}`],
+				'a partial credit must not revoke access',
+			);
+			assert.equal(calls[0].body.status, 'refunded, access kept');
+			assert.equal(calls[0].body.review, true);
+			assert.equal(calls[0].body.amount, '5.00');
+		},
+	);
+
 	// The stand-in of Verotel's status service answers what demo.setSale() told it: the sale at a
 	// price, or NOTFOUND. The fixture's trigger answers OK from inside the run, after the verdict.
 	check(
