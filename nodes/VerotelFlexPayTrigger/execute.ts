@@ -11,7 +11,7 @@ import {
 } from '../../lib';
 import { addSaleDetails } from './lookup';
 import { resolveOptions } from './options';
-import { safeErrorReason } from './redaction';
+import { safeErrorReason } from '../shared/redaction';
 import { recordPostbacks, releasePostbacks } from './repeats';
 
 /**

@@ -15,7 +15,7 @@ import {
 	type FlexPayParams,
 } from '../../lib';
 import { readStatusAnswer, saleToJson, sendSaleStatusRequest } from '../shared/saleStatus';
-import { messageOf, safeErrorReason, safeReason } from './redaction';
+import { messageOf, safeErrorReason, safeReason } from '../shared/redaction';
 
 /** Upper bound for the lookup, which runs inside the execution (with "When the Workflow Starts", before the `OK`). */
 export const STATUS_LOOKUP_TIMEOUT_MS = 15000;

@@ -8,7 +8,7 @@ import {
 	POSTBACK_PARAMS,
 	SIGNED_REQUEST_PARAMS,
 } from '../../lib';
-import { messageOf, safeReason } from './redaction';
+import { messageOf, safeReason } from '../shared/redaction';
 
 /** What the trigger answers and logs for a request it refuses. */
 export interface Rejection {

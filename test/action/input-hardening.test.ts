@@ -171,12 +171,23 @@ describe('Sale -> Get Status: Verotel text in errors', () => {
 
 	it('a long error text is cut to 200 characters in the message', async () => {
 		const error = (await node.execute
-			.call(status(`response: ERROR\nerror: ${'E'.repeat(5000)}\n`))
+			.call(status(`response: ERROR\nerror: ${'Z'.repeat(5000)}\n`))
 			.catch((e: unknown) => e)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
-			`The FlexPay status service refused the request: ${'E'.repeat(199)}…`,
+			`The FlexPay status service refused the request: ${'Z'.repeat(199)}…`,
 		);
+	});
+
+	it('an error text that echoes the signed request shows no signature', async () => {
+		const signature = 'a1'.repeat(32);
+		const error = (await node.execute
+			.call(status(`response: ERROR\nerror: bad request saleID=1&signature=${signature}\n`))
+			.catch((e: unknown) => e)) as NodeApiError;
+		expect(error.message).toBe(
+			'The FlexPay status service refused the request: bad request saleID=1&signature=[redacted]',
+		);
+		expect(JSON.stringify(error)).not.toContain(signature);
 	});
 
 	it('an answer with two response lines is an error, not the last line’s result', async () => {

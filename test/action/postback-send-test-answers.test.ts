@@ -66,6 +66,16 @@ describe('Send Test Postback: answers are outputs', () => {
 		expect(item.json.ok).toBe(false);
 	});
 
+	it('a body that echoes the signed query shows neither its signature nor the key', async () => {
+		answerWith((req, res) => {
+			const signature = new URL(req.url ?? '/', base).searchParams.get('signature');
+			expect(signature).toMatch(/^[0-9a-f]{64}$/);
+			text(400, `Wrong signature=${signature} sent`)(req, res);
+		});
+		const item = onlyItem(await run({ url: `${base}${PATH}`, event: 'purchase' }));
+		expect(item.json.body).toBe('Wrong signature=[redacted] sent');
+	});
+
 	it('control characters of the body are replaced, so an answer cannot forge lines in the output', async () => {
 		answerWith(text(500, 'line one\r\nline two\u0000\u001b[31m'));
 		const item = onlyItem(await run({ url: `${base}${PATH}`, event: 'purchase' }));

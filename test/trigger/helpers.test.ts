@@ -7,7 +7,7 @@ import {
 	FlexPayValidationError,
 } from '../../lib';
 import { isEventSelected } from '../../nodes/VerotelFlexPayTrigger/options';
-import { safeReason } from '../../nodes/VerotelFlexPayTrigger/redaction';
+import { safeReason } from '../../nodes/shared/redaction';
 import { classifyError } from '../../nodes/VerotelFlexPayTrigger/rejection';
 import { TEST_SIGNATURE_KEY } from '../fixtures/flexpay';
 

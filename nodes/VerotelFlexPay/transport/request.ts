@@ -5,8 +5,9 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { excerpt, type SaleStatus } from '../../../lib';
+import type { SaleStatus } from '../../../lib';
 import { bodyText, sendForAnswer, type OutgoingRequest } from '../../shared/http';
+import { safeReason } from '../../shared/redaction';
 import {
 	readStatusAnswer,
 	sendSaleStatusRequest,
@@ -162,7 +163,7 @@ export async function requestSaleStatus(
 		throw safeApiError(
 			this.getNode(),
 			itemIndex,
-			`The FlexPay status service refused the request: ${excerpt(status.error ?? 'no reason given')}`,
+			`The FlexPay status service refused the request: ${safeReason(status.error ?? 'no reason given')}`,
 			CHECK_CREDENTIAL,
 		);
 	}

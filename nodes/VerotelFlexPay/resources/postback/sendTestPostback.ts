@@ -6,6 +6,7 @@ import { optionalIdText, type ParamValue } from '../../../../lib/validation';
 import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayApi.credentials';
 import { KNOWN_EVENT_OPTIONS } from '../../../shared/events';
 import { readFlexPayConfig } from '../../../shared/flexPayConfig';
+import { safeReason } from '../../../shared/redaction';
 import {
 	currencyOptions,
 	optionsCollection,
@@ -236,7 +237,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		saleID: postback.saleID,
 		params: { ...postback.params },
 		statusCode: answer.statusCode,
-		body: excerpt(answer.body, MAX_BODY_LENGTH),
+		// A URL that is not the trigger may echo the signed query back: no signature, no key.
+		body: safeReason(answer.body, config.signatureKey, MAX_BODY_LENGTH),
 		ok,
 		...(ok ? {} : { hint: hintFor(answer.statusCode) }),
 	};
