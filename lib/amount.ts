@@ -121,8 +121,7 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
  * round to one. False when either is missing or not such an amount.
  */
 export function sameAmount(a: string | undefined, b: string | undefined): boolean {
-	const left = canonicalDecimal(a);
-	return left !== undefined && left === canonicalDecimal(b);
+	return compareAmounts(a, b) === 0;
 }
 
 function canonicalDecimal(value: string | undefined): string | undefined {
@@ -134,7 +133,7 @@ function canonicalDecimal(value: string | undefined): string | undefined {
 /**
  * How two amounts as Verotel sends them compare as decimals: -1 (a is less),
  * 0 (the same), 1 (a is more); undefined when either is missing or not such an
- * amount. Digit by digit, like sameAmount, never as floating point.
+ * amount. Digit by digit, never as floating point.
  */
 export function compareAmounts(
 	a: string | undefined,
