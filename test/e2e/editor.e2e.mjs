@@ -81,6 +81,15 @@ if (!executablePath) {
 		async function screenshot(name) {
 			if (!screenshotDir) return;
 			fs.mkdirSync(screenshotDir, { recursive: true });
+			// Panels slide in: take the picture once the page's animations (finite ones) have ended.
+			await page.evaluate(() =>
+				Promise.all(
+					globalThis.document
+						.getAnimations()
+						.filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+						.map((a) => a.finished.catch(() => undefined)),
+				),
+			);
 			await page.screenshot({ path: path.join(screenshotDir, name) });
 			log(`screenshot ${path.join(screenshotDir, name)}`);
 		}
