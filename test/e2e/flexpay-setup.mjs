@@ -24,6 +24,7 @@ import {
 	FINAL,
 	checkWithN8nLog,
 	prepareSuite,
+	publishedUnlessScheduled,
 	saleIdSource,
 	seconds,
 	waitUntil,
@@ -191,6 +192,7 @@ function flexpayN8n(spec, timings) {
 				smtp: { host: '127.0.0.1', port: demo.ports.smtp },
 			}),
 			workflows,
+			activate: publishedUnlessScheduled(workflows),
 			waitForWebhooks: [
 				EXAMPLES.postbacks.webhookPath,
 				{ path: EXAMPLES.postbacks.webhookPath, method: 'POST' },

@@ -25,6 +25,7 @@ import {
 	FINAL,
 	checkWithN8nLog,
 	prepareSuite,
+	publishedUnlessScheduled,
 	saleIdSource,
 	seconds,
 	sleep,
@@ -87,6 +88,10 @@ for (const spec of matrix) {
 		const check = checkWithN8nLog(log, () => n8n);
 
 		const start = async (first) => {
+			const workflows = loadExamples({
+				crmBaseUrl: demo.baseUrl,
+				n8nBaseUrl: `http://127.0.0.1:${port}`,
+			}).filter((w) => [WATCHED.workflowId, RECOVERY.workflowId].includes(w.id));
 			const instance = await startN8n({
 				install,
 				userFolder,
@@ -99,10 +104,8 @@ for (const spec of matrix) {
 								flexpay: { ...SHOP, brand: 'verotel', baseUrl: demo.baseUrl },
 								smtp: { host: '127.0.0.1', port: demo.ports.smtp },
 							}),
-							workflows: loadExamples({
-								crmBaseUrl: demo.baseUrl,
-								n8nBaseUrl: `http://127.0.0.1:${port}`,
-							}).filter((w) => [WATCHED.workflowId, RECOVERY.workflowId].includes(w.id)),
+							workflows,
+							activate: publishedUnlessScheduled(workflows),
 						}
 					: {}),
 				waitForWebhooks: [WATCHED.webhookPath],

@@ -1,7 +1,8 @@
 // What templates.e2e.mjs runs its checks with: per n8n line of the matrix one n8n with the
 // templates of examples/ (token credit, membership, reconciliation, expiry safety net, and the
 // chargeback alert with the postbacks example that calls it), imported as a user imports
-// them (only the CRM origin is replaced) and activated, against the local stand-ins of
+// them (only the CRM origin is replaced) and published (the scheduled ones are run on demand
+// instead), against the local stand-ins of
 // scripts/demo-services.mjs (CRM with state, Verotel's sale-status service, Verotel's Control
 // Center API); signed postbacks and the finished executions they start.
 
@@ -15,6 +16,7 @@ import {
 	FINAL,
 	checkWithN8nLog,
 	prepareSuite,
+	publishedUnlessScheduled,
 	saleIdSource,
 	seconds,
 	waitUntil,
@@ -160,6 +162,7 @@ function templatesN8n(spec, timings) {
 				controlCenter: { ...DEMO_CONTROL_CENTER, baseUrl: demo.controlCenter.baseUrl },
 			}),
 			workflows,
+			activate: publishedUnlessScheduled(workflows),
 			waitForWebhooks: [
 				EXAMPLES.tokens.webhookPath,
 				EXAMPLES.membership.webhookPath,
@@ -169,7 +172,7 @@ function templatesN8n(spec, timings) {
 			log: (line) => log(`n8n: ${line}`),
 		}));
 		log(
-			`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} active templates (${seconds(Date.now() - started)} since start)`,
+			`n8n ${n8n.version} up on ${n8n.baseUrl} with ${workflows.length} templates (${seconds(Date.now() - started)} since start)`,
 		);
 	});
 
