@@ -162,26 +162,18 @@ export const UPGRADE_WITHOUT_PRECEDING_SALE =
 	'An upgrade that does not name the sale it replaces (no precededBySaleID): end that sale’s access by hand';
 
 /**
- * The decisions on a `credit` (docs/events-and-items.md "Credits"), first
- * matching one wins. A credit is a refund of some or all of a payment
- * [OFF-CODE: Verotel's plugin reads the refunded `priceAmount`]; a goodwill
- * partial refund must not lock a paying member out, so only a credit of the
- * whole sale revokes, and one whose share is unknown is never revoked blindly.
+ * The decisions on a `credit` (docs/events-and-items.md "Credits"), in the
+ * order creditDecision tries them: the first that applies wins. A credit is a
+ * refund of some or all of a payment [OFF-CODE: Verotel's plugin reads the
+ * refunded `priceAmount`]; a goodwill partial refund must not lock a paying
+ * member out, so only a credit of the whole sale revokes, and one whose share
+ * is unknown is never revoked blindly.
  */
 export const CREDIT_DECISIONS = Object.freeze({
 	/** [OFF-CODE: Verotel's plugin ends a subscription on a credit with subscriptionPhase=terminated.] */
 	terminated: {
 		action: 'revoke',
 		reason: 'The credit ended the subscription (subscriptionPhase terminated)',
-	},
-	full: {
-		action: 'revoke',
-		reason: 'Full credit: the credited amount covers the sale’s amount',
-	},
-	partial: {
-		action: 'keep',
-		review: true,
-		reason: 'Partial credit: less than the sale’s amount was credited, so access is kept',
 	},
 	noSale: {
 		action: 'keep',
@@ -208,6 +200,15 @@ export const CREDIT_DECISIONS = Object.freeze({
 		action: 'keep',
 		review: true,
 		reason: 'Credit not compared: the currencies differ or one is missing',
+	},
+	full: {
+		action: 'revoke',
+		reason: 'Full credit: the credited amount covers the sale’s amount',
+	},
+	partial: {
+		action: 'keep',
+		review: true,
+		reason: 'Partial credit: less than the sale’s amount was credited, so access is kept',
 	},
 } as const satisfies Record<string, { action: AccessAction; review?: true; reason: string }>);
 

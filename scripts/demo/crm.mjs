@@ -2,8 +2,9 @@
 // token balances (POST /crm/tokens/credit|debit), memberships (POST /crm/members/grant|extend|revoke,
 // GET /crm/members?active=true), decisions flagged for a person (POST /crm/reviews) and orders
 // (GET /crm/orders?status=unpaid, POST /crm/orders/<referenceID>/fulfil); for the chargeback
-// alert: sales (POST /crm/sales, PATCH /crm/sales/<saleID>, GET /crm/sales/stats?days=30) and
-// blocked buyers (POST /crm/users/block). Any other /crm/ request is answered {"ok":true}.
+// alert: sales (POST /crm/sales, PATCH /crm/sales/<saleID>, GET /crm/sales/stats?days=30; the
+// token and membership calls count as their sales too) and blocked buyers (POST /crm/users/block).
+// Any other /crm/ request is answered {"ok":true}.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -42,12 +43,28 @@ export function createCrm() {
 		return result;
 	}
 
+	/**
+	 * What a token or membership call tells of its sale, for the chargeback alert's counts: as a real
+	 * CRM, this one counts every sale it knows, not only those POST /crm/sales recorded.
+	 */
+	function countSale({ saleID, event, replacedBy }) {
+		// The sale an upgrade replaces was counted when it was sold.
+		if (!saleID || replacedBy) return;
+		const sale = state.sales.get(saleID) ?? { saleID, status: 'paid' };
+		const now = Date.now();
+		if (['purchase', 'initial', 'upgrade'].includes(event)) sale.soldAt ??= now;
+		if (event === 'chargeback') sale.chargedBackAt ??= now;
+		if (event === 'credit') sale.refundedAt ??= now;
+		state.sales.set(saleID, sale);
+	}
+
 	function tokens(body, sign) {
 		if (!body?.user || !Number.isInteger(body.tokens) || body.tokens < 0)
 			return bad('user and a whole number of tokens are required');
 		return once(body, () => {
 			const balance = (state.tokens.get(body.user) ?? 0) + sign * body.tokens;
 			state.tokens.set(body.user, balance);
+			countSale(body);
 			return ok({ user: body.user, balance });
 		});
 	}
@@ -73,6 +90,7 @@ export function createCrm() {
 			if (!body?.saleID) return bad('saleID is required');
 			const action = path.slice('/crm/members/'.length);
 			return once(body, () => {
+				countSale(body);
 				const member = state.members.get(body.saleID);
 				if (action === 'grant') {
 					// The replaced sale (an upgrade) is ended by the workflow's own revoke call, as a real CRM

@@ -1,6 +1,6 @@
 // End-to-end suite for the templates of examples/ (token credit, membership, reconciliation,
-// expiry safety net):
-// each imported exactly as a user imports it (only the CRM origin is replaced), activated and run
+// expiry safety net, chargeback alert): each imported exactly as a user imports it (only the CRM
+// origin is replaced), published (the scheduled ones run on demand instead) and run
 // in a real n8n on every n8n line of the matrix (N8N_E2E_VERSIONS=2 narrows it), against the
 // local stand-ins of scripts/demo-services.mjs (CRM with state, Verotel's sale-status service,
 // Verotel's Control Center API); set up by templates-setup.mjs.
@@ -25,6 +25,20 @@ import { sendPostback } from '../../scripts/postback.mjs';
 
 templatesSuite((suite) => {
 	const { check, log, crmFor, executionFor, deliver, verotelKnows } = suite;
+
+	/** The CRM's counts of the last 30 days, as the alert asks for them. */
+	const crmStats = async () => {
+		const response = await httpRequest(`${suite.demo.baseUrl}/crm/sales/stats?days=30`);
+		assert.equal(response.status, 200, response.body);
+		return JSON.parse(response.body);
+	};
+	/** The alert sub-workflow's finished execution for this postback. */
+	const alertFor = (saleId, event) =>
+		executionFor(
+			{ workflowId: EXAMPLES.alert.workflowId, triggerNode: EXAMPLES.alert.entryNode },
+			saleId,
+			event,
+		);
 
 	// ---- verotel-token-credit.json ------------------------------------------------------
 
@@ -135,11 +149,14 @@ templatesSuite((suite) => {
 				amount: '5.00',
 			});
 			await sleep(SETTLE_MS);
+			// The chargeback alert (a sub-workflow the template calls) blocks the buyer's account.
 			assert.deepEqual(
-				crmFor(saleId).map(({ path, body }) => `${path} ${body.tokens}`),
-				['/crm/tokens/credit 500', '/crm/tokens/debit 500'],
+				crmFor(saleId).map(({ path, body }) => `${path} ${body.tokens ?? body.user}`),
+				['/crm/tokens/credit 500', '/crm/tokens/debit 500', `/crm/users/block ${user}`],
 			);
 			assert.equal(demo.crm.tokens.get(user), 0);
+			const alert = await alertFor(saleId, 'chargeback');
+			assert.equal(alert.nodes['The alert'][0].amount, '5.00 EUR');
 			const runs = (await n8n.executions({ workflowId: EXAMPLES.tokens.workflowId })).filter(
 				(e) => e.nodes[EXAMPLES.tokens.triggerNode]?.[0]?.saleID === saleId,
 			);
@@ -418,6 +435,15 @@ templatesSuite((suite) => {
 				crmFor(saleId).map(({ path }) => path),
 				['/crm/members/grant', '/crm/reviews', '/crm/members/revoke'],
 			);
+			// Both refunds reach the chargeback alert (a sub-workflow the template calls); no block.
+			const alerts = (await suite.n8n.executions({ workflowId: EXAMPLES.alert.workflowId })).filter(
+				(e) => e.nodes['The alert']?.[0]?.saleID === saleId,
+			);
+			assert.deepEqual(alerts.map((e) => [e.status, e.nodes['The alert'][0].amount]).sort(), [
+				['success', '29.90 EUR'],
+				['success', '5.00 EUR'],
+			]);
+			assert.equal(demo.crm.blocked.get(user), undefined);
 			assert.equal(demo.crm.members.get(saleId).active, false);
 		},
 	);
@@ -481,21 +507,7 @@ templatesSuite((suite) => {
 		},
 	);
 
-	// ---- verotel-chargeback-alert.json (called by verotel-postbacks.json) --------------------
-
-	/** The CRM's counts of the last 30 days, as the alert asks for them. */
-	const crmStats = async () => {
-		const response = await httpRequest(`${suite.demo.baseUrl}/crm/sales/stats?days=30`);
-		assert.equal(response.status, 200, response.body);
-		return JSON.parse(response.body);
-	};
-	/** The alert sub-workflow's finished execution for this postback. */
-	const alertFor = (saleId, event) =>
-		executionFor(
-			{ workflowId: EXAMPLES.alert.workflowId, triggerNode: EXAMPLES.alert.entryNode },
-			saleId,
-			event,
-		);
+	// ---- verotel-chargeback-alert.json (called by the postbacks, token and membership templates)
 
 	check(
 		'chargeback alert: a chargeback mails amount, buyer, custom1 and the 30-day ratio against the threshold, and blocks the buyer',
