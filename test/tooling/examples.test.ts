@@ -12,6 +12,12 @@ describe('the example workflows', () => {
 		expect(examples.map((e) => e.file)).toContain('verotel-chargeback-alert.json');
 	});
 
+	it('have names that fit n8n’s workflow name column (128 characters; PostgreSQL enforces it)', () => {
+		expect(
+			examples.filter(({ workflow }) => workflow.name.length > 128).map((e) => e.file),
+		).toEqual([]);
+	});
+
 	it('call the chargeback alert by the id it is imported with, with the postback item', () => {
 		const alert = examples.find((e) => e.file === 'verotel-chargeback-alert.json')!.workflow;
 		const callers = examples.flatMap(({ file, workflow }) =>
