@@ -5,10 +5,8 @@ import {
 	FlexPayShopMismatchError,
 	FlexPaySignatureError,
 	FlexPayValidationError,
-	POSTBACK_PARAMS,
-	SIGNED_REQUEST_PARAMS,
 } from '../../lib';
-import { messageOf, safeReason } from '../shared/redaction';
+import { messageOf, safeReason, withoutRequestText } from '../shared/redaction';
 
 /** What the trigger answers and logs for a request it refuses. */
 export interface Rejection {
@@ -27,14 +25,6 @@ const REASON_PHRASES = {
 	403: 'Forbidden',
 	503: 'Service Unavailable',
 } as const;
-
-/** A refusal quotes only parameter names Verotel sends: any other is the sender's own text. */
-const QUOTABLE_NAMES: ReadonlySet<string> = new Set([...POSTBACK_PARAMS, ...SIGNED_REQUEST_PARAMS]);
-
-const withoutRequestText = (message: string) =>
-	message.replace(/"([^"]*)"/g, (quoted, name: string) =>
-		QUOTABLE_NAMES.has(name) ? quoted : '"(a parameter)"',
-	);
 
 const NOT_OK =
 	'Answered 503, not OK: Verotel may send the postback again, and refunds card sales that never get OK';

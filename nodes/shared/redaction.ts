@@ -1,5 +1,15 @@
 /** Text from errors or remote services made safe for logs, items and answers: no key, printable, short. */
-import { excerpt } from '../../lib';
+import { excerpt, POSTBACK_PARAMS, SIGNED_REQUEST_PARAMS } from '../../lib';
+
+/** Parameter names Verotel sends: a refusal may quote these, any other quoted name is the sender's own text. */
+const QUOTABLE_NAMES: ReadonlySet<string> = new Set([...POSTBACK_PARAMS, ...SIGNED_REQUEST_PARAMS]);
+
+/** A refusal's message with every quoted name Verotel never sends replaced, so it echoes no request text. */
+export function withoutRequestText(message: string): string {
+	return message.replace(/"([^"]*)"/g, (quoted, name: string) =>
+		QUOTABLE_NAMES.has(name) ? quoted : '"(a parameter)"',
+	);
+}
 
 export function safeReason(text: string, signatureKey?: string, maxLength = 200): string {
 	let out = String(text);

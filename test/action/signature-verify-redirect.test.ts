@@ -157,6 +157,15 @@ describe('Signature -> Verify Redirect', () => {
 			await verify(`${encode(REDIRECT_PARAMS)}&shopID=68849&signature=${REDIRECT_SIGNATURE}`),
 		);
 		expect(json).toMatchObject({ valid: false, reasonCode: 'MALFORMED_QUERY' });
+		expect(json.reason).toBe('Parameter "shopID" appears more than once');
+	});
+
+	it('quotes no parameter name the buyer chose in the reason (the trigger’s rule)', async () => {
+		const chosen = 'visitEvilExampleCom';
+		const [json] = jsonOf(await verify(`${encode(REDIRECT_PARAMS)}&${chosen}=1&${chosen}=2`));
+		expect(json).toMatchObject({ valid: false, reasonCode: 'MALFORMED_QUERY' });
+		expect(json.reason).toBe('Parameter "(a parameter)" appears more than once');
+		expect(JSON.stringify(json)).not.toContain(chosen);
 	});
 
 	it('outputs valid: false with the received shop for another website’s redirect', async () => {

@@ -12,6 +12,7 @@ import { FLEXPAY_CREDENTIAL_TYPE } from '../../../../credentials/VerotelFlexPayA
 import { readFlexPayConfig } from '../../../shared/flexPayConfig';
 import { optionsCollection, showFor } from '../../helpers/descriptions';
 import { toNodeError } from '../../helpers/errors';
+import { withoutRequestText } from '../../../shared/redaction';
 
 const displayOptions = showFor('signature', 'verifyRedirect');
 
@@ -86,7 +87,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			error instanceof FlexPayNotASaleError ||
 			error instanceof FlexPayMalformedQueryError
 		) {
-			const json: IDataObject = { valid: false, reason: error.message, reasonCode: error.code };
+			// The redirect is the buyer's request: quote no name he chose.
+			const reason = withoutRequestText(error.message);
+			const json: IDataObject = { valid: false, reason, reasonCode: error.code };
 			if (error.hint) json.hint = error.hint;
 			if (error instanceof FlexPayShopMismatchError) json.receivedShopID = error.receivedShopID;
 			return json;
