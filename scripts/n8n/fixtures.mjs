@@ -98,3 +98,14 @@ export function isSubWorkflow(workflow) {
 		)
 	);
 }
+
+/**
+ * The ids of the workflows a suite publishes: all but those a Schedule Trigger starts. The suites
+ * run those on demand (`n8n execute`); published, their hourly schedule would run them a second
+ * time when a suite crosses the top of an hour.
+ */
+export function publishedUnlessScheduled(workflows) {
+	return workflows
+		.filter((w) => !w.nodes.some((node) => node.type === 'n8n-nodes-base.scheduleTrigger'))
+		.map((w) => w.id);
+}

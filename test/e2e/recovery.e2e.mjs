@@ -25,13 +25,13 @@ import {
 	FINAL,
 	checkWithN8nLog,
 	prepareSuite,
-	publishedUnlessScheduled,
 	saleIdSource,
 	seconds,
 	sleep,
 	storedItem,
 	waitUntil,
 } from './check.mjs';
+import { publishedUnlessScheduled } from '../../scripts/n8n/fixtures.mjs';
 
 import { createApiKey } from '../../scripts/n8n/api-key.mjs';
 import { httpRequest } from '../../scripts/n8n/http.mjs';

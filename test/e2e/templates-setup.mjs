@@ -16,11 +16,11 @@ import {
 	FINAL,
 	checkWithN8nLog,
 	prepareSuite,
-	publishedUnlessScheduled,
 	saleIdSource,
 	seconds,
 	waitUntil,
 } from './check.mjs';
+import { publishedUnlessScheduled } from '../../scripts/n8n/fixtures.mjs';
 
 import { ensureN8n } from '../../scripts/n8n/install.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';

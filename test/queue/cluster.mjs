@@ -14,7 +14,8 @@ import { startPostgres, startRedis } from './services.mjs';
  * @param {object} options.install what ensureN8n() returned
  * @param {string} options.packageDir the pack (built)
  * @param {object[]} [options.credentials] imported by the main process
- * @param {object[]} [options.workflows] imported and published by the main process
+ * @param {object[]} [options.workflows] imported by the main process
+ * @param {boolean | string[]} [options.activate=true] published by it: all, or these ids
  * @param {string[]} [options.webhookPaths] production webhook paths every webhook process must serve
  * @param {number} [options.webhookProcesses=2]
  * @param {number} [options.workers=2]
@@ -26,6 +27,7 @@ export async function startCluster({
 	packageDir,
 	credentials,
 	workflows,
+	activate = true,
 	webhookPaths = [],
 	webhookProcesses = 2,
 	workers: workerCount = 2,
@@ -65,6 +67,7 @@ export async function startCluster({
 			...common,
 			credentials,
 			workflows,
+			activate,
 			log: (l) => log(`main: ${l}`),
 		});
 		processes.push(cluster.main);

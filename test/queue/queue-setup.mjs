@@ -14,6 +14,7 @@ import { executionReader, startCluster } from './cluster.mjs';
 import { startN8n } from '../../scripts/n8n/instance.mjs';
 import { startDemoServices } from '../../scripts/demo-services.mjs';
 import { EXAMPLES, exampleCredentials, loadExamples } from '../../scripts/examples.mjs';
+import { publishedUnlessScheduled } from '../../scripts/n8n/fixtures.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -173,12 +174,9 @@ export function queueRig(install, log) {
 				smtp: { host: '127.0.0.1', port: demo.ports.smtp },
 			});
 			// The same pack, credentials and workflows in the cluster and in one regular-mode n8n.
-			const setup = {
-				install,
-				packageDir: root,
-				credentials,
-				workflows: [...loadExamples({ crmBaseUrl: demo.baseUrl }), RECORDED.workflow],
-			};
+			const workflows = [...loadExamples({ crmBaseUrl: demo.baseUrl }), RECORDED.workflow];
+			const activate = publishedUnlessScheduled(workflows);
+			const setup = { install, packageDir: root, credentials, workflows, activate };
 			const webhookPaths = [EXAMPLES.postbacks.webhookPath, RECORDED.webhookPath];
 			rig.cluster = await startCluster({ ...setup, webhookPaths, log });
 			rig.reader = executionReader(install, rig.cluster.postgres);
