@@ -16,6 +16,9 @@ export const IDS = {
 	slow: { workflow: 'bench0slow000001', webhook: '6a1c1f3e-0b1e-4c55-9a11-000000000004' },
 };
 
+/** The id of the FlexPay Trigger node in the workflow of `webhookId`. */
+export const flexpayTriggerNodeId = (webhookId) => `${webhookId}-t`;
+
 /** The targets measured under load: [name, workflowId, whether the answer must be 'OK']. */
 export const TARGETS = [
 	['flexpay', IDS.flexpay.workflow, true],
@@ -68,7 +71,7 @@ function workflow(id, name, trigger, downstream = noOp(id, [250, 0])) {
 export function workflows(flexpayOptions) {
 	const credentials = { verotelFlexPayApi: CREDENTIAL };
 	const flexpayTrigger = (webhookId) => ({
-		id: `${webhookId}-t`,
+		id: flexpayTriggerNodeId(webhookId),
 		name: 'Verotel FlexPay Trigger',
 		type: `${PKG}.verotelFlexPayTrigger`,
 		typeVersion: 1,

@@ -11,17 +11,15 @@
 //   BENCH_ROUNDS=3        rounds in which the triggers take turns (order reversed each round)
 //   BENCH_MAX_BACKLOG=100 answered postbacks allowed to wait for their execution
 //   BENCH_MAX_RSS_MIB     stop a run whose n8n grows past it (default: 2/3 of RAM)
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatLibTable, runLibBench } from './lib.mjs';
 import { ENGINES, runN8nBench } from './n8n.mjs';
+import { fullRecordValue } from './record.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 const n = Number(process.env.BENCH_N || 2000);
 const WARMUP = 50;
 const MAX_BACKLOG = Number(process.env.BENCH_MAX_BACKLOG || 100);
@@ -40,18 +38,8 @@ function machine() {
 
 /** The trigger's record once full: the row n8n's deduplication store keeps (MD5 hashes in base64). */
 function recordRow() {
-	const { MAX_RECORDED_POSTBACKS } = require('../dist/nodes/VerotelFlexPayTrigger/repeats.js');
-	const data = [];
-	for (let i = 0; i < MAX_RECORDED_POSTBACKS; i++) {
-		const key = `123456:${1_000_000 + i}:purchase`;
-		for (const entry of [key, `${key}@${i}`])
-			data.push(createHash('md5').update(entry).digest('base64'));
-	}
-	return {
-		postbacks: MAX_RECORDED_POSTBACKS,
-		entries: data.length,
-		bytes: Buffer.byteLength(JSON.stringify({ mode: 'entries', data })),
-	};
+	const { postbacks, value } = fullRecordValue();
+	return { postbacks, entries: value.data.length, bytes: Buffer.byteLength(JSON.stringify(value)) };
 }
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');

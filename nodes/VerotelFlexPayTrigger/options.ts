@@ -1,9 +1,7 @@
 /** The trigger's options, with their defaults, and the events it can select. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { EVENT_OPTIONS } from '../shared/events';
-
-export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.value));
+import { ALL_EVENTS } from '../shared/events';
 
 const KNOWN_EVENTS = new Set(ALL_EVENTS.filter((event) => event !== 'other'));
 

@@ -13,15 +13,10 @@ export const RESTATE_MS = 5_000;
 /** The pause before the repair write, random so that two processes' repairs do not meet. */
 export const REPAIR_PAUSE_MS = { min: 500, max: 1_500 } as const;
 
-/** The same execution run again (a retried queue-mode job) finds this entry and still runs. */
-const byExecution = (key: string, executionId: string) => `${key}@${executionId}`;
+/** The least time between two record writes of a row: a full row takes milliseconds to read and write, so the runs arriving meanwhile share the next one. */
+export const WRITE_INTERVAL_MS = 400;
 
-/** The trigger's row of n8n's store, through the helpers of one run. */
-interface StoreRow {
-	id: string;
-	record(entries: string[]): Promise<string[]>;
-	remove(entries: string[]): Promise<void>;
-}
+type Helpers = IExecuteFunctions['helpers'];
 
 interface Write {
 	remove: boolean;
@@ -30,39 +25,33 @@ interface Write {
 	fail(error: unknown): void;
 }
 
+/** The one writer of a row in this process, since n8n reads and writes the row whole. */
 interface Row {
 	queue: Write[];
 	writing: boolean;
-	/** Ends the repair pause when new work arrives. */
-	wake?: () => void;
 	/** Entries this process wrote, with when. */
 	written: Map<string, number>;
+	/** When the last record write began. */
+	lastWriteAt: number;
+	/** Ends the repair pause when new work arrives. */
+	wake?: () => void;
 	/** Set by forgetRecords: the pending repair is not written. */
 	forgotten?: boolean;
 }
 
-/** One writer per row in this process, since n8n reads and writes the row whole. */
 const rows = new Map<string, Row>();
 
 const keyOf = (item: INodeExecutionData) =>
 	typeof item.json.idempotencyKey === 'string' ? item.json.idempotencyKey : undefined;
+
+/** The same execution run again (a retried queue-mode job) finds this entry and still runs. */
+const byExecution = (key: string, executionId: string) => `${key}@${executionId}`;
 
 const entriesOf = (items: INodeExecutionData[], executionId: string) =>
 	items.flatMap((item) => {
 		const key = keyOf(item);
 		return key === undefined ? [] : [key, byExecution(key, executionId)];
 	});
-
-function storeRowOf(context: IExecuteFunctions): StoreRow {
-	const node = context.getNode();
-	const { helpers } = context;
-	return {
-		id: `${context.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`,
-		record: async (entries) =>
-			(await helpers.checkProcessedAndRecord(entries, 'node', STORE_OPTIONS)).processed.map(String),
-		remove: async (entries) => await helpers.removeProcessed(entries, 'node', STORE_OPTIONS),
-	};
-}
 
 /** Records the items and returns those no other execution recorded before; throws what n8n's store throws. */
 export async function recordPostbacks(
@@ -72,7 +61,7 @@ export async function recordPostbacks(
 	const executionId = this.getExecutionId();
 	const entries = entriesOf(items, executionId);
 	if (entries.length === 0) return items;
-	const seen = await enqueue(storeRowOf(this), false, entries);
+	const seen = await enqueue(this, false, entries);
 	return items.filter((item) => {
 		const key = keyOf(item);
 		return key === undefined || !seen.has(key) || seen.has(byExecution(key, executionId));
@@ -85,7 +74,7 @@ export async function releasePostbacks(
 	items: INodeExecutionData[],
 ): Promise<void> {
 	const entries = entriesOf(items, this.getExecutionId());
-	if (entries.length > 0) await enqueue(storeRowOf(this), true, entries);
+	if (entries.length > 0) await enqueue(this, true, entries);
 }
 
 /** For tests: forget what this process wrote; writes in progress finish, pending repairs are dropped. */
@@ -97,55 +86,72 @@ export function forgetRecords(): void {
 	rows.clear();
 }
 
-async function enqueue(store: StoreRow, remove: boolean, entries: string[]) {
-	const row: Row = rows.get(store.id) ?? { queue: [], writing: false, written: new Map() };
-	rows.set(store.id, row);
+async function enqueue(context: IExecuteFunctions, remove: boolean, entries: string[]) {
+	const node = context.getNode();
+	const id = `${context.getWorkflow()?.id ?? ''}:${node.id ?? node.name}`;
+	const row: Row = rows.get(id) ?? {
+		queue: [],
+		writing: false,
+		written: new Map(),
+		lastWriteAt: 0,
+	};
+	rows.set(id, row);
 	if (remove) for (const entry of entries) row.written.delete(entry);
 	return await new Promise<Set<string>>((settle, fail) => {
 		row.queue.push({ remove, entries, settle, fail });
-		if (!row.writing) void drain(row, store);
-		else row.wake?.();
+		if (row.writing) row.wake?.();
+		else void drain(id, row, context.helpers);
 	});
 }
 
-/** Writes until the queue is empty (the records waiting share one write), then repairs once after a pause. */
-async function drain(row: Row, store: StoreRow): Promise<void> {
+/**
+ * Writes until the queue is empty, the records waiting in it sharing one write,
+ * then (unless new work arrives first) writes this process's recent entries
+ * once more after a pause: the repair of what another process's write dropped.
+ */
+async function drain(id: string, row: Row, helpers: Helpers): Promise<void> {
+	const record = async (entries: string[]) =>
+		(await helpers.checkProcessedAndRecord(entries, 'node', STORE_OPTIONS)).processed.map(String);
 	row.writing = true;
 	try {
-		for (;;) {
+		do {
 			while (row.queue.length > 0) {
-				const removal = row.queue[0].remove ? row.queue.shift() : undefined;
-				if (removal)
-					await store.remove(removal.entries).then(() => removal.settle(new Set()), removal.fail);
-				else await recordNow(row, store, row.queue.splice(0, untilRemoval(row.queue)));
+				if (row.queue[0].remove) {
+					const [removal] = row.queue.splice(0, 1);
+					await helpers
+						.removeProcessed(removal.entries, 'node', STORE_OPTIONS)
+						.then(() => removal.settle(new Set()), removal.fail);
+					continue;
+				}
+				const wait = row.lastWriteAt + WRITE_INTERVAL_MS - Date.now();
+				if (wait > 0) await sleep(wait);
+				row.lastWriteAt = Date.now();
+				const end = row.queue.findIndex((write) => write.remove);
+				await recordNow(row, record, row.queue.splice(0, end === -1 ? row.queue.length : end));
 			}
 			const pause =
 				REPAIR_PAUSE_MS.min + Math.random() * (REPAIR_PAUSE_MS.max - REPAIR_PAUSE_MS.min);
 			await Promise.race([sleep(pause), new Promise<void>((wake) => (row.wake = wake))]);
 			row.wake = undefined;
-			if (row.forgotten && row.queue.length === 0) break;
-			if (row.queue.length > 0) continue;
-			const restated = restate(row, []);
-			if (restated.length > 0) await store.record(restated).catch(() => undefined);
-			if (row.queue.length === 0) break;
-		}
+			const repair = row.queue.length === 0 && !row.forgotten ? restate(row, []) : [];
+			if (repair.length > 0) await record(repair).catch(() => undefined);
+		} while (row.queue.length > 0);
 	} finally {
 		row.writing = false;
-		if (row.written.size === 0 && rows.get(store.id) === row) rows.delete(store.id);
+		if (row.written.size === 0 && rows.get(id) === row) rows.delete(id);
 	}
 }
 
-const untilRemoval = (queue: Write[]) => {
-	const end = queue.findIndex((write) => write.remove);
-	return end === -1 ? queue.length : end;
-};
-
-async function recordNow(row: Row, store: StoreRow, writes: Write[]): Promise<void> {
+async function recordNow(
+	row: Row,
+	record: (entries: string[]) => Promise<string[]>,
+	writes: Write[],
+): Promise<void> {
 	// What this process wrote counts as seen even where another process's write dropped it.
 	const seen = new Set(row.written.keys());
 	try {
 		const entries = writes.flatMap((write) => write.entries);
-		for (const entry of await store.record(restate(row, entries))) seen.add(entry);
+		for (const entry of await record(restate(row, entries))) seen.add(entry);
 	} catch (error) {
 		for (const write of writes) write.fail(error);
 		return;

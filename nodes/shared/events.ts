@@ -26,6 +26,9 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = Object.entries(EVENT_LABELS
 	.map(([value, { name, description }]) => ({ name, value, description }))
 	.sort((a, b) => a.name.localeCompare(b.name));
 
+/** Every event value, `other` included: the trigger's default selection. */
+export const ALL_EVENTS: string[] = EVENT_OPTIONS.map((option) => String(option.value));
+
 /** The events a sample postback can be: every known one, so all but `other`. */
 export const KNOWN_EVENT_OPTIONS: INodePropertyOptions[] = EVENT_OPTIONS.filter(
 	(option) => option.value !== 'other',

@@ -3,9 +3,9 @@ import { join } from 'path';
 import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { POSTBACK_EVENTS } from '../../lib';
-import { EVENT_OPTIONS } from '../../nodes/shared/events';
+import { ALL_EVENTS, EVENT_OPTIONS } from '../../nodes/shared/events';
 import { VerotelFlexPayTrigger } from '../../nodes/VerotelFlexPayTrigger/VerotelFlexPayTrigger.node';
-import { ALL_EVENTS, resolveOptions } from '../../nodes/VerotelFlexPayTrigger/options';
+import { resolveOptions } from '../../nodes/VerotelFlexPayTrigger/options';
 
 const root = join(__dirname, '..', '..');
 const nodeDir = join(root, 'nodes', 'VerotelFlexPayTrigger');

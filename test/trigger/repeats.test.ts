@@ -18,6 +18,7 @@ import {
 	MAX_RECORDED_POSTBACKS,
 	REPAIR_PAUSE_MS,
 	RESTATE_MS,
+	WRITE_INTERVAL_MS,
 } from '../../nodes/VerotelFlexPayTrigger/repeats';
 import { TEST_SHOP_ID } from '../fixtures/flexpay';
 import { deliverAndExecute, type Delivery } from './delivery';
@@ -381,6 +382,18 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		return copy!;
 	}
 
+	/**
+	 * Awaits `promise` while the fake clock moves on in 10 ms steps (short of any repair pause), so
+	 * a write waiting for WRITE_INTERVAL_MS gets its turn; how long that took on the fake clock.
+	 */
+	async function advancing<T>(promise: Promise<T>): Promise<{ value: T; waitedMs: number }> {
+		const start = Date.now();
+		let settled = false;
+		const done = promise.finally(() => (settled = true));
+		while (!settled) await jest.advanceTimersByTimeAsync(10);
+		return { value: await done, waitedMs: Date.now() - start };
+	}
+
 	/** Lets the repair pauses (at most REPAIR_PAUSE_MS.max) pass, one repair write at a time. */
 	async function passRepairPauses(store: ProcessedStore): Promise<void> {
 		for (let ms = 0; ms < REPAIR_PAUSE_MS.max; ms += 100) {
@@ -407,7 +420,10 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		await passRepairPauses(store);
 		const c = otherProcess();
 		expect((await c.recordPostbacks.call(context(store, 'c1'), sale('910001'))).length).toBe(0);
-		expect((await c.recordPostbacks.call(context(store, 'c2'), sale('910002'))).length).toBe(0);
+		const { value: ranC2 } = await advancing(
+			c.recordPostbacks.call(context(store, 'c2'), sale('910002')),
+		);
+		expect(ranC2.length).toBe(0);
 	});
 
 	it('a key another process dropped still counts as seen in the process that wrote it', async () => {
@@ -419,7 +435,10 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		]);
 		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:950001:`))).toBe(false);
 		// Before any repair, its redelivery reaches the process that recorded it.
-		expect(await repeats.recordPostbacks.call(context(store, 'a2'), sale('950001'))).toEqual([]);
+		const { value: ranA2 } = await advancing(
+			repeats.recordPostbacks.call(context(store, 'a2'), sale('950001')),
+		);
+		expect(ranA2).toEqual([]);
 	});
 
 	it('a write of this process restates what it wrote lately, so a key dropped meanwhile comes back', async () => {
@@ -432,7 +451,7 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		]);
 		expect(store.keys.some((k) => k.startsWith(`${TEST_SHOP_ID}:940001:`))).toBe(false);
 		// A's next run, before any repair: its write carries 940001 again.
-		await repeats.recordPostbacks.call(context(store, 'a2'), sale('940003'));
+		await advancing(repeats.recordPostbacks.call(context(store, 'a2'), sale('940003')));
 		expect(store.keys).toContain(`${TEST_SHOP_ID}:940001:purchase`);
 		// Restated for RESTATE_MS only: a key dropped later than that stays dropped (and runs again).
 		jest.setSystemTime(Date.now() + RESTATE_MS + 1);
@@ -452,18 +471,38 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		expect(store.keys).toEqual([]);
 	});
 
-	it('a run that arrives during the repair pause is written at once, not after the pause', async () => {
+	it('a run that arrives during the repair pause is written once the write interval is over, not after the pause', async () => {
 		const processed = new ProcessedStore();
 		const first = itemOf(await harness({ query: signedQuery(purchaseOf('920001')) }).run());
 		const second = itemOf(await harness({ query: signedQuery(purchaseOf('920002')) }).run());
 		expect(
 			outputItemOf(await executeHarness({ items: [{ json: first }], processed }).run()).saleID,
 		).toBe('920001');
-		// The writer now pauses before its repair write (a fake timer, never advanced here).
+		// The writer now pauses before its repair write.
 		expect(jest.getTimerCount()).toBeGreaterThan(0);
-		expect(
-			outputItemOf(await executeHarness({ items: [{ json: second }], processed }).run()).saleID,
-		).toBe('920002');
+		const { value, waitedMs } = await advancing(
+			executeHarness({ items: [{ json: second }], processed }).run(),
+		);
+		expect(outputItemOf(value).saleID).toBe('920002');
+		// The interval and the store's round trips, before the shortest repair pause would end.
+		expect(waitedMs).toBeGreaterThanOrEqual(WRITE_INTERVAL_MS - 10);
+		expect(waitedMs).toBeLessThan(REPAIR_PAUSE_MS.min);
+	});
+
+	it('the runs that arrive within the write interval share one write, and each sees the others', async () => {
+		const store = new ProcessedStore();
+		await repeats.recordPostbacks.call(context(store, 'a1'), sale('970001'));
+		const writes = () => store.calls.length;
+		const before = writes();
+		// Three more runs 50 ms apart, one of them a repeat of the second.
+		const runs = [repeats.recordPostbacks.call(context(store, 'a2'), sale('970002'))];
+		await jest.advanceTimersByTimeAsync(50);
+		runs.push(repeats.recordPostbacks.call(context(store, 'a3'), sale('970003')));
+		await jest.advanceTimersByTimeAsync(50);
+		runs.push(repeats.recordPostbacks.call(context(store, 'a4'), sale('970002')));
+		const { value } = await advancing(Promise.all(runs));
+		expect(value.map((ran) => ran.length)).toEqual([1, 1, 0]);
+		expect(writes() - before).toBe(1);
 	});
 
 	it('a run n8n cancels before its OK takes its entries out; neither a write in flight nor the repair puts them back', async () => {
@@ -486,9 +525,10 @@ describe('timers (fake): the repair write and the pause before it', () => {
 			processed,
 			cancelSignal: cancel.signal,
 		});
-		expect(await first.run()).toEqual([[]]);
+		// The release waits behind the other run's write, which waits for the write interval.
+		expect((await advancing(first.run())).value).toEqual([[]]);
 		expect(first.responses).toEqual([]);
-		expect((await otherRun!)[0]).toHaveLength(1);
+		expect((await advancing(otherRun!)).value[0]).toHaveLength(1);
 		await processed.idle();
 		await passRepairPauses(processed);
 		expect(processed.keys.filter((key) => key.includes(':930001:'))).toEqual([]);
