@@ -46,7 +46,7 @@ import {
 	n8nApiCredential,
 } from '../../scripts/examples.mjs';
 import { sendPostback } from '../../scripts/postback.mjs';
-import { ownerEnvironment } from '../../scripts/n8n/owner.mjs';
+import { ownerEnvironment, ownerSession } from '../../scripts/n8n/owner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -189,18 +189,18 @@ for (const spec of matrix) {
 		}
 
 		/**
-		 * A paid sale whose order the CRM still has unpaid, and the run of its postback killed
-		 * (`kill -9`) while it waits for the CRM; n8n restarted on the same data. The run as n8n's
-		 * crash recovery left it, and whether it kept the postback.
+		 * A paid sale whose order the CRM still has unpaid, and the run of its postback started and
+		 * waiting for the CRM (which answers nothing until interceptCrm() is reset). Its execution id.
 		 */
-		async function crashWhileTheCrmWaits(saleId, referenceID) {
+		async function runUntilTheCrmWaits(saleId, referenceID) {
 			// The buyer paid: Verotel approved the sale; the CRM still has the order unpaid.
 			demo.addOrder({
 				referenceID,
 				sale: { saleID: saleId, saleResult: 'APPROVED', priceAmount: '9.99', priceCurrency: 'EUR' },
 			});
-			const records = () =>
-				demo.crmRequests.filter((r) => r.path === RECORD_PATH && r.body?.saleID === saleId);
+			const before = new Set(
+				(await n8n.executions({ workflowId: WATCHED.workflowId })).map((e) => e.id),
+			);
 			demo.interceptCrm((r) =>
 				r.path === RECORD_PATH && r.body?.saleID === saleId ? 'hold' : undefined,
 			);
@@ -209,10 +209,22 @@ for (const spec of matrix) {
 				purchasePostback(saleId, referenceID),
 			);
 			assert.deepEqual([response.status, response.body], [200, 'OK']);
-			await waitUntil(
-				`the run of sale ${saleId} calling the CRM`,
-				async () => records().length > 0,
+			await waitUntil(`the run of sale ${saleId} calling the CRM`, async () =>
+				demo.crmRequests.some((r) => r.path === RECORD_PATH && r.body?.saleID === saleId),
 			);
+			const [waiting] = (await n8n.executions({ workflowId: WATCHED.workflowId })).filter(
+				(e) => !before.has(e.id),
+			);
+			return waiting.id;
+		}
+
+		/**
+		 * A paid sale whose order the CRM still has unpaid, and the run of its postback killed
+		 * (`kill -9`) while it waits for the CRM; n8n restarted on the same data. The run as n8n's
+		 * crash recovery left it, and whether it kept the postback.
+		 */
+		async function crashWhileTheCrmWaits(saleId, referenceID) {
+			await runUntilTheCrmWaits(saleId, referenceID);
 			n8n.killNow();
 			await n8n.exited;
 			demo.interceptCrm();
@@ -400,6 +412,41 @@ for (const spec of matrix) {
 				// Reported once, not every hour of its 7 days: the next run neither names it nor mails.
 				assert.deepEqual(notRerunRows(second, crashed), []);
 				assert.deepEqual(second.mails, [], 'nothing new to report, no mail');
+			},
+		);
+
+		check(
+			'a run n8n canceled while it waited for the CRM (a stop, or n8n 1.x shutting down) is reconciled: its paid order fulfilled once',
+			async () => {
+				const saleId = nextSaleId();
+				const referenceID = `rec-canceled-${saleId}`;
+				const waitingId = await runUntilTheCrmWaits(saleId, referenceID);
+				// What n8n's "Stop" does, and n8n 1.x to the runs still going when it shuts down.
+				const { headers } = await ownerSession(n8n, OWNER);
+				const stop = await httpRequest(`${n8n.baseUrl}/rest/executions/${waitingId}/stop`, {
+					method: 'POST',
+					headers,
+				});
+				assert.equal(stop.status, 200, stop.body.slice(0, 200));
+				demo.interceptCrm();
+				const canceled = await runFor(saleId);
+				assert.equal(canceled.status, 'canceled');
+				const kept = Boolean(storedItem(canceled, WATCHED.triggerNode));
+
+				const first = await recover();
+				assert.deepEqual(about(first.rerun, canceled), []);
+				assert.deepEqual(notRerunRows(first, canceled), [
+					notRerunRow({
+						status: 'canceled',
+						kept,
+						saleID: saleId,
+						referenceID,
+						reason: 'canceled: n8n will not finish it',
+					}),
+				]);
+				const order = demo.crm.orders.get(referenceID);
+				assert.equal(order.status, 'paid');
+				assert.equal(order.fulfilments, 1);
 			},
 		);
 
