@@ -2,11 +2,11 @@
 // holds it after its first 5,000 sales: full. Every postback's run reads and writes that row of
 // n8n's deduplication store whole, so the bench fills it before the load instead of measuring
 // against the nearly empty record of a fresh n8n.
-import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runWithN8nNode } from '../scripts/n8n/executions.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +23,7 @@ export function fullRecordValue() {
 	return { postbacks: MAX_RECORDED_POSTBACKS, value: { mode: 'entries', data } };
 }
 
-// Runs with n8n's Node, whose sqlite3 is compiled for it (as scripts/n8n/executions.mjs does).
+// Run by runWithN8nNode (scripts/n8n/executions.mjs): n8n's Node and sqlite3.
 const FILL_SCRIPT = String.raw`
 const { createRequire } = require('node:module');
 const { readFileSync } = require('node:fs');
@@ -54,19 +54,10 @@ export async function fillRecord({ install, n8n, workflowId, nodeId }) {
 	const valueFile = `${script}.json`;
 	writeFileSync(script, FILL_SCRIPT);
 	writeFileSync(valueFile, JSON.stringify(value));
-	const args = [
+	await runWithN8nNode(
+		install,
 		script,
-		join(install.dir, 'node_modules', 'n8n', 'package.json'),
-		n8n.dbFile,
-		workflowId,
-		`n:${nodeId}`,
-		valueFile,
-	];
-	await new Promise((resolve, reject) =>
-		execFile(install.nodeBin, args, { timeout: 60_000 }, (error, _stdout, stderr) =>
-			error
-				? reject(new Error(`filling the record failed: ${stderr || error.message}`))
-				: resolve(),
-		),
+		[n8n.dbFile, workflowId, `n:${nodeId}`, valueFile],
+		'filling the record',
 	);
 }

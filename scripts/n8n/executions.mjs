@@ -86,29 +86,33 @@ function fail(error) {
 }
 `;
 
-const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
+/** The statuses of a finished execution. */
+export const FINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
-/** Runs the script against an n8n's database with that n8n's Node; resolves with what it printed, parsed. */
-function runScript(scriptFile, n8n, dbFile, workflowId, mode) {
-	if (!fs.existsSync(dbFile)) return Promise.resolve([]);
+/**
+ * Runs a script with an n8n installation's Node (whose sqlite3 is compiled for it), passing it
+ * n8n's package.json (to require n8n's modules from) and `args`; resolves with what it printed.
+ * @param {{ nodeBin: string, dir: string }} n8n the installation (ensureN8n())
+ */
+export function runWithN8nNode(n8n, scriptFile, args, what) {
 	return new Promise((resolve, reject) => {
 		execFile(
 			n8n.nodeBin,
-			[
-				scriptFile,
-				path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'),
-				dbFile,
-				workflowId,
-				mode,
-			],
+			[scriptFile, path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'), ...args],
 			{ maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
 			(error, stdout, stderr) => {
-				if (error)
-					reject(new Error(`reading executions from ${dbFile} failed: ${stderr || error.message}`));
-				else resolve(JSON.parse(stdout));
+				if (error) reject(new Error(`${what} failed: ${stderr || error.message}`));
+				else resolve(stdout);
 			},
 		);
 	});
+}
+
+/** Runs the reader script against an n8n's database; resolves with what it printed, parsed. */
+async function runScript(scriptFile, n8n, dbFile, workflowId, mode) {
+	if (!fs.existsSync(dbFile)) return [];
+	const what = `reading executions from ${dbFile}`;
+	return JSON.parse(await runWithN8nNode(n8n, scriptFile, [dbFile, workflowId, mode], what));
 }
 
 /**
@@ -150,7 +154,7 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 			`${count} finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
 			async () => {
 				list = await executions({ workflowId, raw });
-				return list.filter((e) => TERMINAL_STATUSES.has(e.status)).length >= count && list;
+				return list.filter((e) => FINAL_STATUSES.has(e.status)).length >= count && list;
 			},
 			{
 				timeoutMs,
@@ -174,7 +178,7 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 			`${count} new finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
 			async () => {
 				fresh = (await executions({ workflowId })).filter(({ id }) => !known.has(id));
-				const finished = fresh.filter((e) => TERMINAL_STATUSES.has(e.status));
+				const finished = fresh.filter((e) => FINAL_STATUSES.has(e.status));
 				return finished.length >= count && finished;
 			},
 			{

@@ -33,6 +33,7 @@ import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export { sleep, waitUntil } from '../../scripts/wait.mjs';
+export { FINAL_STATUSES } from '../../scripts/n8n/executions.mjs';
 export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The package is packed from dist/: build it if `npm test` has not just done so. */
@@ -68,8 +69,6 @@ export function prepareSuite() {
 	return { matrix, timings };
 }
 
-/** The statuses of a finished execution. */
-export const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 /** How long to wait before asserting that something did NOT happen (n8n saves asynchronously). */
 export const SETTLE_MS = 1_500;
 

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { checkWithN8nLog, FINAL, percentile, sleep } from './check.mjs';
+import { checkWithN8nLog, FINAL_STATUSES, percentile, sleep } from './check.mjs';
 import {
 	MODES,
 	SEED,
@@ -167,7 +167,7 @@ for (const spec of matrix) {
 					for (const mode of MODES)
 						open.push(
 							...(await n8n.executions({ workflowId: mode.workflowId })).filter(
-								(e) => !FINAL.has(e.status),
+								(e) => !FINAL_STATUSES.has(e.status),
 							),
 						);
 					if (!open.length || Date.now() > deadline) break;

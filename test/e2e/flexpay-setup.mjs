@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
 import {
-	FINAL,
+	FINAL_STATUSES,
 	checkWithN8nLog,
 	prepareSuite,
 	saleIdSource,
@@ -140,7 +140,9 @@ function flexpayN8n(spec, timings) {
 				`a finished execution of ${workflowId} for sale ${saleId}`,
 				async () => {
 					list = await suite.n8n.executions({ workflowId });
-					return list.find((e) => FINAL.has(e.status) && triggerItem(e)?.saleID === saleId);
+					return list.find(
+						(e) => FINAL_STATUSES.has(e.status) && triggerItem(e)?.saleID === saleId,
+					);
 				},
 				{
 					timeoutMs,

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
 import {
-	FINAL,
+	FINAL_STATUSES,
 	checkWithN8nLog,
 	prepareSuite,
 	saleIdSource,
@@ -152,7 +152,7 @@ for (const spec of matrix) {
 				const list = await n8n.executions({ workflowId: WATCHED.workflowId, raw: true });
 				return list.find(
 					(e) =>
-						FINAL.has(e.status) &&
+						FINAL_STATUSES.has(e.status) &&
 						// n8n 1.x can store the status before the data: an error run is read once its error is.
 						(e.status !== 'error' || e.error) &&
 						e.mode !== 'retry' &&

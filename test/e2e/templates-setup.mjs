@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
 import {
-	FINAL,
+	FINAL_STATUSES,
 	checkWithN8nLog,
 	prepareSuite,
 	saleIdSource,
@@ -100,7 +100,7 @@ function templatesN8n(spec, timings) {
 					const list = await suite.n8n.executions({ workflowId: template.workflowId });
 					return list.find((e) => {
 						const item = e.nodes[template.triggerNode]?.[0];
-						return FINAL.has(e.status) && item?.saleID === saleId && item?.event === event;
+						return FINAL_STATUSES.has(e.status) && item?.saleID === saleId && item?.event === event;
 					});
 				},
 			);

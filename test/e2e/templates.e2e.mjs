@@ -15,7 +15,7 @@
 
 import assert from 'node:assert/strict';
 
-import { FINAL, SETTLE_MS, seconds, sleep, waitUntil } from './check.mjs';
+import { FINAL_STATUSES, SETTLE_MS, seconds, sleep, waitUntil } from './check.mjs';
 import { nextSaleId, signedPostback, templatesSuite } from './templates-setup.mjs';
 
 import { httpRequest } from '../../scripts/n8n/http.mjs';
@@ -418,7 +418,7 @@ templatesSuite((suite) => {
 			const full = await waitUntil('the execution of the full credit', async () =>
 				(await suite.n8n.executions({ workflowId: EXAMPLES.membership.workflowId })).find(
 					(e) =>
-						FINAL.has(e.status) &&
+						FINAL_STATUSES.has(e.status) &&
 						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.saleID === saleId &&
 						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.amountString === '29.90' &&
 						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.event === 'credit',

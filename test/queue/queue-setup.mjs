@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { FINAL, saleIdSource, seconds, storedItem, waitUntil } from '../e2e/check.mjs';
+import { FINAL_STATUSES, saleIdSource, seconds, storedItem, waitUntil } from '../e2e/check.mjs';
 import { executionReader, startCluster } from './cluster.mjs';
 
 import { startN8n } from '../../scripts/n8n/instance.mjs';
@@ -138,7 +138,7 @@ export function queueRig(install, log) {
 				'an execution per OK, all finished',
 				async () => {
 					const list = await fresh();
-					return list.length >= ok.length && list.every((e) => FINAL.has(e.status))
+					return list.length >= ok.length && list.every((e) => FINAL_STATUSES.has(e.status))
 						? list
 						: undefined;
 				},

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import {
-	FINAL,
+	FINAL_STATUSES,
 	SETTLE_MS,
 	checkWithN8nLog,
 	ensureBuilt,
@@ -190,7 +190,7 @@ describe(`queue mode: n8n ${install.version}, 1 main + 2 webhook processes + 2 w
 					`${count} new execution(s) ended`,
 					async () => {
 						const ended = (await reader.executions(RECORDED.workflowId)).filter(
-							(e) => !earlier.has(e.id) && FINAL.has(e.status),
+							(e) => !earlier.has(e.id) && FINAL_STATUSES.has(e.status),
 						);
 						return ended.length >= count;
 					},
