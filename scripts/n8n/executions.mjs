@@ -139,6 +139,13 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	}
 
 	/**
+	 * Whether an execution has ended with its data: n8n 1.x on SQLite (pool size 0) stores the
+	 * final status and the data in two statements, so a success may show before its run data.
+	 */
+	const ended = (e) =>
+		FINAL_STATUSES.has(e.status) && (e.status !== 'success' || e.lastNodeExecuted !== undefined);
+
+	/**
 	 * Wait until at least `count` executions (of `workflowId`, if given) have finished
 	 * (success/error/crashed/canceled) and return all of them. n8n answers a webhook before the
 	 * workflow has run (or before it saved the execution), so tests must poll.
@@ -146,7 +153,7 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	async function waitForExecutions({
 		workflowId,
 		count = 1,
-		timeoutMs = 30_000,
+		timeoutMs = 60_000,
 		raw = false,
 	} = {}) {
 		let list = [];
@@ -154,7 +161,7 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 			`${count} finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
 			async () => {
 				list = await executions({ workflowId, raw });
-				return list.filter((e) => FINAL_STATUSES.has(e.status)).length >= count && list;
+				return list.filter(ended).length >= count && list;
 			},
 			{
 				timeoutMs,
@@ -171,14 +178,14 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	 * finished, and return those, oldest first. Unlike waitForExecutions, an execution that is
 	 * still running is never returned, however the counts line up.
 	 */
-	async function waitForNewExecutions({ workflowId, before, count = 1, timeoutMs = 30_000 }) {
+	async function waitForNewExecutions({ workflowId, before, count = 1, timeoutMs = 60_000 }) {
 		const known = new Set(before.map(({ id }) => id));
 		let fresh = [];
 		return waitUntil(
 			`${count} new finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
 			async () => {
 				fresh = (await executions({ workflowId })).filter(({ id }) => !known.has(id));
-				const finished = fresh.filter((e) => FINAL_STATUSES.has(e.status));
+				const finished = fresh.filter(ended);
 				return finished.length >= count && finished;
 			},
 			{

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
-import { checkWithN8nLog, sleep, waitUntil } from './check.mjs';
+import { checkWithN8nLog, FINAL_STATUSES, waitUntil } from './check.mjs';
 import {
 	durableImport,
 	itemOf,
@@ -131,8 +131,13 @@ for (const spec of resolveMatrix()) {
 					{ timeoutMs: 30_000 },
 				);
 				process.kill(n8n.pid, 'SIGTERM');
-				// n8n 2.x finishes the runs during its shutdown: let their lookups answer.
-				await sleep(1000);
+				// n8n 1.x cancels these runs first in its shutdown, then logs that it waits for the
+				// rest; 2.x lets them finish. Only then do their lookups answer.
+				await waitUntil(
+					'n8n waiting for its active executions',
+					() => n8n.logTail(200).includes('active executions to finish') || undefined,
+					{ timeoutMs: 10_000 },
+				).catch(() => log('n8n did not log that it waits for its executions; releasing anyway'));
 				status.release();
 				const firstAnswers = await Promise.all(first);
 				await n8n.exited;
@@ -142,14 +147,30 @@ for (const spec of resolveMatrix()) {
 				);
 
 				n8n = await start(false);
+				const earlier = (await n8n.executions({ workflowId: MODE.workflowId })).length;
 				const again = await Promise.all(sales.map((saleId) => send(n8n, saleId)));
 				assert.deepEqual(
 					again.filter((a) => a.status !== 200 || a.body !== 'OK'),
 					[],
 					'postbacks Verotel sent again not answered OK',
 				);
-				await sleep(3000);
-				const executions = await n8n.executions({ workflowId: MODE.workflowId, raw: true });
+				// Every delivery gets an execution; wait until they have all ended, with their data
+				// (n8n 1.x on SQLite stores an execution's status a moment before its data).
+				const executions = await waitUntil(
+					'the executions of the deliveries sent again',
+					async () => {
+						const list = await n8n.executions({ workflowId: MODE.workflowId, raw: true });
+						const ended = list
+							.slice(earlier)
+							.every(
+								(e) =>
+									FINAL_STATUSES.has(e.status) &&
+									(e.status !== 'success' || e.lastNodeExecuted !== undefined),
+							);
+						return list.length >= earlier + POSTBACKS && ended && list;
+					},
+					{ timeoutMs: 60_000 },
+				);
 				const summary = executions.map((e) => ({
 					id: e.id,
 					status: e.status,

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { saleIdSource, sleep, storedItem } from './check.mjs';
+import { saleIdSource, sleep, storedItem, waitUntil } from './check.mjs';
 
 import { httpRequest } from '../../scripts/n8n/http.mjs';
 import { buildPostback } from '../../scripts/postback.mjs';
@@ -169,6 +169,16 @@ export function startLoad(currentN8n, { concurrency = CONCURRENCY, pauseMs = 0 }
 	const workers = MODES.flatMap((mode) => Array.from({ length: concurrency }, () => worker(mode)));
 	return {
 		answers,
+		/** Resolves once every mode has had a postback answered OK (n8n is warm for each). */
+		everyModeAnsweredOk: () =>
+			waitUntil(
+				'an OK for every mode',
+				() =>
+					MODES.every((mode) =>
+						answers.some((a) => a.mode === mode.answerOk && a.status === 200 && a.body === 'OK'),
+					),
+				{ timeoutMs: 60_000 },
+			),
 		async stop() {
 			running = false;
 			await Promise.all(workers);

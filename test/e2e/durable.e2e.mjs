@@ -91,12 +91,13 @@ for (const spec of matrix) {
 					const before = await executionIdsByMode(n8n);
 					const killAfterMs = Math.round(1500 + random() * 2500);
 					const load = startLoad(() => n8n);
+					await load.everyModeAnsweredOk();
 					await sleep(killAfterMs);
 					n8n.killNow();
 					const exit = await n8n.exited;
 					await load.stop();
 					log(
-						`trial ${trial}: SIGKILL after ${killAfterMs} ms (exit signal ${exit.signal}); ${load.answers.length} answers`,
+						`trial ${trial}: SIGKILL ${killAfterMs} ms after each mode's first OK (exit signal ${exit.signal}); ${load.answers.length} answers`,
 					);
 
 					n8n = await start(false);
@@ -110,7 +111,7 @@ for (const spec of matrix) {
 						const statuses = [...new Set(unfinished.map((e) => e.status))].join('/') || '-';
 						const times = a.ok.map((x) => x.ms);
 						const line =
-							`n8n ${spec.version} trial ${trial} ${mode.answerOk}: killed after ${killAfterMs} ms; ` +
+							`n8n ${spec.version} trial ${trial} ${mode.answerOk}: killed ${killAfterMs} ms after the first OK; ` +
 							`${a.ok.length} answered OK, ${a.lost.length} of them without an execution; ` +
 							`${fresh.length} executions (${unfinished.length} unfinished at the kill: ${statuses}); ` +
 							`time to OK p50 ${percentile(times, 50)?.toFixed(0)} ms, p99 ${percentile(times, 99)?.toFixed(0)} ms`;
@@ -206,6 +207,7 @@ for (const spec of matrix) {
 				// A steady load that n8n keeps up with (about 16 postbacks/s in all), so that what was
 				// answered before the signal can finish; n8n still takes postbacks during the shutdown.
 				const load = startLoad(() => n8n, { concurrency: 2, pauseMs: 250 });
+				await load.everyModeAnsweredOk();
 				await sleep(Math.round(2000 + random() * 2000));
 				// To n8n's main process, as `docker stop` or systemd send it.
 				const signalledAt = Date.now();

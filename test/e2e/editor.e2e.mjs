@@ -250,7 +250,7 @@ if (!executablePath) {
 			await ndv.locator(testId('node-execute-button')).click();
 			const postback = flexpay.buildSamplePostback(SHOP, { event: 'purchase', saleID: '7700001' });
 			let answer;
-			for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(250)) {
+			for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
 				answer = await sendPostback(testUrl, postback.query);
 				if (answer.status !== 404) break; // 404 until n8n listens
 			}

@@ -134,7 +134,7 @@ function flexpayN8n(spec, timings) {
 		 * the webhook before it runs the workflow, and may mark an execution finished a moment before
 		 * its run data is readable.
 		 */
-		async executionForSale(workflowId, saleId, timeoutMs = 30_000) {
+		async executionForSale(workflowId, saleId, timeoutMs = 60_000) {
 			let list = [];
 			return waitUntil(
 				`a finished execution of ${workflowId} for sale ${saleId}`,

@@ -318,7 +318,7 @@ flexpaySuite((suite) => {
 			const before = await n8n.executions({ workflowId: SAMPLE_MAIL.workflowId });
 			// n8n registers the test webhook as it answers; a 404 only until then.
 			let answer;
-			for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(250)) {
+			for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250)) {
 				answer = await sendPostback(n8n.webhookTestUrl(SAMPLE_MAIL.webhookPath), query);
 				if (answer.status !== 404) break;
 			}

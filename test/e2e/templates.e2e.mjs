@@ -436,9 +436,15 @@ templatesSuite((suite) => {
 				['/crm/members/grant', '/crm/reviews', '/crm/members/revoke'],
 			);
 			// Both refunds reach the chargeback alert (a sub-workflow the template calls); no block.
-			const alerts = (await suite.n8n.executions({ workflowId: EXAMPLES.alert.workflowId })).filter(
-				(e) => e.nodes['The alert']?.[0]?.saleID === saleId,
-			);
+			const alertsOf = async () =>
+				(await suite.n8n.executions({ workflowId: EXAMPLES.alert.workflowId })).filter(
+					(e) => FINAL_STATUSES.has(e.status) && e.nodes['The alert']?.[0]?.saleID === saleId,
+				);
+			// Stored by n8n as the sub-workflow ends, which may come a moment after the parent's end.
+			const alerts = await waitUntil('both alerts', async () => {
+				const found = await alertsOf();
+				return found.length >= 2 && found;
+			});
 			assert.deepEqual(alerts.map((e) => [e.status, e.nodes['The alert'][0].amount]).sort(), [
 				['success', '29.90 EUR'],
 				['success', '5.00 EUR'],

@@ -125,6 +125,20 @@ export function queueRig(install, log) {
 			return new Set((await rig.reader.executions(RECORDED.workflowId)).map((e) => e.id));
 		},
 
+		/** Waits until `count` executions of the lean workflow that are not in `earlier` have ended. */
+		async runsEnded(earlier, count, timeoutMs = 60_000) {
+			await waitUntil(
+				`${count} new execution(s) ended`,
+				async () => {
+					const ended = (await rig.reader.executions(RECORDED.workflowId)).filter(
+						(e) => !earlier.has(e.id) && FINAL_STATUSES.has(e.status),
+					);
+					return ended.length >= count;
+				},
+				{ timeoutMs },
+			);
+		},
+
 		/**
 		 * What became of the postbacks answered OK: `missing` are OKs without an execution that holds
 		 * their item, `dropped` the new executions that hold no item (n8n's verdict on a job it gave
