@@ -90,6 +90,13 @@ function fail(error) {
 export const FINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /**
+ * Whether an execution read from SQLite has ended with its data: n8n 1.x (pool size 0) stores the
+ * final status and the data in two statements, so a success may show before its run data.
+ */
+export const hasEnded = (e) =>
+	FINAL_STATUSES.has(e.status) && (e.status !== 'success' || e.lastNodeExecuted !== undefined);
+
+/**
  * Runs a script with an n8n installation's Node (whose sqlite3 is compiled for it), passing it
  * n8n's package.json (to require n8n's modules from) and `args`; resolves with what it printed.
  * @param {{ nodeBin: string, dir: string }} n8n the installation (ensureN8n())
@@ -139,13 +146,6 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 	}
 
 	/**
-	 * Whether an execution has ended with its data: n8n 1.x on SQLite (pool size 0) stores the
-	 * final status and the data in two statements, so a success may show before its run data.
-	 */
-	const ended = (e) =>
-		FINAL_STATUSES.has(e.status) && (e.status !== 'success' || e.lastNodeExecuted !== undefined);
-
-	/**
 	 * Wait until at least `count` executions (of `workflowId`, if given) have finished
 	 * (success/error/crashed/canceled) and return all of them. n8n answers a webhook before the
 	 * workflow has run (or before it saved the execution), so tests must poll.
@@ -161,7 +161,7 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 			`${count} finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
 			async () => {
 				list = await executions({ workflowId, raw });
-				return list.filter(ended).length >= count && list;
+				return list.filter(hasEnded).length >= count && list;
 			},
 			{
 				timeoutMs,
@@ -185,7 +185,7 @@ export function sqliteExecutions({ n8n, dbFile, workDir, fail }) {
 			`${count} new finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
 			async () => {
 				fresh = (await executions({ workflowId })).filter(({ id }) => !known.has(id));
-				const finished = fresh.filter(ended);
+				const finished = fresh.filter(hasEnded);
 				return finished.length >= count && finished;
 			},
 			{

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
-import { checkWithN8nLog, FINAL_STATUSES, waitUntil } from './check.mjs';
+import { checkWithN8nLog, hasEnded, waitUntil } from './check.mjs';
 import {
 	durableImport,
 	itemOf,
@@ -160,13 +160,7 @@ for (const spec of resolveMatrix()) {
 					'the executions of the deliveries sent again',
 					async () => {
 						const list = await n8n.executions({ workflowId: MODE.workflowId, raw: true });
-						const ended = list
-							.slice(earlier)
-							.every(
-								(e) =>
-									FINAL_STATUSES.has(e.status) &&
-									(e.status !== 'success' || e.lastNodeExecuted !== undefined),
-							);
+						const ended = list.slice(earlier).every(hasEnded);
 						return list.length >= earlier + POSTBACKS && ended && list;
 					},
 					{ timeoutMs: 60_000 },

@@ -33,7 +33,7 @@ import { resolveMatrix } from '../../scripts/n8n/versions.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export { sleep, waitUntil } from '../../scripts/wait.mjs';
-export { FINAL_STATUSES } from '../../scripts/n8n/executions.mjs';
+export { FINAL_STATUSES, hasEnded } from '../../scripts/n8n/executions.mjs';
 export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The package is packed from dist/: build it if `npm test` has not just done so. */

@@ -8,9 +8,10 @@
 // Checks: a signed purchase through either webhook process is answered OK, runs once on a
 // worker with the same item as in a regular-mode n8n; refusals start nothing; a repeat sent to
 // the other webhook process once the first run ended does not run again (sent 0 ms to 2 s
-// apart: measured and printed); load through both webhook processes; redeliveries of sales from that load do not
-// run again; a rotated credential takes effect on both webhook processes; kill -9 of a worker
-// and of a webhook process under load: no postback answered OK lacks an execution.
+// apart: measured and printed); load through both webhook processes; redeliveries of sales
+// from that load do not run again; a rotated credential takes effect on both webhook
+// processes; kill -9 of a worker and of a webhook process under load: no postback answered OK
+// lacks an execution.
 
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
