@@ -1,4 +1,4 @@
-/** Decrypted credentials per trigger node, in this process: reading one is a postback's largest cost. */
+/** Decrypted credentials per trigger node, in this process, so that a postback need not read and decrypt its own (docs/performance.md). */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 /**

@@ -60,7 +60,7 @@ const FETCH_SALE_DETAILS_BY_DEFAULT = `${FETCH_SALE_DETAILS}. On unless turned o
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Paste the <b>production URL</b> shown above into Verotel Control Center: Setup Websites, your website, FlexPay options, "Flexpay postback script URL". Every valid postback is answered with <code>OK</code> as soon as n8n has stored its execution, before the workflow runs; a wrong signature key in the credential makes every postback fail (and Verotel refunds card sales that get no OK), so try the test URL first.',
+			'Paste the <b>production URL</b> shown above into Verotel Control Center: Setup Websites, your website, FlexPay options, "Flexpay postback script URL". Every valid postback is answered with <code>OK</code>, never before n8n has stored the execution that runs it (option Answer OK); a wrong signature key in the credential makes every postback fail (and Verotel refunds card sales that get no OK), so try the test URL first.',
 		name: 'notice',
 		type: 'notice',
 		default: '',

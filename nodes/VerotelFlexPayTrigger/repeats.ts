@@ -13,7 +13,7 @@ export const RESTATE_MS = 5_000;
 /** The pause before the repair write, random so that two processes' repairs do not meet. */
 export const REPAIR_PAUSE_MS = { min: 500, max: 1_500 } as const;
 
-/** The least time between two record writes of a row: a full row takes milliseconds to read and write, so the runs arriving meanwhile share the next one. */
+/** The least time between two record writes of a row: n8n reads and writes the row whole, so the runs arriving meanwhile share the next write. */
 export const WRITE_INTERVAL_MS = 400;
 
 type Helpers = IExecuteFunctions['helpers'];
@@ -149,10 +149,12 @@ async function recordNow(
 ): Promise<void> {
 	// What this process wrote counts as seen even where another process's write dropped it.
 	const seen = new Set(row.written.keys());
+	const entries = writes.flatMap((write) => write.entries);
 	try {
-		const entries = writes.flatMap((write) => write.entries);
 		for (const entry of await record(restate(row, entries))) seen.add(entry);
 	} catch (error) {
+		// Not written, so not restated later either: a cancelled run's postback must run when sent again.
+		for (const entry of entries) if (!seen.has(entry)) row.written.delete(entry);
 		for (const write of writes) write.fail(error);
 		return;
 	}

@@ -9,7 +9,7 @@
  * Deliveries here go through webhook() and then execute(), as n8n chains them
  * (deliverAndExecute), to one trigger (TRIGGER) unless a test says otherwise.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { FlexPayParams } from '../../lib';
 import * as repeats from '../../nodes/VerotelFlexPayTrigger/repeats';
@@ -362,6 +362,23 @@ const sale = (saleID: string): INodeExecutionData[] => [
 	{ json: { saleID, idempotencyKey: `${TEST_SHOP_ID}:${saleID}:purchase` } },
 ];
 
+/** n8n's store whose next write, once `failNext` is set, fails while n8n cancels the run. */
+class FailingWhenCancelled extends ProcessedStore {
+	failNext = false;
+	constructor(private readonly cancel: AbortController) {
+		super();
+	}
+
+	override async checkProcessedAndRecord(
+		...args: Parameters<ProcessedStore['checkProcessedAndRecord']>
+	): ReturnType<ProcessedStore['checkProcessedAndRecord']> {
+		if (!this.failNext) return await super.checkProcessedAndRecord(...args);
+		this.failNext = false;
+		this.cancel.abort();
+		throw new Error('the database went away');
+	}
+}
+
 describe('timers (fake): the repair write and the pause before it', () => {
 	// Fake clocks for the repair pause (n8n-workflow's sleep) and Date.now; the store's own round
 	// trips (setImmediate) stay real, and ProcessedStore.idle() says when they are done.
@@ -392,6 +409,22 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		const done = promise.finally(() => (settled = true));
 		while (!settled) await jest.advanceTimersByTimeAsync(10);
 		return { value: await done, waitedMs: Date.now() - start };
+	}
+
+	/** A run (When the Workflow Starts) of `item` that n8n cancels: it passes nothing on and sends no OK. */
+	async function runCancelled(
+		item: IDataObject,
+		processed: ProcessedStore,
+		cancel: AbortController,
+	): Promise<void> {
+		const run = executeHarness({
+			items: [{ json: item }],
+			options: { answerOk: 'whenRunStarts' },
+			processed,
+			cancelSignal: cancel.signal,
+		});
+		expect((await advancing(run.run())).value).toEqual([[]]);
+		expect(run.responses).toEqual([]);
 	}
 
 	/** Lets the repair pauses (at most REPAIR_PAUSE_MS.max) pass, one repair write at a time. */
@@ -519,15 +552,8 @@ describe('timers (fake): the repair write and the pause before it', () => {
 			cancel.abort();
 			otherRun = executeHarness({ items: [{ json: other }], processed }).run();
 		};
-		const first = executeHarness({
-			items: [{ json: cancelled }],
-			options,
-			processed,
-			cancelSignal: cancel.signal,
-		});
 		// The release waits behind the other run's write, which waits for the write interval.
-		expect((await advancing(first.run())).value).toEqual([[]]);
-		expect(first.responses).toEqual([]);
+		await runCancelled(cancelled, processed, cancel);
 		expect((await advancing(otherRun!)).value[0]).toHaveLength(1);
 		await processed.idle();
 		await passRepairPauses(processed);
@@ -545,31 +571,39 @@ describe('timers (fake): the repair write and the pause before it', () => {
 		const item = itemOf(await harness({ query: signedQuery(purchaseOf('940001')) }).run());
 		const cancel = new AbortController();
 		// The second write fails while n8n cancels its run: that run recorded nothing.
-		class FailingWhenCancelled extends ProcessedStore {
-			failNext = false;
-			override async checkProcessedAndRecord(
-				...args: Parameters<ProcessedStore['checkProcessedAndRecord']>
-			): ReturnType<ProcessedStore['checkProcessedAndRecord']> {
-				if (!this.failNext) return await super.checkProcessedAndRecord(...args);
-				cancel.abort();
-				throw new Error('the database went away');
-			}
-		}
-		const processed = new FailingWhenCancelled();
+		const processed = new FailingWhenCancelled(cancel);
 		const first = executeHarness({ items: [{ json: item }], options, processed });
 		expect(outputItemOf(await first.run()).saleID).toBe('940001');
 		await processed.idle();
 		forgetRecords(); // the repeat reaches another n8n process: only the store tells
 		processed.failNext = true;
-		const failed = executeHarness({
-			items: [{ json: item }],
-			options,
-			processed,
-			cancelSignal: cancel.signal,
-		});
-		expect(await failed.run()).toEqual([[]]);
-		expect(failed.responses).toEqual([]);
+		await runCancelled(item, processed, cancel);
 		await processed.idle();
 		expect(processed.keys).toContain(`${TEST_SHOP_ID}:940001:purchase`);
+	});
+
+	it('a record write that failed leaves nothing behind: later writes do not restate it, and the postback sent again runs', async () => {
+		const options = { answerOk: 'whenRunStarts' };
+		const itemFor = async (saleID: string) =>
+			itemOf(await harness({ query: signedQuery(purchaseOf(saleID)) }).run());
+		const failedItem = await itemFor('950001');
+		const cancel = new AbortController();
+		// The first write fails while n8n cancels its run: no OK, so Verotel sends the postback again.
+		const processed = new FailingWhenCancelled(cancel);
+		processed.failNext = true;
+		await runCancelled(failedItem, processed, cancel);
+		// Another sale's write, then the repair write after the idle pause.
+		const other = executeHarness({
+			items: [{ json: await itemFor('950002') }],
+			options,
+			processed,
+		});
+		expect(outputItemOf((await advancing(other.run())).value).saleID).toBe('950002');
+		await processed.idle();
+		await passRepairPauses(processed);
+		expect(processed.keys).toContain(`${TEST_SHOP_ID}:950002:purchase`);
+		expect(processed.keys).not.toContain(`${TEST_SHOP_ID}:950001:purchase`);
+		const again = executeHarness({ items: [{ json: failedItem }], options, processed });
+		expect(outputItemOf((await advancing(again.run())).value).saleID).toBe('950001');
 	});
 });
