@@ -44,7 +44,7 @@ export interface Access {
 	/**
 	 * Only with `action: 'none'`, under the trigger's "Grant Access Only When
 	 * Confirmed": the action the postback called for, held back because the
-	 * status service did not confirm the sale (accessWhenConfirmed).
+	 * status service did not confirm the sale (accessWhenConfirmed); with `review`.
 	 */
 	withheld?: 'grant' | 'extend';
 	/**

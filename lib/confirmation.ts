@@ -140,9 +140,10 @@ export function crossCheckPostback(
 /**
  * `access` for "grant access only when confirmed": a `grant` or `extend` the
  * cross check did not confirm becomes `none`, with the action it held back
- * (`withheld`) and why. Its `until` and `replacesSaleID` go too, so that `none`
- * keeps meaning "change nothing". Every other action passes unchanged: a
- * revoke must never wait for a confirmation.
+ * (`withheld`) and why, for review: a paid sale the service could not confirm
+ * (an outage) must not go unnoticed. Its `until` and `replacesSaleID` go too,
+ * so that `none` keeps meaning "change nothing". Every other action passes
+ * unchanged: a revoke must never wait for a confirmation.
  */
 export function accessWhenConfirmed(access: Access, confirmation: Confirmation): Access {
 	if (confirmation.confirmed || (access.action !== 'grant' && access.action !== 'extend'))
@@ -150,6 +151,7 @@ export function accessWhenConfirmed(access: Access, confirmation: Confirmation):
 	const held: Access = { action: 'none' };
 	if (access.saleID !== undefined) held.saleID = access.saleID;
 	held.withheld = access.action;
+	held.review = true;
 	held.reason = `Not confirmed: ${confirmation.reason}`;
 	return held;
 }

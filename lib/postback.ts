@@ -227,9 +227,12 @@ function checkReceivedParams(params: FlexPayParams): void {
 	}
 }
 
+/** A parameter's value, or undefined when it was not sent or sent empty (as for every copied field). */
+const sent = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+
 function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexPayPostback {
 	const event = normaliseEvent(params.event, params.type);
-	const amountString = params.priceAmount ?? params.amount;
+	const amountString = sent(params.priceAmount) ?? sent(params.amount);
 	const postback: FlexPayPostback = {
 		event,
 		shopID: params.shopID,
@@ -240,11 +243,11 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 	};
 	if (amountString !== undefined) postback.amountString = amountString;
 	if (isTestPostback(params)) postback.test = true;
-	const currency = params.priceCurrency ?? params.currency;
+	const currency = sent(params.priceCurrency) ?? sent(params.currency);
 	if (currency !== undefined) postback.currency = currency;
 	for (const field of COPIED_FIELDS) {
-		const value = params[field];
-		if (value !== undefined && value !== '') postback[field] = value;
+		const value = sent(params[field]);
+		if (value !== undefined) postback[field] = value;
 	}
 	postback.idempotencyKey = idempotencyKeyOf(postback);
 	return postback;

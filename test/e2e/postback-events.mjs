@@ -403,6 +403,7 @@ export function postbackEventChecks(suite) {
 					action: 'none',
 					saleID: saleId,
 					withheld: 'grant',
+					review: true,
 					reason: `Not confirmed: ${reason}`,
 				});
 				assert.equal(

@@ -169,7 +169,7 @@ templatesSuite((suite) => {
 	);
 
 	check(
-		'token credit: a purchase the status service knows at another price credits nothing, and still gets "OK"',
+		'token credit: a purchase the status service knows at another price credits nothing, is flagged for review, and still gets "OK"',
 		async () => {
 			const { n8n, demo } = suite;
 			const saleId = nextSaleId();
@@ -192,6 +192,7 @@ templatesSuite((suite) => {
 				action: 'none',
 				saleID: saleId,
 				withheld: 'grant',
+				review: true,
 				reason: `Not confirmed: ${item.confirmation.reason}`,
 			});
 			assert.equal(
@@ -200,7 +201,13 @@ templatesSuite((suite) => {
 				'an unconfirmed purchase credited tokens',
 			);
 			await sleep(SETTLE_MS);
-			assert.deepEqual(crmFor(saleId), []);
+			assert.deepEqual(
+				crmFor(saleId).map(({ path }) => path),
+				['/crm/reviews'],
+			);
+			const review = demo.crm.reviews.find((r) => r.saleID === saleId);
+			assert.equal(review.action, 'none');
+			assert.equal(review.reason, item.access.reason);
 			assert.equal(demo.crm.tokens.get(`user-${saleId}`), undefined);
 		},
 	);

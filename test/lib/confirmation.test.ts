@@ -294,6 +294,7 @@ describe('accessWhenConfirmed', () => {
 			action: 'none',
 			saleID: SALE,
 			withheld: 'grant',
+			review: true,
 			reason: 'Not confirmed: The status service does not know this sale',
 		});
 		expect(
@@ -305,6 +306,7 @@ describe('accessWhenConfirmed', () => {
 			action: 'none',
 			saleID: SALE,
 			withheld: 'extend',
+			review: true,
 			reason: 'Not confirmed: The status service does not know this sale',
 		});
 	});

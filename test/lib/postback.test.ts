@@ -104,6 +104,22 @@ describe('parsePostback: valid postbacks', () => {
 		});
 	});
 
+	test('an empty amount or currency counts as not sent: it hides no other and is left out', () => {
+		const parse = (params: Record<string, string>) =>
+			parsePostback(postbackQuery(TEST_SIGNATURE_KEY, { ...CREDIT_POSTBACK, ...params }), config);
+		const rebillStyle = parse({
+			priceAmount: '',
+			priceCurrency: '',
+			amount: '5.00',
+			currency: 'USD',
+		});
+		expect(rebillStyle).toMatchObject({ amount: 5, amountString: '5.00', currency: 'USD' });
+		const empty = parse({ priceAmount: '', priceCurrency: '' });
+		expect(empty.amount).toBeNull();
+		expect(empty).not.toHaveProperty('amountString');
+		expect(empty).not.toHaveProperty('currency');
+	});
+
 	test('a subscription without event is its initial postback; unknown events are kept lower-cased', () => {
 		expect(
 			parsePostback(

@@ -24,6 +24,7 @@ const withheld = (action: string, saleID: string, reason: string) => ({
 	action: 'none',
 	saleID,
 	withheld: action,
+	review: true,
 	reason: `Not confirmed: ${reason}`,
 });
 

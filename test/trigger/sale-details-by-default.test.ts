@@ -100,6 +100,7 @@ describe('a test postback gets a sample sale', () => {
 			action: 'none',
 			saleID: '7123456',
 			withheld: 'grant',
+			review: true,
 			reason: 'Not confirmed: A test postback: its sale is a sample, not asked of Verotel',
 		});
 	});
