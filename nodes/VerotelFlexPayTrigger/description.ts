@@ -95,7 +95,7 @@ export const properties: INodeProperties[] = [
 						name: 'When the Workflow Starts',
 						value: 'whenRunStarts',
 						description:
-							'The trigger answers OK from inside the execution, which n8n has stored by then on every version, as its last step (after Fetch Sale Details and the repeat check, which can wait up to 0.4 s). Use it on n8n 1.x. The answer waits until the execution starts.',
+							'The trigger answers OK from inside the execution, which n8n has stored by then on every version, as its last step (after Fetch Sale Details and the repeat check, which waits for the next record write). Use it on n8n 1.x. The answer waits until the execution starts.',
 					},
 				],
 				default: 'whenStored',

@@ -1,4 +1,4 @@
-/** The run of a postback's execution: lookup, repeat check, the late OK (docs/design/delivery.md). */
+/** The run of a postback's execution: repeat check and lookup, the late OK (docs/design/delivery.md). */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
@@ -32,6 +32,12 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 	let items = this.getInputData().map(
 		(item, index): INodeExecutionData => ({ json: { ...item.json }, pairedItem: { item: index } }),
 	);
+	// Test mode neither checks nor records: a repeated test postback must reach the editor.
+	const checksRepeats = options.ignoreRepeats && this.getMode() !== 'manual';
+	let recorded: INodeExecutionData[] = [];
+	// n8n has answered already: record first, so that a repeat asks the status service nothing
+	// and two deliveries race only for the record's write, not for their lookups too.
+	if (checksRepeats && !answers) ({ items, recorded } = await withoutRepeats.call(this, items));
 	if (options.fetchSaleDetails && items.length > 0) {
 		await addSaleDetails.call(this, items);
 		for (const item of items)
@@ -39,10 +45,7 @@ export async function executePostbacks(this: IExecuteFunctions): Promise<INodeEx
 	}
 	// Cancelled during the lookup: record nothing, so that Verotel's next delivery runs.
 	if (cancelled()) return await notAnswered.call(this, []);
-	// Test mode neither checks nor records: a repeated test postback must reach the editor.
-	let recorded: INodeExecutionData[] = [];
-	if (options.ignoreRepeats && this.getMode() !== 'manual')
-		({ items, recorded } = await withoutRepeats.call(this, items));
+	if (checksRepeats && answers) ({ items, recorded } = await withoutRepeats.call(this, items));
 	if (cancelled()) return await notAnswered.call(this, recorded);
 	if (answers) {
 		// A Buffer body is written at once on every n8n line (n8n 1.x may end a text body's

@@ -136,6 +136,27 @@ describe('execute(): who answers Verotel', () => {
 		]);
 	});
 
+	it('"When the Execution Is Stored" with "Fetch Sale Details": the record first, so a repeat asks the status service nothing', async () => {
+		const json = await webhookItem();
+		const processed = new ProcessedStore();
+		let statusRequests = 0;
+		const run = async () =>
+			await executeHarness({
+				items: [{ json }],
+				options: { fetchSaleDetails: true },
+				processed,
+				httpRequestWithAuthentication: async () => {
+					statusRequests++;
+					// The record is written before the lookup asks.
+					expect(processed.keys).toContain(json.idempotencyKey);
+					return { statusCode: 200, body: FOUND };
+				},
+			}).run();
+		expect(outputItemOf(await run()).saleLookup).toMatchObject({ ok: true });
+		expect(await run()).toEqual([[]]);
+		expect(statusRequests).toBe(1);
+	});
+
 	it('"Grant Access Only When Confirmed": an unconfirmed sale changes access on the copy only; the OK still leaves last', async () => {
 		const json = await webhookItem();
 		const e = executeHarness({
