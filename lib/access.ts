@@ -1,5 +1,6 @@
 import { compareAmounts, parseAmount } from './amount';
 import type { FlexPayPostback, KnownPostbackEvent } from './postback';
+import { nonEmpty } from './validation';
 
 /**
  * What a membership site does with a postback:
@@ -323,10 +324,6 @@ function endOf(
 	const start = startOf(receivedAt);
 	if (period === undefined || start === undefined) return undefined;
 	return { until: addPeriod(start, period), source: 'period' };
-}
-
-function nonEmpty(value: unknown): string | undefined {
-	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function textOf(value: unknown): string | undefined {

@@ -14,7 +14,7 @@ import {
 	type FlexPayParams,
 	type SignatureAlgorithm,
 } from './signature';
-import { isVerotelId, VEROTEL_ID_MAX_DIGITS } from './validation';
+import { isVerotelId, nonEmpty, VEROTEL_ID_MAX_DIGITS } from './validation';
 
 /** What a postback script answers once it has the postback; Verotel counts any other answer as not delivered. */
 export const POSTBACK_OK = 'OK';
@@ -227,12 +227,9 @@ function checkReceivedParams(params: FlexPayParams): void {
 	}
 }
 
-/** A parameter's value, or undefined when it was not sent or sent empty (as for every copied field). */
-const sent = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
-
 function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexPayPostback {
 	const event = normaliseEvent(params.event, params.type);
-	const amountString = sent(params.priceAmount) ?? sent(params.amount);
+	const amountString = nonEmpty(params.priceAmount) ?? nonEmpty(params.amount);
 	const postback: FlexPayPostback = {
 		event,
 		shopID: params.shopID,
@@ -243,10 +240,10 @@ function toPostback(params: FlexPayParams, algorithm: SignatureAlgorithm): FlexP
 	};
 	if (amountString !== undefined) postback.amountString = amountString;
 	if (isTestPostback(params)) postback.test = true;
-	const currency = sent(params.priceCurrency) ?? sent(params.currency);
+	const currency = nonEmpty(params.priceCurrency) ?? nonEmpty(params.currency);
 	if (currency !== undefined) postback.currency = currency;
 	for (const field of COPIED_FIELDS) {
-		const value = sent(params[field]);
+		const value = nonEmpty(params[field]);
 		if (value !== undefined) postback[field] = value;
 	}
 	postback.idempotencyKey = idempotencyKeyOf(postback);

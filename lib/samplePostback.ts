@@ -15,6 +15,7 @@ import {
 	optionalIdText,
 	isEmpty,
 	isVerotelId,
+	nonEmpty,
 	VEROTEL_ID_MAX_DIGITS,
 	type ParamValue,
 } from './validation';
@@ -132,8 +133,8 @@ export function sampleSaleStatus(params: FlexPayParams): SaleStatus {
 		if (value !== undefined && value !== '') fields[to] = value;
 	};
 	for (const name of ['saleID', 'shopID', 'referenceID', 'paymentMethod']) copy(name, params[name]);
-	copy('priceAmount', params.priceAmount || params.amount);
-	copy('priceCurrency', params.priceCurrency || params.currency);
+	copy('priceAmount', nonEmpty(params.priceAmount) ?? params.amount);
+	copy('priceCurrency', nonEmpty(params.priceCurrency) ?? params.currency);
 	fields.saleResult = 'APPROVED';
 	fields.email = params[TEST_BUYER_EMAIL_PARAM] || SAMPLE_BUYER_EMAIL;
 	for (const name of ['custom1', 'custom2', 'custom3']) copy(name, params[name]);

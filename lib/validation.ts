@@ -23,6 +23,11 @@ export function isEmpty(value: ParamValue): boolean {
 	return value === undefined || value === null || value === '';
 }
 
+/** A received value as text, or undefined when it is absent or empty: an empty parameter counts as not sent. */
+export function nonEmpty(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Control characters (C0, DEL, C1) are never legitimate in FlexPay values. */
 export function hasControlCharacters(value: string): boolean {
 	for (let i = 0; i < value.length; i++) {

@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
 import {
-	FINAL_STATUSES,
 	checkWithN8nLog,
+	hasEnded,
 	prepareSuite,
 	saleIdSource,
 	seconds,
@@ -140,9 +140,7 @@ function flexpayN8n(spec, timings) {
 				`a finished execution of ${workflowId} for sale ${saleId}`,
 				async () => {
 					list = await suite.n8n.executions({ workflowId });
-					return list.find(
-						(e) => FINAL_STATUSES.has(e.status) && triggerItem(e)?.saleID === saleId,
-					);
+					return list.find((e) => hasEnded(e) && triggerItem(e)?.saleID === saleId);
 				},
 				{
 					timeoutMs,

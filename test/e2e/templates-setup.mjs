@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 
 import {
-	FINAL_STATUSES,
 	checkWithN8nLog,
+	hasEnded,
 	prepareSuite,
 	saleIdSource,
 	seconds,
@@ -100,7 +100,7 @@ function templatesN8n(spec, timings) {
 					const list = await suite.n8n.executions({ workflowId: template.workflowId });
 					return list.find((e) => {
 						const item = e.nodes[template.triggerNode]?.[0];
-						return FINAL_STATUSES.has(e.status) && item?.saleID === saleId && item?.event === event;
+						return hasEnded(e) && item?.saleID === saleId && item?.event === event;
 					});
 				},
 			);

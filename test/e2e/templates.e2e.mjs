@@ -15,7 +15,7 @@
 
 import assert from 'node:assert/strict';
 
-import { FINAL_STATUSES, SETTLE_MS, seconds, sleep, waitUntil } from './check.mjs';
+import { hasEnded, SETTLE_MS, seconds, sleep, waitUntil } from './check.mjs';
 import { nextSaleId, signedPostback, templatesSuite } from './templates-setup.mjs';
 
 import { httpRequest } from '../../scripts/n8n/http.mjs';
@@ -425,7 +425,7 @@ templatesSuite((suite) => {
 			const full = await waitUntil('the execution of the full credit', async () =>
 				(await suite.n8n.executions({ workflowId: EXAMPLES.membership.workflowId })).find(
 					(e) =>
-						FINAL_STATUSES.has(e.status) &&
+						hasEnded(e) &&
 						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.saleID === saleId &&
 						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.amountString === '29.90' &&
 						e.nodes[EXAMPLES.membership.triggerNode]?.[0]?.event === 'credit',
@@ -445,7 +445,7 @@ templatesSuite((suite) => {
 			// Both refunds reach the chargeback alert (a sub-workflow the template calls); no block.
 			const alertsOf = async () =>
 				(await suite.n8n.executions({ workflowId: EXAMPLES.alert.workflowId })).filter(
-					(e) => FINAL_STATUSES.has(e.status) && e.nodes['The alert']?.[0]?.saleID === saleId,
+					(e) => hasEnded(e) && e.nodes['The alert']?.[0]?.saleID === saleId,
 				);
 			// Stored by n8n as the sub-workflow ends, which may come a moment after the parent's end.
 			const alerts = await waitUntil('both alerts', async () => {
